@@ -1,0 +1,105 @@
+/**
+ * The only place that spawns processes. argv arrays only (never a shell), a timeout on every
+ * call, optional stdin, and a typed ExecError that carries what the caller needs to classify it.
+ */
+import { spawn } from 'node:child_process';
+
+export interface RunOptions {
+  /** Written to the child's stdin, then stdin is closed. */
+  input?: string;
+  /** Kill the child after this many milliseconds (default 30 s). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  /** Resolve instead of throwing on a non-zero exit. */
+  allowFailure?: boolean;
+}
+
+export interface RunResult {
+  argv: readonly string[];
+  code: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export type ExecFailure = 'exit' | 'timeout' | 'spawn' | 'aborted';
+
+export class ExecError extends Error {
+  readonly argv: readonly string[];
+  readonly failure: ExecFailure;
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+
+  constructor(argv: readonly string[], failure: ExecFailure, detail: { code?: number | null; stdout?: string; stderr?: string; cause?: unknown }) {
+    const what = failure === 'exit' ? `exited with ${detail.code}` : failure;
+    const stderr = (detail.stderr ?? '').trim();
+    super(`${argv[0]} ${what}${stderr ? `: ${stderr}` : ''}`, detail.cause === undefined ? undefined : { cause: detail.cause });
+    this.name = 'ExecError';
+    this.argv = argv;
+    this.failure = failure;
+    this.code = detail.code ?? null;
+    this.stdout = detail.stdout ?? '';
+    this.stderr = detail.stderr ?? '';
+  }
+}
+
+/** Observers see every spawned command (the daemon logs them at debug level). */
+type Observer = (result: RunResult) => void;
+const observers = new Set<Observer>();
+export function onExec(observer: Observer): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+let spawnCount = 0;
+/** Number of processes spawned so far by this process (used by benchmarks). */
+export function spawnedProcesses(): number {
+  return spawnCount;
+}
+
+export function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  if (argv.length === 0) throw new TypeError('run: empty argv');
+  const [command, ...args] = argv as [string, ...string[]];
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const started = performance.now();
+  spawnCount += 1;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+      signal: options.signal,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const failure: ExecFailure = error.name === 'AbortError' ? 'aborted' : 'spawn';
+      reject(new ExecError(argv, failure, { cause: error, stderr: error.message }));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const result: RunResult = {
+        argv,
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        durationMs: performance.now() - started,
+      };
+      for (const observer of observers) observer(result);
+      if (timedOut) return reject(new ExecError(argv, 'timeout', result));
+      if (result.code !== 0 && !options.allowFailure) return reject(new ExecError(argv, 'exit', result));
+      resolve(result);
+    });
+  });
+}

@@ -1,0 +1,54 @@
+/** Plain domain types for networks. Imports nothing. */
+
+export interface IpamPoolConfig {
+  /** CIDR of the subnet, e.g. "172.18.0.0/16". */
+  subnet: string;
+  /** Optional sub-range of the subnet addresses are handed out from. */
+  ipRange?: string;
+  /** Gateway address without prefix length. */
+  gateway?: string;
+  /** Addresses reserved by name and never handed out. */
+  auxAddresses?: Record<string, string>;
+}
+
+export interface Ipam {
+  driver: string;
+  /** null for the predefined networks, {} for user-created ones (as Docker shows them). */
+  options: Record<string, string> | null;
+  configs: IpamPoolConfig[];
+}
+
+export type Scope = 'local' | 'swarm' | 'global';
+
+export interface Network {
+  id: string;
+  name: string;
+  driver: string;
+  scope: Scope;
+  /** RFC 3339 timestamp with nanoseconds, as Docker prints it. */
+  created: string;
+  enableIPv6: boolean;
+  internal: boolean;
+  attachable: boolean;
+  ingress: boolean;
+  configOnly: boolean;
+  configFrom: string;
+  ipam: Ipam;
+  options: Record<string, string>;
+  labels: Record<string, string>;
+  /** true for bridge/host/none, which exist from first start and can't be removed. */
+  predefined: boolean;
+}
+
+/** A container's attachment to a network. Filled by the containers issue; the network API renders it. */
+export interface Endpoint {
+  id: string;
+  networkId: string;
+  containerId: string;
+  name: string;
+  macAddress: string;
+  ipv4Address: string;
+  ipv6Address: string;
+}
+
+export const PREDEFINED_NETWORK_NAMES = ['bridge', 'host', 'none'] as const;

@@ -1,0 +1,42 @@
+/**
+ * Names of everything in our table. They are part of the contract with later changes (published
+ * ports add chains next to these, the daemon's reconcile lists them), so they must stay stable.
+ */
+
+/** Address family of our table: one table serves IPv4 and IPv6. */
+export const FAMILY = 'inet';
+
+/** Base chains, named hook-first as `<type>-<hook>`; nat-prerouting / nat-output join them later. */
+export const CHAIN_FORWARD = 'filter-forward';
+export const CHAIN_POSTROUTING = 'nat-postrouting';
+
+/** Set of every managed bridge: the isolation test "is the output another of our bridges?". */
+export const SET_BRIDGES = 'bridges';
+
+/** Verdict maps keyed by interface name that dispatch to per-network chains. */
+export const MAP_FORWARD_FROM_BRIDGE = 'forward-from-bridge';
+export const MAP_FORWARD_TO_BRIDGE = 'forward-to-bridge';
+export const MAP_POSTROUTING_FROM_BRIDGE = 'postrouting-from-bridge';
+
+export interface NetworkChainNames {
+  /** Forwarded packets whose input interface is the network's bridge. */
+  from: string;
+  /** Forwarded packets whose output interface is the bridge (and input is not a managed bridge). */
+  to: string;
+  /** Source NAT for packets coming from the bridge. */
+  masquerade: string;
+}
+
+export function networkChains(networkId: string): NetworkChainNames {
+  const prefix = `net-${networkId.slice(0, 12)}`;
+  return { from: `${prefix}-from`, to: `${prefix}-to`, masquerade: `${prefix}-masq` };
+}
+
+/**
+ * An interface name as an nft string literal. Callers pass names checked by assertBridgeName,
+ * so the quotes can't be closed from inside; quoting is still required because names like
+ * "1234" or "drop" would otherwise parse as a number or a keyword.
+ */
+export function quoteIfname(name: string): string {
+  return `"${name}"`;
+}

@@ -1,0 +1,48 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { addNetworkScript, removeNetworkScript } from './nft-network.js';
+import { buildRuleset } from './nft-ruleset.js';
+import { assertGolden, defaultBridge, threeNetworks } from './golden.test-support.js';
+
+describe('addNetworkScript', () => {
+  it('installs the default bridge', () => {
+    assertGolden('add-default.nft', addNetworkScript('conet', defaultBridge));
+  });
+
+  it('installs a dual-stack icc=false network', () => {
+    assertGolden('add-noicc.nft', addNetworkScript('conet', threeNetworks[1]!));
+  });
+
+  it('installs an internal network without a masquerade chain', () => {
+    const script = addNetworkScript('conet', threeNetworks[0]!);
+    assert.doesNotMatch(script, /masq/);
+    assert.match(script, /add rule inet conet net-0a11e1a1b2c3-to drop\n/);
+  });
+
+  it('emits the same rules as a full rebuild', () => {
+    const full = buildRuleset({ table: 'conet', networks: [defaultBridge] });
+    for (const line of addNetworkScript('conet', defaultBridge).split('\n')) {
+      const rule = /^add rule inet conet \S+ (.*)$/.exec(line);
+      if (rule) assert.ok(full.includes(`\t\t${rule[1]}\n`), `rebuild lacks rule: ${rule[1]}`);
+    }
+  });
+});
+
+describe('removeNetworkScript', () => {
+  it('removes every object of a network, idempotently', () => {
+    assertGolden('remove-default.nft', removeNetworkScript('conet', defaultBridge));
+  });
+
+  it('needs only the id and bridge', () => {
+    const { id, bridge } = threeNetworks[2]!;
+    assert.equal(removeNetworkScript('conet', { id, bridge }), removeNetworkScript('conet', threeNetworks[2]!));
+  });
+
+  it('deletes map elements before the chains they point to', () => {
+    const lines = removeNetworkScript('conet', defaultBridge).split('\n');
+    const elementDeletes = lines.flatMap((line, index) => (line.startsWith('delete element') ? [index] : []));
+    const lastElementDelete = Math.max(...elementDeletes);
+    const firstChainDelete = lines.findIndex((line) => line.startsWith('delete chain'));
+    assert.ok(lastElementDelete < firstChainDelete);
+  });
+});

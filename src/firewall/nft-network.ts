@@ -1,0 +1,118 @@
+/**
+ * One network's share of our table: three small chains and one element per dispatch map/set.
+ * The same rule lists feed the full rebuild (nft-ruleset.ts) and the per-network transactions
+ * below, so a network added at run time is byte-for-byte what a rebuild would produce.
+ *
+ * Per-network chains (reached by `goto` from a verdict map, so each ends the table's verdict):
+ *   from  iifname == bridge: own bridge -> accept (icc) / drop (no icc); another managed bridge ->
+ *         drop (isolation, moby's DOCKER-ISOLATION-STAGE-1/2); anything else -> accept
+ *         (internal: drop).
+ *   to    oifname == bridge, input is not a managed bridge (those ended in their `from` chain):
+ *         replies accepted, everything else dropped. Like moby 28 ("UNPUBLISHED PORT DROP"), an
+ *         unsolicited packet from outside must not reach a container even if the outside has a
+ *         route to the subnet; published ports will add their accept rule before the drop.
+ *   masq  packets from the bridge with a source in the subnets leaving through any other interface
+ *         are masqueraded (moby's POSTROUTING `-s subnet ! -o bridge -j MASQUERADE`).
+ */
+import type { FirewallNetwork } from './intent.js';
+import {
+  FAMILY, MAP_FORWARD_FROM_BRIDGE, MAP_FORWARD_TO_BRIDGE, MAP_POSTROUTING_FROM_BRIDGE, SET_BRIDGES,
+  networkChains, quoteIfname, type NetworkChainNames,
+} from './names.js';
+import { assertBridgeName, assertNetworkId, assertTableName, validateNetwork } from './validate.js';
+
+export interface NetworkRules {
+  chains: NetworkChainNames;
+  from: string[];
+  to: string[];
+  /** null when the network has no masquerade chain (masquerade off, internal, or no subnets). */
+  masquerade: string[] | null;
+}
+
+/** Elements one network owns, keyed by the set or map that holds them. */
+export type NetworkElements = Array<{ container: string; key: string; value?: string }>;
+
+function addressMatch(keyword: 'ip' | 'ip6', subnets: string[]): string {
+  const value = subnets.length === 1 ? subnets[0] : `{ ${subnets.join(', ')} }`;
+  return `${keyword} saddr ${value}`;
+}
+
+/** Rules of one validated network's chains. */
+export function networkRules(network: FirewallNetwork): NetworkRules {
+  const bridge = quoteIfname(network.bridge);
+  const intraBridge = `oifname ${bridge} ${network.icc ? 'accept' : 'drop'}`;
+  const from = network.internal
+    ? [intraBridge, 'drop']
+    : [intraBridge, `oifname @${SET_BRIDGES} drop`, 'accept'];
+  const to = network.internal ? ['drop'] : ['ct state established,related accept', 'drop'];
+  const masquerade: string[] = [];
+  if (network.masquerade && !network.internal) {
+    if (network.subnets4.length > 0) masquerade.push(`oifname != ${bridge} ${addressMatch('ip', network.subnets4)} masquerade`);
+    if (network.subnets6.length > 0) masquerade.push(`oifname != ${bridge} ${addressMatch('ip6', network.subnets6)} masquerade`);
+  }
+  return { chains: networkChains(network.id), from, to, masquerade: masquerade.length > 0 ? masquerade : null };
+}
+
+/** Set and map elements of one network; the masquerade element exists only with its chain. */
+export function networkElements(network: Pick<FirewallNetwork, 'id' | 'bridge'>, withMasquerade: boolean): NetworkElements {
+  const chains = networkChains(network.id);
+  const key = quoteIfname(network.bridge);
+  const elements: NetworkElements = [
+    { container: SET_BRIDGES, key },
+    { container: MAP_FORWARD_FROM_BRIDGE, key, value: `goto ${chains.from}` },
+    { container: MAP_FORWARD_TO_BRIDGE, key, value: `goto ${chains.to}` },
+  ];
+  if (withMasquerade) elements.push({ container: MAP_POSTROUTING_FROM_BRIDGE, key, value: `goto ${chains.masquerade}` });
+  return elements;
+}
+
+function elementText(element: NetworkElements[number]): string {
+  return element.value === undefined ? element.key : `${element.key} : ${element.value}`;
+}
+
+/**
+ * One transaction that installs a network. Re-running it is harmless: chains are flushed before
+ * their rules are added and re-adding an identical element is a no-op. Expects the table from
+ * buildRuleset to exist.
+ */
+export function addNetworkScript(table: string, network: FirewallNetwork): string {
+  const where = `${FAMILY} ${assertTableName(table)}`;
+  const checked = validateNetwork(network);
+  const rules = networkRules(checked);
+  const lines: string[] = [];
+  const chainRules: Array<[string, string[] | null]> = [
+    [rules.chains.from, rules.from],
+    [rules.chains.to, rules.to],
+    [rules.chains.masquerade, rules.masquerade],
+  ];
+  for (const [chain, body] of chainRules) {
+    if (body === null) continue;
+    lines.push(`add chain ${where} ${chain}`, `flush chain ${where} ${chain}`);
+    for (const rule of body) lines.push(`add rule ${where} ${chain} ${rule}`);
+  }
+  // Elements last: a verdict map may only point at chains that already exist.
+  for (const element of networkElements(checked, rules.masquerade !== null)) {
+    lines.push(`add element ${where} ${element.container} { ${elementText(element)} }`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One transaction that removes everything a network owns, idempotently: each object is first
+ * added (a no-op if present) and then deleted, so a network that is already gone, or never had a
+ * masquerade chain, is not an error. Needs only the id and bridge name.
+ */
+export function removeNetworkScript(table: string, network: Pick<FirewallNetwork, 'id' | 'bridge'>): string {
+  const where = `${FAMILY} ${assertTableName(table)}`;
+  const checked = { id: assertNetworkId(network.id), bridge: assertBridgeName(network.bridge) };
+  const chains = networkChains(checked.id);
+  const allChains = [chains.from, chains.to, chains.masquerade];
+  const elements = networkElements(checked, true);
+  const lines: string[] = [];
+  for (const chain of allChains) lines.push(`add chain ${where} ${chain}`);
+  for (const element of elements) lines.push(`add element ${where} ${element.container} { ${elementText(element)} }`);
+  // Map elements go before the chains they point to, or the kernel refuses the chain delete.
+  for (const element of elements) lines.push(`delete element ${where} ${element.container} { ${element.key} }`);
+  for (const chain of allChains) lines.push(`flush chain ${where} ${chain}`, `delete chain ${where} ${chain}`);
+  return `${lines.join('\n')}\n`;
+}

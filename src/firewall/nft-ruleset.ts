@@ -1,0 +1,104 @@
+/**
+ * Design note: the whole firewall is one `inet` table we own (default `inet conet`), built from
+ * intent by pure functions and applied with `nft -f -` as one transaction.
+ *
+ * - Start-up: buildRuleset() emits `add table` + `delete table` + `table { ... }`. In one
+ *   transaction that replaces whatever an earlier run left with exactly the state's ruleset,
+ *   and works whether or not the table existed. Other tables (distro firewall, Docker, kube) are
+ *   never touched; we never `flush ruleset`.
+ * - Afterwards: addNetworkScript / removeNetworkScript (nft-network.ts) change one network in one
+ *   small transaction, without rewriting the rest of the table.
+ * - Per-packet cost is flat in the number of networks: the base chains hold a fixed number of
+ *   rules that look the interface up in verdict maps (hash lookups) and `goto` the network's own
+ *   chain of at most three rules; isolation between bridges is one lookup in the `bridges` set.
+ *   Rules grow linearly with networks and no rule is per pair of networks.
+ * - Base chains keep policy accept: our `accept` only ends our table's say, so a host firewall in
+ *   another table still decides; our `drop` is final. Packets that touch no managed bridge miss
+ *   every map and leave the table after two lookups.
+ * - Intra-bridge traffic (icc) only reaches the forward hook when br_netfilter is active in the
+ *   namespace (net.bridge.bridge-nf-call-iptables / -ip6tables = 1), as with Docker; without it
+ *   icc=false can't be enforced here and the bridge driver must enable it.
+ * - Published ports (next step) add `nat-prerouting` / `nat-output` base chains with one
+ *   concatenated-key map (`ip daddr . meta l4proto . th dport : ip daddr . th dport`) and an accept
+ *   for DNAT-ed flows in each network's `to` chain before its final drop; the names in names.ts
+ *   stay as they are.
+ */
+import type { FirewallState } from './intent.js';
+import {
+  CHAIN_FORWARD, CHAIN_POSTROUTING, FAMILY, MAP_FORWARD_FROM_BRIDGE, MAP_FORWARD_TO_BRIDGE,
+  MAP_POSTROUTING_FROM_BRIDGE, SET_BRIDGES,
+} from './names.js';
+import { networkElements, networkRules, type NetworkRules } from './nft-network.js';
+import { assertTableName, validateState } from './validate.js';
+
+interface Container {
+  kind: 'set' | 'map';
+  name: string;
+  type: string;
+  elements: string[];
+}
+
+function containerBlock(container: Container): string[] {
+  const lines = [`\t${container.kind} ${container.name} {`, `\t\ttype ${container.type}`];
+  if (container.elements.length > 0) {
+    // One element per line keeps diffs readable and the line count linear in networks.
+    lines.push('\t\telements = {', ...container.elements.map((element) => `\t\t\t${element},`), '\t\t}');
+  }
+  lines.push('\t}');
+  return lines;
+}
+
+function chainBlock(name: string, rules: string[], hook?: string): string[] {
+  return [`\tchain ${name} {`, ...(hook === undefined ? [] : [`\t\t${hook}`]), ...rules.map((rule) => `\t\t${rule}`), '\t}'];
+}
+
+/** The full ruleset for a daemon start: one atomic replace of our table. */
+export function buildRuleset(state: FirewallState): string {
+  const { table, networks } = validateState(state);
+  const containers: Container[] = [
+    { kind: 'set', name: SET_BRIDGES, type: 'ifname', elements: [] },
+    { kind: 'map', name: MAP_FORWARD_FROM_BRIDGE, type: 'ifname : verdict', elements: [] },
+    { kind: 'map', name: MAP_FORWARD_TO_BRIDGE, type: 'ifname : verdict', elements: [] },
+    { kind: 'map', name: MAP_POSTROUTING_FROM_BRIDGE, type: 'ifname : verdict', elements: [] },
+  ];
+  const byName = new Map(containers.map((container) => [container.name, container]));
+  const perNetwork: NetworkRules[] = [];
+  for (const network of networks) {
+    const rules = networkRules(network);
+    perNetwork.push(rules);
+    for (const element of networkElements(network, rules.masquerade !== null)) {
+      const text = element.value === undefined ? element.key : `${element.key} : ${element.value}`;
+      byName.get(element.container)?.elements.push(text);
+    }
+  }
+
+  const blocks: string[][] = containers.map(containerBlock);
+  blocks.push(chainBlock(CHAIN_FORWARD, [
+    `iifname vmap @${MAP_FORWARD_FROM_BRIDGE}`,
+    `oifname vmap @${MAP_FORWARD_TO_BRIDGE}`,
+  ], 'type filter hook forward priority filter; policy accept;'));
+  blocks.push(chainBlock(CHAIN_POSTROUTING, [
+    `iifname vmap @${MAP_POSTROUTING_FROM_BRIDGE}`,
+  ], 'type nat hook postrouting priority srcnat; policy accept;'));
+  for (const rules of perNetwork) {
+    blocks.push(chainBlock(rules.chains.from, rules.from));
+    blocks.push(chainBlock(rules.chains.to, rules.to));
+    if (rules.masquerade !== null) blocks.push(chainBlock(rules.chains.masquerade, rules.masquerade));
+  }
+
+  const where = `${FAMILY} ${table}`;
+  return [
+    `add table ${where}`,
+    `delete table ${where}`,
+    `table ${where} {`,
+    blocks.map((block) => block.join('\n')).join('\n\n'),
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Removes our table and everything in it; idempotent (creating then deleting is a no-op). */
+export function deleteTableScript(table: string): string {
+  const where = `${FAMILY} ${assertTableName(table)}`;
+  return `add table ${where}\ndelete table ${where}\n`;
+}

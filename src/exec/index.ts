@@ -1,1 +1,2 @@
-export * from './run.js';
+export * from "./run.js";
+export * from "./process.js";

@@ -9,6 +9,10 @@ export interface IpamPoolConfig {
   gateway?: string;
   /** Addresses reserved by name and never handed out. */
   auxAddresses?: Record<string, string>;
+  /** true when the subnet was picked from the default pools (then `--ip` is refused, as Docker). */
+  autoSubnet?: boolean;
+  /** true when the gateway was chosen by IPAM rather than given. */
+  autoGateway?: boolean;
 }
 
 export interface Ipam {

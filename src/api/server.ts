@@ -1,0 +1,74 @@
+/**
+ * The Docker Engine API over a unix socket. Thin: decode, call the engine, render; every error
+ * becomes Docker's status and {"message": ...} body.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { chmod, lstat, unlink } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { notFound, EngineError } from '../errors/index.js';
+import { sendError, sendJson } from './http.js';
+import type { Router } from './router.js';
+import { splitVersion } from './version.js';
+
+export interface ApiLogger {
+  request(entry: { method: string; path: string; status: number; ms: number }): void;
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
+export function createApiServer(router: Router, logger: ApiLogger): Server {
+  return createServer((request, response) => {
+    void handle(router, logger, request, response);
+  });
+}
+
+async function handle(router: Router, logger: ApiLogger, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const url = new URL(request.url ?? '/', 'http://docker');
+  response.on('finish', () => {
+    logger.request({ method: request.method ?? '', path: url.pathname, status: response.statusCode, ms: performance.now() - started });
+  });
+  try {
+    const { version, path } = splitVersion(url.pathname);
+    const matched = router.match(request.method ?? 'GET', path);
+    if (matched === undefined) throw notFound('page-not-found', 'page not found');
+    if (matched === 'method-not-allowed') {
+      sendJson(response, 405, { message: `method ${request.method} not allowed for ${path}` });
+      return;
+    }
+    await matched.handler({ request, response, params: matched.params, query: url.searchParams, version });
+  } catch (error) {
+    if (!(error instanceof EngineError) || error.kind === 'system') {
+      logger.error('request failed', { method: request.method, path: url.pathname, error: String(error), cause: String((error as Error).cause ?? '') });
+    }
+    sendError(response, error);
+  }
+}
+
+/** Removes a stale socket file left by a crashed daemon, but never one a live daemon listens on. */
+async function clearStaleSocket(path: string): Promise<void> {
+  const stat = await lstat(path).catch(() => undefined);
+  if (!stat) return;
+  if (!stat.isSocket()) throw new Error(`${path} exists and is not a socket`);
+  const alive = await new Promise<boolean>((resolve) => {
+    const socket = createConnection(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+  if (alive) throw new Error(`another daemon is already listening on ${path}`);
+  await unlink(path);
+}
+
+export async function listenUnix(server: Server, path: string): Promise<void> {
+  await clearStaleSocket(path);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await chmod(path, 0o660);
+}

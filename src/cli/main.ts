@@ -1,0 +1,60 @@
+/** `conet` command line. `conet daemon` runs the engine in the foreground. */
+import { parseArgs } from 'node:util';
+import { installSignalHandlers, startDaemon } from '../daemon/daemon.js';
+
+const USAGE = `Usage: conet COMMAND
+
+Commands:
+  daemon   Run the conet daemon (Docker Engine API on a unix socket)
+
+conet daemon options:
+  --host unix://PATH   socket to serve (default unix:///run/conet/docker.sock)
+  --data-root DIR      persistent state (default /var/lib/conet)
+  --exec-root DIR      runtime state (default /run/conet)
+  --config FILE        JSON config file (daemon.json-style keys)
+  --log-level LEVEL    debug, info, warn or error (default info)
+`;
+
+async function daemon(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      host: { type: 'string', short: 'H' },
+      'data-root': { type: 'string' },
+      'exec-root': { type: 'string' },
+      config: { type: 'string' },
+      'log-level': { type: 'string', short: 'l' },
+    },
+    strict: true,
+  });
+  const running = await startDaemon({
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values['data-root'] !== undefined ? { dataRoot: values['data-root'] } : {}),
+    ...(values['exec-root'] !== undefined ? { execRoot: values['exec-root'] } : {}),
+    ...(values.config !== undefined ? { config: values.config } : {}),
+    ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] } : {}),
+  });
+  installSignalHandlers(running);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'daemon':
+      return daemon(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      process.stderr.write(`conet: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'conet failed', error: error instanceof Error ? error.message : String(error) })}\n`);
+  process.exit(1);
+});

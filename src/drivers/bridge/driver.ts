@@ -1,0 +1,103 @@
+/**
+ * The bridge driver: one Linux bridge per network holding the gateway address(es), forwarding
+ * and masquerade in our own nftables table. Devices carry an alias `conet-net:<id>` so that a
+ * restarted daemon recognises what it owns and removes strays without touching anything else.
+ */
+import { forbidden } from '../../errors/index.js';
+import type { FirewallNetwork } from '../../firewall/intent.js';
+import type { Kernel } from '../../kernel/ports.js';
+import type { Network } from '../../model/network.js';
+import type { NetworkDriver } from '../driver.js';
+import { bridgeAddresses, splitSubnets } from './addresses.js';
+import { decodeBridgeOptions } from './options.js';
+
+export const OWNER_ALIAS_PREFIX = 'conet-net:';
+
+/** The firewall as the bridge driver needs it; implemented over the nft builder by the daemon. */
+export interface BridgeFirewall {
+  addNetwork(network: FirewallNetwork): Promise<void>;
+  removeNetwork(network: FirewallNetwork): Promise<void>;
+  /** Replaces all bridge networks in the table (start-up). */
+  rebuild(networks: FirewallNetwork[]): Promise<void>;
+}
+
+export interface BridgeDriverDeps {
+  kernel: Kernel;
+  firewall: BridgeFirewall;
+  defaultMtu: number;
+}
+
+export class BridgeDriver implements NetworkDriver {
+  readonly name = 'bridge';
+  readonly capabilities = { scope: 'local', multipleInstances: true, usesIpam: true } as const;
+
+  constructor(private readonly deps: BridgeDriverDeps) {}
+
+  validate(network: Network, existing: readonly Network[]): void {
+    const { bridgeName } = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    for (const other of existing) {
+      if (other.driver !== this.name || other.id === network.id) continue;
+      if (decodeBridgeOptions(other, { mtu: this.deps.defaultMtu }).bridgeName === bridgeName) {
+        throw forbidden('bridge-name-in-use', `bridge name ${bridgeName} is already used by network ${other.name}`);
+      }
+    }
+  }
+
+  firewallIntent(network: Network): FirewallNetwork {
+    const options = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    const { subnets4, subnets6 } = splitSubnets(network);
+    return {
+      id: network.id,
+      bridge: options.bridgeName,
+      subnets4,
+      subnets6,
+      masquerade: options.masquerade && !network.internal,
+      icc: options.icc,
+      internal: network.internal,
+    };
+  }
+
+  async createNetwork(network: Network): Promise<void> {
+    await this.deps.kernel.sysctl.write('net.ipv4.ip_forward', '1');
+    await this.ensureDevice(network);
+    try {
+      await this.deps.firewall.addNetwork(this.firewallIntent(network));
+    } catch (error) {
+      await this.deps.kernel.links.deleteLink(decodeBridgeOptions(network, { mtu: this.deps.defaultMtu }).bridgeName);
+      throw error;
+    }
+  }
+
+  async deleteNetwork(network: Network): Promise<void> {
+    const errors: unknown[] = [];
+    await this.deps.firewall.removeNetwork(this.firewallIntent(network)).catch((error: unknown) => errors.push(error));
+    const { bridgeName } = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    await this.deps.kernel.links.deleteLink(bridgeName).catch((error: unknown) => errors.push(error));
+    if (errors.length > 0) throw errors[0];
+  }
+
+  async restore(networks: readonly Network[]): Promise<void> {
+    if (networks.length > 0) await this.deps.kernel.sysctl.write('net.ipv4.ip_forward', '1');
+    const wanted = new Set(networks.map((network) => network.id));
+    for (const link of await this.deps.kernel.links.listLinks()) {
+      if (!link.alias.startsWith(OWNER_ALIAS_PREFIX)) continue;
+      if (!wanted.has(link.alias.slice(OWNER_ALIAS_PREFIX.length))) await this.deps.kernel.links.deleteLink(link.name);
+    }
+    for (const network of networks) await this.ensureDevice(network);
+    await this.deps.firewall.rebuild(networks.map((network) => this.firewallIntent(network)));
+  }
+
+  ownedInterfaces(networks: readonly Network[]): string[] {
+    return networks.map((network) => decodeBridgeOptions(network, { mtu: this.deps.defaultMtu }).bridgeName);
+  }
+
+  private async ensureDevice(network: Network): Promise<void> {
+    const options = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    await this.deps.kernel.links.ensureBridge({
+      name: options.bridgeName,
+      addresses: bridgeAddresses(network),
+      mtu: options.mtu,
+      alias: `${OWNER_ALIAS_PREFIX}${network.id}`,
+    });
+  }
+}

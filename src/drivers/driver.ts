@@ -1,0 +1,54 @@
+/**
+ * What every network driver provides. The engine owns validation of names, IPAM and state; a
+ * driver turns a fully decided Network into kernel objects and back.
+ */
+import type { Network, Scope } from '../model/network.js';
+
+export interface DriverCapabilities {
+  scope: Scope;
+  /** false for host and null: exactly one predefined instance. */
+  multipleInstances: boolean;
+  /** Whether networks of this driver get subnets from IPAM. */
+  usesIpam: boolean;
+}
+
+export interface NetworkDriver {
+  readonly name: string;
+  readonly capabilities: DriverCapabilities;
+  /**
+   * Checks and normalises the driver options (`-o`) of a network about to be created, against the
+   * networks that exist already. Throws EngineError 'invalid'/'forbidden'; changes nothing.
+   */
+  validate(network: Network, existing: readonly Network[]): void;
+  /** Creates the kernel objects of a network; on failure it leaves nothing behind. */
+  createNetwork(network: Network): Promise<void>;
+  /** Removes them; objects already gone are fine. */
+  deleteNetwork(network: Network): Promise<void>;
+  /**
+   * Start-up reconcile: make the kernel match exactly these networks of this driver (recreate
+   * what's missing, remove strays it owns).
+   */
+  restore(networks: readonly Network[]): Promise<void>;
+  /** Names of host interfaces this driver owns, so IPAM doesn't mistake their routes for the host's. */
+  ownedInterfaces(networks: readonly Network[]): string[];
+}
+
+export class DriverRegistry {
+  private readonly drivers = new Map<string, NetworkDriver>();
+
+  register(driver: NetworkDriver): void {
+    this.drivers.set(driver.name, driver);
+  }
+
+  get(name: string): NetworkDriver | undefined {
+    return this.drivers.get(name);
+  }
+
+  names(): string[] {
+    return [...this.drivers.keys()].sort();
+  }
+
+  all(): NetworkDriver[] {
+    return [...this.drivers.values()];
+  }
+}

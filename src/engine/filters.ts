@@ -1,0 +1,90 @@
+/**
+ * Docker's `filters` query parameter: JSON of {key: {value: true}} (current) or {key: [values]}
+ * (old clients), decoded to key -> values and checked against the keys an endpoint accepts.
+ */
+import { invalid } from '../errors/index.js';
+
+export type Filters = ReadonlyMap<string, readonly string[]>;
+
+export function parseFilters(raw: string | null | undefined, allowed: readonly string[]): Filters {
+  const result = new Map<string, string[]>();
+  if (raw === null || raw === undefined || raw.trim() === '') return result;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(raw);
+  } catch {
+    throw invalid('filters', `invalid filter: ${JSON.stringify(raw)} is not valid JSON`);
+  }
+  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) {
+    throw invalid('filters', 'invalid filter: expected a JSON object');
+  }
+  for (const [key, value] of Object.entries(decoded as Record<string, unknown>)) {
+    if (!allowed.includes(key)) throw invalid('filters', `invalid filter '${key}'`);
+    const values = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.keys(value) : null;
+    if (!values || values.some((item) => typeof item !== 'string')) {
+      throw invalid('filters', `invalid filter '${key}': values must be strings`);
+    }
+    result.set(key, values as string[]);
+  }
+  return result;
+}
+
+/** Go's filters.Match: any value, read as a regular expression, matches somewhere in source. */
+export function matchesAny(filters: Filters, key: string, source: string): boolean {
+  const values = filters.get(key);
+  if (!values || values.length === 0) return true;
+  return values.some((value) => {
+    if (value.length > 256) return false;
+    try {
+      return new RegExp(value).test(source);
+    } catch {
+      return source.includes(value);
+    }
+  });
+}
+
+export function exactAny(filters: Filters, key: string, source: string): boolean {
+  const values = filters.get(key);
+  return !values || values.length === 0 || values.includes(source);
+}
+
+/** `label=key` or `label=key=value`; every given label must match (Docker's MatchKVList). */
+export function matchesLabels(filters: Filters, key: string, labels: Record<string, string>): boolean {
+  const values = filters.get(key);
+  if (!values || values.length === 0) return true;
+  return values.every((term) => {
+    const at = term.indexOf('=');
+    if (at < 0) return Object.hasOwn(labels, term);
+    const name = term.slice(0, at);
+    return Object.hasOwn(labels, name) && labels[name] === term.slice(at + 1);
+  });
+}
+
+/** Go's strconv.ParseBool spellings. */
+export function parseBool(value: string): boolean | undefined {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  return undefined;
+}
+
+/**
+ * `until` as Docker takes it: a Unix timestamp (with optional fraction), an RFC 3339 date, or a
+ * Go duration before now ("10m", "1h30m").
+ */
+export function parseUntil(value: string, now: number = Date.now()): number {
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const duration = /^((\d+(\.\d+)?)(ns|us|µs|ms|s|m|h))+$/.test(value) ? goDurationMs(value) : undefined;
+  if (duration !== undefined) return now - duration;
+  const date = Date.parse(value);
+  if (!Number.isNaN(date) && /^\d{4}-\d{2}-\d{2}/.test(value)) return date;
+  throw invalid('filters', `invalid filter 'until=${value}': expected a timestamp, a date or a duration`);
+}
+
+function goDurationMs(value: string): number {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+  let total = 0;
+  for (const match of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(match[1]) * (units[match[2] ?? 's'] ?? 0);
+  }
+  return total;
+}

@@ -1,0 +1,193 @@
+/**
+ * Network use cases: create, remove, list, inspect, prune. Every change that reads shared state
+ * (names, subnets) runs through one serial queue; kernel work is undone if the store write fails,
+ * and the store is written only after the kernel succeeded, so the two never disagree for long.
+ */
+import { conflict, forbidden, invalid, notFound, notImplemented, system } from '../errors/index.js';
+import { resolveIpam, type AddressPool } from '../ipam/index.js';
+import type { DriverRegistry, NetworkDriver } from '../drivers/driver.js';
+import type { LinkPort } from '../kernel/ports.js';
+import type { Endpoint, Network } from '../model/network.js';
+import { del, put, type Store } from '../store/index.js';
+import { parseFilters } from './filters.js';
+import { newId, timestamp } from './ids.js';
+import { LIST_FILTERS, PRUNE_FILTERS, listFilter, pruneFilter } from './network-filters.js';
+import { getNetwork } from './network-lookup.js';
+import { validateNetworkName } from './network-names.js';
+import type { NetworkCreateRequest } from './network-request.js';
+import { SerialQueue } from './queue.js';
+
+/** Where containers' attachments come from (the containers issue fills it). */
+export interface EndpointSource {
+  endpointsOf(networkId: string): Endpoint[];
+}
+
+export interface NetworkServiceDeps {
+  store: Store;
+  drivers: DriverRegistry;
+  links: LinkPort;
+  pools: readonly AddressPool[];
+  endpoints: EndpointSource;
+  /** Drivers we know of but don't implement yet, with the reason. */
+  unsupportedDrivers?: Record<string, string>;
+}
+
+export class NetworkService {
+  private readonly networks = new Map<string, Network>();
+  private readonly queue = new SerialQueue();
+
+  constructor(private readonly deps: NetworkServiceDeps) {}
+
+  /** Loads state; the daemon then calls reconcile(). */
+  async load(): Promise<void> {
+    this.networks.clear();
+    for (const network of await this.deps.store.list<Network>('network')) this.networks.set(network.id, network);
+  }
+
+  all(): Network[] {
+    return [...this.networks.values()];
+  }
+
+  inspect(reference: string, options: { scope?: string } = {}): Network {
+    const network = getNetwork(this.networks.values(), reference);
+    if (options.scope && options.scope !== network.scope) throw notFound('network-not-found', `network ${reference} not found`);
+    return network;
+  }
+
+  list(rawFilters?: string | null): Network[] {
+    const filter = listFilter(parseFilters(rawFilters, LIST_FILTERS), (network) => this.deps.endpoints.endpointsOf(network.id).length);
+    return this.all().filter(filter);
+  }
+
+  /** Adds a predefined network (first start only); no kernel work here, reconcile does it. */
+  async definePredefined(network: Network): Promise<void> {
+    await this.queue.run(async () => {
+      if ([...this.networks.values()].some((existing) => existing.name === network.name)) return;
+      await this.deps.store.commit([put('network', network.id, network)]);
+      this.networks.set(network.id, network);
+    });
+  }
+
+  create(request: NetworkCreateRequest): Promise<{ id: string; warning: string }> {
+    return this.queue.run(() => this.createNow(request));
+  }
+
+  private async createNow(request: NetworkCreateRequest): Promise<{ id: string; warning: string }> {
+    const name = validateNetworkName(request.name);
+    const existing = this.all();
+    if (existing.some((network) => network.name === name)) {
+      throw conflict('network-name-in-use', `network with name ${name} already exists`);
+    }
+    const driver = this.driverFor(request.driver);
+    if (!driver.capabilities.multipleInstances) {
+      throw forbidden('network-single-instance', `only one instance of "${driver.name}" network is allowed`);
+    }
+    if (request.configOnly || request.configFrom !== '') {
+      throw notImplemented('network-config-only', 'config-only networks and --config-from are not supported');
+    }
+    if (request.ingress) throw notImplemented('network-ingress', 'ingress networks need swarm mode, which conet does not provide');
+    const ipamConfigs = driver.capabilities.usesIpam
+      ? resolveIpam(request.ipam, {
+          existingSubnets: existing.flatMap((network) => network.ipam.configs.map((config) => config.subnet)),
+          avoid: await this.hostRoutes(existing),
+          pools: this.deps.pools,
+          enableIPv6: request.enableIPv6,
+        })
+      : [];
+    const network: Network = {
+      id: newId(),
+      name,
+      driver: driver.name,
+      scope: driver.capabilities.scope,
+      created: timestamp(),
+      enableIPv6: request.enableIPv6,
+      internal: request.internal,
+      attachable: request.attachable,
+      ingress: false,
+      configOnly: false,
+      configFrom: '',
+      ipam: { driver: request.ipam.Driver || 'default', options: request.ipam.Options ?? {}, configs: ipamConfigs },
+      options: request.options,
+      labels: request.labels,
+      predefined: false,
+    };
+    driver.validate(network, existing);
+    await driver.createNetwork(network);
+    try {
+      await this.deps.store.commit([put('network', network.id, network)]);
+    } catch (error) {
+      await driver.deleteNetwork(network).catch(() => undefined);
+      throw system('store-write', `failed to save network ${name}: ${(error as Error).message}`, error);
+    }
+    this.networks.set(network.id, network);
+    return { id: network.id, warning: '' };
+  }
+
+  remove(reference: string): Promise<void> {
+    return this.queue.run(async () => {
+      const network = getNetwork(this.networks.values(), reference);
+      if (network.predefined) {
+        throw forbidden('network-predefined', `${network.name} is a pre-defined network and cannot be removed`);
+      }
+      if (this.deps.endpoints.endpointsOf(network.id).length > 0) {
+        throw forbidden(
+          'network-in-use',
+          `error while removing network: network ${network.name} id ${network.id} has active endpoints`,
+        );
+      }
+      await this.removeNow(network);
+    });
+  }
+
+  prune(rawFilters?: string | null): Promise<string[]> {
+    return this.queue.run(async () => {
+      const filter = pruneFilter(parseFilters(rawFilters, PRUNE_FILTERS));
+      const removed: string[] = [];
+      for (const network of this.all()) {
+        if (network.predefined || !filter(network)) continue;
+        if (this.deps.endpoints.endpointsOf(network.id).length > 0) continue;
+        await this.removeNow(network);
+        removed.push(network.name);
+      }
+      return removed;
+    });
+  }
+
+  /** Start-up: make the kernel match the store, driver by driver. */
+  async reconcile(): Promise<void> {
+    await this.queue.run(async () => {
+      for (const driver of this.deps.drivers.all()) {
+        await driver.restore(this.all().filter((network) => network.driver === driver.name));
+      }
+    });
+  }
+
+  private async removeNow(network: Network): Promise<void> {
+    const driver = this.deps.drivers.get(network.driver);
+    if (driver) await driver.deleteNetwork(network);
+    await this.deps.store.commit([del('network', network.id)]);
+    this.networks.delete(network.id);
+  }
+
+  private driverFor(name: string): NetworkDriver {
+    const driver = this.deps.drivers.get(name);
+    if (driver) return driver;
+    const reason = this.deps.unsupportedDrivers?.[name];
+    if (reason) throw notImplemented('driver-unsupported', reason);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.\/:-]*$/.test(name)) throw invalid('driver-name', `invalid driver name ${JSON.stringify(name)}`);
+    throw notFound('driver-not-found', `plugin "${name}" not found`);
+  }
+
+  /** The host's own routes, minus our own bridges: subnets IPAM must not hand out. */
+  private async hostRoutes(existing: readonly Network[]): Promise<string[]> {
+    const owned = new Set<string>();
+    for (const driver of this.deps.drivers.all()) {
+      for (const name of driver.ownedInterfaces(existing.filter((network) => network.driver === driver.name))) owned.add(name);
+    }
+    const routes = await this.deps.links.listRoutes();
+    return routes
+      .filter((route) => route.destination !== 'default' && !owned.has(route.device) && !route.destination.includes(':'))
+      .map((route) => (route.destination.includes('/') ? route.destination : `${route.destination}/32`))
+      .filter((cidr) => !cidr.startsWith('127.'));
+  }
+}

@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EngineError, conflict, forbidden, invalid, notFound, notImplemented, system, unavailable } from './engine-error.js';
+import { toHttpError } from './http-status.js';
+
+test('each error kind maps to Docker status and a {message} body', () => {
+  const cases: Array<[EngineError, number]> = [
+    [invalid('x', 'bad'), 400],
+    [forbidden('x', 'no'), 403],
+    [notFound('x', 'network nosuchnet not found'), 404],
+    [conflict('x', 'dup'), 409],
+    [notImplemented('x', 'later'), 501],
+    [unavailable('x', 'etcd down'), 503],
+    [system('x', 'kernel said no'), 500],
+  ];
+  for (const [error, status] of cases) {
+    assert.deepEqual(toHttpError(error), { status, body: { message: error.message } });
+  }
+});
+
+test('unknown errors are 500 with their message, never a stack', () => {
+  assert.deepEqual(toHttpError(new Error('boom')), { status: 500, body: { message: 'boom' } });
+  assert.deepEqual(toHttpError('text'), { status: 500, body: { message: 'text' } });
+});

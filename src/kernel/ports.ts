@@ -1,0 +1,70 @@
+/**
+ * Small interfaces in kernel nouns. Every method names its target namespace: `netns` is the path
+ * of a namespace file, and undefined means the daemon's own ("host") namespace.
+ */
+
+export interface NetnsTarget {
+  netns?: string;
+}
+
+export interface LinkInfo {
+  name: string;
+  index: number;
+  kind: string;
+  up: boolean;
+  mtu: number;
+  mac: string;
+  alias: string;
+  master: string;
+}
+
+export interface AddressInfo {
+  link: string;
+  family: 'inet' | 'inet6';
+  address: string;
+  prefixLength: number;
+}
+
+export interface RouteInfo {
+  /** "default" or a CIDR. */
+  destination: string;
+  device: string;
+  gateway: string;
+}
+
+export interface BridgeSpec {
+  name: string;
+  /** CIDRs with the gateway as host part, e.g. "172.18.0.1/16". */
+  addresses: string[];
+  mtu: number;
+  /** IFLA_IFALIAS marker so we can find our own devices after a crash. */
+  alias: string;
+  /** MAC to set (Docker-style 02:42:..); optional. */
+  mac?: string;
+}
+
+export interface LinkPort {
+  listLinks(target?: NetnsTarget): Promise<LinkInfo[]>;
+  listAddresses(target?: NetnsTarget): Promise<AddressInfo[]>;
+  listRoutes(target?: NetnsTarget): Promise<RouteInfo[]>;
+  /** Create the bridge if missing, make its addresses, MTU and alias match, bring it up. */
+  ensureBridge(spec: BridgeSpec, target?: NetnsTarget): Promise<void>;
+  /** Delete a link; a link that is already gone is success. */
+  deleteLink(name: string, target?: NetnsTarget): Promise<void>;
+}
+
+export interface FirewallPort {
+  apply(script: string, target?: NetnsTarget): Promise<void>;
+  deleteTable(family: string, name: string, target?: NetnsTarget): Promise<void>;
+}
+
+export interface SysctlPort {
+  read(key: string, target?: NetnsTarget): Promise<string>;
+  write(key: string, value: string, target?: NetnsTarget): Promise<void>;
+}
+
+export interface Kernel {
+  links: LinkPort;
+  firewall: FirewallPort;
+  sysctl: SysctlPort;
+}

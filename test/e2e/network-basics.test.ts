@@ -95,6 +95,26 @@ test('IPAM options round-trip; overlap, predefined, unknown and duplicate errors
     assert.match(secondHost.stderr, /only one instance of "host" network is allowed/);
     assert.deepEqual(await networkNames(host), ['bridge', 'custom1', 'host', 'none']);
 
+    // Aux addresses, several subnets, IPAM options, labels and bridge options round-trip.
+    await host.dockerOk([
+      'network', 'create', '--subnet', '10.98.0.0/24', '--aux-address', 'router=10.98.0.5', '--subnet', '10.97.0.0/24',
+      '--ipam-opt', 'foo=bar', '--label', 'team=net', '-o', 'com.docker.network.driver.mtu=1400',
+      '-o', 'com.docker.network.bridge.name=opts0', '--internal', 'opts',
+    ]);
+    const [opts] = JSON.parse(await host.dockerOk(['network', 'inspect', 'opts'])) as Array<Record<string, unknown>>;
+    // As Docker (S139): a given subnet without --gateway is shown without one, though the bridge has it.
+    assert.deepEqual((opts?.['IPAM'] as { Config: unknown }).Config, [
+      { Subnet: '10.98.0.0/24', AuxiliaryAddresses: { router: '10.98.0.5' } },
+      { Subnet: '10.97.0.0/24' },
+    ]);
+    assert.deepEqual((opts?.['IPAM'] as { Options: unknown }).Options, { foo: 'bar' });
+    assert.deepEqual(opts?.['Labels'], { team: 'net' });
+    assert.equal(opts?.['Internal'], true);
+    const [opts0] = await host.ipJson<Array<{ mtu: number; addr_info: Array<{ family: string; local: string }> }>>(['addr', 'show', 'dev', 'opts0']);
+    assert.equal(opts0?.mtu, 1400);
+    assert.deepEqual(opts0?.addr_info.filter((info) => info.family === 'inet').map((info) => info.local).sort(), ['10.97.0.1', '10.98.0.1']);
+    await host.dockerOk(['network', 'rm', 'opts']);
+
     // Removal by id prefix works and takes the bridge with it.
     const id = await host.dockerOk(['network', 'inspect', '-f', '{{.Id}}', 'custom1']);
     assert.equal(await host.dockerOk(['network', 'rm', id.slice(0, 10)]), id.slice(0, 10));

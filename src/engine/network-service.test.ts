@@ -1,0 +1,115 @@
+/** NetworkService on the fake kernel and the memory store: use cases and their rollbacks. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DriverRegistry } from '../drivers/driver.js';
+import { BridgeDriver } from '../drivers/bridge/driver.js';
+import { NftBridgeFirewall } from '../drivers/bridge/nft-firewall.js';
+import { HostDriver } from '../drivers/host/driver.js';
+import { NullDriver } from '../drivers/null/driver.js';
+import { EngineError } from '../errors/index.js';
+import { DEFAULT_ADDRESS_POOLS } from '../ipam/index.js';
+import { FakeKernel } from '../kernel/fake/fake-kernel.js';
+import type { Endpoint } from '../model/network.js';
+import { MemoryStore, type StoreOp } from '../store/index.js';
+import { decodeNetworkCreate } from './network-request.js';
+import { NetworkService } from './network-service.js';
+import { predefinedNetworks } from './predefined.js';
+
+class FlakyStore extends MemoryStore {
+  failNext = false;
+  override async commit(ops: readonly StoreOp[]): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('disk full');
+    }
+    return super.commit(ops);
+  }
+}
+
+async function setup(endpoints: Record<string, Endpoint[]> = {}) {
+  const kernel = new FakeKernel();
+  const store = new FlakyStore();
+  const drivers = new DriverRegistry();
+  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(kernel.firewall, 'conet'), defaultMtu: 1500 }));
+  drivers.register(new HostDriver());
+  drivers.register(new NullDriver());
+  const service = new NetworkService({
+    store,
+    drivers,
+    links: kernel.links,
+    pools: DEFAULT_ADDRESS_POOLS,
+    endpoints: { endpointsOf: (id) => endpoints[id] ?? [] },
+  });
+  await service.load();
+  for (const network of predefinedNetworks({ name: 'conet0', subnet: '172.17.0.0/16', mtu: 1500, icc: true, masquerade: true })) {
+    await service.definePredefined(network);
+  }
+  await service.reconcile();
+  return { kernel, store, service };
+}
+
+const kindOf = (error: unknown): string => (error instanceof EngineError ? error.kind : 'other');
+
+test('reconcile creates the default bridge and the table', async () => {
+  const { kernel } = await setup();
+  assert.deepEqual(kernel.linkMap.get('conet0')?.addresses, ['172.17.0.1/16']);
+  assert.match(kernel.scripts[0] ?? '', /table inet conet/);
+  assert.equal(kernel.sysctls.get('net.ipv4.ip_forward'), '1');
+});
+
+test('create picks 172.18.0.0/16, makes the bridge and one nft transaction', async () => {
+  const { kernel, service } = await setup();
+  const { id } = await service.create(decodeNetworkCreate({ Name: 'my_bridge' }));
+  const bridge = kernel.linkMap.get(`br-${id.slice(0, 12)}`);
+  assert.deepEqual(bridge?.addresses, ['172.18.0.1/16']);
+  assert.equal(bridge?.alias, `conet-net:${id}`);
+  assert.equal(kernel.scripts.length, 2);
+  assert.match(kernel.scripts[1] ?? '', new RegExp(id.slice(0, 12)));
+});
+
+test('a subnet that overlaps a host route is skipped', async () => {
+  const { kernel, service } = await setup();
+  kernel.routes.push({ destination: '172.18.0.0/24', device: 'eth0', gateway: '' });
+  await service.create(decodeNetworkCreate({ Name: 'n' }));
+  assert.equal(service.inspect('n').ipam.configs[0]?.subnet, '172.19.0.0/16');
+});
+
+test('a failed store write undoes the kernel work', async () => {
+  const { kernel, store, service } = await setup();
+  const before = [...kernel.linkMap.keys()];
+  store.failNext = true;
+  await assert.rejects(service.create(decodeNetworkCreate({ Name: 'doomed' })), /failed to save network doomed: disk full/);
+  assert.deepEqual([...kernel.linkMap.keys()], before);
+  assert.equal(service.all().some((network) => network.name === 'doomed'), false);
+});
+
+test('a failed firewall transaction removes the new bridge', async () => {
+  const { kernel, service } = await setup();
+  kernel.failNext('apply');
+  await assert.rejects(service.create(decodeNetworkCreate({ Name: 'doomed' })), /injected failure/);
+  assert.deepEqual([...kernel.linkMap.keys()], ['conet0']);
+  assert.equal(service.all().length, 3);
+});
+
+test('bridge name collisions are refused before the kernel is touched', async () => {
+  const { kernel, service } = await setup();
+  await assert.rejects(
+    service.create(decodeNetworkCreate({ Name: 'x', Options: { 'com.docker.network.bridge.name': 'conet0' } })),
+    (error: unknown) => kindOf(error) === 'forbidden' && /already used by network bridge/.test((error as Error).message),
+  );
+  assert.equal(kernel.scripts.length, 1);
+});
+
+test('remove: predefined is 403, in use is 403, unknown is 404; concurrent creates get distinct subnets', async () => {
+  const endpoints: Record<string, Endpoint[]> = {};
+  const { service } = await setup(endpoints);
+  await assert.rejects(service.remove('bridge'), (error: unknown) => kindOf(error) === 'forbidden');
+  await assert.rejects(service.remove('nope'), (error: unknown) => kindOf(error) === 'not-found');
+  const created = await Promise.all(['a', 'b', 'c', 'd'].map((name) => service.create(decodeNetworkCreate({ Name: name }))));
+  const subnets = new Set(created.map(({ id }) => service.inspect(id).ipam.configs[0]?.subnet));
+  assert.equal(subnets.size, 4);
+  const busy = service.inspect('a');
+  endpoints[busy.id] = [{ id: 'e', networkId: busy.id, containerId: 'c', name: 'c', macAddress: '', ipv4Address: '', ipv6Address: '' }];
+  await assert.rejects(service.remove('a'), /has active endpoints/);
+  assert.deepEqual((await service.prune()).sort(), ['b', 'c', 'd']);
+});

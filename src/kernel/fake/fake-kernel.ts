@@ -1,0 +1,77 @@
+/**
+ * An in-memory kernel for unit tests of engine and drivers. It keeps the invariants the real one
+ * enforces (unique names, 15-character names, a link before its addresses, idempotent removal)
+ * and can be told to fail the next call of a kind, to exercise rollback paths.
+ */
+import { system } from '../../errors/index.js';
+import type { AddressInfo, BridgeSpec, FirewallPort, Kernel, LinkInfo, LinkPort, RouteInfo, SysctlPort } from '../ports.js';
+
+type FailPoint = 'ensureBridge' | 'deleteLink' | 'apply';
+
+export class FakeKernel implements Kernel {
+  readonly linkMap = new Map<string, LinkInfo & { addresses: string[] }>();
+  readonly routes: RouteInfo[] = [];
+  readonly scripts: string[] = [];
+  readonly sysctls = new Map<string, string>();
+  private readonly failures = new Set<FailPoint>();
+  private nextIndex = 2;
+
+  failNext(point: FailPoint): void {
+    this.failures.add(point);
+  }
+
+  private check(point: FailPoint): void {
+    if (this.failures.delete(point)) throw system('fake-failure', `injected failure in ${point}`);
+  }
+
+  readonly links: LinkPort = {
+    listLinks: async () => [...this.linkMap.values()].map(({ addresses: _addresses, ...link }) => link),
+    listAddresses: async () =>
+      [...this.linkMap.values()].flatMap((link) =>
+        link.addresses.map((cidr): AddressInfo => {
+          const [address = '', prefix = '0'] = cidr.split('/');
+          return { link: link.name, family: address.includes(':') ? 'inet6' : 'inet', address, prefixLength: Number(prefix) };
+        }),
+      ),
+    listRoutes: async () => [
+      ...this.routes,
+      ...[...this.linkMap.values()].flatMap((link) => link.addresses.map((cidr) => ({ destination: cidr, device: link.name, gateway: '' }))),
+    ],
+    ensureBridge: async (spec: BridgeSpec) => {
+      this.check('ensureBridge');
+      if (spec.name.length > 15) throw system('kernel-ip', `invalid interface name ${spec.name}`);
+      const existing = this.linkMap.get(spec.name);
+      if (existing && existing.kind !== 'bridge') throw system('kernel-conflict', `a ${existing.kind} device named ${spec.name} exists`);
+      this.linkMap.set(spec.name, {
+        name: spec.name,
+        index: existing?.index ?? this.nextIndex++,
+        kind: 'bridge',
+        up: true,
+        mtu: spec.mtu,
+        mac: existing?.mac ?? '02:42:00:00:00:00',
+        alias: spec.alias,
+        master: '',
+        addresses: [...spec.addresses],
+      });
+    },
+    deleteLink: async (name: string) => {
+      this.check('deleteLink');
+      this.linkMap.delete(name);
+    },
+  };
+
+  readonly firewall: FirewallPort = {
+    apply: async (script: string) => {
+      this.check('apply');
+      this.scripts.push(script);
+    },
+    deleteTable: async () => undefined,
+  };
+
+  readonly sysctl: SysctlPort = {
+    read: async (key: string) => this.sysctls.get(key) ?? '0',
+    write: async (key: string, value: string) => {
+      this.sysctls.set(key, value);
+    },
+  };
+}

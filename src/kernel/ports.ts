@@ -53,6 +53,36 @@ export interface LinkPort {
   deleteLink(name: string, target?: NetnsTarget): Promise<void>;
 }
 
+export interface VethSpec {
+  /** Host-side name, e.g. "veth" + 7 hex. */
+  hostName: string;
+  /** Bridge the host side is enslaved to. */
+  bridge: string;
+  /** Name of the sandbox namespace (under /run/netns). */
+  sandbox: string;
+  /** Create the sandbox namespace in the same batch (saves a process). */
+  createSandbox?: boolean;
+  /** Interface name inside the sandbox, e.g. "eth0". */
+  ifname: string;
+  mac: string;
+  mtu: number;
+  /** CIDRs for the sandbox side, e.g. "172.18.0.2/16". */
+  addresses: string[];
+  gateway4?: string;
+  gateway6?: string;
+}
+
+/** Container network namespaces and their veth links. */
+export interface SandboxPort {
+  path(name: string): string;
+  create(name: string, target?: NetnsTarget): Promise<string>;
+  /** Removing a sandbox that is already gone is success. */
+  remove(name: string): Promise<void>;
+  exists(name: string): Promise<boolean>;
+  plugVeth(spec: VethSpec, target?: NetnsTarget): Promise<void>;
+  unplugVeth(hostName: string, target?: NetnsTarget): Promise<void>;
+}
+
 export interface FirewallPort {
   apply(script: string, target?: NetnsTarget): Promise<void>;
   deleteTable(family: string, name: string, target?: NetnsTarget): Promise<void>;

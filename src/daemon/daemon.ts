@@ -14,6 +14,7 @@ import { BridgeDriver } from '../drivers/bridge/driver.js';
 import { NftBridgeFirewall } from '../drivers/bridge/nft-firewall.js';
 import { HostDriver } from '../drivers/host/driver.js';
 import { NullDriver } from '../drivers/null/driver.js';
+import { EndpointService } from '../engine/endpoint-service.js';
 import { NetworkService, type EndpointSource } from '../engine/network-service.js';
 import { predefinedNetworks } from '../engine/predefined.js';
 import { newId } from '../engine/ids.js';
@@ -21,6 +22,7 @@ import { onExec } from '../exec/index.js';
 import type { Kernel } from '../kernel/ports.js';
 import { LinuxLinks } from '../kernel/linux/links.js';
 import { LinuxNftables } from '../kernel/linux/nft.js';
+import { LinuxSandboxes } from '../kernel/linux/sandboxes.js';
 import { LinuxSysctl } from '../kernel/linux/sysctl.js';
 import { put, SqliteStore, type Store } from '../store/index.js';
 import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
@@ -55,17 +57,21 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   await writeFile(pidFile, `${process.pid}\n`);
 
   const store = new SqliteStore(join(config.dataRoot, 'conet.db'));
-  const kernel: Kernel = { links: new LinuxLinks(), firewall: new LinuxNftables(), sysctl: new LinuxSysctl() };
+  const kernel: Kernel = { links: new LinuxLinks(), sandboxes: new LinuxSandboxes(), firewall: new LinuxNftables(), sysctl: new LinuxSysctl() };
   const drivers = new DriverRegistry();
   drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(kernel.firewall, config.nftTable), defaultMtu: config.mtu }));
   drivers.register(new HostDriver());
   drivers.register(new NullDriver());
-  const endpoints: EndpointSource = { endpointsOf: () => [] };
+  // NetworkService asks EndpointService which networks are in use; EndpointService looks networks up.
+  let endpointService: EndpointService | undefined;
+  const endpoints: EndpointSource = { endpointsOf: (networkId) => endpointService?.endpointsOf(networkId) ?? [] };
   const networks = new NetworkService({ store, drivers, links: kernel.links, pools: config.addressPools, endpoints, unsupportedDrivers: UNSUPPORTED_DRIVERS });
+  endpointService = new EndpointService({ store, drivers, networks });
 
   let server: Server | undefined;
   try {
     await networks.load();
+    await endpointService.load();
     const predefined = predefinedNetworks({
       name: config.bridgeName,
       subnet: config.bridgeSubnet,

@@ -2,7 +2,7 @@
  * What every network driver provides. The engine owns validation of names, IPAM and state; a
  * driver turns a fully decided Network into kernel objects and back.
  */
-import type { Network, Scope } from '../model/network.js';
+import type { Endpoint, Network, Scope } from '../model/network.js';
 
 export interface DriverCapabilities {
   scope: Scope;
@@ -29,6 +29,10 @@ export interface NetworkDriver {
    * what's missing, remove strays it owns).
    */
   restore(networks: readonly Network[]): Promise<void>;
+  /** Plugs an endpoint's interface into its sandbox; on failure leaves nothing behind. */
+  join?(network: Network, endpoint: Endpoint, options: { createSandbox: boolean }): Promise<void>;
+  /** Unplugs it; an interface that is already gone is fine. */
+  leave?(network: Network, endpoint: Endpoint): Promise<void>;
   /** Names of host interfaces this driver owns, so IPAM doesn't mistake their routes for the host's. */
   ownedInterfaces(networks: readonly Network[]): string[];
 }

@@ -109,7 +109,7 @@ test('remove: predefined is 403, in use is 403, unknown is 404; concurrent creat
   const subnets = new Set(created.map(({ id }) => service.inspect(id).ipam.configs[0]?.subnet));
   assert.equal(subnets.size, 4);
   const busy = service.inspect('a');
-  endpoints[busy.id] = [{ id: 'e', networkId: busy.id, containerId: 'c', name: 'c', macAddress: '', ipv4Address: '', ipv6Address: '' }];
+  endpoints[busy.id] = [{ id: 'e', networkId: busy.id, containerId: 'c', name: 'c', macAddress: '', ipv4Address: '', ipv6Address: '', gateway4: '', gateway6: '', sandbox: 's', ifname: 'eth0', hostIfname: '', aliases: [], requestedIpv4: '', requestedIpv6: '' }];
   await assert.rejects(service.remove('a'), /has active endpoints/);
   assert.deepEqual((await service.prune()).sort(), ['b', 'c', 'd']);
 });

@@ -95,6 +95,7 @@ export interface SysctlPort {
 
 export interface Kernel {
   links: LinkPort;
+  sandboxes: SandboxPort;
   firewall: FirewallPort;
   sysctl: SysctlPort;
 }

@@ -44,15 +44,29 @@ export interface Network {
   predefined: boolean;
 }
 
-/** A container's attachment to a network. Filled by the containers issue; the network API renders it. */
+/** A container's attachment to a network. */
 export interface Endpoint {
   id: string;
   networkId: string;
   containerId: string;
+  /** Container name without the leading slash. */
   name: string;
   macAddress: string;
+  /** With prefix length, as Docker shows it: "172.18.0.2/16"; "" when none. */
   ipv4Address: string;
   ipv6Address: string;
+  gateway4: string;
+  gateway6: string;
+  /** Network namespace (sandbox) the interface lives in, by name under /run/netns. */
+  sandbox: string;
+  /** Interface name inside the sandbox, e.g. "eth0". */
+  ifname: string;
+  /** Host-side interface, e.g. the veth on the bridge; "" for drivers without one. */
+  hostIfname: string;
+  aliases: string[];
+  /** Addresses the user asked for (--ip/--ip6), kept for inspect's IPAMConfig. */
+  requestedIpv4: string;
+  requestedIpv6: string;
 }
 
 export const PREDEFINED_NETWORK_NAMES = ['bridge', 'host', 'none'] as const;

@@ -6,7 +6,7 @@
 import { forbidden } from '../../errors/index.js';
 import type { FirewallNetwork } from '../../firewall/intent.js';
 import type { Kernel } from '../../kernel/ports.js';
-import type { Network } from '../../model/network.js';
+import type { Endpoint, Network } from '../../model/network.js';
 import type { NetworkDriver } from '../driver.js';
 import { bridgeAddresses, splitSubnets } from './addresses.js';
 import { decodeBridgeOptions } from './options.js';
@@ -85,6 +85,27 @@ export class BridgeDriver implements NetworkDriver {
     }
     for (const network of networks) await this.ensureDevice(network);
     await this.deps.firewall.rebuild(networks.map((network) => this.firewallIntent(network)));
+  }
+
+  async join(network: Network, endpoint: Endpoint, options: { createSandbox: boolean }): Promise<void> {
+    const decoded = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    await this.deps.kernel.sandboxes.plugVeth({
+      hostName: endpoint.hostIfname,
+      bridge: decoded.bridgeName,
+      sandbox: endpoint.sandbox,
+      createSandbox: options.createSandbox,
+      ifname: endpoint.ifname,
+      mac: endpoint.macAddress,
+      mtu: decoded.mtu,
+      addresses: [endpoint.ipv4Address, endpoint.ipv6Address].filter((cidr) => cidr !== ''),
+      // An internal network has no way out, so no default route (Docker: S156).
+      ...(endpoint.gateway4 && !network.internal ? { gateway4: endpoint.gateway4 } : {}),
+      ...(endpoint.gateway6 && !network.internal ? { gateway6: endpoint.gateway6 } : {}),
+    });
+  }
+
+  async leave(_network: Network, endpoint: Endpoint): Promise<void> {
+    await this.deps.kernel.sandboxes.unplugVeth(endpoint.hostIfname);
   }
 
   ownedInterfaces(networks: readonly Network[]): string[] {

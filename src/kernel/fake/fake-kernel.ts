@@ -4,9 +4,9 @@
  * and can be told to fail the next call of a kind, to exercise rollback paths.
  */
 import { system } from '../../errors/index.js';
-import type { AddressInfo, BridgeSpec, FirewallPort, Kernel, LinkInfo, LinkPort, RouteInfo, SysctlPort } from '../ports.js';
+import type { AddressInfo, BridgeSpec, FirewallPort, Kernel, LinkInfo, LinkPort, RouteInfo, SandboxPort, SysctlPort, VethSpec } from '../ports.js';
 
-type FailPoint = 'ensureBridge' | 'deleteLink' | 'apply';
+type FailPoint = 'ensureBridge' | 'deleteLink' | 'apply' | 'plugVeth';
 
 export class FakeKernel implements Kernel {
   readonly linkMap = new Map<string, LinkInfo & { addresses: string[] }>();
@@ -57,6 +57,37 @@ export class FakeKernel implements Kernel {
     deleteLink: async (name: string) => {
       this.check('deleteLink');
       this.linkMap.delete(name);
+    },
+  };
+
+  /** Sandbox name -> its interfaces (veth peers by host name). */
+  readonly sandboxMap = new Map<string, Map<string, VethSpec>>();
+
+  readonly sandboxes: SandboxPort = {
+    path: (name: string) => `/run/netns/${name}`,
+    create: async (name: string) => {
+      if (this.sandboxMap.has(name)) throw system('kernel-sandbox', `namespace ${name} exists`);
+      this.sandboxMap.set(name, new Map());
+      return `/run/netns/${name}`;
+    },
+    remove: async (name: string) => {
+      this.sandboxMap.delete(name);
+    },
+    exists: async (name: string) => this.sandboxMap.has(name),
+    plugVeth: async (spec: VethSpec) => {
+      this.check('plugVeth');
+      if (spec.createSandbox) await this.sandboxes.create(spec.sandbox);
+      const sandbox = this.sandboxMap.get(spec.sandbox);
+      if (!sandbox) throw system('kernel-sandbox', `no namespace ${spec.sandbox}`);
+      if (!this.linkMap.has(spec.bridge)) throw system('kernel-sandbox', `no bridge ${spec.bridge}`);
+      if (this.linkMap.has(spec.hostName) || spec.hostName.length > 15) throw system('kernel-sandbox', `bad veth name ${spec.hostName}`);
+      if ([...sandbox.values()].some((other) => other.ifname === spec.ifname)) throw system('kernel-sandbox', `${spec.ifname} exists`);
+      sandbox.set(spec.hostName, spec);
+      this.linkMap.set(spec.hostName, { name: spec.hostName, index: this.nextIndex++, kind: 'veth', up: true, mtu: spec.mtu, mac: '', alias: '', master: spec.bridge, addresses: [] });
+    },
+    unplugVeth: async (hostName: string) => {
+      this.linkMap.delete(hostName);
+      for (const sandbox of this.sandboxMap.values()) sandbox.delete(hostName);
     },
   };
 

@@ -1,0 +1,19 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hostsFile, resolvConf } from './etc-files.js';
+
+test('hosts as Docker writes it (S086)', () => {
+  assert.equal(
+    hostsFile({ hostname: 'myhost', addresses: ['172.17.0.8'], extraHosts: ['db:10.1.2.3'] }),
+    '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\n' +
+      'ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n10.1.2.3\tdb\n172.17.0.8\tmyhost\n',
+  );
+  assert.doesNotMatch(hostsFile({ hostname: 'x', addresses: [], extraHosts: [] }), /\tx\n/);
+});
+
+test('resolv.conf: --dns and --dns-search override, loopback servers dropped', () => {
+  assert.equal(resolvConf({ host: 'nameserver 10.200.0.2\n', dns: ['10.200.0.2'], dnsSearch: ['example.test'], dnsOptions: [], keepLoopback: false }), 'search example.test\nnameserver 10.200.0.2\n');
+  assert.equal(resolvConf({ host: 'nameserver 127.0.0.53\nsearch lan\noptions edns0\n', dns: [], dnsSearch: [], dnsOptions: [], keepLoopback: false }), 'search lan\nnameserver 8.8.8.8\nnameserver 8.8.4.4\noptions edns0\n');
+  assert.equal(resolvConf({ host: 'nameserver 127.0.0.53\n', dns: [], dnsSearch: [], dnsOptions: [], keepLoopback: true }), 'nameserver 127.0.0.53\n');
+  assert.equal(resolvConf({ host: '', dns: [], dnsSearch: [], dnsOptions: ['ndots:2'], keepLoopback: false }), 'nameserver 8.8.8.8\nnameserver 8.8.4.4\noptions ndots:2\n');
+});

@@ -1,0 +1,64 @@
+/**
+ * /etc/hosts, /etc/hostname and /etc/resolv.conf for a container, as Docker writes them (S080-S086
+ * of the recording). Pure: the caller reads the host's files and writes the results.
+ */
+
+const HOSTS_HEADER = [
+  '127.0.0.1\tlocalhost',
+  '::1\tlocalhost ip6-localhost ip6-loopback',
+  'fe00::0\tip6-localnet',
+  'ff00::0\tip6-mcastprefix',
+  'ff02::1\tip6-allnodes',
+  'ff02::2\tip6-allrouters',
+];
+
+export interface HostsInput {
+  hostname: string;
+  domainname?: string;
+  /** The container's own addresses (first one per network), without prefix length. */
+  addresses: string[];
+  /** --add-host entries, "name:address"; host-gateway already resolved by the caller. */
+  extraHosts: string[];
+}
+
+export function hostsFile(input: HostsInput): string {
+  const lines = [...HOSTS_HEADER];
+  for (const entry of input.extraHosts) {
+    const at = entry.indexOf(':');
+    if (at > 0) lines.push(`${entry.slice(at + 1)}\t${entry.slice(0, at)}`);
+  }
+  const names = input.domainname ? `${input.hostname}.${input.domainname} ${input.hostname}` : input.hostname;
+  for (const address of input.addresses) lines.push(`${address}\t${names}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export interface ResolvInput {
+  /** The host's /etc/resolv.conf text. */
+  host: string;
+  dns: string[];
+  dnsSearch: string[];
+  dnsOptions: string[];
+  /** Host mode keeps loopback resolvers (they are reachable); other modes drop them. */
+  keepLoopback: boolean;
+}
+
+const FALLBACK_NAMESERVERS = ['8.8.8.8', '8.8.4.4'];
+
+/** Docker's rule: the host's file minus loopback nameservers, with --dns/--dns-search/--dns-option overriding. */
+export function resolvConf(input: ResolvInput): string {
+  const hostLines = input.host.split('\n');
+  const nameservers = hostLines
+    .map((line) => /^\s*nameserver\s+(\S+)/.exec(line)?.[1])
+    .filter((server): server is string => server !== undefined)
+    .filter((server) => input.keepLoopback || !/^(127\.|::1$)/.test(server));
+  const search = hostLines.map((line) => /^\s*(search|domain)\s+(.+)$/.exec(line)?.[2]?.trim()).filter(Boolean) as string[];
+  const options = hostLines.map((line) => /^\s*options\s+(.+)$/.exec(line)?.[1]?.trim()).filter(Boolean) as string[];
+  const lines: string[] = [];
+  const searchDomains = input.dnsSearch.length > 0 ? input.dnsSearch : search.slice(-1);
+  if (searchDomains.length > 0 && !(searchDomains.length === 1 && searchDomains[0] === '.')) lines.push(`search ${searchDomains.join(' ')}`);
+  const servers = input.dns.length > 0 ? input.dns : nameservers.length > 0 ? nameservers : FALLBACK_NAMESERVERS;
+  for (const server of servers) lines.push(`nameserver ${server}`);
+  const opts = input.dnsOptions.length > 0 ? input.dnsOptions : options.flatMap((line) => line.split(/\s+/));
+  if (opts.length > 0) lines.push(`options ${opts.join(' ')}`);
+  return `${lines.join('\n')}\n`;
+}

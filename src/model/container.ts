@@ -1,0 +1,82 @@
+/** Plain domain types for containers. Imports nothing. */
+
+export interface PortBinding {
+  hostIp: string;
+  hostPort: string;
+}
+
+export interface ContainerConfig {
+  hostname: string;
+  domainname: string;
+  user: string;
+  env: string[];
+  cmd: string[] | null;
+  entrypoint: string[] | null;
+  workingDir: string;
+  tty: boolean;
+  openStdin: boolean;
+  stdinOnce: boolean;
+  attachStdin: boolean;
+  attachStdout: boolean;
+  attachStderr: boolean;
+  /** "80/tcp" -> {} */
+  exposedPorts: Record<string, Record<string, never>>;
+  labels: Record<string, string>;
+  /** The image reference as the user gave it, e.g. "nginx:1.9.1". */
+  image: string;
+}
+
+export interface ContainerHostConfig {
+  networkMode: string;
+  /** "80/tcp" -> bindings as requested (HostPort may be "" or a range). */
+  portBindings: Record<string, PortBinding[]>;
+  publishAllPorts: boolean;
+  dns: string[];
+  dnsOptions: string[];
+  dnsSearch: string[];
+  extraHosts: string[];
+  autoRemove: boolean;
+  restartPolicy: { name: string; maximumRetryCount: number };
+  /** The rest of the HostConfig as the client sent it, echoed by inspect. */
+  raw: Record<string, unknown>;
+}
+
+export interface EndpointRequest {
+  aliases: string[];
+  ipv4Address: string;
+  ipv6Address: string;
+  macAddress: string;
+}
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerState {
+  status: ContainerStatus;
+  pid: number;
+  exitCode: number;
+  error: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface Container {
+  id: string;
+  /** Without the leading slash. */
+  name: string;
+  created: string;
+  imageId: string;
+  path: string;
+  args: string[];
+  config: ContainerConfig;
+  hostConfig: ContainerHostConfig;
+  /** Network name or id -> what the user asked for on it (NetworkingConfig.EndpointsConfig). */
+  endpointRequests: Record<string, EndpointRequest>;
+  state: ContainerState;
+  /** Network namespace name under /run/netns; "" for host mode and before the first start. */
+  sandbox: string;
+  /** Published ports in effect while running: "80/tcp" -> bindings with the host port chosen. */
+  ports: Record<string, PortBinding[]>;
+  restartCount: number;
+}
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';

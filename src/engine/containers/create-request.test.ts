@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeContainerCreate } from './create-request.js';
+
+const base = { Image: 'busybox', Cmd: ['true'], HostConfig: {} as Record<string, unknown> };
+
+test('decodes what the v28 CLI sends for -d -p 8000:80 --network my_bridge --ip', () => {
+  const request = decodeContainerCreate({
+    ...base,
+    Tty: true,
+    ExposedPorts: { '80/tcp': {} },
+    HostConfig: { NetworkMode: 'my_bridge', PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8000' }] }, Dns: [], DnsOptions: [], DnsSearch: [], ExtraHosts: null },
+    NetworkingConfig: { EndpointsConfig: { my_bridge: { IPAMConfig: { IPv4Address: '172.18.0.50' }, Aliases: ['web'], GwPriority: 0, DNSNames: null } } },
+  });
+  assert.equal(request.hostConfig.networkMode, 'my_bridge');
+  assert.deepEqual(request.hostConfig.portBindings, { '80/tcp': [{ hostIp: '', hostPort: '8000' }] });
+  assert.deepEqual(request.endpointRequests['my_bridge'], { aliases: ['web'], ipv4Address: '172.18.0.50', ipv6Address: '', macAddress: '' });
+  assert.deepEqual(request.config.exposedPorts, { '80/tcp': {} });
+  assert.equal(request.config.tty, true);
+});
+
+test('defaults: network mode "default", restart policy "no", null Cmd stays null', () => {
+  const request = decodeContainerCreate({ Image: 'busybox' });
+  assert.equal(request.hostConfig.networkMode, 'default');
+  assert.equal(request.hostConfig.restartPolicy.name, 'no');
+  assert.equal(request.config.cmd, null);
+});
+
+test("container mode conflicts use Docker's messages (S033, S034)", () => {
+  const mode = { NetworkMode: 'container:busybox1' };
+  assert.throws(() => decodeContainerCreate({ ...base, HostConfig: { ...mode, PortBindings: { '80/tcp': [{ HostPort: '8081' }] } } }), /conflicting options: port publishing and the container type network mode/);
+  assert.throws(() => decodeContainerCreate({ ...base, Hostname: 'foo', HostConfig: mode }), /conflicting options: hostname and the network mode/);
+  assert.throws(() => decodeContainerCreate({ ...base, HostConfig: { ...mode, Dns: ['1.1.1.1'] } }), /conflicting options: dns and the network mode/);
+  assert.throws(() => decodeContainerCreate({ ...base, HostConfig: { ...mode, ExtraHosts: ['a:1.2.3.4'] } }), /custom host-to-IP mapping/);
+  assert.throws(() => decodeContainerCreate({ ...base, HostConfig: { NetworkMode: 'container:' } }), /invalid container format/);
+});
+
+test('host mode with ports: a warning, as Docker (S022)', () => {
+  const request = decodeContainerCreate({ ...base, HostConfig: { NetworkMode: 'host', PortBindings: { '80/tcp': [{ HostPort: '8080' }] } } });
+  assert.deepEqual(request.warnings, ['Published ports are discarded when using host network mode']);
+});
+
+test('wrong types are 400s', () => {
+  assert.throws(() => decodeContainerCreate({ Image: 5 }), /Image must be a string/);
+  assert.throws(() => decodeContainerCreate({ Image: '' }), /image is required/);
+  assert.throws(() => decodeContainerCreate({ ...base, Env: 'A=1' }), /Env must be an array of strings/);
+  assert.throws(() => decodeContainerCreate({ ...base, HostConfig: { PortBindings: { '80/tcp': 'x' } } }), /must be an array/);
+  assert.throws(() => decodeContainerCreate(null), /JSON object/);
+});

@@ -20,10 +20,34 @@ export interface FirewallNetwork {
   internal: boolean;
 }
 
+export type PortProtocol = 'tcp' | 'udp' | 'sctp';
+
+/**
+ * One published port: packets to hostIp:hostPort/protocol are DNAT-ed to the container. The
+ * engine makes one per (container port, host binding) after allocation (src/ports/).
+ */
+export interface PortMapping {
+  /** Network whose bridge carries the container end; must be in the state and not internal. */
+  networkId: string;
+  bridge: string;
+  /** The container's IPv4 address on that network. */
+  containerAddress: string;
+  /** The container's IPv6 address, when the network has one; needed for '::' or a v6 hostIp. */
+  containerAddress6?: string;
+  protocol: PortProtocol;
+  /** '0.0.0.0' (every local IPv4 address, and IPv6 too when containerAddress6 is set), '::'
+   * (every local IPv6 address) or one host address. */
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+}
+
 export interface FirewallState {
   /** Name of the `inet` table we own (default "conet"). */
   table: string;
   networks: FirewallNetwork[];
+  /** Published ports; absent means none. */
+  ports?: PortMapping[];
 }
 
 export const DEFAULT_TABLE = 'conet';

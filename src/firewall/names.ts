@@ -6,9 +6,27 @@
 /** Address family of our table: one table serves IPv4 and IPv6. */
 export const FAMILY = 'inet';
 
-/** Base chains, named hook-first as `<type>-<hook>`; nat-prerouting / nat-output join them later. */
+/** Base chains, named hook-first as `<type>-<hook>`. */
 export const CHAIN_FORWARD = 'filter-forward';
 export const CHAIN_POSTROUTING = 'nat-postrouting';
+export const CHAIN_PREROUTING = 'nat-prerouting';
+export const CHAIN_OUTPUT = 'nat-output';
+export const CHAIN_INPUT = 'filter-input';
+
+/** Regular chain both DNAT hooks jump to for packets addressed to the host itself. */
+export const CHAIN_PUBLISHED = 'published-ports';
+
+/**
+ * Published ports: one concatenated-key map per family and kind of host address, so a port is
+ * one element and the lookup is one hash probe however many ports exist.
+ *   ports4-address  ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service
+ *   ports4-any      inet_proto . inet_service : ipv4_addr . inet_service   (hostIp 0.0.0.0)
+ *   ports6-address / ports6-any the same with IPv6 addresses.
+ */
+export const MAP_PORTS4_ADDRESS = 'ports4-address';
+export const MAP_PORTS4_ANY = 'ports4-any';
+export const MAP_PORTS6_ADDRESS = 'ports6-address';
+export const MAP_PORTS6_ANY = 'ports6-any';
 
 /** Set of every managed bridge: the isolation test "is the output another of our bridges?". */
 export const SET_BRIDGES = 'bridges';

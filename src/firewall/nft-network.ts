@@ -10,7 +10,7 @@
  *   to    oifname == bridge, input is not a managed bridge (those ended in their `from` chain):
  *         replies accepted, everything else dropped. Like moby 28 ("UNPUBLISHED PORT DROP"), an
  *         unsolicited packet from outside must not reach a container even if the outside has a
- *         route to the subnet; published ports will add their accept rule before the drop.
+ *         route to the subnet; flows DNAT-ed to a published port are accepted before the drop.
  *   masq  packets from the bridge with a source in the subnets leaving through any other interface
  *         are masqueraded (moby's POSTROUTING `-s subnet ! -o bridge -j MASQUERADE`).
  */
@@ -44,7 +44,8 @@ export function networkRules(network: FirewallNetwork): NetworkRules {
   const from = network.internal
     ? [intraBridge, 'drop']
     : [intraBridge, `oifname @${SET_BRIDGES} drop`, 'accept'];
-  const to = network.internal ? ['drop'] : ['ct state established,related accept', 'drop'];
+  // DNAT-ed flows are published ports (nft-ports.ts); internal networks never get any.
+  const to = network.internal ? ['drop'] : ['ct state established,related accept', 'ct status dnat accept', 'drop'];
   const masquerade: string[] = [];
   if (network.masquerade && !network.internal) {
     if (network.subnets4.length > 0) masquerade.push(`oifname != ${bridge} ${addressMatch('ip', network.subnets4)} masquerade`);

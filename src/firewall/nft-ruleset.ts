@@ -18,17 +18,20 @@
  * - Intra-bridge traffic (icc) only reaches the forward hook when br_netfilter is active in the
  *   namespace (net.bridge.bridge-nf-call-iptables / -ip6tables = 1), as with Docker; without it
  *   icc=false can't be enforced here and the bridge driver must enable it.
- * - Published ports (next step) add `nat-prerouting` / `nat-output` base chains with one
- *   concatenated-key map (`ip daddr . meta l4proto . th dport : ip daddr . th dport`) and an accept
- *   for DNAT-ed flows in each network's `to` chain before its final drop; the names in names.ts
- *   stay as they are.
+ * - Published ports (nft-ports.ts, which has their own note) add four maps, `nat-prerouting`,
+ *   `nat-output`, `filter-input`, the `published-ports` chain and two rules at the top of
+ *   `nat-postrouting`; the table has them even with no port, so publishing is only elements.
  */
-import type { FirewallState } from './intent.js';
+import { invalid } from '../errors/index.js';
+import type { FirewallNetwork, FirewallState, PortMapping } from './intent.js';
 import {
-  CHAIN_FORWARD, CHAIN_POSTROUTING, FAMILY, MAP_FORWARD_FROM_BRIDGE, MAP_FORWARD_TO_BRIDGE,
+  CHAIN_FORWARD, CHAIN_POSTROUTING, CHAIN_PUBLISHED, FAMILY, MAP_FORWARD_FROM_BRIDGE, MAP_FORWARD_TO_BRIDGE,
   MAP_POSTROUTING_FROM_BRIDGE, SET_BRIDGES,
 } from './names.js';
 import { networkElements, networkRules, type NetworkRules } from './nft-network.js';
+import {
+  PORT_BASE_CHAINS, PORT_MAPS, PORT_POSTROUTING_RULES, PUBLISHED_RULES, portsElements,
+} from './nft-ports.js';
 import { assertTableName, validateState } from './validate.js';
 
 interface Container {
@@ -52,14 +55,33 @@ function chainBlock(name: string, rules: string[], hook?: string): string[] {
   return [`\tchain ${name} {`, ...(hook === undefined ? [] : [`\t\t${hook}`]), ...rules.map((rule) => `\t\t${rule}`), '\t}'];
 }
 
+/** Ports must name a network of the state by id and bridge, and never an internal one. */
+function checkPortNetworks(networks: readonly FirewallNetwork[], ports: readonly PortMapping[]): void {
+  const byId = new Map(networks.map((network) => [network.id, network]));
+  for (const port of ports) {
+    const network = byId.get(port.networkId);
+    const where = `${port.hostIp}:${port.hostPort}/${port.protocol}`;
+    if (network === undefined || network.bridge !== port.bridge) {
+      throw invalid('firewall-port-unknown-network', `published port ${where} refers to network ${JSON.stringify(port.networkId.slice(0, 12))} on bridge ${JSON.stringify(port.bridge)}, which the state does not have`);
+    }
+    if (network.internal) {
+      throw invalid('firewall-port-internal-network', `published port ${where} is on internal network ${JSON.stringify(port.networkId.slice(0, 12))}, which publishes nothing`);
+    }
+  }
+}
+
 /** The full ruleset for a daemon start: one atomic replace of our table. */
 export function buildRuleset(state: FirewallState): string {
   const { table, networks } = validateState(state);
+  const ports = state.ports ?? [];
+  const portElements = portsElements(ports);
+  checkPortNetworks(networks, ports);
   const containers: Container[] = [
     { kind: 'set', name: SET_BRIDGES, type: 'ifname', elements: [] },
     { kind: 'map', name: MAP_FORWARD_FROM_BRIDGE, type: 'ifname : verdict', elements: [] },
     { kind: 'map', name: MAP_FORWARD_TO_BRIDGE, type: 'ifname : verdict', elements: [] },
     { kind: 'map', name: MAP_POSTROUTING_FROM_BRIDGE, type: 'ifname : verdict', elements: [] },
+    ...PORT_MAPS.map((map): Container => ({ kind: 'map', name: map.name, type: map.type, elements: [] })),
   ];
   const byName = new Map(containers.map((container) => [container.name, container]));
   const perNetwork: NetworkRules[] = [];
@@ -71,6 +93,7 @@ export function buildRuleset(state: FirewallState): string {
       byName.get(element.container)?.elements.push(text);
     }
   }
+  for (const element of portElements) byName.get(element.map)?.elements.push(`${element.key} : ${element.value}`);
 
   const blocks: string[][] = containers.map(containerBlock);
   blocks.push(chainBlock(CHAIN_FORWARD, [
@@ -78,8 +101,11 @@ export function buildRuleset(state: FirewallState): string {
     `oifname vmap @${MAP_FORWARD_TO_BRIDGE}`,
   ], 'type filter hook forward priority filter; policy accept;'));
   blocks.push(chainBlock(CHAIN_POSTROUTING, [
+    ...PORT_POSTROUTING_RULES,
     `iifname vmap @${MAP_POSTROUTING_FROM_BRIDGE}`,
   ], 'type nat hook postrouting priority srcnat; policy accept;'));
+  for (const [name, hook, rules] of PORT_BASE_CHAINS) blocks.push(chainBlock(name, rules, hook));
+  blocks.push(chainBlock(CHAIN_PUBLISHED, [...PUBLISHED_RULES]));
   for (const rules of perNetwork) {
     blocks.push(chainBlock(rules.chains.from, rules.from));
     blocks.push(chainBlock(rules.chains.to, rules.to));

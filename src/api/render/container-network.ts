@@ -1,0 +1,80 @@
+/** NetworkSettings of a container, as Docker 20.10 renders it (S049, S017, S024, S029). */
+import type { Container } from '../../model/container.js';
+import type { Endpoint, Network } from '../../model/network.js';
+
+export interface NetworkView {
+  network: Network;
+  /** undefined while the container is not attached (created or exited). */
+  endpoint?: Endpoint;
+}
+
+function splitCidr(cidr: string): { address: string; prefix: number } {
+  const [address = '', prefix = '0'] = cidr.split('/');
+  return { address, prefix: cidr === '' ? 0 : Number(prefix) };
+}
+
+function endpointSettings(container: Container, view: NetworkView): Record<string, unknown> {
+  const { network, endpoint } = view;
+  const request = container.endpointRequests[network.name] ?? container.endpointRequests[network.id];
+  const v4 = splitCidr(endpoint?.ipv4Address ?? '');
+  const v6 = splitCidr(endpoint?.ipv6Address ?? '');
+  const userDefined = !network.predefined;
+  const ipamConfig = request && (request.ipv4Address || request.ipv6Address)
+    ? { ...(request.ipv4Address ? { IPv4Address: request.ipv4Address } : {}), ...(request.ipv6Address ? { IPv6Address: request.ipv6Address } : {}) }
+    : null;
+  return {
+    IPAMConfig: ipamConfig,
+    Links: null,
+    // Docker adds the short id as an alias on user-defined networks once attached.
+    Aliases: userDefined && endpoint ? [...(request?.aliases ?? []), container.id.slice(0, 12)] : request?.aliases.length ? request.aliases : null,
+    NetworkID: network.id,
+    EndpointID: endpoint?.id ?? '',
+    Gateway: endpoint?.gateway4 ?? '',
+    IPAddress: v4.address,
+    IPPrefixLen: v4.prefix,
+    IPv6Gateway: endpoint?.gateway6 ?? '',
+    GlobalIPv6Address: v6.address,
+    GlobalIPv6PrefixLen: v6.prefix,
+    MacAddress: endpoint?.macAddress ?? '',
+    DriverOpts: null,
+  };
+}
+
+export function renderPorts(container: Container): Record<string, Array<{ HostIp: string; HostPort: string }> | null> {
+  const ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
+  if (container.state.status !== 'running' || container.hostConfig.networkMode === 'host' || container.hostConfig.networkMode.startsWith('container:')) {
+    return ports;
+  }
+  for (const port of Object.keys(container.config.exposedPorts)) ports[port] = null;
+  for (const [port, bindings] of Object.entries(container.ports)) {
+    ports[port] = bindings.map((binding) => ({ HostIp: binding.hostIp, HostPort: binding.hostPort }));
+  }
+  return ports;
+}
+
+export function renderNetworkSettings(container: Container, views: readonly NetworkView[], sandboxKey: string): Record<string, unknown> {
+  const networks: Record<string, unknown> = {};
+  for (const view of views) networks[view.network.name] = endpointSettings(container, view);
+  const bridge = views.find((view) => view.network.name === 'bridge' && view.endpoint);
+  const legacy = bridge ? (networks['bridge'] as Record<string, unknown>) : undefined;
+  return {
+    Bridge: '',
+    SandboxID: container.sandbox ? container.id : '',
+    HairpinMode: false,
+    LinkLocalIPv6Address: '',
+    LinkLocalIPv6PrefixLen: 0,
+    Ports: renderPorts(container),
+    SandboxKey: sandboxKey,
+    SecondaryIPAddresses: null,
+    SecondaryIPv6Addresses: null,
+    EndpointID: legacy?.['EndpointID'] ?? '',
+    Gateway: legacy?.['Gateway'] ?? '',
+    GlobalIPv6Address: legacy?.['GlobalIPv6Address'] ?? '',
+    GlobalIPv6PrefixLen: legacy?.['GlobalIPv6PrefixLen'] ?? 0,
+    IPAddress: legacy?.['IPAddress'] ?? '',
+    IPPrefixLen: legacy?.['IPPrefixLen'] ?? 0,
+    IPv6Gateway: legacy?.['IPv6Gateway'] ?? '',
+    MacAddress: legacy?.['MacAddress'] ?? '',
+    Networks: networks,
+  };
+}

@@ -1,0 +1,158 @@
+/** ContainerService on fakes: modes, undo on failure, release on exit, Docker's errors. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DriverRegistry } from '../../drivers/driver.js';
+import { BridgeDriver } from '../../drivers/bridge/driver.js';
+import { NftBridgeFirewall } from '../../drivers/bridge/nft-firewall.js';
+import { HostDriver } from '../../drivers/host/driver.js';
+import { NullDriver } from '../../drivers/null/driver.js';
+import { EngineError } from '../../errors/index.js';
+import { DEFAULT_ADDRESS_POOLS } from '../../ipam/index.js';
+import { FakeKernel } from '../../kernel/fake/fake-kernel.js';
+import { MemoryStore } from '../../store/index.js';
+import { EndpointService } from '../endpoint-service.js';
+import { NetworkService } from '../network-service.js';
+import { predefinedNetworks } from '../predefined.js';
+import { ContainerService } from './container-service.js';
+import { decodeContainerCreate } from './create-request.js';
+import { FakePorts, FakeRuntime } from './fake-runtime.test-support.js';
+import { NetworkAttacher } from './network-attach.js';
+
+async function setup() {
+  const directory = await mkdtemp(join(tmpdir(), 'conet-unit-'));
+  const kernel = new FakeKernel();
+  const store = new MemoryStore();
+  const drivers = new DriverRegistry();
+  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(kernel.firewall, 'conet'), defaultMtu: 1500 }));
+  drivers.register(new HostDriver());
+  drivers.register(new NullDriver());
+  let endpoints: EndpointService | undefined;
+  const networks = new NetworkService({ store, drivers, links: kernel.links, pools: DEFAULT_ADDRESS_POOLS, endpoints: { endpointsOf: (id) => endpoints?.endpointsOf(id) ?? [] } });
+  endpoints = new EndpointService({ store, drivers, networks });
+  await networks.load();
+  for (const network of predefinedNetworks({ name: 'conet0', subnet: '172.17.0.0/16', mtu: 1500, icc: true, masquerade: true })) await networks.definePredefined(network);
+  await networks.reconcile();
+  const runtime = new FakeRuntime();
+  const ports = new FakePorts();
+  let service: ContainerService | undefined;
+  const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: { find: (ref) => service?.find(ref) } });
+  service = new ContainerService({
+    store,
+    images: {
+      find: (ref) => (ref.startsWith('busybox') || ref.startsWith('nginx') ? { id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: ['PATH=/bin'], workingDir: '', user: '', exposedPorts: ref.startsWith('nginx') ? ['80/tcp', '443/tcp'] : [] } : undefined),
+      rootfsOf: () => '/nonexistent/rootfs',
+    },
+    runtime,
+    attacher,
+    ports,
+    directory,
+    interfaceOf: (network) => network.options['com.docker.network.bridge.name'] ?? `br-${network.id.slice(0, 12)}`,
+    hostFiles: { resolvConf: 'nameserver 10.0.0.53\n', hosts: '127.0.0.1 localhost\n' },
+  });
+  const done = () => rm(directory, { recursive: true, force: true });
+  return { kernel, runtime, ports, service, networks, endpoints, directory, done };
+}
+
+const create = (body: Record<string, unknown>) => decodeContainerCreate({ Image: 'busybox', Cmd: ['sleep', '60'], ...body });
+const kindIs = (kind: string, message: RegExp) => (error: unknown) => error instanceof EngineError && error.kind === kind && message.test(error.message);
+
+test('bridge mode: sandbox, eth0 address, /etc files, release on exit', async () => {
+  const { kernel, runtime, service, endpoints, done } = await setup();
+  try {
+    const { id } = await service.create(create({ Hostname: 'web' }), 'c1');
+    await service.start(id);
+    const spec = runtime.started.get(id);
+    assert.equal(spec?.netnsPath, `/run/netns/conet-${id.slice(0, 12)}`);
+    assert.deepEqual(spec?.args, ['sleep', '60']);
+    const [endpoint] = endpoints.endpointsOfContainer(id);
+    assert.equal(endpoint?.ipv4Address, '172.17.0.2/16');
+    assert.match(await readFile(spec?.etc.hosts ?? '', 'utf8'), /172\.17\.0\.2\tweb\n$/);
+    assert.equal(await readFile(spec?.etc.resolvConf ?? '', 'utf8'), 'nameserver 10.0.0.53\n');
+    runtime.exit(id, 3);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(service.get(id).state.status, 'exited');
+    assert.equal(service.get(id).state.exitCode, 3);
+    assert.deepEqual(endpoints.endpointsOfContainer(id), []);
+    assert.equal(kernel.sandboxMap.size, 0);
+  } finally {
+    await done();
+  }
+});
+
+test('a runtime failure undoes network and ports; the address is free again', async () => {
+  const { kernel, runtime, ports, service, endpoints, done } = await setup();
+  try {
+    const { id } = await service.create(create({ ExposedPorts: { '80/tcp': {} }, HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '8080' }] } } }), 'bad');
+    runtime.failNextStart = true;
+    await assert.rejects(service.start(id), /exec format error/);
+    assert.equal(kernel.sandboxMap.size, 0);
+    assert.equal(ports.published.size, 0);
+    assert.deepEqual(endpoints.endpointsOfContainer(id), []);
+    assert.equal(service.get(id).state.status, 'created');
+    await service.start(id);
+    assert.equal(endpoints.endpointsOfContainer(id)[0]?.ipv4Address, '172.17.0.2/16');
+    assert.deepEqual(service.get(id).ports, { '80/tcp': [{ hostIp: '0.0.0.0', hostPort: '8080' }] });
+    assert.equal(ports.published.get(id)?.network.bridge, 'conet0');
+  } finally {
+    await done();
+  }
+});
+
+test('container mode: joins the target namespace; refused when it is not running or missing', async () => {
+  const { runtime, service, done } = await setup();
+  try {
+    const { id: first } = await service.create(create({}), 'busybox1');
+    const { id: joiner } = await service.create(create({ HostConfig: { NetworkMode: 'container:busybox1' } }), 'joiner');
+    await assert.rejects(service.start(joiner), kindIs('conflict', new RegExp(`cannot join network of a non running container: ${first}`)));
+    await service.start(first);
+    await service.start(joiner);
+    assert.equal(runtime.started.get(joiner)?.netnsPath, runtime.started.get(first)?.netnsPath);
+    const { id: orphan } = await service.create(create({ HostConfig: { NetworkMode: 'container:nosuchctr' } }), 'orphan');
+    await assert.rejects(service.start(orphan), kindIs('not-found', /No such container: nosuchctr/));
+  } finally {
+    await done();
+  }
+});
+
+test('host and none modes; unknown network and image are 404s; names are unique', async () => {
+  const { runtime, service, kernel, done } = await setup();
+  try {
+    const { id: host } = await service.create(create({ HostConfig: { NetworkMode: 'host' } }), 'h1');
+    await service.start(host);
+    assert.equal(runtime.started.get(host)?.netnsPath, undefined);
+    const { id: none } = await service.create(create({ HostConfig: { NetworkMode: 'none' } }), 'n1');
+    await service.start(none);
+    assert.ok(kernel.sandboxMap.has(`conet-${none.slice(0, 12)}`));
+    await assert.rejects(service.create(create({ HostConfig: { NetworkMode: 'nosuchnet' } })), kindIs('not-found', /network nosuchnet not found/));
+    await assert.rejects(service.create(decodeContainerCreate({ Image: 'nosuchimage' })), kindIs('not-found', /No such image: nosuchimage:latest/));
+    await assert.rejects(service.create(create({}), 'h1'), kindIs('conflict', /The container name "\/h1" is already in use/));
+    await assert.rejects(service.create(create({}), 'h'), kindIs('invalid', /Invalid container name \(h\)/));
+    await assert.rejects(service.create(create({}), 'bad name'), kindIs('invalid', /Invalid container name/));
+  } finally {
+    await done();
+  }
+});
+
+test('stop, kill, remove: Docker semantics and messages', async () => {
+  const { runtime, service, done } = await setup();
+  try {
+    const { id } = await service.create(create({}), 'x1');
+    await service.start(id);
+    assert.equal(await service.start(id), false, 'second start is a no-op (304)');
+    await assert.rejects(service.remove(id), kindIs('conflict', /You cannot remove a running container/));
+    assert.equal(await service.stop(id, 1), true);
+    assert.equal(service.get(id).state.exitCode, 143);
+    assert.equal(await service.stop(id), false);
+    await assert.rejects(service.kill(id), kindIs('conflict', /is not running/));
+    await service.start(id);
+    await service.remove(id, { force: true });
+    assert.equal(service.find(id), undefined);
+    assert.ok(runtime.removed.includes(id));
+  } finally {
+    await done();
+  }
+});

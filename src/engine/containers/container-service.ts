@@ -1,0 +1,265 @@
+/**
+ * Container use cases: create, start, stop, kill, wait, remove, inspect, list. A start runs the
+ * network attach, port publishing, /etc files and the runtime as steps with undos; an exit
+ * releases the network (as Docker does: a stopped container keeps no address).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { conflict, notFound, system } from '../../errors/index.js';
+import type { Container } from '../../model/container.js';
+import type { Network } from '../../model/network.js';
+import { ZERO_TIME } from '../../model/container.js';
+import { del, put, type Store } from '../../store/index.js';
+import { newId, timestamp } from '../ids.js';
+import type { ContainerCreateRequest } from './create-request.js';
+import { hostsFile, resolvConf } from './etc-files.js';
+import { generateName, validateContainerName } from './names.js';
+import { NetworkAttacher, type AttachResult, type Undo } from './network-attach.js';
+import type { ContainerRuntime, ImageSource, PortPublisher } from './ports.js';
+import { ContainerWaiters } from './waiters.js';
+
+export interface ContainerServiceDeps {
+  store: Store;
+  images: ImageSource;
+  runtime: ContainerRuntime;
+  attacher: NetworkAttacher;
+  ports: PortPublisher;
+  /** Where per-container directories live (<data-root>/containers). */
+  directory: string;
+  /** The host interface of a network (its bridge), for hairpin rules. */
+  interfaceOf: (network: Network) => string;
+  /** The host's /etc files, read at each start (they may change). */
+  hostFiles?: { resolvConf: string; hosts: string };
+}
+
+export class ContainerService {
+  private readonly containers = new Map<string, Container>();
+  readonly waiters = new ContainerWaiters();
+
+  constructor(private readonly deps: ContainerServiceDeps) {}
+
+  async load(): Promise<void> {
+    for (const container of await this.deps.store.list<Container>('container')) this.containers.set(container.id, container);
+  }
+
+  all(): Container[] {
+    return [...this.containers.values()];
+  }
+
+  /** Docker's lookup: full id, exact name, unique id prefix. */
+  find(reference: string): Container | undefined {
+    const name = reference.startsWith('/') ? reference.slice(1) : reference;
+    const byId = this.containers.get(reference);
+    if (byId) return byId;
+    const byName = this.all().find((container) => container.name === name);
+    if (byName) return byName;
+    if (!/^[0-9a-f]+$/.test(reference)) return undefined;
+    const matches = this.all().filter((container) => container.id.startsWith(reference));
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  get(reference: string): Container {
+    const container = this.find(reference);
+    if (!container) throw notFound('container-not-found', `No such container: ${reference}`);
+    return container;
+  }
+
+  directoryOf(id: string): string {
+    return join(this.deps.directory, id);
+  }
+
+  async create(request: ContainerCreateRequest, name?: string): Promise<{ id: string; warnings: string[] }> {
+    const image = this.deps.images.find(request.config.image);
+    if (!image) {
+      const reference = request.config.image.includes(':') ? request.config.image : `${request.config.image}:latest`;
+      throw notFound('no-such-image', `No such image: ${reference}`);
+    }
+    const chosen = name ? validateContainerName(name) : generateName((candidate) => this.find(candidate) !== undefined);
+    const clash = this.all().find((container) => container.name === chosen);
+    if (clash) {
+      throw conflict('container-name-in-use', `Conflict. The container name "/${chosen}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`);
+    }
+    this.deps.attacher.checkMode(request.hostConfig.networkMode);
+    const id = newId();
+    const entrypoint = request.config.entrypoint ?? image.entrypoint ?? [];
+    const cmd = request.config.cmd ?? (request.config.entrypoint ? [] : image.cmd ?? []);
+    const argv = [...entrypoint, ...cmd];
+    if (argv.length === 0) throw conflict('no-command', 'No command specified');
+    const exposed = { ...Object.fromEntries(image.exposedPorts.map((port) => [port, {}])), ...request.config.exposedPorts };
+    const container: Container = {
+      id,
+      name: chosen,
+      created: timestamp(),
+      imageId: image.id,
+      path: argv[0] ?? '',
+      args: argv.slice(1),
+      config: {
+        ...request.config,
+        hostname: request.config.hostname || (request.hostConfig.networkMode === 'host' ? osHostname() : id.slice(0, 12)),
+        env: [...(image.env ?? []), ...request.config.env],
+        workingDir: request.config.workingDir || image.workingDir,
+        user: request.config.user || image.user,
+        exposedPorts: exposed as Container['config']['exposedPorts'],
+        cmd: request.config.cmd ?? image.cmd,
+      },
+      hostConfig: request.hostConfig,
+      endpointRequests: request.endpointRequests,
+      state: { status: 'created', pid: 0, exitCode: 0, error: '', startedAt: ZERO_TIME, finishedAt: ZERO_TIME },
+      sandbox: '',
+      ports: {},
+      restartCount: 0,
+    };
+    await mkdir(this.directoryOf(id), { recursive: true });
+    await this.save(container);
+    return { id, warnings: request.warnings };
+  }
+
+  /** Returns false when it was already running (the API answers 304). */
+  async start(reference: string): Promise<boolean> {
+    const container = this.get(reference);
+    if (container.state.status === 'running') return false;
+    const undo: Undo[] = [];
+    try {
+      const attached = await this.deps.attacher.attach(container, undo);
+      container.sandbox = attached.sandbox;
+      container.ports = await this.publish(container, attached, undo);
+      const etc = await this.writeEtcFiles(container, attached);
+      const image = this.deps.images.rootfsOf(container.imageId);
+      const { pid } = await this.deps.runtime.start({
+        id: container.id,
+        imageRootfs: image,
+        directory: this.directoryOf(container.id),
+        args: [container.path, ...container.args],
+        env: container.config.env,
+        cwd: container.config.workingDir || '/',
+        user: container.config.user,
+        hostname: container.config.hostname,
+        tty: container.config.tty,
+        openStdin: container.config.openStdin,
+        ...(attached.netnsPath ? { netnsPath: attached.netnsPath } : {}),
+        etc,
+      });
+      container.state = { status: 'running', pid, exitCode: 0, error: '', startedAt: timestamp(), finishedAt: ZERO_TIME };
+      await this.save(container);
+    } catch (error) {
+      for (const step of undo.reverse()) await step().catch(() => undefined);
+      container.sandbox = '';
+      container.ports = {};
+      container.state = { ...container.state, error: error instanceof Error ? error.message : String(error) };
+      await this.save(container).catch(() => undefined);
+      throw error;
+    }
+    this.monitor(container);
+    return true;
+  }
+
+  private async publish(container: Container, attached: AttachResult, undo: Undo[]): Promise<Container['ports']> {
+    const first = attached.endpoints[0];
+    const { portBindings, publishAllPorts } = container.hostConfig;
+    if (!first) return {};
+    const bindings: Record<string, Array<{ hostIp: string; hostPort: string }>> = {};
+    if (publishAllPorts) for (const port of Object.keys(container.config.exposedPorts)) bindings[port] = [{ hostIp: '', hostPort: '' }];
+    for (const [port, list] of Object.entries(portBindings)) bindings[port] = list;
+    if (Object.keys(bindings).length === 0) return {};
+    undo.push(() => this.deps.ports.unpublish(container.id));
+    return this.deps.ports.publish({
+      containerId: container.id,
+      containerName: container.name,
+      bindings,
+      network: { id: first.network.id, bridge: this.deps.interfaceOf(first.network), internal: first.network.internal },
+      containerAddress: first.endpoint.ipv4Address.split('/')[0] ?? '',
+      endpointId: first.endpoint.id,
+    });
+  }
+
+  private async writeEtcFiles(container: Container, attached: AttachResult): Promise<{ hosts: string; hostname: string; resolvConf: string }> {
+    const directory = this.directoryOf(container.id);
+    const paths = { hosts: join(directory, 'hosts'), hostname: join(directory, 'hostname'), resolvConf: join(directory, 'resolv.conf') };
+    const hostResolv = this.deps.hostFiles?.resolvConf ?? (await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+    const host = container.hostConfig.networkMode === 'host';
+    const hosts = host
+      ? this.deps.hostFiles?.hosts ?? (await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n'))
+      : hostsFile({
+          hostname: container.config.hostname,
+          domainname: container.config.domainname,
+          addresses: attached.endpoints.map(({ endpoint }) => endpoint.ipv4Address.split('/')[0] ?? '').filter(Boolean),
+          extraHosts: container.hostConfig.extraHosts,
+        });
+    const { dns, dnsSearch, dnsOptions } = container.hostConfig;
+    await Promise.all([
+      writeFile(paths.hosts, hosts),
+      writeFile(paths.hostname, `${container.config.hostname}\n`),
+      writeFile(paths.resolvConf, resolvConf({ host: hostResolv, dns, dnsSearch, dnsOptions, keepLoopback: host })),
+    ]);
+    return paths;
+  }
+
+  private monitor(container: Container): void {
+    const id = container.id;
+    this.deps.runtime.waitExit(id).then(
+      (code) => this.exited(id, code),
+      (error: unknown) => this.exited(id, 128, error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  private async exited(id: string, code: number, error = ''): Promise<void> {
+    const container = this.containers.get(id);
+    if (!container || container.state.status !== 'running') return;
+    container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp() };
+    await this.deps.ports.unpublish(id).catch(() => undefined);
+    await this.deps.attacher.release(container).catch(() => undefined);
+    container.sandbox = '';
+    container.ports = {};
+    await this.save(container).catch(() => undefined);
+    this.waiters.exited(id, code);
+    if (container.hostConfig.autoRemove) await this.remove(id, { force: true }).catch(() => undefined);
+  }
+
+  async kill(reference: string, signal = 'SIGKILL'): Promise<void> {
+    const container = this.get(reference);
+    if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
+    await this.deps.runtime.kill(container.id, signal);
+  }
+
+  /** Returns false when it wasn't running (304). */
+  async stop(reference: string, timeoutSeconds = 10): Promise<boolean> {
+    const container = this.get(reference);
+    if (container.state.status !== 'running') return false;
+    const exited = this.waiters.nextExit(container.id);
+    await this.deps.runtime.kill(container.id, 'SIGTERM').catch(() => undefined);
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, timeoutSeconds) * 1000).unref());
+    if ((await Promise.race([exited, timer])) === 'timeout') {
+      await this.deps.runtime.kill(container.id, 'SIGKILL').catch(() => undefined);
+      await exited;
+    }
+    return true;
+  }
+
+  async remove(reference: string, options: { force?: boolean } = {}): Promise<void> {
+    const container = this.get(reference);
+    if (container.state.status === 'running') {
+      if (!options.force) {
+        throw conflict('container-running', `You cannot remove a running container ${container.id}. Stop the container before attempting removal or force remove`);
+      }
+      const exited = this.waiters.nextExit(container.id);
+      await this.deps.runtime.kill(container.id, 'SIGKILL').catch(() => undefined);
+      await exited;
+    }
+    if (!this.containers.has(container.id)) return;
+    this.containers.delete(container.id);
+    try {
+      await this.deps.runtime.remove(container.id, this.directoryOf(container.id));
+      await this.deps.store.commit([del('container', container.id)]);
+    } catch (error) {
+      throw system('container-remove', `failed to remove container ${container.id}: ${(error as Error).message}`, error);
+    } finally {
+      this.waiters.removed(container.id);
+    }
+  }
+
+  private async save(container: Container): Promise<void> {
+    this.containers.set(container.id, container);
+    await this.deps.store.commit([put('container', container.id, container)]);
+  }
+}

@@ -1,0 +1,51 @@
+import type { ContainerRuntime, PortPublisher, PublishTarget, RuntimeSpec } from './ports.js';
+
+/** A runtime whose processes exit when told to; records what it was asked. */
+export class FakeRuntime implements ContainerRuntime {
+  readonly started = new Map<string, RuntimeSpec>();
+  readonly removed: string[] = [];
+  failNextStart = false;
+  private readonly exits = new Map<string, (code: number) => void>();
+  private nextPid = 1000;
+
+  async start(spec: RuntimeSpec): Promise<{ pid: number }> {
+    if (this.failNextStart) {
+      this.failNextStart = false;
+      throw new Error('runc: exec format error');
+    }
+    this.started.set(spec.id, spec);
+    return { pid: this.nextPid++ };
+  }
+
+  waitExit(id: string): Promise<number> {
+    return new Promise((resolve) => this.exits.set(id, resolve));
+  }
+
+  /** Simulates the process ending. */
+  exit(id: string, code: number): void {
+    this.exits.get(id)?.(code);
+    this.exits.delete(id);
+  }
+
+  async kill(id: string, signal: string): Promise<void> {
+    this.exit(id, signal === 'SIGKILL' ? 137 : 143);
+  }
+
+  async remove(id: string): Promise<void> {
+    this.removed.push(id);
+  }
+}
+
+export class FakePorts implements PortPublisher {
+  readonly published = new Map<string, PublishTarget>();
+  async publish(target: PublishTarget): Promise<Record<string, Array<{ hostIp: string; hostPort: string }>>> {
+    this.published.set(target.containerId, target);
+    let next = 32768;
+    return Object.fromEntries(
+      Object.entries(target.bindings).map(([port, list]) => [port, list.map((binding) => ({ hostIp: binding.hostIp || '0.0.0.0', hostPort: binding.hostPort || String(next++) }))]),
+    );
+  }
+  async unpublish(containerId: string): Promise<void> {
+    this.published.delete(containerId);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The network side of a container start, per network mode (bridge, user-defined, none, host,
+ * container:NAME). Every step registers its undo so a failed start leaves nothing behind, and
+ * release() undoes a running container's network when it stops.
+ */
+import { conflict, notFound } from '../../errors/index.js';
+import type { SandboxPort } from '../../kernel/ports.js';
+import type { Container } from '../../model/container.js';
+import type { Endpoint, Network } from '../../model/network.js';
+import type { EndpointService } from '../endpoint-service.js';
+import type { NetworkService } from '../network-service.js';
+
+export interface AttachResult {
+  /** Namespace file for the runtime; undefined = the daemon's own (host mode). */
+  netnsPath?: string;
+  sandbox: string;
+  endpoints: Array<{ network: Network; endpoint: Endpoint }>;
+}
+
+export interface ContainerLookup {
+  find(reference: string): Container | undefined;
+}
+
+export type Undo = () => Promise<void>;
+
+export function sandboxName(containerId: string): string {
+  return `conet-${containerId.slice(0, 12)}`;
+}
+
+/** "default" is the daemon's default network, "bridge". */
+export function networkNameOf(mode: string): string {
+  return mode === 'default' ? 'bridge' : mode;
+}
+
+export class NetworkAttacher {
+  constructor(
+    private readonly deps: { networks: NetworkService; endpoints: EndpointService; sandboxes: SandboxPort; containers: ContainerLookup },
+  ) {}
+
+  /** Validates the mode's network at create time, as Docker does (404 for an unknown network). */
+  checkMode(mode: string): void {
+    if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return;
+    this.deps.networks.inspect(networkNameOf(mode));
+  }
+
+  async attach(container: Container, undo: Undo[]): Promise<AttachResult> {
+    const mode = container.hostConfig.networkMode;
+    if (mode === 'host') return { sandbox: '', endpoints: [] };
+    if (mode.startsWith('container:')) return this.joinContainer(mode.slice('container:'.length));
+    const sandbox = sandboxName(container.id);
+    const netnsPath = this.deps.sandboxes.path(sandbox);
+    undo.push(() => this.deps.sandboxes.remove(sandbox));
+    if (mode === 'none') {
+      await this.deps.sandboxes.create(sandbox);
+      return { netnsPath, sandbox, endpoints: [] };
+    }
+    const network = this.deps.networks.inspect(networkNameOf(mode));
+    const request = container.endpointRequests[mode] ?? container.endpointRequests[network.name] ?? container.endpointRequests[network.id];
+    const endpoint = await this.deps.endpoints.connect(network.id, {
+      containerId: container.id,
+      containerName: container.name,
+      sandbox,
+      createSandbox: true,
+      ifname: 'eth0',
+      ...(request?.ipv4Address ? { ipv4Address: request.ipv4Address } : {}),
+      ...(request?.ipv6Address ? { ipv6Address: request.ipv6Address } : {}),
+      ...(request?.macAddress ? { macAddress: request.macAddress } : {}),
+      aliases: request?.aliases ?? [],
+    });
+    undo.push(() => this.deps.endpoints.disconnect(network.id, container.id));
+    return { netnsPath, sandbox, endpoints: [{ network, endpoint }] };
+  }
+
+  /** Disconnects every endpoint of a stopped container and drops its namespace. */
+  async release(container: Container): Promise<void> {
+    const errors: unknown[] = [];
+    for (const endpoint of this.deps.endpoints.endpointsOfContainer(container.id)) {
+      await this.deps.endpoints.disconnect(endpoint.networkId, container.id).catch((error: unknown) => errors.push(error));
+    }
+    if (container.sandbox) await this.deps.sandboxes.remove(container.sandbox).catch((error: unknown) => errors.push(error));
+    if (errors.length > 0) throw errors[0];
+  }
+
+  private joinContainer(reference: string): AttachResult {
+    const target = this.deps.containers.find(reference);
+    if (!target) throw notFound('container-not-found', `No such container: ${reference}`);
+    if (target.state.status !== 'running') {
+      throw conflict('container-not-running', `cannot join network of a non running container: ${target.id}`);
+    }
+    if (target.hostConfig.networkMode === 'host') return { sandbox: '', endpoints: [] };
+    if (target.hostConfig.networkMode.startsWith('container:')) return this.joinContainer(target.hostConfig.networkMode.slice('container:'.length));
+    return { netnsPath: this.deps.sandboxes.path(target.sandbox), sandbox: '', endpoints: [] };
+  }
+}

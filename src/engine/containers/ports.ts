@@ -1,0 +1,73 @@
+/**
+ * What the container engine needs from the outside world, as small interfaces: the runtime that
+ * runs processes, the image store, and the publisher of ports. The daemon wires real ones; unit
+ * tests wire fakes.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+export interface ImageInfo {
+  id: string;
+  cmd: string[] | null;
+  entrypoint: string[] | null;
+  env: string[] | null;
+  workingDir: string;
+  user: string;
+  exposedPorts: string[];
+}
+
+export interface ImageSource {
+  /** undefined when there is no such image. */
+  find(reference: string): ImageInfo | undefined;
+  rootfsOf(imageId: string): string;
+}
+
+export interface RuntimeSpec {
+  id: string;
+  imageRootfs: string;
+  /** Per-container directory for the bundle, upper layer and /etc files. */
+  directory: string;
+  args: string[];
+  env: string[];
+  cwd: string;
+  user: string;
+  hostname: string;
+  tty: boolean;
+  openStdin: boolean;
+  /** Namespace file to join; undefined shares the daemon's own (host mode). */
+  netnsPath?: string;
+  /** Files bind-mounted at /etc/hosts, /etc/hostname, /etc/resolv.conf. */
+  etc: { hosts: string; hostname: string; resolvConf: string };
+}
+
+export interface AttachStreams {
+  stdin?: Readable;
+  stdout?: Writable;
+  stderr?: Writable;
+}
+
+export interface ContainerRuntime {
+  /** Creates and starts the container's process; resolves once it runs. */
+  start(spec: RuntimeSpec): Promise<{ pid: number }>;
+  /** Resolves with the exit code when the process ends (the engine calls it once per start). */
+  waitExit(id: string): Promise<number>;
+  kill(id: string, signal: string): Promise<void>;
+  /** Removes runtime state, mounts and the directory; idempotent. */
+  remove(id: string, directory: string): Promise<void>;
+}
+
+export interface PublishTarget {
+  containerId: string;
+  containerName: string;
+  /** "80/tcp" -> requested bindings (HostPort "" = any free port). */
+  bindings: Record<string, Array<{ hostIp: string; hostPort: string }>>;
+  network: { id: string; bridge: string; internal: boolean };
+  containerAddress: string;
+  endpointId: string;
+}
+
+export interface PortPublisher {
+  /** Publishes in one transaction; returns "80/tcp" -> bindings with the host ports chosen. */
+  publish(target: PublishTarget): Promise<Record<string, Array<{ hostIp: string; hostPort: string }>>>;
+  /** Removes every port of the container; nothing published is fine. */
+  unpublish(containerId: string): Promise<void>;
+}

@@ -8,6 +8,8 @@ import type { Server } from 'node:http';
 import { createApiServer, listenUnix } from '../api/server.js';
 import { Router } from '../api/router.js';
 import { networkRoutes } from '../api/routes/networks.js';
+import { imageRoutes } from '../api/routes/images.js';
+import { ImageService, ImageStore } from '../runtime/images/index.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { DriverRegistry } from '../drivers/driver.js';
 import { BridgeDriver } from '../drivers/bridge/driver.js';
@@ -68,6 +70,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const networks = new NetworkService({ store, drivers, links: kernel.links, pools: config.addressPools, endpoints, unsupportedDrivers: UNSUPPORTED_DRIVERS });
   endpointService = new EndpointService({ store, drivers, networks });
 
+  const images = new ImageService(new ImageStore(join(config.dataRoot, 'images')));
   let server: Server | undefined;
   try {
     await networks.load();
@@ -85,6 +88,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     await networks.reconcile();
     logger.info('reconciled kernel state', { networks: networks.all().length, ms: Math.round(performance.now() - started) });
 
+    await images.start();
     const id = await daemonId(store);
     const router = new Router();
     systemRoutes(router, {
@@ -92,9 +96,10 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       dataRoot: config.dataRoot,
       startedAt: new Date().toISOString(),
       networkDrivers: () => drivers.names(),
-      counts: () => ({ containers: 0, running: 0, paused: 0, stopped: 0, images: 0 }),
+      counts: () => ({ containers: 0, running: 0, paused: 0, stopped: 0, images: images.list().length }),
     });
     networkRoutes(router, networks, endpoints);
+    imageRoutes(router, images);
     server = createApiServer(router, {
       request: (entry) => logger.debug('api', entry),
       error: (message, fields) => logger.error(message, fields),

@@ -1,2 +1,3 @@
 export * from "./run.js";
 export * from "./process.js";
+export * from "./stream.js";

@@ -1,0 +1,65 @@
+/** Image records -> the JSON Docker 20.10 returns for `GET /images/json` and `/images/{name}/json`. */
+import type { ContainerConfig, ImageRecord } from '../../runtime/images/index.js';
+
+/** The full Config object Docker shows (every field, even unset ones). */
+function renderConfig(config: ContainerConfig): Record<string, unknown> {
+  return {
+    Hostname: '',
+    Domainname: '',
+    User: config.User,
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    ...(config.ExposedPorts ? { ExposedPorts: config.ExposedPorts } : {}),
+    Tty: false,
+    OpenStdin: false,
+    StdinOnce: false,
+    Env: config.Env,
+    Cmd: config.Cmd,
+    Image: '',
+    Volumes: null,
+    WorkingDir: config.WorkingDir,
+    Entrypoint: config.Entrypoint,
+    OnBuild: null,
+    Labels: config.Labels,
+  };
+}
+
+export function renderImageSummary(image: ImageRecord): Record<string, unknown> {
+  return {
+    Containers: -1,
+    Created: Math.floor(Date.parse(image.config.created) / 1000),
+    Id: image.id,
+    Labels: image.config.config.Labels,
+    ParentId: '',
+    RepoDigests: [],
+    RepoTags: image.repoTags,
+    SharedSize: -1,
+    Size: image.size,
+    VirtualSize: image.size,
+  };
+}
+
+export function renderImage(image: ImageRecord, rootfs: string): Record<string, unknown> {
+  const config = renderConfig(image.config.config);
+  return {
+    Id: image.id,
+    RepoTags: image.repoTags,
+    RepoDigests: [],
+    Parent: '',
+    Comment: image.config.comment ?? '',
+    Created: image.config.created,
+    Container: '',
+    ContainerConfig: renderConfig({ Cmd: null, Entrypoint: null, Env: null, WorkingDir: '', Labels: null, User: '' }),
+    DockerVersion: '',
+    Author: '',
+    Config: config,
+    Architecture: image.config.architecture,
+    Os: image.config.os,
+    Size: image.size,
+    VirtualSize: image.size,
+    GraphDriver: { Data: { Dir: rootfs }, Name: 'conet-rootfs' },
+    RootFS: { Type: 'layers', Layers: image.config.rootfs.diff_ids },
+    Metadata: { LastTagTime: image.lastTagTime || '0001-01-01T00:00:00Z' },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * /images routes. import and load answer with Docker's progress stream (JSON lines); the body is
+ * a tar stream handed straight to the image service, never buffered here.
+ */
+import { invalid } from '../../errors/index.js';
+import type { ImageService } from '../../runtime/images/index.js';
+import { commonHeaders, sendEmpty, sendJson } from '../http.js';
+import { renderImage, renderImageSummary } from '../render/image.js';
+import type { Router } from '../router.js';
+import type { ServerResponse } from 'node:http';
+
+function sendStream(response: ServerResponse, messages: readonly object[]): void {
+  response.writeHead(200, { ...commonHeaders(), 'Content-Type': 'application/json' });
+  response.end(messages.map((message) => `${JSON.stringify(message)}\r\n`).join(''));
+}
+
+const truthy = (value: string | null): boolean => value === '1' || value === 'true';
+
+/**
+ * The router's parameters are single path segments, but image names may hold slashes
+ * (`anchor/iperf3`, `registry:5000/team/app`): each image route is registered for 1 to 3 segments.
+ */
+const NAME_TEMPLATES = ['{n0}', '{n0}/{n1}', '{n0}/{n1}/{n2}'];
+const nameOf = (params: Record<string, string>): string =>
+  [params['n0'], params['n1'], params['n2']].filter((part): part is string => part !== undefined).join('/');
+
+export function imageRoutes(router: Router, images: ImageService): void {
+  router.add('GET', '/images/json', ({ response }) => {
+    sendJson(response, 200, images.list().map(renderImageSummary));
+  });
+
+
+  router.add('POST', '/images/create', async ({ request, response, query }) => {
+    const fromImage = query.get('fromImage');
+    if (fromImage) images.pull(fromImage, query.get('tag') ?? '');
+    const fromSrc = query.get('fromSrc');
+    if (fromSrc !== '-') {
+      throw invalid('import-source', fromSrc ? `importing from ${fromSrc} is not supported: send the tar archive in the request body (docker import - NAME)` : 'fromImage or fromSrc is required');
+    }
+    const image = await images.importTar(request, {
+      repo: query.get('repo') ?? '',
+      tag: query.get('tag') ?? '',
+      changes: query.getAll('changes'),
+      message: query.get('message') ?? '',
+    });
+    sendStream(response, [{ status: image.id }]);
+  });
+
+  router.add('POST', '/images/load', async ({ request, response }) => {
+    const lines = await images.load(request);
+    sendStream(response, lines.map((line) => ({ stream: `${line}\n` })));
+  });
+
+  for (const name of NAME_TEMPLATES) {
+    router.add('GET', `/images/${name}/json`, ({ response, params }) => {
+      const image = images.inspect(nameOf(params));
+      sendJson(response, 200, renderImage(image, images.store.rootfsOf(image.id)));
+    });
+
+    router.add('POST', `/images/${name}/tag`, async ({ response, params, query }) => {
+      const repo = query.get('repo');
+      if (!repo) throw invalid('tag-repo', 'repository name is required: repo must not be empty');
+      await images.tag(nameOf(params), repo, query.get('tag') ?? '');
+      sendEmpty(response, 201);
+    });
+
+    router.add('DELETE', `/images/${name}`, async ({ response, params, query }) => {
+      sendJson(response, 200, await images.remove(nameOf(params), { force: truthy(query.get('force')) }));
+    });
+  }
+}

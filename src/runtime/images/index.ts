@@ -1,0 +1,5 @@
+export * from './config.js';
+export * from './changes.js';
+export * from './reference.js';
+export * from './store.js';
+export * from './service.js';

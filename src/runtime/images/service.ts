@@ -1,0 +1,196 @@
+/**
+ * Image use cases behind the /images routes: import, load, tag, remove, and a pull that says
+ * clearly why it cannot work. Store mutations run one at a time (a promise chain); unpacking,
+ * the slow part, runs outside it in a private staging directory.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { conflict, invalid, notFound } from '../../errors/index.js';
+import { applyLayer, extractStream } from './archive.js';
+import { buildBusyboxRootfs } from './busybox.js';
+import { applyChanges } from './changes.js';
+import { emptyContainerConfig, type ImageConfigDocument } from './config.js';
+import { diskUsage } from './disk-usage.js';
+import { formatReference, looksLikeId, parseReference } from './reference.js';
+import { parseSaveManifest } from './save-manifest.js';
+import { ImageStore, type ImageRecord } from './store.js';
+
+export interface ImportRequest {
+  /** `nginx`, `nginx:1.9.1` or empty (untagged). */
+  repo: string;
+  tag: string;
+  changes: readonly string[];
+  message: string;
+}
+
+export type DeleteRecord = { Untagged: string } | { Deleted: string };
+
+/** Returns the id of a container using the image, if any (wired once containers exist). */
+export type ImageUsers = (imageId: string) => string | undefined;
+
+const short = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+
+export class ImageService {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly store: ImageStore, private readonly users: ImageUsers = () => undefined) {}
+
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(step, step);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Loads the store and, at first start only, creates busybox:latest. */
+  async start(): Promise<void> {
+    await this.store.load();
+    const marker = join(this.store.root, 'builtin-busybox');
+    if (await readFile(marker).then(() => true, () => false)) return;
+    if (!this.store.find('busybox:latest')) {
+      const staging = await this.store.staging();
+      const config = await buildBusyboxRootfs(join(staging, 'rootfs'));
+      const size = await diskUsage(join(staging, 'rootfs'));
+      await this.serial(async () => this.store.tag((await this.store.add(staging, config, size)).id, 'busybox:latest'));
+    }
+    await writeFile(marker, 'created\n');
+  }
+
+  list(): ImageRecord[] {
+    return this.store.list();
+  }
+
+  inspect(name: string): ImageRecord {
+    return this.store.get(name);
+  }
+
+  /** `docker import`: the body is a tar of a root filesystem. */
+  async importTar(body: Readable, request: ImportRequest): Promise<ImageRecord> {
+    const target = request.repo ? parseReference(request.tag ? `${request.repo}:${request.tag}` : request.repo) : undefined;
+    const config = applyChanges(emptyContainerConfig(), request.changes);
+    const staging = await this.store.staging();
+    try {
+      const hash = createHash('sha256');
+      await extractStream(body, join(staging, 'rootfs'), { tap: (chunk) => hash.update(chunk) }).catch((error: Error) => {
+        throw invalid('bad-archive', `importing the image failed: the body is not a tar archive (${error.message.split('\n')[0]})`);
+      });
+      const created = new Date().toISOString();
+      const document: ImageConfigDocument = {
+        architecture: 'amd64',
+        os: 'linux',
+        created,
+        comment: request.message || 'Imported from -',
+        config,
+        rootfs: { type: 'layers', diff_ids: [`sha256:${hash.digest('hex')}`] },
+        history: [{ created, comment: request.message || 'Imported from -' }],
+      };
+      const size = await diskUsage(join(staging, 'rootfs'));
+      return await this.serial(async () => {
+        const image = await this.store.add(staging, JSON.stringify(document), size);
+        if (target) await this.store.tag(image.id, formatReference(target));
+        return image;
+      });
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  /** `docker load`: a `docker save` tarball (manifest.json, configs, layer tars). Returns what to print. */
+  async load(body: Readable): Promise<string[]> {
+    const staged = await this.store.staging();
+    const unpacked = join(staged, 'rootfs');
+    try {
+      await extractStream(body, unpacked).catch((error: Error) => {
+        throw invalid('bad-archive', `loading the image failed: the body is not a tar archive (${error.message.split('\n')[0]})`);
+      });
+      const manifestText = await readFile(join(unpacked, 'manifest.json'), 'utf8').catch(() => {
+        throw invalid('bad-archive', 'loading the image failed: manifest.json not found (only `docker save` archives are supported)');
+      });
+      const lines: string[] = [];
+      for (const entry of parseSaveManifest(manifestText)) {
+        const configText = await readFile(join(unpacked, entry.config), 'utf8');
+        const staging = await this.store.staging();
+        try {
+          for (const layer of entry.layers) await applyLayer(join(unpacked, layer), join(staging, 'rootfs'));
+          const size = await diskUsage(join(staging, 'rootfs'));
+          await this.serial(async () => {
+            const image = await this.store.add(staging, configText, size);
+            for (const tag of entry.repoTags) await this.store.tag(image.id, tag);
+            if (entry.repoTags.length === 0) lines.push(`Loaded image ID: ${image.id}`);
+          });
+          for (const tag of entry.repoTags) lines.push(`Loaded image: ${tag}`);
+        } finally {
+          await rm(staging, { recursive: true, force: true });
+        }
+      }
+      return lines;
+    } finally {
+      await rm(staged, { recursive: true, force: true });
+    }
+  }
+
+  async tag(name: string, repo: string, tag: string): Promise<void> {
+    const image = this.store.get(name);
+    const target = formatReference(parseReference(tag ? `${repo}:${tag}` : repo));
+    await this.serial(() => this.store.tag(image.id, target));
+  }
+
+  remove(name: string, options: { force?: boolean } = {}): Promise<DeleteRecord[]> {
+    return this.serial(async () => {
+      const image = this.store.find(name);
+      if (!image) throw notFound('no-such-image', `No such image: ${looksLikeId(name) ? name : safeFormat(name)}`);
+      const user = this.users(image.id);
+      const records: DeleteRecord[] = [];
+      const byId = !image.repoTags.includes(safeFormat(name));
+      if (!byId) {
+        if (user && image.repoTags.length === 1 && !options.force) {
+          throw conflict('image-in-use', `conflict: unable to remove repository reference "${name}" (must force) - container ${short(user)} is using its referenced image ${short(image.id)}`);
+        }
+        const tag = safeFormat(name);
+        await this.store.untag(tag);
+        records.push({ Untagged: tag });
+        if (image.repoTags.length > 0 || user) return records;
+      } else {
+        if (image.repoTags.length > 1 && !options.force) {
+          throw conflict('image-multiple-tags', `conflict: unable to delete ${short(image.id)} (must be forced) - image is referenced in multiple repositories`);
+        }
+        if (user) throw conflict('image-in-use', `conflict: unable to delete ${short(image.id)} (cannot be forced) - image is being used by container ${short(user)}`);
+        for (const tag of [...image.repoTags]) {
+          await this.store.untag(tag);
+          records.push({ Untagged: tag });
+        }
+      }
+      await this.store.delete(image.id);
+      records.push({ Deleted: image.id });
+      return records;
+    });
+  }
+
+  /**
+   * conet has no registry client: a pull fails at once, before any stream starts, as a 404
+   * (what Docker answers for an image it cannot find, so `docker run` prints it and exits 125).
+   */
+  pull(name: string, tag: string): never {
+    let reference = name;
+    try {
+      reference = formatReference(parseReference(tag ? `${name}:${tag}` : name));
+    } catch {
+      // report the name as given
+    }
+    throw notFound(
+      'no-registry',
+      `pull access denied for ${reference}: conet has no registry configured, so images cannot be pulled. ` +
+        `Create the image locally instead: \`tar -C ROOTFS -c . | docker import - ${reference}\` or \`docker load -i IMAGE.tar\` (a \`docker save\` archive)`,
+    );
+  }
+}
+
+function safeFormat(name: string): string {
+  try {
+    return formatReference(parseReference(name));
+  } catch {
+    return name;
+  }
+}
+

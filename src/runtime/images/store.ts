@@ -1,0 +1,158 @@
+/**
+ * Images on disk, no database: `<root>/<hex>/config.json` (the exact bytes whose sha256 is the id),
+ * `<root>/<hex>/rootfs/` (the flattened layers, used read-only as an overlay lowerdir),
+ * `<root>/<hex>/meta.json` (size, tag time) and `<root>/repositories.json` (tag -> id).
+ * New images are staged under `<root>/tmp/` and renamed into place, so a crash mid-import leaves
+ * only a tmp directory, which load() sweeps.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { notFound } from '../../errors/index.js';
+import type { ImageConfigDocument } from './config.js';
+import { formatReference, looksLikeId, parseReference } from './reference.js';
+
+export interface ImageRecord {
+  id: string;
+  config: ImageConfigDocument;
+  repoTags: string[];
+  size: number;
+  lastTagTime: string;
+}
+
+interface Meta {
+  size: number;
+  lastTagTime: string;
+}
+
+const hexOf = (id: string): string => id.replace(/^sha256:/, '');
+
+export function noSuchImage(name: string): Error {
+  const hasTag = name.lastIndexOf(':') > name.lastIndexOf('/');
+  return notFound('no-such-image', `no such image: ${name}: No such image: ${hasTag || looksLikeId(name) ? name : `${name}:latest`}`);
+}
+
+export class ImageStore {
+  private readonly images = new Map<string, ImageRecord>();
+  private tags: Record<string, string> = {};
+
+  constructor(readonly root: string) {}
+
+  async load(): Promise<void> {
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
+    await rm(join(this.root, 'tmp'), { recursive: true, force: true });
+    this.tags = JSON.parse(await readFile(join(this.root, 'repositories.json'), 'utf8').catch(() => '{}')) as Record<string, string>;
+    for (const entry of await readdir(this.root)) {
+      if (!/^[0-9a-f]{64}$/.test(entry)) continue;
+      const config = await readFile(join(this.root, entry, 'config.json'), 'utf8').catch(() => undefined);
+      if (config === undefined) continue;
+      const meta = JSON.parse(await readFile(join(this.root, entry, 'meta.json'), 'utf8').catch(() => '{}')) as Partial<Meta>;
+      const id = `sha256:${entry}`;
+      this.images.set(id, { id, config: JSON.parse(config) as ImageConfigDocument, repoTags: [], size: meta.size ?? 0, lastTagTime: meta.lastTagTime ?? '' });
+    }
+    for (const [tag, id] of Object.entries(this.tags)) {
+      if (this.images.has(id)) this.images.get(id)!.repoTags.push(tag);
+      else delete this.tags[tag];
+    }
+  }
+
+  list(): ImageRecord[] {
+    return [...this.images.values()];
+  }
+
+  rootfsOf(id: string): string {
+    return join(this.root, hexOf(id), 'rootfs');
+  }
+
+  /** By tag (`busybox`, `busybox:latest`), full id or unique id prefix. */
+  find(name: string): ImageRecord | undefined {
+    if (looksLikeId(name)) {
+      const prefix = name.startsWith('sha256:') ? name : `sha256:${name}`;
+      const matches = this.list().filter((image) => image.id.startsWith(prefix));
+      if (matches.length === 1) return matches[0];
+    }
+    try {
+      const id = this.tags[formatReference(parseReference(name))];
+      return id === undefined ? undefined : this.images.get(id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  get(name: string): ImageRecord {
+    const image = this.find(name);
+    if (!image) throw noSuchImage(name);
+    return image;
+  }
+
+  /** A fresh empty directory under the store's tmp/ (same filesystem, so add() can rename). */
+  async staging(): Promise<string> {
+    const dir = join(this.root, 'tmp', randomBytes(8).toString('hex'));
+    await mkdir(join(dir, 'rootfs'), { recursive: true, mode: 0o755 });
+    return dir;
+  }
+
+  /** Moves a staged rootfs into place under the id of the config text; an identical image is kept as is. */
+  async add(stagingDir: string, configText: string, size: number): Promise<ImageRecord> {
+    // The id hashes the config bytes as given, so a `docker load` keeps the id Docker gave it.
+    const text = configText;
+    const config = JSON.parse(text) as ImageConfigDocument;
+    const id = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+    const existing = this.images.get(id);
+    if (existing) {
+      await rm(stagingDir, { recursive: true, force: true });
+      return existing;
+    }
+    const meta: Meta = { size, lastTagTime: '' };
+    await writeFile(join(stagingDir, 'config.json'), text);
+    await writeFile(join(stagingDir, 'meta.json'), JSON.stringify(meta));
+    await rename(stagingDir, join(this.root, hexOf(id)));
+    const record: ImageRecord = { id, config, repoTags: [], size, lastTagTime: '' };
+    this.images.set(id, record);
+    return record;
+  }
+
+  /** Points `reference` at the image, moving it away from any image that had it. */
+  async tag(id: string, reference: string): Promise<void> {
+    const tag = formatReference(parseReference(reference));
+    const previous = this.tags[tag];
+    if (previous !== undefined) this.removeTag(previous, tag);
+    this.tags[tag] = id;
+    const image = this.images.get(id)!;
+    image.repoTags.push(tag);
+    image.lastTagTime = new Date().toISOString();
+    await this.saveTags();
+    await writeFile(join(this.root, hexOf(id), 'meta.json'), JSON.stringify({ size: image.size, lastTagTime: image.lastTagTime }));
+  }
+
+  async untag(tag: string): Promise<void> {
+    const id = this.tags[tag];
+    if (id === undefined) return;
+    delete this.tags[tag];
+    this.removeTag(id, tag);
+    await this.saveTags();
+  }
+
+  /** Removes the image and its tags; a missing directory is success. */
+  async delete(id: string): Promise<void> {
+    for (const [tag, owner] of Object.entries(this.tags)) if (owner === id) delete this.tags[tag];
+    await this.saveTags();
+    this.images.delete(id);
+    // Rename first so a half-deleted image never looks valid to load().
+    const doomed = join(this.root, 'tmp', `deleted-${hexOf(id)}`);
+    await mkdir(join(this.root, 'tmp'), { recursive: true });
+    await rename(join(this.root, hexOf(id)), doomed).catch(() => undefined);
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  private removeTag(id: string, tag: string): void {
+    const image = this.images.get(id);
+    if (image) image.repoTags = image.repoTags.filter((existing) => existing !== tag);
+  }
+
+  private async saveTags(): Promise<void> {
+    const file = join(this.root, 'repositories.json');
+    await writeFile(`${file}.tmp`, JSON.stringify(this.tags));
+    await rename(`${file}.tmp`, file);
+  }
+}

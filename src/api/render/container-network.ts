@@ -1,12 +1,8 @@
 /** NetworkSettings of a container, as Docker 20.10 renders it (S049, S017, S024, S029). */
 import type { Container } from '../../model/container.js';
-import type { Endpoint, Network } from '../../model/network.js';
+import type { NetworkView } from '../../engine/containers/views.js';
 
-export interface NetworkView {
-  network: Network;
-  /** undefined while the container is not attached (created or exited). */
-  endpoint?: Endpoint;
-}
+export type { NetworkView };
 
 function splitCidr(cidr: string): { address: string; prefix: number } {
   const [address = '', prefix = '0'] = cidr.split('/');

@@ -1,0 +1,140 @@
+/** Domain container -> Docker 20.10's inspect and list JSON (S049, S005). */
+import type { Container } from '../../model/container.js';
+import { humanDuration } from './human-duration.js';
+import { renderNetworkSettings, renderPorts, type NetworkView } from './container-network.js';
+
+const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
+const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+export interface ContainerPaths {
+  directory: string;
+  sandboxKey: string;
+}
+
+function renderConfig(container: Container): Record<string, unknown> {
+  const config = container.config;
+  return {
+    Hostname: config.hostname,
+    Domainname: config.domainname,
+    User: config.user,
+    AttachStdin: config.attachStdin,
+    AttachStdout: config.attachStdout,
+    AttachStderr: config.attachStderr,
+    ...(Object.keys(config.exposedPorts).length > 0 ? { ExposedPorts: config.exposedPorts } : {}),
+    Tty: config.tty,
+    OpenStdin: config.openStdin,
+    StdinOnce: config.stdinOnce,
+    Env: config.env.length > 0 ? config.env : null,
+    Cmd: config.cmd,
+    Image: config.image,
+    Volumes: null,
+    WorkingDir: config.workingDir,
+    Entrypoint: config.entrypoint,
+    OnBuild: null,
+    Labels: config.labels,
+  };
+}
+
+function renderHostConfig(container: Container): Record<string, unknown> {
+  const host = container.hostConfig;
+  return {
+    ...host.raw,
+    LogConfig: { Type: 'json-file', Config: {} },
+    NetworkMode: host.networkMode,
+    PortBindings: Object.fromEntries(Object.entries(host.portBindings).map(([port, list]) => [port, list.map((binding) => ({ HostIp: binding.hostIp, HostPort: binding.hostPort }))])),
+    RestartPolicy: { Name: host.restartPolicy.name, MaximumRetryCount: host.restartPolicy.maximumRetryCount },
+    AutoRemove: host.autoRemove,
+    Dns: host.dns,
+    DnsOptions: host.dnsOptions,
+    DnsSearch: host.dnsSearch,
+    ExtraHosts: host.extraHosts.length > 0 ? host.extraHosts : null,
+    PublishAllPorts: host.publishAllPorts,
+    CgroupnsMode: 'host',
+    IpcMode: 'private',
+    Runtime: 'runc',
+    ShmSize: 67108864,
+    MaskedPaths: MASKED_PATHS,
+    ReadonlyPaths: READONLY_PATHS,
+  };
+}
+
+export function renderInspect(container: Container, views: readonly NetworkView[], paths: ContainerPaths): Record<string, unknown> {
+  const running = container.state.status === 'running';
+  return {
+    Id: container.id,
+    Created: container.created,
+    Path: container.path,
+    Args: container.args,
+    State: {
+      Status: container.state.status,
+      Running: running,
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: container.state.pid,
+      ExitCode: container.state.exitCode,
+      Error: container.state.error,
+      StartedAt: container.state.startedAt,
+      FinishedAt: container.state.finishedAt,
+    },
+    Image: container.imageId,
+    ResolvConfPath: `${paths.directory}/resolv.conf`,
+    HostnamePath: `${paths.directory}/hostname`,
+    HostsPath: `${paths.directory}/hosts`,
+    LogPath: `${paths.directory}/${container.id}-json.log`,
+    Name: `/${container.name}`,
+    RestartCount: container.restartCount,
+    Driver: 'overlay',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: renderHostConfig(container),
+    GraphDriver: { Data: { MergedDir: `${paths.directory}/rootfs`, UpperDir: `${paths.directory}/upper`, WorkDir: `${paths.directory}/work` }, Name: 'overlay' },
+    Mounts: [],
+    Config: renderConfig(container),
+    NetworkSettings: renderNetworkSettings(container, views, paths.sandboxKey),
+  };
+}
+
+function statusText(container: Container, now: number): string {
+  const { state } = container;
+  if (state.status === 'running') return `Up ${humanDuration(now - Date.parse(state.startedAt))}`;
+  if (state.status === 'exited') return `Exited (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt))} ago`;
+  if (state.status === 'created') return 'Created';
+  return state.status;
+}
+
+function commandText(container: Container): string {
+  return [container.path, ...container.args].join(' ');
+}
+
+export function renderListItem(container: Container, views: readonly NetworkView[], now = Date.now()): Record<string, unknown> {
+  const ports: Array<Record<string, unknown>> = [];
+  for (const [port, bindings] of Object.entries(renderPorts(container))) {
+    const [number = '0', type = 'tcp'] = port.split('/');
+    if (!bindings) {
+      ports.push({ PrivatePort: Number(number), Type: type });
+      continue;
+    }
+    for (const binding of bindings) ports.push({ IP: binding.HostIp, PrivatePort: Number(number), PublicPort: Number(binding.HostPort), Type: type });
+  }
+  const settings = renderNetworkSettings(container, views, '') as { Networks: Record<string, unknown> };
+  return {
+    Id: container.id,
+    Names: [`/${container.name}`],
+    Image: container.config.image,
+    ImageID: container.imageId,
+    Command: commandText(container),
+    Created: Math.floor(Date.parse(container.created) / 1000),
+    Ports: ports,
+    Labels: container.config.labels,
+    State: container.state.status,
+    Status: statusText(container, now),
+    HostConfig: { NetworkMode: container.hostConfig.networkMode === 'default' ? 'bridge' : container.hostConfig.networkMode },
+    NetworkSettings: { Networks: settings.Networks },
+    Mounts: [],
+  };
+}

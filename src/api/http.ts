@@ -24,7 +24,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 }
 
 export function sendEmpty(response: ServerResponse, status: number): void {
-  response.writeHead(status, commonHeaders());
+  response.writeHead(status, status === 204 || status === 304 ? commonHeaders() : { ...commonHeaders(), 'Content-Length': 0 });
   response.end();
 }
 

@@ -156,3 +156,31 @@ test('stop, kill, remove: Docker semantics and messages', async () => {
     await done();
   }
 });
+
+test('network connect/disconnect: live ethN on a running container, recorded on a stopped one', async () => {
+  const { service, networks, endpoints, kernel, done } = await setup();
+  try {
+    const { ContainerNetworking } = await import('./container-networks.js');
+    const { decodeNetworkCreate } = await import('../network-request.js');
+    const networking = new ContainerNetworking({ containers: service, networks, endpoints });
+    await networks.create(decodeNetworkCreate({ Name: 'bridge_1', IPAM: { Config: [{ Subnet: '172.30.0.0/16' }] } }));
+    const { id } = await service.create(create({}), 'nginx004');
+    await service.start(id);
+    await networking.connect('bridge_1', 'nginx004');
+    const eth1 = endpoints.endpointsOfContainer(id).find((endpoint) => endpoint.ifname === 'eth1');
+    assert.equal(eth1?.ipv4Address, '172.30.0.2/16');
+    assert.ok(kernel.sandboxMap.get(`conet-${id.slice(0, 12)}`)?.has(eth1?.hostIfname ?? ''));
+    await assert.rejects(networking.connect('bridge_1', 'nginx004'), kindIs('forbidden', /endpoint with name nginx004 already exists in network bridge_1/));
+    await assert.rejects(networking.connect('host', 'nginx004'), kindIs('invalid', /connected to host network/));
+    await networking.disconnect('bridge_1', 'nginx004');
+    assert.deepEqual(endpoints.endpointsOfContainer(id).map((endpoint) => endpoint.ifname), ['eth0']);
+    await assert.rejects(networking.disconnect('bridge_1', 'nginx004'), kindIs('system', new RegExp(`container ${id} is not connected to network bridge_1`)));
+    // Stopped: recorded, then attached as eth1 at the next start.
+    await service.stop(id, 0);
+    await networking.connect('bridge_1', 'nginx004', { ipv4Address: '172.30.0.50' });
+    await service.start(id);
+    assert.equal(endpoints.endpointsOfContainer(id).find((endpoint) => endpoint.ifname === 'eth1')?.ipv4Address, '172.30.0.50/16');
+  } finally {
+    await done();
+  }
+});

@@ -258,7 +258,7 @@ export class ContainerService {
     }
   }
 
-  private async save(container: Container): Promise<void> {
+  async save(container: Container): Promise<void> {
     this.containers.set(container.id, container);
     await this.deps.store.commit([put('container', container.id, container)]);
   }

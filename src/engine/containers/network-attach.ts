@@ -68,7 +68,25 @@ export class NetworkAttacher {
       aliases: request?.aliases ?? [],
     });
     undo.push(() => this.deps.endpoints.disconnect(network.id, container.id));
-    return { netnsPath, sandbox, endpoints: [{ network, endpoint }] };
+    const endpoints = [{ network, endpoint }];
+    // Networks connected while the container was not running join now, as eth1, eth2, ...
+    for (const [reference, extra] of Object.entries(container.endpointRequests)) {
+      const other = this.deps.networks.all().find((candidate) => candidate.name === reference || candidate.id === reference);
+      if (!other || other.id === network.id || endpoints.some((entry) => entry.network.id === other.id)) continue;
+      const joined = await this.deps.endpoints.connect(other.id, {
+        containerId: container.id,
+        containerName: container.name,
+        sandbox,
+        createSandbox: false,
+        ifname: `eth${endpoints.length}`,
+        ...(extra.ipv4Address ? { ipv4Address: extra.ipv4Address } : {}),
+        ...(extra.ipv6Address ? { ipv6Address: extra.ipv6Address } : {}),
+        aliases: extra.aliases,
+      });
+      undo.push(() => this.deps.endpoints.disconnect(other.id, container.id));
+      endpoints.push({ network: other, endpoint: joined });
+    }
+    return { netnsPath, sandbox, endpoints };
   }
 
   /** Disconnects every endpoint of a stopped container and drops its namespace. */

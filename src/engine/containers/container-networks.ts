@@ -1,0 +1,81 @@
+/**
+ * `docker network connect|disconnect` for containers: live on a running container (a new ethN in
+ * its namespace within the call), recorded on a created or stopped one (attached at its start).
+ */
+import { forbidden, invalid, system } from '../../errors/index.js';
+import type { EndpointRequest } from '../../model/container.js';
+import type { EndpointService } from '../endpoint-service.js';
+import type { NetworkService } from '../network-service.js';
+import type { ContainerService } from './container-service.js';
+import { networkNameOf } from './network-attach.js';
+
+export interface ConnectOptions {
+  ipv4Address?: string;
+  ipv6Address?: string;
+  aliases?: string[];
+}
+
+export class ContainerNetworking {
+  constructor(private readonly deps: { containers: ContainerService; networks: NetworkService; endpoints: EndpointService }) {}
+
+  async connect(networkReference: string, containerReference: string, options: ConnectOptions = {}): Promise<void> {
+    const network = this.deps.networks.inspect(networkReference);
+    const container = this.deps.containers.get(containerReference);
+    const mode = container.hostConfig.networkMode;
+    if (network.driver === 'host' || mode === 'host') {
+      throw invalid('endpoint-host', 'container cannot be disconnected from host network or connected to host network');
+    }
+    if (mode.startsWith('container:') || mode === 'none' || network.driver === 'null') {
+      throw forbidden('endpoint-shared', 'container sharing network namespace with another container or host cannot be connected to any other network');
+    }
+    const attached = this.deps.endpoints.endpointsOfContainer(container.id);
+    const recorded = networkNameOf(mode) === network.name || network.id === mode || container.endpointRequests[network.name] !== undefined;
+    if (attached.some((endpoint) => endpoint.networkId === network.id) || (container.state.status !== 'running' && recorded)) {
+      throw forbidden('endpoint-exists', `endpoint with name ${container.name} already exists in network ${network.name}`);
+    }
+    if ((options.ipv4Address || options.ipv6Address) && network.predefined) {
+      throw invalid('endpoint-static-ip', 'user specified IP address is supported on user defined networks only');
+    }
+    const request: EndpointRequest = { aliases: options.aliases ?? [], ipv4Address: options.ipv4Address ?? '', ipv6Address: options.ipv6Address ?? '', macAddress: '' };
+    if (container.state.status === 'running') {
+      const used = new Set(attached.map((endpoint) => endpoint.ifname));
+      let index = 0;
+      while (used.has(`eth${index}`)) index += 1;
+      await this.deps.endpoints.connect(network.id, {
+        containerId: container.id,
+        containerName: container.name,
+        sandbox: container.sandbox,
+        createSandbox: false,
+        ifname: `eth${index}`,
+        ...(options.ipv4Address ? { ipv4Address: options.ipv4Address } : {}),
+        ...(options.ipv6Address ? { ipv6Address: options.ipv6Address } : {}),
+        aliases: request.aliases,
+      });
+    } else if (request.ipv4Address || request.ipv6Address) {
+      // Checked now so a bad address fails the connect, not a later start.
+      this.checkStaticAddress(network.ipam.configs.every((config) => config.autoSubnet === true));
+    }
+    container.endpointRequests = { ...container.endpointRequests, [network.name]: request };
+    await this.deps.containers.save(container);
+  }
+
+  async disconnect(networkReference: string, containerReference: string): Promise<void> {
+    const network = this.deps.networks.inspect(networkReference);
+    const container = this.deps.containers.get(containerReference);
+    if (network.driver === 'host') {
+      throw invalid('endpoint-host', 'container cannot be disconnected from host network or connected to host network');
+    }
+    const attached = this.deps.endpoints.endpointsOfContainer(container.id).find((endpoint) => endpoint.networkId === network.id);
+    const isPrimary = networkNameOf(container.hostConfig.networkMode) === network.name || container.hostConfig.networkMode === network.id;
+    const recorded = container.endpointRequests[network.name] !== undefined || isPrimary;
+    if (!attached && !recorded) throw system('endpoint-not-connected', `container ${container.id} is not connected to network ${network.name}`);
+    if (attached) await this.deps.endpoints.disconnect(network.id, container.id);
+    const { [network.name]: _removed, ...rest } = container.endpointRequests;
+    container.endpointRequests = rest;
+    await this.deps.containers.save(container);
+  }
+
+  private checkStaticAddress(allAuto: boolean): void {
+    if (allAuto) throw invalid('endpoint-static-ip', 'user specified IP address is supported only when connecting to networks with user configured subnets');
+  }
+}

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HijackHandler } from './hijack.js';
 
 export interface RouteContext {
   request: IncomingMessage;
@@ -20,14 +21,26 @@ interface Route {
 /** Method + path templates like "/networks/{id}"; a parameter matches one path segment. */
 export class Router {
   private readonly routes: Route[] = [];
+  private readonly hijackRoutes: Array<{ method: string; pattern: RegExp; keys: string[]; handler: HijackHandler }> = [];
+
+  /** A route that upgrades the connection (attach, exec start). */
+  addHijack(method: string, template: string, handler: HijackHandler): this {
+    const { pattern, keys } = compile(template);
+    this.hijackRoutes.push({ method, pattern, keys, handler });
+    return this;
+  }
+
+  matchHijack(method: string, path: string): { handler: HijackHandler; params: Record<string, string> } | undefined {
+    for (const route of this.hijackRoutes) {
+      const match = route.method === method ? route.pattern.exec(path) : null;
+      if (match) return { handler: route.handler, params: paramsOf(route.keys, match) };
+    }
+    return undefined;
+  }
 
   add(method: string, template: string, handler: Handler): this {
-    const keys: string[] = [];
-    const source = template.replace(/\{(\w+)\}/g, (_, key: string) => {
-      keys.push(key);
-      return '([^/]+)';
-    });
-    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`), keys, handler });
+    const { pattern, keys } = compile(template);
+    this.routes.push({ method, pattern, keys, handler });
     return this;
   }
 
@@ -38,12 +51,25 @@ export class Router {
       if (!match) continue;
       pathMatched = true;
       if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) continue;
-      const params: Record<string, string> = {};
-      route.keys.forEach((key, index) => {
-        params[key] = decodeURIComponent(match[index + 1] ?? '');
-      });
-      return { handler: route.handler, params };
+      return { handler: route.handler, params: paramsOf(route.keys, match) };
     }
     return pathMatched ? 'method-not-allowed' : undefined;
   }
+}
+
+function compile(template: string): { pattern: RegExp; keys: string[] } {
+  const keys: string[] = [];
+  const source = template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    keys.push(key);
+    return '([^/]+)';
+  });
+  return { pattern: new RegExp(`^${source}/?$`), keys };
+}
+
+function paramsOf(keys: readonly string[], match: RegExpExecArray): Record<string, string> {
+  const params: Record<string, string> = {};
+  keys.forEach((key, index) => {
+    params[key] = decodeURIComponent(match[index + 1] ?? '');
+  });
+  return params;
 }

@@ -5,6 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import { createConnection } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { rejectUpgrade } from './hijack.js';
 import { notFound, EngineError } from '../errors/index.js';
 import { sendError, sendJson } from './http.js';
 import type { Router } from './router.js';
@@ -16,9 +18,44 @@ export interface ApiLogger {
 }
 
 export function createApiServer(router: Router, logger: ApiLogger): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     void handle(router, logger, request, response);
   });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void handleUpgrade(router, logger, request, socket, head);
+  });
+  return server;
+}
+
+/** Reads a body the client sent with its upgrade request (exec start's JSON). */
+async function upgradeBody(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: string; rest: Buffer }> {
+  const length = Number(request.headers['content-length'] ?? 0);
+  let buffer = head;
+  while (buffer.length < length) {
+    const chunk = await new Promise<Buffer | null>((resolve) => {
+      socket.once('data', (data: Buffer) => resolve(data));
+      socket.once('end', () => resolve(null));
+    });
+    if (chunk === null) break;
+    buffer = Buffer.concat([buffer, chunk]);
+  }
+  return { body: buffer.subarray(0, length).toString('utf8'), rest: buffer.subarray(length) };
+}
+
+async function handleUpgrade(router: Router, logger: ApiLogger, request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://docker');
+  socket.on('error', () => undefined);
+  try {
+    const { version, path } = splitVersion(url.pathname);
+    const matched = router.matchHijack(request.method ?? 'POST', path);
+    if (!matched) throw notFound('page-not-found', 'page not found');
+    const { body, rest } = await upgradeBody(request, socket, head);
+    logger.request({ method: request.method ?? '', path: url.pathname, status: 101, ms: 0 });
+    await matched.handler({ request, socket, head: rest, params: matched.params, query: url.searchParams, version, body });
+  } catch (error) {
+    if (!(error instanceof EngineError) || error.kind === 'system') logger.error('hijacked request failed', { path: url.pathname, error: String(error) });
+    rejectUpgrade(socket, error);
+  }
 }
 
 async function handle(router: Router, logger: ApiLogger, request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -1,0 +1,54 @@
+/**
+ * runc's command line, with `--root` pointing at this daemon's own state directory
+ * (`<exec-root>/runc`) so two daemons on one machine never see each other's containers.
+ * Lives in kernel/linux because it is a Linux mechanism adapter like `ip` and `nft`: it only
+ * turns argv and stderr into typed results; the container lifecycle lives in runtime/.
+ */
+import { run } from '../../exec/index.js';
+
+export type RuncStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
+
+export interface RuncState {
+  id: string;
+  pid: number;
+  status: RuncStatus;
+  bundle: string;
+}
+
+const NOT_FOUND = /does not exist|not found|no such file/i;
+
+export class LinuxRunc {
+  constructor(readonly root: string, readonly binary = 'runc') {}
+
+  private argv(args: readonly string[]): string[] {
+    return [this.binary, '--root', this.root, ...args];
+  }
+
+  /** undefined when runc knows no such container. */
+  async state(id: string): Promise<RuncState | undefined> {
+    const result = await run(this.argv(['state', id]), { allowFailure: true, timeoutMs: 10_000 });
+    if (result.code !== 0) {
+      if (NOT_FOUND.test(result.stderr)) return undefined;
+      throw new Error(`runc state ${id} failed: ${result.stderr.trim()}`);
+    }
+    return JSON.parse(result.stdout) as RuncState;
+  }
+
+  async start(id: string): Promise<void> {
+    await run(this.argv(['start', id]), { timeoutMs: 30_000 });
+  }
+
+  /** Signals the init process; a container that is gone or stopped is success. */
+  async kill(id: string, signal: string): Promise<void> {
+    const result = await run(this.argv(['kill', id, signal.replace(/^SIG/, '')]), { allowFailure: true, timeoutMs: 10_000 });
+    if (result.code !== 0 && !NOT_FOUND.test(result.stderr) && !/not running|process already finished|container not running/i.test(result.stderr)) {
+      throw new Error(`runc kill ${id} failed: ${result.stderr.trim()}`);
+    }
+  }
+
+  /** `delete --force` kills what still runs; a container runc never knew is success. */
+  async delete(id: string): Promise<void> {
+    const result = await run(this.argv(['delete', '--force', id]), { allowFailure: true, timeoutMs: 30_000 });
+    if (result.code !== 0 && !NOT_FOUND.test(result.stderr)) throw new Error(`runc delete ${id} failed: ${result.stderr.trim()}`);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Containers run by runc under conmon. conmon (Debian's, the podman/CRI-O monitor) is the parent
+ * of each container: it daemonizes, so a container survives a daemon restart or crash; it writes
+ * the exit code to `<exec-root>/exits/<id>`, the output to a log file (k8s-file format) and keeps
+ * an attach socket for stdin/TTY. runc state lives in `<exec-root>/runc` (runc --root), private to
+ * this daemon. Per container `<directory>/`: upper/ work/ merged/ (the overlay), bundle/config.json,
+ * pid, conmon.pid, conmon.log, container.log.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startProcess } from '../../exec/index.js';
+import { mountOverlay, unmountTree } from '../../kernel/linux/mounts.js';
+import { LinuxRunc } from '../../kernel/linux/runc.js';
+import { ExitWatcher } from './exit-watcher.js';
+import { buildOciSpec } from './oci-spec.js';
+
+export interface ContainerStart {
+  id: string;
+  imageRootfs: string;
+  directory: string;
+  args: string[];
+  env: string[];
+  cwd: string;
+  hostname: string;
+  tty: boolean;
+  openStdin: boolean;
+  /** Join this namespace; undefined with hostNetwork false gives a fresh, empty one. */
+  netnsPath?: string;
+  hostNetwork?: boolean;
+  etc?: { hosts?: string; hostname?: string; resolvConf?: string };
+}
+
+export interface OciRuntimeOptions {
+  execRoot: string;
+  runcPath?: string;
+  conmonPath?: string;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class OciRuntime {
+  readonly runc: LinuxRunc;
+  readonly exits: ExitWatcher;
+  private readonly runcPath: string;
+  private readonly conmonPath: string;
+
+  constructor(private readonly options: OciRuntimeOptions) {
+    this.runcPath = options.runcPath ?? '/usr/sbin/runc';
+    this.conmonPath = options.conmonPath ?? '/usr/bin/conmon';
+    this.runc = new LinuxRunc(join(options.execRoot, 'runc'), this.runcPath);
+    this.exits = new ExitWatcher(join(options.execRoot, 'exits'));
+  }
+
+  static logFileOf(directory: string): string {
+    return join(directory, 'container.log');
+  }
+
+  /** Mounts the rootfs, creates the container under conmon, starts it; returns the init pid. */
+  async start(spec: ContainerStart): Promise<{ pid: number }> {
+    const { directory } = spec;
+    const merged = join(directory, 'merged');
+    const bundle = join(directory, 'bundle');
+    for (const dir of ['upper', 'work', 'merged', 'bundle']) await mkdir(join(directory, dir), { recursive: true, mode: 0o700 });
+    await mkdir(this.exits.directory, { recursive: true });
+    await rm(this.exits.fileOf(spec.id), { force: true });
+    await rm(join(directory, 'pid'), { force: true });
+    try {
+      await mountOverlay({ lower: spec.imageRootfs, upper: join(directory, 'upper'), work: join(directory, 'work'), target: merged });
+      const config = buildOciSpec({
+        rootfs: merged, args: spec.args, env: spec.env, cwd: spec.cwd, hostname: spec.hostname, terminal: spec.tty,
+        ...(spec.netnsPath ? { netnsPath: spec.netnsPath } : {}),
+        ...(spec.hostNetwork ? { hostNetwork: true } : {}),
+        ...(spec.etc ? { etc: spec.etc } : {}),
+      });
+      await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
+      await this.launchConmon(spec, bundle);
+      const pid = await this.waitForPid(spec.id, directory);
+      await this.runc.start(spec.id);
+      return { pid };
+    } catch (error) {
+      await this.remove(spec.id, directory, { keepDirectory: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async launchConmon(spec: ContainerStart, bundle: string): Promise<void> {
+    const { directory } = spec;
+    const argv = [
+      this.conmonPath, '--api-version', '1', '-c', spec.id, '-u', spec.id, '-n', spec.id,
+      '-r', this.runcPath, '-b', bundle, '-p', join(directory, 'pid'), '-P', join(directory, 'conmon.pid'),
+      '-l', `k8s-file:${OciRuntime.logFileOf(directory)}`, '--exit-dir', this.exits.directory,
+      '--socket-dir-path', join(this.options.execRoot, 'sockets'), '--log-level', 'warning',
+      '--runtime-arg', '--root', '--runtime-arg', this.runc.root,
+      ...(spec.tty ? ['-t'] : []), ...(spec.openStdin ? ['-i'] : []),
+    ];
+    await mkdir(join(this.options.execRoot, 'sockets'), { recursive: true });
+    // conmon forks and its first process exits at once; the monitor lives on, detached.
+    const parent = startProcess(argv, { logFile: join(directory, 'conmon.log'), cwd: directory });
+    const code = await parent.exited;
+    if (code !== 0) throw new Error(`conmon failed (${code}): ${await this.conmonLog(directory)}`);
+  }
+
+  /** runc writes the pid file once `create` succeeded; an exit file first means it failed. */
+  private async waitForPid(id: string, directory: string): Promise<number> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const text = await readFile(join(directory, 'pid'), 'utf8').catch(() => '');
+      if (/^\d+/.test(text.trim())) return Number.parseInt(text, 10);
+      const conmonPid = Number.parseInt(await readFile(join(directory, 'conmon.pid'), 'utf8').catch(() => ''), 10);
+      const conmonGone = conmonPid > 0 && !isAlive(conmonPid);
+      if (conmonGone || (await this.exits.read(id)) !== undefined || Date.now() > deadline) {
+        throw new Error(`creating container ${id} failed: ${await this.conmonLog(directory)}`);
+      }
+      await delay(5);
+    }
+  }
+
+  private async conmonLog(directory: string): Promise<string> {
+    const text = await readFile(join(directory, 'conmon.log'), 'utf8').catch(() => '');
+    return text.trim().split('\n').slice(-5).join('; ') || '(conmon wrote nothing)';
+  }
+
+  waitExit(id: string): Promise<number> {
+    return this.exits.wait(id);
+  }
+
+  async kill(id: string, signal: string): Promise<void> {
+    await this.runc.kill(id, signal);
+  }
+
+  /** Kills what runs, waits for conmon, deletes runc state, unmounts, removes the directory. Idempotent. */
+  async remove(id: string, directory: string, options: { keepDirectory?: boolean } = {}): Promise<void> {
+    await this.runc.delete(id);
+    const conmonPid = Number.parseInt(await readFile(join(directory, 'conmon.pid'), 'utf8').catch(() => ''), 10);
+    if (conmonPid > 0) await this.waitGone(conmonPid, 5_000);
+    await unmountTree(join(directory, 'merged'));
+    await rm(this.exits.fileOf(id), { force: true });
+    if (!options.keepDirectory) await rm(directory, { recursive: true, force: true });
+  }
+
+  /** conmon leaves once the container is gone; after the grace period it is killed, by pid. */
+  private async waitGone(pid: number, graceMs: number): Promise<void> {
+    const alive = (): boolean => isAlive(pid);
+    const deadline = Date.now() + graceMs;
+    while (alive() && Date.now() < deadline) await delay(20);
+    if (alive()) {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (cmdline.startsWith(this.conmonPath) || cmdline.includes('conmon')) process.kill(pid, 'SIGKILL');
+    }
+  }
+
+  close(): void {
+    this.exits.close();
+  }
+}

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildOciSpec, DEFAULT_CAPABILITIES } from './oci-spec.js';
+
+const base = { rootfs: '/c/merged', args: ['sh', '-c', 'echo hi'], env: ['A=1'], cwd: '', hostname: 'abc123', terminal: false };
+
+interface Spec {
+  process: { args: string[]; env: string[]; cwd: string; terminal: boolean; capabilities: Record<string, string[]> };
+  hostname?: string;
+  mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
+  linux: { namespaces: Array<{ type: string; path?: string }>; maskedPaths: string[]; readonlyPaths: string[] };
+}
+const build = (extra: object = {}): Spec => buildOciSpec({ ...base, ...extra }) as unknown as Spec;
+
+test("Docker's default capabilities, never NET_ADMIN or SYS_ADMIN", () => {
+  const spec = build();
+  assert.equal(DEFAULT_CAPABILITIES.length, 14);
+  for (const set of ['bounding', 'effective', 'permitted']) {
+    assert.deepEqual(spec.process.capabilities[set], [...DEFAULT_CAPABILITIES]);
+    assert.ok(!spec.process.capabilities[set]!.includes('CAP_NET_ADMIN'));
+    assert.ok(!spec.process.capabilities[set]!.includes('CAP_SYS_ADMIN'));
+  }
+});
+
+test('process: args, PATH added, cwd defaults to /, terminal flag', () => {
+  const spec = build({ terminal: true });
+  assert.deepEqual(spec.process.args, ['sh', '-c', 'echo hi']);
+  assert.deepEqual(spec.process.env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'A=1']);
+  assert.equal(build({ env: ['PATH=/bin'] }).process.env.length, 1);
+  assert.equal(spec.process.cwd, '/');
+  assert.equal(spec.process.terminal, true);
+  assert.equal(spec.hostname, 'abc123');
+  assert.throws(() => build({ args: [] }), /no command specified/);
+});
+
+test('network namespace: fresh, joined by path, or the host one', () => {
+  const types = (spec: Spec): string[] => spec.linux.namespaces.map((ns) => ns.type);
+  assert.deepEqual(types(build()), ['pid', 'ipc', 'uts', 'mount', 'network']);
+  assert.deepEqual(build().linux.namespaces.at(-1), { type: 'network' });
+  assert.deepEqual(build({ netnsPath: '/run/netns/x' }).linux.namespaces.at(-1), { type: 'network', path: '/run/netns/x' });
+  assert.deepEqual(types(build({ hostNetwork: true, netnsPath: '/run/netns/x' })), ['pid', 'ipc', 'uts', 'mount']);
+});
+
+test('standard mounts, /sys read-only, /etc files bound, masked and read-only paths', () => {
+  const spec = build({ etc: { hosts: '/c/hosts', hostname: '/c/hostname', resolvConf: '/c/resolv.conf' } });
+  assert.deepEqual(spec.mounts.map((mount) => mount.destination), ['/proc', '/dev', '/dev/pts', '/sys', '/dev/mqueue', '/dev/shm', '/etc/resolv.conf', '/etc/hostname', '/etc/hosts']);
+  assert.ok(spec.mounts.find((mount) => mount.destination === '/sys')?.options.includes('ro'));
+  assert.deepEqual(spec.mounts.find((mount) => mount.destination === '/etc/hosts'), { destination: '/etc/hosts', type: 'bind', source: '/c/hosts', options: ['rbind', 'rprivate'] });
+  assert.ok(spec.linux.maskedPaths.includes('/proc/kcore'));
+  assert.ok(spec.linux.readonlyPaths.includes('/proc/sys'));
+  assert.equal(build().mounts.length, 6);
+});

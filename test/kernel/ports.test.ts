@@ -130,6 +130,26 @@ describe('published ports on the real kernel', { timeout: 240_000 }, () => {
     assert.equal(await fetchFrom(c2, 'http://10.60.0.1:8080/'), 'c1');
   });
 
+  it('owes hairpin and localhost to their masquerade rules (each path fails without its rule)', async () => {
+    const deleteRule = async (pattern: RegExp): Promise<void> => {
+      const { stdout } = await execIn(host, ['nft', '-a', 'list', 'chain', 'inet', TABLE, 'nat-postrouting']);
+      const handle = stdout.split('\n').find((line) => pattern.test(line))?.match(/# handle (\d+)/)?.[1];
+      assert.ok(handle, `no rule matching ${pattern}`);
+      await execIn(host, ['nft', 'delete', 'rule', 'inet', TABLE, 'nat-postrouting', 'handle', handle]);
+    };
+    try {
+      await deleteRule(/ct status dnat .*masquerade/);
+      assert.equal(await fetchFrom(c1, `http://${HOST}:8081/`), null, 'hairpin without masquerade');
+      await deleteRule(/127\.0\.0\.0\/8 masquerade/);
+      assert.equal(await fetchFrom(host, 'http://127.0.0.1:8080/'), null, 'localhost without masquerade');
+    } finally {
+      // A rebuild from the same state restores both rules.
+      await nft.apply(buildRuleset({ table: TABLE, networks: [network], ports: [port(8080, C1), port(8081, C2)] }), { netns: host.path });
+    }
+    assert.equal(await fetchFrom(c1, `http://${HOST}:8081/`), 'c2');
+    assert.equal(await fetchFrom(host, 'http://127.0.0.1:8080/'), 'c1');
+  });
+
   it('(d) stops answering once a port is removed, idempotently, and nft has no element for it', async () => {
     const script = removePortsScript(TABLE, [port(8081, C2)]);
     await nft.apply(script, { netns: host.path });

@@ -25,6 +25,19 @@ import type { Kernel } from '../kernel/ports.js';
 import { LinuxLinks } from '../kernel/linux/links.js';
 import { LinuxNftables } from '../kernel/linux/nft.js';
 import { LinuxSandboxes } from '../kernel/linux/sandboxes.js';
+import { LinuxPortProbe } from '../kernel/linux/port-probe.js';
+import { FirewallService } from '../firewall/firewall-service.js';
+import { ContainerService } from '../engine/containers/container-service.js';
+import { ContainerNetworking } from '../engine/containers/container-networks.js';
+import { recoverContainers } from '../engine/containers/container-recovery.js';
+import { NetworkAttacher } from '../engine/containers/network-attach.js';
+import { containerRoutes } from '../api/routes/containers.js';
+import { networkConnectRoutes } from '../api/routes/network-connect.js';
+import { OciRuntime } from '../runtime/containers/oci-runtime.js';
+import { NftPortPublisher } from '../ports/publisher.js';
+import { PortAllocator } from '../ports/allocator.js';
+import type { Network } from '../model/network.js';
+import { containerRuntime, imageSource } from './runtime-adapters.js';
 import { LinuxSysctl } from '../kernel/linux/sysctl.js';
 import { put, SqliteStore, type Store } from '../store/index.js';
 import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
@@ -40,6 +53,13 @@ const UNSUPPORTED_DRIVERS: Record<string, string> = {
   overlay: 'the overlay driver needs cluster mode (--cluster-store), which this version of conet does not provide yet',
   ipvlan: 'failed to create the ipvlan network: the ipvlan driver is not supported by conet',
 };
+
+/** The kernel's ephemeral port range, where -P picks host ports (as Docker). */
+async function readPortRange(kernel: Kernel): Promise<{ start: number; end: number }> {
+  const text = await kernel.sysctl.read('net.ipv4.ip_local_port_range').catch(() => '32768 60999');
+  const [start = 32768, end = 60999] = text.trim().split(/\s+/).map(Number);
+  return { start, end };
+}
 
 async function daemonId(store: Store): Promise<string> {
   const existing = await store.get<string>('meta', 'daemon-id');
@@ -61,7 +81,9 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const store = new SqliteStore(join(config.dataRoot, 'conet.db'));
   const kernel: Kernel = { links: new LinuxLinks(), sandboxes: new LinuxSandboxes(), firewall: new LinuxNftables(), sysctl: new LinuxSysctl() };
   const drivers = new DriverRegistry();
-  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(kernel.firewall, config.nftTable), defaultMtu: config.mtu }));
+  const firewall = new FirewallService(kernel.firewall, config.nftTable);
+  const bridgeDriver = new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(firewall), defaultMtu: config.mtu });
+  drivers.register(bridgeDriver);
   drivers.register(new HostDriver());
   drivers.register(new NullDriver());
   // NetworkService asks EndpointService which networks are in use; EndpointService looks networks up.
@@ -70,11 +92,43 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const networks = new NetworkService({ store, drivers, links: kernel.links, pools: config.addressPools, endpoints, unsupportedDrivers: UNSUPPORTED_DRIVERS });
   endpointService = new EndpointService({ store, drivers, networks });
 
-  const images = new ImageService(new ImageStore(join(config.dataRoot, 'images')));
+  const imageStore = new ImageStore(join(config.dataRoot, 'images'));
+  let containers: ContainerService | undefined;
+  const images = new ImageService(imageStore, (imageId) => containers?.all().find((container) => container.imageId === imageId)?.id);
+  const runtime = new OciRuntime({ execRoot: config.execRoot });
+  const portRange = await readPortRange(kernel);
+  const publisher = new NftPortPublisher({ firewall, allocator: new PortAllocator(portRange), probe: new LinuxPortProbe(), sysctl: kernel.sysctl });
+  const interfaceOf = (network: Network): string => drivers.get(network.driver)?.ownedInterfaces([network])[0] ?? '';
   let server: Server | undefined;
   try {
+    const id = await daemonId(store);
+    const daemonShortId = id.slice(0, 8);
+    const attacher = new NetworkAttacher({ networks, endpoints: endpointService, sandboxes: kernel.sandboxes, containers: { find: (reference) => containers?.find(reference) }, daemonShortId });
+    containers = new ContainerService({
+      store,
+      images: imageSource(imageStore),
+      runtime: containerRuntime(runtime),
+      attacher,
+      ports: publisher,
+      directory: join(config.dataRoot, 'containers'),
+      interfaceOf,
+    });
+    const networking = new ContainerNetworking({ containers, networks, endpoints: endpointService });
     await networks.load();
     await endpointService.load();
+    await containers.load();
+    const recovery = await recoverContainers({
+      containers,
+      endpoints: endpointService,
+      networks,
+      sandboxes: kernel.sandboxes,
+      daemonShortId,
+      isRunning: async (containerId) => (await runtime.runc.state(containerId).catch(() => undefined))?.status === 'running',
+      exitCode: (containerId) => runtime.exits.read(containerId),
+      interfaceOf: (networkId) => interfaceOf(networks.inspect(networkId)),
+      restorePorts: (published) => publisher.restore(published),
+    });
+    logger.info('recovered containers', { adopted: recovery.adopted.length, exited: recovery.exited.length, strayEndpoints: recovery.strayEndpoints, straySandboxes: recovery.straySandboxes });
     const predefined = predefinedNetworks({
       name: config.bridgeName,
       subnet: config.bridgeSubnet,
@@ -88,18 +142,25 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     await networks.reconcile();
     logger.info('reconciled kernel state', { networks: networks.all().length, ms: Math.round(performance.now() - started) });
 
+    for (const containerId of recovery.adopted) containers.adopt(containerId);
     await images.start();
-    const id = await daemonId(store);
     const router = new Router();
+    const live = containers;
     systemRoutes(router, {
       id,
       dataRoot: config.dataRoot,
       startedAt: new Date().toISOString(),
       networkDrivers: () => drivers.names(),
-      counts: () => ({ containers: 0, running: 0, paused: 0, stopped: 0, images: images.list().length }),
+      counts: () => {
+        const all = live.all();
+        const running = all.filter((container) => container.state.status === 'running').length;
+        return { containers: all.length, running, paused: 0, stopped: all.length - running, images: images.list().length };
+      },
     });
     networkRoutes(router, networks, endpoints);
     imageRoutes(router, images);
+    containerRoutes(router, { containers, networks, endpoints: endpointService, sandboxPath: (name) => kernel.sandboxes.path(name) });
+    networkConnectRoutes(router, networking);
     server = createApiServer(router, {
       request: (entry) => logger.debug('api', entry),
       error: (message, fields) => logger.error(message, fields),
@@ -107,6 +168,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     await listenUnix(server, config.host.slice('unix://'.length));
     logger.info('daemon started', { host: config.host, dataRoot: config.dataRoot, execRoot: config.execRoot, pid: process.pid });
   } catch (error) {
+    runtime.close();
     await store.close();
     stopLogging();
     throw error;
@@ -120,6 +182,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
         running.close(() => resolve());
         running.closeAllConnections();
       });
+      runtime.close();
       await store.close();
       await rm(pidFile, { force: true });
       logger.info('daemon stopped');

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DriverRegistry } from '../drivers/driver.js';
 import { BridgeDriver } from '../drivers/bridge/driver.js';
+import { FirewallService } from '../firewall/firewall-service.js';
 import { NftBridgeFirewall } from '../drivers/bridge/nft-firewall.js';
 import { HostDriver } from '../drivers/host/driver.js';
 import { NullDriver } from '../drivers/null/driver.js';
@@ -19,7 +20,7 @@ async function setup() {
   const kernel = new FakeKernel();
   const store = new MemoryStore();
   const drivers = new DriverRegistry();
-  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(kernel.firewall, 'conet'), defaultMtu: 1500 }));
+  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(new FirewallService(kernel.firewall, 'conet')), defaultMtu: 1500 }));
   drivers.register(new HostDriver());
   drivers.register(new NullDriver());
   let endpoints: EndpointService | undefined;

@@ -79,6 +79,8 @@ export interface SandboxPort {
   /** Removing a sandbox that is already gone is success. */
   remove(name: string): Promise<void>;
   exists(name: string): Promise<boolean>;
+  /** Names of all namespaces under /run/netns (shared by every daemon on the machine). */
+  list(): Promise<string[]>;
   plugVeth(spec: VethSpec, target?: NetnsTarget): Promise<void>;
   unplugVeth(hostName: string, target?: NetnsTarget): Promise<void>;
 }

@@ -1,23 +1,20 @@
-import { addNetworkScript, buildRuleset, removeNetworkScript, type FirewallNetwork } from '../../firewall/index.js';
-import type { FirewallPort } from '../../kernel/ports.js';
+import type { FirewallNetwork } from '../../firewall/index.js';
+import type { FirewallService } from '../../firewall/firewall-service.js';
 import type { BridgeFirewall } from './driver.js';
 
-/** BridgeFirewall over the pure nft builder: every change is one `nft -f -` transaction. */
+/** BridgeFirewall over the shared FirewallService: every change is one `nft -f -` transaction. */
 export class NftBridgeFirewall implements BridgeFirewall {
-  constructor(
-    private readonly port: FirewallPort,
-    private readonly table: string,
-  ) {}
+  constructor(private readonly firewall: FirewallService) {}
 
   addNetwork(network: FirewallNetwork): Promise<void> {
-    return this.port.apply(addNetworkScript(this.table, network));
+    return this.firewall.addNetwork(network);
   }
 
   removeNetwork(network: FirewallNetwork): Promise<void> {
-    return this.port.apply(removeNetworkScript(this.table, network));
+    return this.firewall.removeNetwork(network);
   }
 
   rebuild(networks: FirewallNetwork[]): Promise<void> {
-    return this.port.apply(buildRuleset({ table: this.table, networks }));
+    return this.firewall.rebuild(networks);
   }
 }

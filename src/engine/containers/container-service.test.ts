@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DriverRegistry } from '../../drivers/driver.js';
 import { BridgeDriver } from '../../drivers/bridge/driver.js';
+import { FirewallService } from '../../firewall/firewall-service.js';
 import { NftBridgeFirewall } from '../../drivers/bridge/nft-firewall.js';
 import { HostDriver } from '../../drivers/host/driver.js';
 import { NullDriver } from '../../drivers/null/driver.js';
@@ -26,7 +27,7 @@ async function setup() {
   const kernel = new FakeKernel();
   const store = new MemoryStore();
   const drivers = new DriverRegistry();
-  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(kernel.firewall, 'conet'), defaultMtu: 1500 }));
+  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(new FirewallService(kernel.firewall, 'conet')), defaultMtu: 1500 }));
   drivers.register(new HostDriver());
   drivers.register(new NullDriver());
   let endpoints: EndpointService | undefined;
@@ -38,7 +39,7 @@ async function setup() {
   const runtime = new FakeRuntime();
   const ports = new FakePorts();
   let service: ContainerService | undefined;
-  const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: { find: (ref) => service?.find(ref) } });
+  const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: { find: (ref) => service?.find(ref) }, daemonShortId: 'd0' });
   service = new ContainerService({
     store,
     images: {
@@ -65,7 +66,7 @@ test('bridge mode: sandbox, eth0 address, /etc files, release on exit', async ()
     const { id } = await service.create(create({ Hostname: 'web' }), 'c1');
     await service.start(id);
     const spec = runtime.started.get(id);
-    assert.equal(spec?.netnsPath, `/run/netns/conet-${id.slice(0, 12)}`);
+    assert.equal(spec?.netnsPath, `/run/netns/conet-d0-${id.slice(0, 12)}`);
     assert.deepEqual(spec?.args, ['sleep', '60']);
     const [endpoint] = endpoints.endpointsOfContainer(id);
     assert.equal(endpoint?.ipv4Address, '172.17.0.2/16');
@@ -126,7 +127,7 @@ test('host and none modes; unknown network and image are 404s; names are unique'
     assert.equal(runtime.started.get(host)?.netnsPath, undefined);
     const { id: none } = await service.create(create({ HostConfig: { NetworkMode: 'none' } }), 'n1');
     await service.start(none);
-    assert.ok(kernel.sandboxMap.has(`conet-${none.slice(0, 12)}`));
+    assert.ok(kernel.sandboxMap.has(`conet-d0-${none.slice(0, 12)}`));
     await assert.rejects(service.create(create({ HostConfig: { NetworkMode: 'nosuchnet' } })), kindIs('not-found', /network nosuchnet not found/));
     await assert.rejects(service.create(decodeContainerCreate({ Image: 'nosuchimage' })), kindIs('not-found', /No such image: nosuchimage:latest/));
     await assert.rejects(service.create(create({}), 'h1'), kindIs('conflict', /The container name "\/h1" is already in use/));
@@ -169,7 +170,7 @@ test('network connect/disconnect: live ethN on a running container, recorded on 
     await networking.connect('bridge_1', 'nginx004');
     const eth1 = endpoints.endpointsOfContainer(id).find((endpoint) => endpoint.ifname === 'eth1');
     assert.equal(eth1?.ipv4Address, '172.30.0.2/16');
-    assert.ok(kernel.sandboxMap.get(`conet-${id.slice(0, 12)}`)?.has(eth1?.hostIfname ?? ''));
+    assert.ok(kernel.sandboxMap.get(`conet-d0-${id.slice(0, 12)}`)?.has(eth1?.hostIfname ?? ''));
     await assert.rejects(networking.connect('bridge_1', 'nginx004'), kindIs('forbidden', /endpoint with name nginx004 already exists in network bridge_1/));
     await assert.rejects(networking.connect('host', 'nginx004'), kindIs('invalid', /connected to host network/));
     await networking.disconnect('bridge_1', 'nginx004');

@@ -81,6 +81,7 @@ export class ContainerService {
       throw conflict('container-name-in-use', `Conflict. The container name "/${chosen}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`);
     }
     this.deps.attacher.checkMode(request.hostConfig.networkMode);
+    this.deps.ports.validate(request.hostConfig.portBindings, Object.keys(request.config.exposedPorts));
     const id = newId();
     const entrypoint = request.config.entrypoint ?? image.entrypoint ?? [];
     const cmd = request.config.cmd ?? (request.config.entrypoint ? [] : image.cmd ?? []);
@@ -157,16 +158,14 @@ export class ContainerService {
   private async publish(container: Container, attached: AttachResult, undo: Undo[]): Promise<Container['ports']> {
     const first = attached.endpoints[0];
     const { portBindings, publishAllPorts } = container.hostConfig;
-    if (!first) return {};
-    const bindings: Record<string, Array<{ hostIp: string; hostPort: string }>> = {};
-    if (publishAllPorts) for (const port of Object.keys(container.config.exposedPorts)) bindings[port] = [{ hostIp: '', hostPort: '' }];
-    for (const [port, list] of Object.entries(portBindings)) bindings[port] = list;
-    if (Object.keys(bindings).length === 0) return {};
+    if (!first || (Object.keys(portBindings).length === 0 && !publishAllPorts)) return {};
     undo.push(() => this.deps.ports.unpublish(container.id));
     return this.deps.ports.publish({
       containerId: container.id,
       containerName: container.name,
-      bindings,
+      portBindings,
+      exposedPorts: Object.keys(container.config.exposedPorts),
+      publishAll: publishAllPorts,
       network: { id: first.network.id, bridge: this.deps.interfaceOf(first.network), internal: first.network.internal },
       containerAddress: first.endpoint.ipv4Address.split('/')[0] ?? '',
       endpointId: first.endpoint.id,
@@ -195,6 +194,26 @@ export class ContainerService {
     return paths;
   }
 
+  /** Recovery: a container that died while the daemon was away. */
+  async markExited(id: string, code: number): Promise<void> {
+    const container = this.get(id);
+    container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, finishedAt: timestamp() };
+    container.sandbox = '';
+    container.ports = {};
+    await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined);
+    await this.save(container);
+  }
+
+  /** Recovery: drops runtime leftovers (a start cut short by a crash) of a container not running. */
+  async cleanupRuntime(id: string): Promise<void> {
+    await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined);
+  }
+
+  /** Recovery: watch an adopted container's exit again. */
+  adopt(id: string): void {
+    this.monitor(this.get(id));
+  }
+
   private monitor(container: Container): void {
     const id = container.id;
     this.deps.runtime.waitExit(id).then(
@@ -209,6 +228,7 @@ export class ContainerService {
     container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp() };
     await this.deps.ports.unpublish(id).catch(() => undefined);
     await this.deps.attacher.release(container).catch(() => undefined);
+    await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined);
     container.sandbox = '';
     container.ports = {};
     await this.save(container).catch(() => undefined);

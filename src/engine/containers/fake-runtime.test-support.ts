@@ -31,6 +31,8 @@ export class FakeRuntime implements ContainerRuntime {
     this.exit(id, signal === 'SIGKILL' ? 137 : 143);
   }
 
+  async cleanup(): Promise<void> {}
+
   async remove(id: string): Promise<void> {
     this.removed.push(id);
   }
@@ -38,11 +40,12 @@ export class FakeRuntime implements ContainerRuntime {
 
 export class FakePorts implements PortPublisher {
   readonly published = new Map<string, PublishTarget>();
+  validate(): void {}
   async publish(target: PublishTarget): Promise<Record<string, Array<{ hostIp: string; hostPort: string }>>> {
     this.published.set(target.containerId, target);
     let next = 32768;
     return Object.fromEntries(
-      Object.entries(target.bindings).map(([port, list]) => [port, list.map((binding) => ({ hostIp: binding.hostIp || '0.0.0.0', hostPort: binding.hostPort || String(next++) }))]),
+      Object.entries(target.portBindings).map(([port, list]) => [port, list.map((binding) => ({ hostIp: binding.hostIp || '0.0.0.0', hostPort: binding.hostPort || String(next++) }))]),
     );
   }
   async unpublish(containerId: string): Promise<void> {

@@ -23,8 +23,16 @@ export interface ContainerLookup {
 
 export type Undo = () => Promise<void>;
 
-export function sandboxName(containerId: string): string {
-  return `conet-${containerId.slice(0, 12)}`;
+/**
+ * /run/netns is shared by every daemon on the machine, so a sandbox name carries the daemon's
+ * short id as well as the container's: recovery may then delete strays of its own only.
+ */
+export function sandboxName(daemonShortId: string, containerId: string): string {
+  return `conet-${daemonShortId}-${containerId.slice(0, 12)}`;
+}
+
+export function sandboxPrefix(daemonShortId: string): string {
+  return `conet-${daemonShortId}-`;
 }
 
 /** "default" is the daemon's default network, "bridge". */
@@ -34,7 +42,7 @@ export function networkNameOf(mode: string): string {
 
 export class NetworkAttacher {
   constructor(
-    private readonly deps: { networks: NetworkService; endpoints: EndpointService; sandboxes: SandboxPort; containers: ContainerLookup },
+    private readonly deps: { networks: NetworkService; endpoints: EndpointService; sandboxes: SandboxPort; containers: ContainerLookup; daemonShortId: string },
   ) {}
 
   /** Validates the mode's network at create time, as Docker does (404 for an unknown network). */
@@ -47,7 +55,7 @@ export class NetworkAttacher {
     const mode = container.hostConfig.networkMode;
     if (mode === 'host') return { sandbox: '', endpoints: [] };
     if (mode.startsWith('container:')) return this.joinContainer(mode.slice('container:'.length));
-    const sandbox = sandboxName(container.id);
+    const sandbox = sandboxName(this.deps.daemonShortId, container.id);
     const netnsPath = this.deps.sandboxes.path(sandbox);
     undo.push(() => this.deps.sandboxes.remove(sandbox));
     if (mode === 'none') {

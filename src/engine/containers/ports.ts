@@ -51,6 +51,8 @@ export interface ContainerRuntime {
   /** Resolves with the exit code when the process ends (the engine calls it once per start). */
   waitExit(id: string): Promise<number>;
   kill(id: string, signal: string): Promise<void>;
+  /** After an exit: drops runtime state and mounts, keeps the directory (logs, upper layer). */
+  cleanup(id: string, directory: string): Promise<void>;
   /** Removes runtime state, mounts and the directory; idempotent. */
   remove(id: string, directory: string): Promise<void>;
 }
@@ -59,15 +61,29 @@ export interface PublishTarget {
   containerId: string;
   containerName: string;
   /** "80/tcp" -> requested bindings (HostPort "" = any free port). */
-  bindings: Record<string, Array<{ hostIp: string; hostPort: string }>>;
+  portBindings: Record<string, Array<{ hostIp: string; hostPort: string }>>;
+  /** EXPOSEd ports ("80/tcp"), published to free ports when publishAll (-P). */
+  exposedPorts: string[];
+  publishAll: boolean;
   network: { id: string; bridge: string; internal: boolean };
   containerAddress: string;
   endpointId: string;
 }
 
 export interface PortPublisher {
+  /** Checks a container's port requests at create time (400 for a bad spec). */
+  validate(portBindings: Record<string, Array<{ hostIp: string; hostPort: string }>>, exposedPorts: string[]): void;
   /** Publishes in one transaction; returns "80/tcp" -> bindings with the host ports chosen. */
   publish(target: PublishTarget): Promise<Record<string, Array<{ hostIp: string; hostPort: string }>>>;
   /** Removes every port of the container; nothing published is fine. */
   unpublish(containerId: string): Promise<void>;
+}
+
+/** What a running container had published, for restoring after a daemon restart. */
+export interface ContainerPublished {
+  containerId: string;
+  networkId: string;
+  bridge: string;
+  containerAddress: string;
+  ports: Record<string, Array<{ hostIp: string; hostPort: string }>>;
 }

@@ -74,6 +74,7 @@ export class FakeKernel implements Kernel {
       this.sandboxMap.delete(name);
     },
     exists: async (name: string) => this.sandboxMap.has(name),
+    list: async () => [...this.sandboxMap.keys()],
     plugVeth: async (spec: VethSpec) => {
       this.check('plugVeth');
       if (spec.createSandbox) await this.sandboxes.create(spec.sandbox);

@@ -42,8 +42,12 @@ export class LinuxSandboxes implements SandboxPort {
   }
 
   async exists(name: string): Promise<boolean> {
+    return (await this.list()).includes(name);
+  }
+
+  async list(): Promise<string[]> {
     const result = await run(['ip', 'netns', 'list'], { timeoutMs: TIMEOUT_MS });
-    return result.stdout.split('\n').some((line) => line.split(' ')[0] === name);
+    return result.stdout.split('\n').map((line) => line.split(' ')[0] ?? '').filter((name) => name !== '');
   }
 
   async plugVeth(spec: VethSpec, target?: NetnsTarget): Promise<void> {

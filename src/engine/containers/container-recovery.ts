@@ -1,0 +1,82 @@
+/**
+ * Start-up recovery after a restart or a crash (kill -9, even mid-start). Containers live on under
+ * their monitors; the daemon re-adopts those still running and tidies everything else it owns:
+ * containers that died meanwhile are marked exited and lose their network, endpoints without a
+ * running container are disconnected, and sandboxes carrying this daemon's prefix but belonging to
+ * no running container are deleted. Nothing another daemon owns is touched.
+ */
+import type { SandboxPort } from '../../kernel/ports.js';
+import type { Container } from '../../model/container.js';
+import type { EndpointService } from '../endpoint-service.js';
+import type { NetworkService } from '../network-service.js';
+import type { ContainerService } from './container-service.js';
+import { sandboxPrefix } from './network-attach.js';
+import type { ContainerPublished } from './ports.js';
+
+export interface RecoveryDeps {
+  containers: ContainerService;
+  endpoints: EndpointService;
+  networks: NetworkService;
+  sandboxes: SandboxPort;
+  daemonShortId: string;
+  /** Is the container's process still alive under its monitor? */
+  isRunning(id: string): Promise<boolean>;
+  /** Exit code a monitor recorded while the daemon was away. */
+  exitCode(id: string): Promise<number | undefined>;
+  interfaceOf(networkId: string): string;
+  restorePorts(published: ContainerPublished): void;
+}
+
+export interface RecoveryReport {
+  adopted: string[];
+  exited: string[];
+  strayEndpoints: number;
+  straySandboxes: number;
+}
+
+export async function recoverContainers(deps: RecoveryDeps): Promise<RecoveryReport> {
+  const report: RecoveryReport = { adopted: [], exited: [], strayEndpoints: 0, straySandboxes: 0 };
+  const alive = new Set<string>();
+  for (const container of deps.containers.all()) {
+    if (container.state.status !== 'running') {
+      await deps.containers.cleanupRuntime(container.id);
+      continue;
+    }
+    if (await deps.isRunning(container.id)) {
+      alive.add(container.id);
+      report.adopted.push(container.id);
+      restorePorts(deps, container);
+    } else {
+      report.exited.push(container.id);
+      await deps.containers.markExited(container.id, (await deps.exitCode(container.id)) ?? 255);
+    }
+  }
+  for (const network of deps.networks.all()) {
+    for (const endpoint of deps.endpoints.endpointsOf(network.id)) {
+      if (alive.has(endpoint.containerId)) continue;
+      report.strayEndpoints += 1;
+      await deps.endpoints.disconnect(network.id, endpoint.containerId).catch(() => undefined);
+    }
+  }
+  const prefix = sandboxPrefix(deps.daemonShortId);
+  const wanted = new Set(deps.containers.all().filter((container) => alive.has(container.id)).map((container) => container.sandbox));
+  for (const name of await deps.sandboxes.list()) {
+    if (!name.startsWith(prefix) || wanted.has(name)) continue;
+    report.straySandboxes += 1;
+    await deps.sandboxes.remove(name);
+  }
+  return report;
+}
+
+function restorePorts(deps: RecoveryDeps, container: Container): void {
+  if (Object.keys(container.ports).length === 0) return;
+  const [endpoint] = deps.endpoints.endpointsOfContainer(container.id).filter((candidate) => candidate.ifname === 'eth0');
+  if (!endpoint) return;
+  deps.restorePorts({
+    containerId: container.id,
+    networkId: endpoint.networkId,
+    bridge: deps.interfaceOf(endpoint.networkId),
+    containerAddress: endpoint.ipv4Address.split('/')[0] ?? '',
+    ports: container.ports,
+  });
+}

@@ -112,6 +112,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       ports: publisher,
       directory: join(config.dataRoot, 'containers'),
       interfaceOf,
+      events: (message, fields) => logger.info(message, fields),
     });
     const networking = new ContainerNetworking({ containers, networks, endpoints: endpointService });
     await networks.load();

@@ -18,6 +18,7 @@ import { generateName, validateContainerName } from './names.js';
 import { NetworkAttacher, type AttachResult, type Undo } from './network-attach.js';
 import type { ContainerRuntime, ImageSource, PortPublisher } from './ports.js';
 import { ContainerWaiters } from './waiters.js';
+import { StepClock } from './step-clock.js';
 
 export interface ContainerServiceDeps {
   store: Store;
@@ -29,6 +30,8 @@ export interface ContainerServiceDeps {
   directory: string;
   /** The host interface of a network (its bridge), for hairpin rules. */
   interfaceOf: (network: Network) => string;
+  /** Lifecycle events with step timings (ms), logged by the daemon and read by benchmarks. */
+  events?: (message: string, fields: Record<string, unknown>) => void;
   /** The host's /etc files, read at each start (they may change). */
   hostFiles?: { resolvConf: string; hosts: string };
 }
@@ -122,10 +125,14 @@ export class ContainerService {
     if (container.state.status === 'running') return false;
     const undo: Undo[] = [];
     try {
+      const clock = new StepClock();
       const attached = await this.deps.attacher.attach(container, undo);
+      clock.mark('network');
       container.sandbox = attached.sandbox;
       container.ports = await this.publish(container, attached, undo);
+      clock.mark('ports');
       const etc = await this.writeEtcFiles(container, attached);
+      clock.mark('etc');
       const image = this.deps.images.rootfsOf(container.imageId);
       const { pid } = await this.deps.runtime.start({
         id: container.id,
@@ -141,8 +148,11 @@ export class ContainerService {
         ...(attached.netnsPath ? { netnsPath: attached.netnsPath } : {}),
         etc,
       });
+      clock.mark('runtime');
       container.state = { status: 'running', pid, exitCode: 0, error: '', startedAt: timestamp(), finishedAt: ZERO_TIME };
       await this.save(container);
+      clock.mark('store');
+      this.deps.events?.('container started', { id: container.id, mode: container.hostConfig.networkMode, steps: clock.steps });
     } catch (error) {
       for (const step of undo.reverse()) await step().catch(() => undefined);
       container.sandbox = '';
@@ -226,12 +236,15 @@ export class ContainerService {
     const container = this.containers.get(id);
     if (!container || container.state.status !== 'running') return;
     container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp() };
+    const clock = new StepClock();
     await this.deps.ports.unpublish(id).catch(() => undefined);
     await this.deps.attacher.release(container).catch(() => undefined);
+    clock.mark('network');
     await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined);
     container.sandbox = '';
     container.ports = {};
     await this.save(container).catch(() => undefined);
+    this.deps.events?.('container exited', { id, exitCode: code, steps: clock.steps });
     this.waiters.exited(id, code);
     if (container.hostConfig.autoRemove) await this.remove(id, { force: true }).catch(() => undefined);
   }

@@ -30,6 +30,9 @@ export const MAP_PORTS6_ANY = 'ports6-any';
 
 /** Set of every managed bridge: the isolation test "is the output another of our bridges?". */
 export const SET_BRIDGES = 'bridges';
+/** bridge . subnet: a DNAT-ed flow leaving a bridge from its own subnet is hairpin traffic. */
+export const SET_HAIRPIN4 = 'hairpin4';
+export const SET_HAIRPIN6 = 'hairpin6';
 
 /** Verdict maps keyed by interface name that dispatch to per-network chains. */
 export const MAP_FORWARD_FROM_BRIDGE = 'forward-from-bridge';

@@ -33,9 +33,11 @@ describe('removeNetworkScript', () => {
     assertGolden('remove-default.nft', removeNetworkScript('conet', defaultBridge));
   });
 
-  it('needs only the id and bridge', () => {
-    const { id, bridge } = threeNetworks[2]!;
-    assert.equal(removeNetworkScript('conet', { id, bridge }), removeNetworkScript('conet', threeNetworks[2]!));
+  it('needs only the id, bridge and subnets (for the hairpin elements)', () => {
+    const { id, bridge, subnets4, subnets6 } = threeNetworks[2]!;
+    const script = removeNetworkScript('conet', { id, bridge, subnets4, subnets6 });
+    assert.equal(script, removeNetworkScript('conet', threeNetworks[2]!));
+    for (const subnet of subnets4) assert.match(script, new RegExp(`delete element inet conet hairpin4 \\{ "${bridge}" \\. ${subnet.replace(/\./g, '\\.')} \\}`));
   });
 
   it('deletes map elements before the chains they point to', () => {

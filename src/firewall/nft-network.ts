@@ -16,10 +16,10 @@
  */
 import type { FirewallNetwork } from './intent.js';
 import {
-  FAMILY, MAP_FORWARD_FROM_BRIDGE, MAP_FORWARD_TO_BRIDGE, MAP_POSTROUTING_FROM_BRIDGE, SET_BRIDGES,
+  FAMILY, MAP_FORWARD_FROM_BRIDGE, MAP_FORWARD_TO_BRIDGE, MAP_POSTROUTING_FROM_BRIDGE, SET_BRIDGES, SET_HAIRPIN4, SET_HAIRPIN6,
   networkChains, quoteIfname, type NetworkChainNames,
 } from './names.js';
-import { assertBridgeName, assertNetworkId, assertTableName, validateNetwork } from './validate.js';
+import { assertBridgeName, assertNetworkId, assertTableName, normalizeSubnet4, normalizeSubnet6, validateNetwork } from './validate.js';
 
 export interface NetworkRules {
   chains: NetworkChainNames;
@@ -55,13 +55,18 @@ export function networkRules(network: FirewallNetwork): NetworkRules {
 }
 
 /** Set and map elements of one network; the masquerade element exists only with its chain. */
-export function networkElements(network: Pick<FirewallNetwork, 'id' | 'bridge'>, withMasquerade: boolean): NetworkElements {
+/** What names a network's objects: id and bridge, and its subnets for the hairpin sets. */
+export type NetworkIdentity = Pick<FirewallNetwork, 'id' | 'bridge'> & Partial<Pick<FirewallNetwork, 'subnets4' | 'subnets6'>>;
+
+export function networkElements(network: NetworkIdentity, withMasquerade: boolean): NetworkElements {
   const chains = networkChains(network.id);
   const key = quoteIfname(network.bridge);
   const elements: NetworkElements = [
     { container: SET_BRIDGES, key },
     { container: MAP_FORWARD_FROM_BRIDGE, key, value: `goto ${chains.from}` },
     { container: MAP_FORWARD_TO_BRIDGE, key, value: `goto ${chains.to}` },
+    ...(network.subnets4 ?? []).map((subnet) => ({ container: SET_HAIRPIN4, key: `${key} . ${subnet}` })),
+    ...(network.subnets6 ?? []).map((subnet) => ({ container: SET_HAIRPIN6, key: `${key} . ${subnet}` })),
   ];
   if (withMasquerade) elements.push({ container: MAP_POSTROUTING_FROM_BRIDGE, key, value: `goto ${chains.masquerade}` });
   return elements;
@@ -103,9 +108,14 @@ export function addNetworkScript(table: string, network: FirewallNetwork): strin
  * added (a no-op if present) and then deleted, so a network that is already gone, or never had a
  * masquerade chain, is not an error. Needs only the id and bridge name.
  */
-export function removeNetworkScript(table: string, network: Pick<FirewallNetwork, 'id' | 'bridge'>): string {
+export function removeNetworkScript(table: string, network: NetworkIdentity): string {
   const where = `${FAMILY} ${assertTableName(table)}`;
-  const checked = { id: assertNetworkId(network.id), bridge: assertBridgeName(network.bridge) };
+  const checked = {
+    id: assertNetworkId(network.id),
+    bridge: assertBridgeName(network.bridge),
+    subnets4: (network.subnets4 ?? []).map(normalizeSubnet4),
+    subnets6: (network.subnets6 ?? []).map(normalizeSubnet6),
+  };
   const chains = networkChains(checked.id);
   const allChains = [chains.from, chains.to, chains.masquerade];
   const elements = networkElements(checked, true);

@@ -30,7 +30,7 @@
 import type { PortMapping } from './intent.js';
 import {
   CHAIN_INPUT, CHAIN_OUTPUT, CHAIN_PREROUTING, CHAIN_PUBLISHED, FAMILY, MAP_PORTS4_ADDRESS, MAP_PORTS4_ANY,
-  MAP_PORTS6_ADDRESS, MAP_PORTS6_ANY, SET_BRIDGES,
+  MAP_PORTS6_ADDRESS, MAP_PORTS6_ANY, SET_BRIDGES, SET_HAIRPIN4, SET_HAIRPIN6,
 } from './names.js';
 import { assertTableName } from './validate.js';
 import { validatePortMapping } from './validate-ports.js';
@@ -67,7 +67,11 @@ export const PORT_BASE_CHAINS: ReadonlyArray<[string, string, string[]]> = [
 
 /** Rules that go first in nat-postrouting, before the per-bridge dispatch. */
 export const PORT_POSTROUTING_RULES: readonly string[] = [
-  `ct status dnat iifname @${SET_BRIDGES} oifname @${SET_BRIDGES} masquerade`,
+  // Hairpin: a DNAT-ed flow from a bridge's own subnet back into that bridge. Matched on the
+  // source subnet, not the input interface: with br_netfilter such flows are bridged and reach
+  // postrouting with no input interface at all.
+  `ct status dnat oifname . ip saddr @${SET_HAIRPIN4} masquerade`,
+  `ct status dnat oifname . ip6 saddr @${SET_HAIRPIN6} masquerade`,
   `oifname @${SET_BRIDGES} ip saddr 127.0.0.0/8 masquerade`,
 ];
 

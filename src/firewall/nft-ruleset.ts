@@ -26,7 +26,7 @@ import { invalid } from '../errors/index.js';
 import type { FirewallNetwork, FirewallState, PortMapping } from './intent.js';
 import {
   CHAIN_FORWARD, CHAIN_POSTROUTING, CHAIN_PUBLISHED, FAMILY, MAP_FORWARD_FROM_BRIDGE, MAP_FORWARD_TO_BRIDGE,
-  MAP_POSTROUTING_FROM_BRIDGE, SET_BRIDGES,
+  MAP_POSTROUTING_FROM_BRIDGE, SET_BRIDGES, SET_HAIRPIN4, SET_HAIRPIN6,
 } from './names.js';
 import { networkElements, networkRules, type NetworkRules } from './nft-network.js';
 import {
@@ -38,11 +38,13 @@ interface Container {
   kind: 'set' | 'map';
   name: string;
   type: string;
+  flags?: string;
   elements: string[];
 }
 
 function containerBlock(container: Container): string[] {
   const lines = [`\t${container.kind} ${container.name} {`, `\t\ttype ${container.type}`];
+  if (container.flags) lines.push(`\t\tflags ${container.flags}`);
   if (container.elements.length > 0) {
     // One element per line keeps diffs readable and the line count linear in networks.
     lines.push('\t\telements = {', ...container.elements.map((element) => `\t\t\t${element},`), '\t\t}');
@@ -78,6 +80,8 @@ export function buildRuleset(state: FirewallState): string {
   checkPortNetworks(networks, ports);
   const containers: Container[] = [
     { kind: 'set', name: SET_BRIDGES, type: 'ifname', elements: [] },
+    { kind: 'set', name: SET_HAIRPIN4, type: 'ifname . ipv4_addr', flags: 'interval', elements: [] },
+    { kind: 'set', name: SET_HAIRPIN6, type: 'ifname . ipv6_addr', flags: 'interval', elements: [] },
     { kind: 'map', name: MAP_FORWARD_FROM_BRIDGE, type: 'ifname : verdict', elements: [] },
     { kind: 'map', name: MAP_FORWARD_TO_BRIDGE, type: 'ifname : verdict', elements: [] },
     { kind: 'map', name: MAP_POSTROUTING_FROM_BRIDGE, type: 'ifname : verdict', elements: [] },

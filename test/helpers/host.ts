@@ -8,6 +8,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, startProcess, type ProcessHandle, type RunResult } from '../../src/exec/index.js';
+import { sweepHost } from './sweep.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 export const CONET_BIN = join(REPO, 'bin', 'conet');
@@ -26,6 +27,8 @@ export class TestHost {
   readonly dir: string;
   readonly socket: string;
   private daemon: ProcessHandle | undefined;
+  /** First 8 hex of the daemon's id: its sandboxes are named conet-<this>-<container>. */
+  daemonShortId = '';
   private disposed = false;
 
   private constructor(readonly name: string, private readonly options: TestHostOptions) {
@@ -85,7 +88,10 @@ export class TestHost {
         throw new Error(`conetd exited during start-up:\n${await this.log()}`);
       }
       const ping = await run(['curl', '-fsS', '--max-time', '2', '--unix-socket', this.socket, 'http://docker/_ping'], { allowFailure: true, timeoutMs: 5_000 }).catch(() => undefined);
-      if (ping?.code === 0) return;
+      if (ping?.code === 0) {
+        this.daemonShortId ||= (await this.docker(['info', '--format', '{{.ID}}'])).stdout.trim().slice(0, 8);
+        return;
+      }
       if (Date.now() > deadline) throw new Error(`conetd did not answer within 20 s:\n${await this.log()}`);
     }
   }
@@ -155,10 +161,20 @@ export class TestHost {
     return readFile(this.logFile, 'utf8').catch(() => '(no log)');
   }
 
+  /**
+   * Removes everything the host made, also after a failed test: containers through the API while
+   * the daemon still runs, then a sweep of what a crashed daemon could leave (runc containers and
+   * their monitors, mounts under the host's directory, its sandboxes), then the namespace.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.daemon) {
+      const ids = (await this.docker(['ps', '-aq']).catch(() => undefined))?.stdout.split('\n').filter(Boolean) ?? [];
+      if (ids.length > 0) await this.docker(['rm', '-f', ...ids], { timeoutMs: 60_000 }).catch(() => undefined);
+    }
     await this.kill().catch(() => undefined);
+    await sweepHost(this.dir, this.daemonShortId);
     await run(['ip', 'netns', 'del', this.netns], { allowFailure: true });
     if (await stat(this.dir).catch(() => undefined)) await rm(this.dir, { recursive: true, force: true });
   }

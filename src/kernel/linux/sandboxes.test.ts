@@ -18,7 +18,8 @@ test('host batch: namespace, veth with its peer born in the sandbox, enslaved an
     hostCommands({ ...spec, createSandbox: true }),
     'netns add conet-c-0123456789ab\n' +
       'link add name veth1234567 mtu 1500 type veth peer name eth0 netns conet-c-0123456789ab address 02:42:ac:11:00:02 mtu 1500\n' +
-      'link set dev veth1234567 master conet0 up\n',
+      'link set dev veth1234567 master conet0 up\n' +
+      'link set dev veth1234567 type bridge_slave hairpin on\n',
   );
   assert.doesNotMatch(hostCommands(spec), /netns add/);
 });

@@ -81,6 +81,10 @@ export function hostCommands(spec: VethSpec): string {
     ...create,
     `link add name ${spec.hostName} mtu ${spec.mtu} type veth ${peer}`,
     `link set dev ${spec.hostName} master ${spec.bridge} up`,
+    // With br_netfilter, a container reaching its own published port is DNAT-ed back out of the
+    // port it came in on; without hairpin mode the bridge drops that frame (Docker sets it too
+    // when it runs without the userland proxy).
+    `link set dev ${spec.hostName} type bridge_slave hairpin on`,
     '',
   ].join('\n');
 }

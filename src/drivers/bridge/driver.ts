@@ -119,6 +119,9 @@ export class BridgeDriver implements NetworkDriver {
       addresses: bridgeAddresses(network),
       mtu: options.mtu,
       alias: `${OWNER_ALIAS_PREFIX}${network.id}`,
+      // A fixed MAC, as Docker gives docker0: otherwise the bridge takes its ports' addresses
+      // and its MAC changes as containers come and go.
+      mac: `02:42:${network.id.slice(0, 8).match(/../g)?.join(':')}`,
     });
   }
 }

@@ -65,12 +65,16 @@ export class EndpointService {
     return this.queue.run(network.id, () => this.connectNow(network, request));
   }
 
-  async disconnect(networkReference: string, containerId: string): Promise<void> {
+  /**
+   * `unplug: false` when the whole sandbox is about to be deleted: the kernel destroys its veth
+   * pairs with the namespace, so the (slow, ~25 ms) explicit link delete is skipped.
+   */
+  async disconnect(networkReference: string, containerId: string, options: { unplug?: boolean } = {}): Promise<void> {
     const network = this.deps.networks.inspect(networkReference);
     return this.queue.run(network.id, async () => {
       const endpoint = this.endpointsOf(network.id).find((candidate) => candidate.containerId === containerId);
       if (!endpoint) throw system('endpoint-not-connected', `container ${containerId} is not connected to network ${network.name}`);
-      await this.deps.drivers.get(network.driver)?.leave?.(network, endpoint);
+      if (options.unplug !== false) await this.deps.drivers.get(network.driver)?.leave?.(network, endpoint);
       await this.deps.store.commit([del('endpoint', endpoint.id)]);
       this.endpoints.delete(endpoint.id);
     });

@@ -38,6 +38,8 @@ export interface ContainerServiceDeps {
 
 export class ContainerService {
   private readonly containers = new Map<string, Container>();
+  /** Runtime clean-ups still running after an exit (conmon may linger); start and remove await them. */
+  private readonly cleanups = new Map<string, Promise<void>>();
   readonly waiters = new ContainerWaiters();
 
   constructor(private readonly deps: ContainerServiceDeps) {}
@@ -123,6 +125,7 @@ export class ContainerService {
   async start(reference: string): Promise<boolean> {
     const container = this.get(reference);
     if (container.state.status === 'running') return false;
+    await this.cleanups.get(container.id);
     const undo: Undo[] = [];
     try {
       const clock = new StepClock();
@@ -237,10 +240,11 @@ export class ContainerService {
     if (!container || container.state.status !== 'running') return;
     container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp() };
     const clock = new StepClock();
-    await this.deps.ports.unpublish(id).catch(() => undefined);
-    await this.deps.attacher.release(container).catch(() => undefined);
+    // Ports and namespace go in parallel: each is one process, and the nft delete is the slower.
+    await Promise.all([this.deps.ports.unpublish(id).catch(() => undefined), this.deps.attacher.release(container).catch(() => undefined)]);
     clock.mark('network');
-    await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined);
+    const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined).finally(() => this.cleanups.delete(id));
+    this.cleanups.set(id, cleanup);
     container.sandbox = '';
     container.ports = {};
     await this.save(container).catch(() => undefined);
@@ -281,6 +285,7 @@ export class ContainerService {
     }
     if (!this.containers.has(container.id)) return;
     this.containers.delete(container.id);
+    await this.cleanups.get(container.id);
     try {
       await this.deps.runtime.remove(container.id, this.directoryOf(container.id));
       await this.deps.store.commit([del('container', container.id)]);

@@ -97,12 +97,19 @@ export class NetworkAttacher {
     return { netnsPath, sandbox, endpoints };
   }
 
-  /** Disconnects every endpoint of a stopped container and drops its namespace. */
+  /**
+   * Disconnects every endpoint of a stopped container and drops its namespace. With a sandbox of
+   * its own, deleting the namespace takes the veth pairs with it, so the endpoints are only
+   * forgotten, not unplugged one by one: one `ip netns del` instead of a link delete per network.
+   */
   async release(container: Container): Promise<void> {
     const errors: unknown[] = [];
-    for (const endpoint of this.deps.endpoints.endpointsOfContainer(container.id)) {
-      await this.deps.endpoints.disconnect(endpoint.networkId, container.id).catch((error: unknown) => errors.push(error));
-    }
+    const unplug = container.sandbox === '';
+    await Promise.all(
+      this.deps.endpoints.endpointsOfContainer(container.id).map((endpoint) =>
+        this.deps.endpoints.disconnect(endpoint.networkId, container.id, { unplug }).catch((error: unknown) => errors.push(error)),
+      ),
+    );
     if (container.sandbox) await this.deps.sandboxes.remove(container.sandbox).catch((error: unknown) => errors.push(error));
     if (errors.length > 0) throw errors[0];
   }

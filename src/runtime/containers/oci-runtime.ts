@@ -6,6 +6,7 @@
  * this daemon. Per container `<directory>/`: upper/ work/ merged/ (the overlay), bundle/config.json,
  * pid, conmon.pid, conmon.log, container.log.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startProcess } from '../../exec/index.js';
@@ -36,10 +37,14 @@ export interface OciRuntimeOptions {
   conmonPath?: string;
 }
 
+/**
+ * A daemonized conmon is reparented to PID 1, which may reap it late: a zombie still answers
+ * kill(pid, 0), so the process state in /proc decides (a zombie has finished its work).
+ */
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -62,6 +67,19 @@ export class OciRuntime {
 
   static logFileOf(directory: string): string {
     return join(directory, 'container.log');
+  }
+
+  /** conmon's SOCK_SEQPACKET attach socket (stdin) and control fifo (resize) for a container. */
+  attachSocketOf(id: string): string {
+    return join(this.options.execRoot, 'sockets', id, 'attach');
+  }
+
+  controlFifoOf(id: string): string {
+    return join(this.options.execRoot, 'sockets', id, 'ctl');
+  }
+
+  get runtimePath(): string {
+    return this.runcPath;
   }
 
   /** Mounts the rootfs, creates the container under conmon, starts it; returns the init pid. */
@@ -99,6 +117,9 @@ export class OciRuntime {
       '-r', this.runcPath, '-b', bundle, '-p', join(directory, 'pid'), '-P', join(directory, 'conmon.pid'),
       '-l', `k8s-file:${OciRuntime.logFileOf(directory)}`, '--exit-dir', this.exits.directory,
       '--socket-dir-path', join(this.options.execRoot, 'sockets'), '--log-level', 'warning',
+      // conmon calls sync(2) after the container exits unless told not to: a whole-machine flush
+      // that kept it (and every `docker rm`) waiting 1-2 s here.
+      '--no-sync-log',
       '--runtime-arg', '--root', '--runtime-arg', this.runc.root,
       ...(spec.tty ? ['-t'] : []), ...(spec.openStdin ? ['-i'] : []),
     ];

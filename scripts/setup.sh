@@ -14,6 +14,9 @@ command -v conmon >/dev/null || need+=(conmon)
 command -v make >/dev/null || need+=(make)
 command -v g++ >/dev/null || need+=(g++)
 command -v python3 >/dev/null || need+=(python3)
+# socat relays stdin to conmon's SOCK_SEQPACKET attach socket; script (bsdutils) gives runc exec -t a terminal.
+command -v socat >/dev/null || need+=(socat)
+command -v script >/dev/null || need+=(bsdutils)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -1,3 +1,4 @@
 export * from "./run.js";
 export * from "./process.js";
 export * from "./stream.js";
+export * from "./piped.js";

@@ -5,6 +5,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createApiServer, listenUnix } from '../api/server.js';
 import { Router } from '../api/router.js';
 import { networkRoutes } from '../api/routes/networks.js';
@@ -32,12 +33,16 @@ import { ContainerNetworking } from '../engine/containers/container-networks.js'
 import { recoverContainers } from '../engine/containers/container-recovery.js';
 import { NetworkAttacher } from '../engine/containers/network-attach.js';
 import { containerRoutes } from '../api/routes/containers.js';
+import { attachRoutes } from '../api/routes/attach.js';
+import { execRoutes } from '../api/routes/exec.js';
+import { logRoutes } from '../api/routes/logs.js';
+import { ExecService } from '../engine/exec/exec-service.js';
 import { networkConnectRoutes } from '../api/routes/network-connect.js';
 import { OciRuntime } from '../runtime/containers/oci-runtime.js';
 import { NftPortPublisher } from '../ports/publisher.js';
 import { PortAllocator } from '../ports/allocator.js';
 import type { Network } from '../model/network.js';
-import { containerRuntime, imageSource } from './runtime-adapters.js';
+import { containerRuntime, containerStreams, imageSource } from './runtime-adapters.js';
 import { LinuxSysctl } from '../kernel/linux/sysctl.js';
 import { put, SqliteStore, type Store } from '../store/index.js';
 import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
@@ -100,6 +105,8 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const publisher = new NftPortPublisher({ firewall, allocator: new PortAllocator(portRange), probe: new LinuxPortProbe(), sysctl: kernel.sysctl });
   const interfaceOf = (network: Network): string => drivers.get(network.driver)?.ownedInterfaces([network])[0] ?? '';
   let server: Server | undefined;
+  let execs: ExecService | undefined;
+  const hijacked = new Set<Duplex>();
   try {
     const id = await daemonId(store);
     const daemonShortId = id.slice(0, 8);
@@ -162,9 +169,19 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     imageRoutes(router, images);
     containerRoutes(router, { containers, networks, endpoints: endpointService, sandboxPath: (name) => kernel.sandboxes.path(name) });
     networkConnectRoutes(router, networking);
+    const streams = containerStreams(runtime);
+    execs = new ExecService(containers, streams);
+    attachRoutes(router, { containers, streams });
+    logRoutes(router, { containers, streams });
+    execRoutes(router, execs);
     server = createApiServer(router, {
       request: (entry) => logger.debug('api', entry),
       error: (message, fields) => logger.error(message, fields),
+    });
+    // Hijacked connections (attach, exec) are no longer the HTTP server's: close them on stop.
+    server.on('upgrade', (_request: unknown, socket: Duplex) => {
+      hijacked.add(socket);
+      socket.once('close', () => hijacked.delete(socket));
     });
     await listenUnix(server, config.host.slice('unix://'.length));
     logger.info('daemon started', { host: config.host, dataRoot: config.dataRoot, execRoot: config.execRoot, pid: process.pid });
@@ -179,6 +196,8 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   return {
     config,
     async stop() {
+      execs?.close();
+      for (const socket of hijacked) socket.destroy();
       await new Promise<void>((resolve) => {
         running.close(() => resolve());
         running.closeAllConnections();

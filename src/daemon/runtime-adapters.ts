@@ -2,9 +2,17 @@
  * Adapters between the engine's small ports (engine/containers/ports.ts) and the concrete image
  * store and OCI runtime. Composition only: the meanings are translated here, nowhere else.
  */
-import type { ContainerRuntime, ImageInfo, ImageSource, RuntimeSpec } from '../engine/containers/ports.js';
+import { constants } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerRuntime, ContainerStreams, ImageInfo, ImageSource, RuntimeSpec } from '../engine/containers/ports.js';
 import type { ImageStore } from '../runtime/images/index.js';
-import type { OciRuntime } from '../runtime/containers/oci-runtime.js';
+import { OciRuntime } from '../runtime/containers/oci-runtime.js';
+import { startExec } from '../runtime/containers/exec-process.js';
+import { resolveExecUser } from '../runtime/containers/exec-user.js';
+import { payloadOf } from '../runtime/containers/k8s-log.js';
+import { LogFollower } from '../runtime/containers/log-follower.js';
+import { relayStdin, resizeMessage } from '../runtime/containers/stdin-relay.js';
 
 export function imageSource(store: ImageStore): ImageSource {
   return {
@@ -47,5 +55,47 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
     kill: (id, signal) => runtime.kill(id, signal),
     cleanup: (id, directory) => runtime.remove(id, directory, { keepDirectory: true }),
     remove: (id, directory) => runtime.remove(id, directory),
+  };
+}
+
+/** attach, logs and exec over conmon's log file, attach socket and control fifo, and runc exec. */
+export function containerStreams(runtime: OciRuntime): ContainerStreams {
+  let execCount = 0;
+  return {
+    async openOutput(_id, directory, options) {
+      const follower = await LogFollower.open(OciRuntime.logFileOf(directory), {
+        from: options.from,
+        onEntry: (entry) => options.onEntry({ time: entry.time, stream: entry.stream, data: payloadOf(entry) }),
+      });
+      return { readAvailable: () => follower.readAvailable(), follow: () => follower.follow(), stop: () => follower.stop() };
+    },
+    openStdin(id) {
+      const relay = relayStdin(runtime.attachSocketOf(id));
+      if (!relay.stdin) throw new Error('stdin relay has no pipe');
+      return relay.stdin;
+    },
+    async resize(id, height, width) {
+      // Non-blocking: conmon holds the read end; without it (not running) this fails at once.
+      const handle = await open(runtime.controlFifoOf(id), constants.O_WRONLY | constants.O_NONBLOCK).catch(() => undefined);
+      if (!handle) return;
+      await handle.write(resizeMessage(height, width)).finally(() => handle.close());
+    },
+    async exec(containerId, directory, request) {
+      const user = await resolveExecUser(join(directory, 'merged'), request.user);
+      const pidFile = join(directory, `exec-${++execCount}.pid`);
+      const started = startExec(runtime.runtimePath, runtime.runc.root, { containerId, ...request, user, pidFile });
+      const { process: child } = started;
+      // The pid file goes once read: a short command is often gone before anyone asks for its pid.
+      const pid = started.pid();
+      void child.exited.then(() => pid).then(() => rm(pidFile, { force: true }));
+      // runc reports its own failure (command not found) as exit 255 and an error line; Docker says 126.
+      let runcFailed = false;
+      child.stderr?.on('data', (chunk: Buffer) => (runcFailed ||= chunk.includes('msg="exec failed')));
+      const exited = child.exited.then((code) => (code === 255 && runcFailed ? 126 : code));
+      return {
+        stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exited,
+        pid: () => pid, resize: (height, width) => started.resize(height, width), kill: () => child.signal('SIGKILL'),
+      };
+    },
   };
 }

@@ -118,11 +118,17 @@ export class TestHost {
     await this.start();
   }
 
-  /** Runs the real docker CLI against this host's daemon. Never throws on a non-zero exit. */
-  docker(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
+  /** The environment the docker CLI needs to reach this host's daemon. */
+  get dockerEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, DOCKER_HOST: `unix://${this.socket}`, DOCKER_CONFIG: join(this.dir, 'docker-config'), DOCKER_CLI_HINTS: 'false' };
+  }
+
+  /** Runs the real docker CLI against this host's daemon (stdin from `input`). Never throws on a non-zero exit. */
+  docker(args: readonly string[], options: { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
     return run([DOCKER_BIN, ...args], {
       allowFailure: true,
       timeoutMs: options.timeoutMs ?? 60_000,
+      ...(options.input !== undefined ? { input: options.input } : {}),
       env: { ...process.env, DOCKER_HOST: `unix://${this.socket}`, DOCKER_CONFIG: join(this.dir, 'docker-config'), DOCKER_CLI_HINTS: 'false' },
     });
   }

@@ -87,3 +87,52 @@ export interface ContainerPublished {
   containerAddress: string;
   ports: Record<string, Array<{ hostIp: string; hostPort: string }>>;
 }
+
+/** One record of a container's output, as kept in its log. */
+export interface OutputEntry {
+  /** RFC 3339 as the runtime wrote it. */
+  time: string;
+  stream: 'stdout' | 'stderr';
+  /** The bytes the process wrote (newline included when the line was complete). */
+  data: Buffer;
+}
+
+export interface OutputReader {
+  /** Delivers what is there now, keeps reading position (only before follow()). */
+  readAvailable(): Promise<void>;
+  /** Starts delivering entries as they are written (follow / attach). */
+  follow(): void;
+  /** Delivers the rest and closes; after an exit this drains everything the container wrote. */
+  stop(): Promise<void>;
+}
+
+export interface ExecRequest {
+  args: string[];
+  env: string[];
+  cwd: string;
+  user: string;
+  tty: boolean;
+  stdin: boolean;
+}
+
+export interface ExecHandle {
+  stdin: Writable | null;
+  /** With a TTY, everything arrives on stdout. */
+  stdout: Readable | null;
+  stderr: Readable | null;
+  exited: Promise<number>;
+  pid(): Promise<number>;
+  resize(height: number, width: number): Promise<void>;
+  kill(): void;
+}
+
+/** What attach, logs and exec need from the runtime. */
+export interface ContainerStreams {
+  /** Opens the output log now (positioned at its start or end) and calls onEntry per record. */
+  openOutput(id: string, directory: string, options: { from: 'start' | 'end'; onEntry: (entry: OutputEntry) => void }): Promise<OutputReader>;
+  /** A writable to the running container's stdin; ending it closes the container's stdin. */
+  openStdin(id: string): Writable;
+  resize(id: string, height: number, width: number): Promise<void>;
+  /** Starts the command in the running container; rejects when it cannot (e.g. unknown user). */
+  exec(containerId: string, directory: string, request: ExecRequest): Promise<ExecHandle>;
+}

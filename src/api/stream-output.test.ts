@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { Demultiplexer } from './stdcopy.js';
+import { outputWriter } from './stream-output.js';
+import { lastLines } from './routes/logs.js';
+
+function collect(sink: PassThrough): Buffer {
+  return (sink.read() as Buffer | null) ?? Buffer.alloc(0);
+}
+
+test('non-TTY output is framed per stream and filtered by what the client asked for', () => {
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const write = outputWriter(sink, { tty: false, stdout: true, stderr: false });
+  write('stdout', Buffer.from('out\n'));
+  write('stderr', Buffer.from('err\n'));
+  write('stdout', Buffer.alloc(0));
+  const frames = new Demultiplexer().push(Buffer.concat(chunks));
+  assert.deepEqual(frames.map((item) => [item.stream, item.payload.toString()]), [[1, 'out\n']]);
+  assert.deepEqual(Buffer.concat(chunks).subarray(0, 8), Buffer.from([1, 0, 0, 0, 0, 0, 0, 4]));
+});
+
+test('TTY output goes raw', () => {
+  const sink = new PassThrough();
+  const write = outputWriter(sink, { tty: true, stdout: true, stderr: true });
+  write('stdout', Buffer.from('a\r\n'));
+  assert.equal(collect(sink).toString(), 'a\r\n');
+});
+
+test('--tail counts lines, a partial record belongs to the line it ends', () => {
+  const entry = (text: string) => ({ time: '2024-05-01T10:00:00Z', stream: 'stdout' as const, data: Buffer.from(text) });
+  const entries = [entry('a\n'), entry('b'), entry('c\n'), entry('d\n'), entry('no newline')];
+  const text = (count: number) => lastLines(entries, count).map((item) => item.data.toString()).join('');
+  assert.equal(text(1), 'no newline');
+  assert.equal(text(2), 'd\nno newline');
+  assert.equal(text(3), 'bc\nd\nno newline');
+  assert.equal(text(10), 'a\nbc\nd\nno newline');
+  assert.equal(text(0), '');
+});

@@ -20,8 +20,8 @@ async function assertClean(host: TestHost): Promise<void> {
 }
 
 /** The docker CLI with a terminal on its stdin/stdout, as a user's shell would give it. */
-function dockerInTerminal(host: TestHost, args: string[], input: string) {
-  const command = [DOCKER_BIN, ...args].map(shellQuote).join(' ');
+function dockerInTerminal(host: TestHost, args: string[], input: string, setup = '') {
+  const command = setup + [DOCKER_BIN, ...args].map(shellQuote).join(' ');
   return run(['script', '-q', '-e', '-c', command, '/dev/null'], { allowFailure: true, timeoutMs: 30_000, env: host.dockerEnv, input });
 }
 
@@ -51,6 +51,9 @@ test('docker run attached: output, exit code, stderr apart, stdin with -i, --rm 
     const named = await host.docker(['run', '--name', 'kept', 'busybox', 'echo', 'kept output']);
     assert.equal(named.stdout, 'kept output\n');
     assert.equal(await host.dockerOk(['logs', 'kept']), 'kept output');
+    // start -a attaches to a stopped container: only the new run's output, not the old one's.
+    const again = await host.docker(['start', '-a', 'kept']);
+    assert.deepEqual([again.code, again.stdout], [0, 'kept output\n']);
     await host.dockerOk(['rm', 'kept']);
 
     assert.equal(await host.dockerOk(['ps', '-aq']), '');
@@ -145,7 +148,14 @@ test('TTY: run -t and exec -t get a terminal, -it works interactively, docker at
     assert.equal(interactive.code, 4);
     assert.match(interactive.stdout, /got typed\r\n/);
 
+    // The CLI sends its terminal's size (resize); the container's pty takes it (0 0 until then).
+    const waitSize = 'for i in $(seq 50); do [ "$(stty size 2>/dev/null)" = "40 100" ] && break; sleep 0.1; done; stty size';
+    const sized = await dockerInTerminal(host, ['run', '--rm', '-it', 'busybox', 'sh', '-c', waitSize], '', 'stty rows 40 cols 100; ');
+    assert.match(sized.stdout, /^\W*40 100\r\n/);
+
     await host.dockerOk(['run', '-d', '--name', 'term', '-t', 'busybox', 'sleep', '1000']);
+    const execSized = await dockerInTerminal(host, ['exec', '-it', 'term', 'sh', '-c', waitSize], '', 'stty rows 40 cols 100; ');
+    assert.match(execSized.stdout, /^\W*40 100\r\n/);
     const execTty = await host.docker(['exec', '-t', 'term', 'sh', '-c', 'tty; exit 2']);
     assert.deepEqual([execTty.code, execTty.stdout], [2, '/dev/pts/1\r\n']);
     const execIt = await dockerInTerminal(host, ['exec', '-it', 'term', 'sh', '-c', 'read x; echo "exec got $x"'], 'line\n');

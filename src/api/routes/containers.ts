@@ -90,7 +90,7 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
     if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw invalid('wait-condition', `invalid condition: "${condition}"`);
     const done =
       condition === 'removed'
-        ? Promise.all([containers.waiters.removal(container.id), container.state.status === 'running' || container.state.status === 'created' ? containers.waiters.nextExit(container.id) : Promise.resolve(container.state.exitCode)]).then(([, code]) => code)
+        ? containers.waiters.removal(container.id)
         : condition === 'not-running' && container.state.status !== 'running'
           ? Promise.resolve(container.state.exitCode)
           : containers.waiters.nextExit(container.id);

@@ -162,6 +162,9 @@ export class ContainerService {
       container.ports = {};
       container.state = { ...container.state, error: error instanceof Error ? error.message : String(error) };
       await this.save(container).catch(() => undefined);
+      // As Docker: a --rm container that fails to start is removed, or `docker run --rm` (which
+      // waits for condition=removed after a failed start) would wait forever.
+      if (container.hostConfig.autoRemove) await this.remove(container.id, { force: true }).catch(() => undefined);
       throw error;
     }
     this.monitor(container);
@@ -292,7 +295,7 @@ export class ContainerService {
     } catch (error) {
       throw system('container-remove', `failed to remove container ${container.id}: ${(error as Error).message}`, error);
     } finally {
-      this.waiters.removed(container.id);
+      this.waiters.removed(container.id, container.state.exitCode);
     }
   }
 

@@ -1,7 +1,7 @@
 /** Who waits for a container to exit or go away (`docker wait`, `run`, stop, rm -f). */
 export class ContainerWaiters {
   private readonly exits = new Map<string, Array<(code: number) => void>>();
-  private readonly removals = new Map<string, Array<() => void>>();
+  private readonly removals = new Map<string, Array<(code: number) => void>>();
 
   nextExit(id: string): Promise<number> {
     return new Promise((resolve) => {
@@ -11,7 +11,8 @@ export class ContainerWaiters {
     });
   }
 
-  removal(id: string): Promise<void> {
+  /** Resolves with the container's last exit code once it is removed. */
+  removal(id: string): Promise<number> {
     return new Promise((resolve) => {
       const list = this.removals.get(id) ?? [];
       list.push(resolve);
@@ -25,9 +26,9 @@ export class ContainerWaiters {
     for (const resolve of list) resolve(code);
   }
 
-  removed(id: string): void {
+  removed(id: string, code: number): void {
     const list = this.removals.get(id) ?? [];
     this.removals.delete(id);
-    for (const resolve of list) resolve();
+    for (const resolve of list) resolve(code);
   }
 }

@@ -65,7 +65,7 @@ test('seed §三/§四: user-defined bridges, /etc files, connect/disconnect, IP
       assert.deepEqual(interfaces(await seed.out(['exec', 'nginx004', 'ip', 'addr'])), ['lo', 'eth0']);
     });
     await step('S096-S106 usage errors and Docker\'s messages', async () => {
-      assert.match((await seed.docker(['network', 'connect', 'bridge_1'], 1)).stderr, /requires exactly 2 arguments/);
+      assert.match((await seed.docker(['network', 'connect', 'bridge_1'], 1)).stderr, /requires (exactly )?2 arguments/);
       assert.match((await seed.docker(['network', 'connect', '--ip', '172.30.0.50', 'bridge_1', 'nginx004'], 1)).stderr, /user specified IP address is supported only when connecting to networks with user configured subnets/);
       await seed.docker(['network', 'connect', '--alias', 'n4', 'bridge_1', 'nginx004']);
       const aliases = JSON.parse(await seed.out(['inspect', '-f', '{{json .NetworkSettings.Networks.bridge_1.Aliases}}', 'nginx004'])) as string[];

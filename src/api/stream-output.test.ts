@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { Demultiplexer } from './stdcopy.js';
 import { outputWriter } from './stream-output.js';
 import { lastLines } from './routes/logs.js';
@@ -38,4 +38,19 @@ test('--tail counts lines, a partial record belongs to the line it ends', () => 
   assert.equal(text(3), 'bc\nd\nno newline');
   assert.equal(text(10), 'a\nbc\nd\nno newline');
   assert.equal(text(0), '');
+});
+
+test('a slow client gets a promise to wait on instead of an ever-growing buffer', async () => {
+  const released: Array<() => void> = [];
+  const slow = new Writable({ highWaterMark: 4, write: (_chunk, _encoding, callback) => void released.push(callback) });
+  const write = outputWriter(slow, { tty: true, stdout: true, stderr: true });
+  const wait = write('stdout', Buffer.from('more than four bytes'));
+  assert.ok(wait instanceof Promise);
+  let drained = false;
+  void wait.then(() => (drained = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(drained, false);
+  released.shift()?.();
+  await wait;
+  assert.equal(drained, true);
 });

@@ -11,11 +11,24 @@ export interface OutputChoice {
   stderr: boolean;
 }
 
-export function outputWriter(sink: Writable, choice: OutputChoice): (stream: 'stdout' | 'stderr', data: Buffer) => void {
+/**
+ * The returned function answers a promise when the client is slower than the container: the
+ * caller waits for it (drain, or the client leaving) instead of buffering a whole log in memory.
+ */
+export function outputWriter(sink: Writable, choice: OutputChoice): (stream: 'stdout' | 'stderr', data: Buffer) => Promise<void> | undefined {
   return (stream, data) => {
-    if (data.length === 0 || sink.destroyed || sink.writableEnded) return;
-    if (stream === 'stdout' ? !choice.stdout : !choice.stderr) return;
-    sink.write(choice.tty ? data : frame(stream === 'stdout' ? 1 : 2, data));
+    if (data.length === 0 || sink.destroyed || sink.writableEnded) return undefined;
+    if (stream === 'stdout' ? !choice.stdout : !choice.stderr) return undefined;
+    if (sink.write(choice.tty ? data : frame(stream === 'stdout' ? 1 : 2, data))) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        sink.off('drain', done);
+        sink.off('close', done);
+        resolve();
+      };
+      sink.on('drain', done);
+      sink.on('close', done);
+    });
   };
 }
 

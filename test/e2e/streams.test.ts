@@ -83,7 +83,11 @@ test('docker logs: both streams, --tail, -t, -f ends when the container exits', 
     const both = await host.dockerOk(['logs', 'talker']);
     assert.equal(both.split('\n').filter((line) => line === 'late').length, 2);
 
-    await host.dockerOk(['rm', 'talker']);
+    // A log bigger than the socket buffers arrives whole and in order (backpressure, not loss).
+    await host.dockerOk(['run', '--name', 'counter', 'busybox', 'seq', '1', '200000']);
+    const counted = (await host.dockerOk(['logs', 'counter'])).split('\n');
+    assert.deepEqual([counted.length, counted[0], counted[199999]], [200000, '1', '200000']);
+    await host.dockerOk(['rm', 'talker', 'counter']);
     const missing = await host.docker(['logs', 'talker']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /No such container: talker/);

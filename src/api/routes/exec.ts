@@ -27,8 +27,15 @@ function parseStart(text: string): { detach: boolean; tty?: boolean } {
 async function pump(started: { handle: ExecHandle; session: ExecSession; finished: Promise<number> }, sink: Writable, tty: boolean): Promise<number> {
   const { handle, session } = started;
   const write = outputWriter(sink, { tty, stdout: session.config.attachStdout, stderr: session.config.attachStderr });
-  handle.stdout?.on('data', (chunk: Buffer) => write('stdout', chunk));
-  handle.stderr?.on('data', (chunk: Buffer) => write('stderr', chunk));
+  for (const [name, stream] of [['stdout', handle.stdout], ['stderr', handle.stderr]] as const) {
+    stream?.on('data', (chunk: Buffer) => {
+      const slow = write(name, chunk);
+      if (slow) {
+        stream.pause();
+        void slow.then(() => stream.resume());
+      }
+    });
+  }
   return started.finished;
 }
 

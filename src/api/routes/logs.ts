@@ -48,22 +48,28 @@ export function logRoutes(router: Router, deps: StreamRouteDeps): void {
     const tty = container.config.tty;
 
     const write = outputWriter(response, { tty, stdout, stderr });
-    const send = (entry: OutputEntry): void => {
+    const send = (entry: OutputEntry): Promise<void> | undefined => {
       const time = Date.parse(entry.time);
-      if ((since !== undefined && time < since) || (until !== undefined && time > until)) return;
-      write(entry.stream, timestamps ? Buffer.concat([Buffer.from(`${dockerTimestamp(entry.time)} `), entry.data]) : entry.data);
+      if ((since !== undefined && time < since) || (until !== undefined && time > until)) return undefined;
+      return write(entry.stream, timestamps ? Buffer.concat([Buffer.from(`${dockerTimestamp(entry.time)} `), entry.data]) : entry.data);
     };
+    // Only --tail needs the whole backlog in memory; otherwise entries stream as they are read.
+    const all = tail === 'all' || tail === '';
     const backlog: OutputEntry[] = [];
-    let live = false;
+    let live = all;
     const exited = follow ? containers.waiters.nextExit(container.id) : undefined;
     const reader = await streams.openOutput(container.id, containers.directoryOf(container.id), {
       from: 'start',
-      onEntry: (entry) => (live ? send(entry) : backlog.push(entry)),
+      onEntry: (entry) => {
+        if (live) return send(entry);
+        backlog.push(entry);
+        return undefined;
+      },
     });
     response.writeHead(200, { ...commonHeaders(), 'Content-Type': tty ? RAW : MULTIPLEXED });
     response.flushHeaders();
     await reader.readAvailable();
-    for (const entry of tail === 'all' || tail === '' ? backlog : lastLines(backlog, Number(tail))) send(entry);
+    for (const entry of all ? [] : lastLines(backlog, Number(tail))) await send(entry);
     live = true;
     if (exited) {
       reader.follow();

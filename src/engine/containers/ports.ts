@@ -129,7 +129,7 @@ export interface ExecHandle {
 /** What attach, logs and exec need from the runtime. */
 export interface ContainerStreams {
   /** Opens the output log now (positioned at its start or end) and calls onEntry per record. */
-  openOutput(id: string, directory: string, options: { from: 'start' | 'end'; onEntry: (entry: OutputEntry) => void }): Promise<OutputReader>;
+  openOutput(id: string, directory: string, options: { from: 'start' | 'end'; onEntry: (entry: OutputEntry) => void | Promise<void> }): Promise<OutputReader>;
   /** A writable to the running container's stdin; ending it closes the container's stdin. */
   openStdin(id: string): Writable;
   resize(id: string, height: number, width: number): Promise<void>;

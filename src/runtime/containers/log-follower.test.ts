@@ -14,7 +14,7 @@ test('LogFollower: from the end skips what was there, follows appends, drains on
     const file = join(dir, 'container.log');
     await writeFile(file, record('stdout', 'F', 'before'));
     const seen: LogEntry[] = [];
-    const follower = await LogFollower.open(file, { from: 'end', onEntry: (entry) => seen.push(entry) });
+    const follower = await LogFollower.open(file, { from: 'end', onEntry: (entry) => void seen.push(entry) });
     follower.follow();
     await appendFile(file, record('stdout', 'P', 'par') + record('stdout', 'F', 'tial'));
     // Half a record: not delivered until its newline arrives.
@@ -34,7 +34,7 @@ test('LogFollower: from the start with readAvailable, then a truncated file is r
     const file = join(dir, 'container.log');
     await writeFile(file, record('stdout', 'F', 'one') + record('stderr', 'F', 'two'));
     const seen: string[] = [];
-    const follower = await LogFollower.open(file, { from: 'start', onEntry: (entry) => seen.push(`${entry.stream}:${payloadOf(entry).toString()}`) });
+    const follower = await LogFollower.open(file, { from: 'start', onEntry: (entry) => void seen.push(`${entry.stream}:${payloadOf(entry).toString()}`) });
     await follower.readAvailable();
     assert.deepEqual(seen, ['stdout:one\n', 'stderr:two\n']);
     follower.follow();

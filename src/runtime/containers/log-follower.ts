@@ -11,7 +11,8 @@ import { parseLogLine, splitLines, type LogEntry } from './k8s-log.js';
 export interface LogFollowerOptions {
   /** 'end' skips what is already there (attach), 'start' replays it (logs, attach with logs=1). */
   from: 'start' | 'end';
-  onEntry: (entry: LogEntry) => void;
+  /** A returned promise holds reading back until the consumer has caught up. */
+  onEntry: (entry: LogEntry) => void | Promise<void>;
 }
 
 const POLL_MS = 200;
@@ -24,7 +25,7 @@ export class LogFollower {
   private wake: () => void = () => undefined;
   private following: Promise<void> | undefined;
 
-  private constructor(private readonly path: string, private readonly handle: FileHandle, private readonly onEntry: (entry: LogEntry) => void) {}
+  private constructor(private readonly path: string, private readonly handle: FileHandle, private readonly onEntry: (entry: LogEntry) => void | Promise<void>) {}
 
   /** Opens (creating it if conmon has not yet) and fixes the starting position now. */
   static async open(path: string, options: LogFollowerOptions): Promise<LogFollower> {
@@ -105,7 +106,7 @@ export class LogFollower {
       this.rest = rest;
       for (const line of lines) {
         const entry = parseLogLine(line);
-        if (entry) this.onEntry(entry);
+        if (entry) await this.onEntry(entry);
       }
     }
   }

@@ -128,7 +128,9 @@ test('host and none modes; unknown network and image are 404s; names are unique'
     const { id: none } = await service.create(create({ HostConfig: { NetworkMode: 'none' } }), 'n1');
     await service.start(none);
     assert.ok(kernel.sandboxMap.has(`conet-d0-${none.slice(0, 12)}`));
-    await assert.rejects(service.create(create({ HostConfig: { NetworkMode: 'nosuchnet' } })), kindIs('not-found', /network nosuchnet not found/));
+    // As dockerd: the network is looked up at start (a 404 at create would make the CLI try a pull).
+    const { id: lost } = await service.create(create({ HostConfig: { NetworkMode: 'nosuchnet' } }));
+    await assert.rejects(service.start(lost), kindIs('not-found', /network nosuchnet not found/));
     await assert.rejects(service.create(decodeContainerCreate({ Image: 'nosuchimage' })), kindIs('not-found', /No such image: nosuchimage:latest/));
     await assert.rejects(service.create(create({}), 'h1'), kindIs('conflict', /The container name "\/h1" is already in use/));
     await assert.rejects(service.create(create({}), 'h'), kindIs('invalid', /Invalid container name \(h\)/));

@@ -85,7 +85,6 @@ export class ContainerService {
     if (clash) {
       throw conflict('container-name-in-use', `Conflict. The container name "/${chosen}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`);
     }
-    this.deps.attacher.checkMode(request.hostConfig.networkMode);
     this.deps.ports.validate(request.hostConfig.portBindings, Object.keys(request.config.exposedPorts));
     const id = newId();
     const entrypoint = request.config.entrypoint ?? image.entrypoint ?? [];

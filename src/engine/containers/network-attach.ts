@@ -45,12 +45,6 @@ export class NetworkAttacher {
     private readonly deps: { networks: NetworkService; endpoints: EndpointService; sandboxes: SandboxPort; containers: ContainerLookup; daemonShortId: string },
   ) {}
 
-  /** Validates the mode's network at create time, as Docker does (404 for an unknown network). */
-  checkMode(mode: string): void {
-    if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return;
-    this.deps.networks.inspect(networkNameOf(mode));
-  }
-
   async attach(container: Container, undo: Undo[]): Promise<AttachResult> {
     const mode = container.hostConfig.networkMode;
     if (mode === 'host') return { sandbox: '', endpoints: [] };

@@ -1,40 +1,13 @@
 /** EndpointService on the fake kernel: addresses, MACs, Docker's errors, rollback. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DriverRegistry } from '../drivers/driver.js';
-import { BridgeDriver } from '../drivers/bridge/driver.js';
-import { FirewallService } from '../firewall/firewall-service.js';
-import { NftBridgeFirewall } from '../drivers/bridge/nft-firewall.js';
-import { HostDriver } from '../drivers/host/driver.js';
-import { NullDriver } from '../drivers/null/driver.js';
 import { EngineError } from '../errors/index.js';
-import { DEFAULT_ADDRESS_POOLS } from '../ipam/index.js';
-import { FakeKernel } from '../kernel/fake/fake-kernel.js';
-import { MemoryStore } from '../store/index.js';
-import { EndpointService, macFromIpv4, type ConnectRequest } from './endpoint-service.js';
+import { macFromIpv4, type ConnectRequest } from './endpoint-service.js';
+import { engineFixture } from './engine.test-support.js';
 import { decodeNetworkCreate } from './network-request.js';
-import { NetworkService } from './network-service.js';
-import { predefinedNetworks } from './predefined.js';
 
 async function setup() {
-  const kernel = new FakeKernel();
-  const store = new MemoryStore();
-  const drivers = new DriverRegistry();
-  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(new FirewallService(kernel.firewall, 'conet')), defaultMtu: 1500 }));
-  drivers.register(new HostDriver());
-  drivers.register(new NullDriver());
-  let endpoints: EndpointService | undefined;
-  const networks = new NetworkService({
-    store, drivers, links: kernel.links, pools: DEFAULT_ADDRESS_POOLS,
-    endpoints: { endpointsOf: (id) => endpoints?.endpointsOf(id) ?? [] },
-  });
-  endpoints = new EndpointService({ store, drivers, networks });
-  await networks.load();
-  for (const network of predefinedNetworks({ name: 'conet0', subnet: '172.17.0.0/16', mtu: 1500, icc: true, masquerade: true })) {
-    await networks.definePredefined(network);
-  }
-  await networks.reconcile();
-  return { kernel, store, networks, endpoints };
+  return engineFixture();
 }
 
 const request = (name: string, extra: Partial<ConnectRequest> = {}): ConnectRequest => ({

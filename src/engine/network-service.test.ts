@@ -1,20 +1,11 @@
 /** NetworkService on the fake kernel and the memory store: use cases and their rollbacks. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DriverRegistry } from '../drivers/driver.js';
-import { BridgeDriver } from '../drivers/bridge/driver.js';
-import { FirewallService } from '../firewall/firewall-service.js';
-import { NftBridgeFirewall } from '../drivers/bridge/nft-firewall.js';
-import { HostDriver } from '../drivers/host/driver.js';
-import { NullDriver } from '../drivers/null/driver.js';
 import { EngineError } from '../errors/index.js';
-import { DEFAULT_ADDRESS_POOLS } from '../ipam/index.js';
-import { FakeKernel } from '../kernel/fake/fake-kernel.js';
 import type { Endpoint } from '../model/network.js';
 import { MemoryStore, type StoreOp } from '../store/index.js';
 import { decodeNetworkCreate } from './network-request.js';
-import { NetworkService } from './network-service.js';
-import { predefinedNetworks } from './predefined.js';
+import { engineFixture } from './engine.test-support.js';
 
 class FlakyStore extends MemoryStore {
   failNext = false;
@@ -28,25 +19,8 @@ class FlakyStore extends MemoryStore {
 }
 
 async function setup(endpoints: Record<string, Endpoint[]> = {}) {
-  const kernel = new FakeKernel();
-  const store = new FlakyStore();
-  const drivers = new DriverRegistry();
-  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(new FirewallService(kernel.firewall, 'conet')), defaultMtu: 1500 }));
-  drivers.register(new HostDriver());
-  drivers.register(new NullDriver());
-  const service = new NetworkService({
-    store,
-    drivers,
-    links: kernel.links,
-    pools: DEFAULT_ADDRESS_POOLS,
-    endpoints: { endpointsOf: (id) => endpoints[id] ?? [] },
-  });
-  await service.load();
-  for (const network of predefinedNetworks({ name: 'conet0', subnet: '172.17.0.0/16', mtu: 1500, icc: true, masquerade: true })) {
-    await service.definePredefined(network);
-  }
-  await service.reconcile();
-  return { kernel, store, service };
+  const { kernel, store, networks: service } = await engineFixture({ store: new FlakyStore(), endpointsOverride: endpoints });
+  return { kernel, store: store as FlakyStore, service };
 }
 
 const kindOf = (error: unknown): string => (error instanceof EngineError ? error.kind : 'other');

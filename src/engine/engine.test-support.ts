@@ -1,0 +1,48 @@
+/**
+ * The engine on the fake kernel and a memory store, as unit tests use it: bridge, host and null
+ * drivers, the predefined networks, a reconciled kernel, and the endpoint service.
+ */
+import { DriverRegistry } from '../drivers/driver.js';
+import { BridgeDriver } from '../drivers/bridge/driver.js';
+import { NftBridgeFirewall } from '../drivers/bridge/nft-firewall.js';
+import { HostDriver } from '../drivers/host/driver.js';
+import { NullDriver } from '../drivers/null/driver.js';
+import { FirewallService } from '../firewall/firewall-service.js';
+import { DEFAULT_ADDRESS_POOLS } from '../ipam/index.js';
+import { FakeKernel } from '../kernel/fake/fake-kernel.js';
+import type { Endpoint } from '../model/network.js';
+import { MemoryStore } from '../store/index.js';
+import { EndpointService } from './endpoint-service.js';
+import { NetworkService } from './network-service.js';
+import { predefinedNetworks } from './predefined.js';
+
+export interface EngineFixtureOptions {
+  store?: MemoryStore;
+  /** Endpoints the network service sees instead of the endpoint service's (to test in-use rules alone). */
+  endpointsOverride?: Record<string, Endpoint[]>;
+}
+
+export async function engineFixture(options: EngineFixtureOptions = {}) {
+  const kernel = new FakeKernel();
+  const store = options.store ?? new MemoryStore();
+  const drivers = new DriverRegistry();
+  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(new FirewallService(kernel.firewall, 'conet')), defaultMtu: 1500 }));
+  drivers.register(new HostDriver());
+  drivers.register(new NullDriver());
+  let endpoints: EndpointService | undefined;
+  const override = options.endpointsOverride;
+  const networks = new NetworkService({
+    store,
+    drivers,
+    links: kernel.links,
+    pools: DEFAULT_ADDRESS_POOLS,
+    endpoints: { endpointsOf: (id) => (override ? override[id] ?? [] : endpoints?.endpointsOf(id) ?? []) },
+  });
+  endpoints = new EndpointService({ store, drivers, networks });
+  await networks.load();
+  for (const network of predefinedNetworks({ name: 'conet0', subnet: '172.17.0.0/16', mtu: 1500, icc: true, masquerade: true })) {
+    await networks.definePredefined(network);
+  }
+  await networks.reconcile();
+  return { kernel, store, drivers, networks, endpoints };
+}

@@ -84,7 +84,8 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   await writeFile(pidFile, `${process.pid}\n`);
 
   const store = new SqliteStore(join(config.dataRoot, 'conet.db'));
-  const kernel: Kernel = { links: new LinuxLinks(), sandboxes: new LinuxSandboxes(), firewall: new LinuxNftables(), sysctl: new LinuxSysctl() };
+  const nftables = new LinuxNftables();
+  const kernel: Kernel = { links: new LinuxLinks(), sandboxes: new LinuxSandboxes(), firewall: nftables, sysctl: new LinuxSysctl() };
   const drivers = new DriverRegistry();
   const firewall = new FirewallService(kernel.firewall, config.nftTable);
   const bridgeDriver = new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(firewall), defaultMtu: config.mtu });
@@ -203,6 +204,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
         running.closeAllConnections();
       });
       runtime.close();
+      nftables.close();
       await store.close();
       await rm(pidFile, { force: true });
       logger.info('daemon stopped');

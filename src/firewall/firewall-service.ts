@@ -44,13 +44,13 @@ export class FirewallService {
 
   async addPorts(owner: string, mappings: PortMapping[]): Promise<void> {
     if (mappings.length === 0) return;
-    await this.port.apply(addPortsScript(this.table, mappings));
+    await this.port.applyElements(addPortsScript(this.table, mappings));
     this.ports.set(owner, [...(this.ports.get(owner) ?? []), ...mappings]);
   }
 
   async removePorts(owner: string): Promise<PortMapping[]> {
     const mappings = this.ports.get(owner) ?? [];
-    if (mappings.length > 0) await this.port.apply(removePortsScript(this.table, mappings));
+    if (mappings.length > 0) await this.port.applyElements(removePortsScript(this.table, mappings));
     this.ports.delete(owner);
     return mappings;
   }

@@ -87,6 +87,11 @@ export interface SandboxPort {
 
 export interface FirewallPort {
   apply(script: string, target?: NetnsTarget): Promise<void>;
+  /**
+   * Set/map element changes only, one complete command per line, applied as one transaction;
+   * may go through a long-lived nft process (the per-container hot path).
+   */
+  applyElements(script: string, target?: NetnsTarget): Promise<void>;
   deleteTable(family: string, name: string, target?: NetnsTarget): Promise<void>;
 }
 

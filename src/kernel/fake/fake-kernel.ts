@@ -97,6 +97,10 @@ export class FakeKernel implements Kernel {
       this.check('apply');
       this.scripts.push(script);
     },
+    applyElements: async (script: string) => {
+      this.check('apply');
+      this.scripts.push(script);
+    },
     deleteTable: async () => undefined,
   };
 

@@ -6,6 +6,7 @@
 import { ExecError, run } from '../../exec/index.js';
 import { EngineError, invalid, notFound, system } from '../../errors/index.js';
 import type { FirewallPort, NetnsTarget } from '../ports.js';
+import { NftSession } from './nft-session.js';
 
 const TIMEOUT_MS = 15_000;
 const STDERR_LINES = 6;
@@ -97,6 +98,21 @@ export function listsTable(stdout: string, family: string, name: string): boolea
 }
 
 export class LinuxNftables implements FirewallPort {
+  /** One long-lived `nft -i` for element changes in the daemon's own namespace. */
+  private session: NftSession | undefined;
+
+  /** Element-only scripts (one command per line), as one transaction through the live session. */
+  async applyElements(script: string, target?: NetnsTarget): Promise<void> {
+    if (target?.netns) return this.apply(script, target);
+    this.session ??= new NftSession();
+    await this.session.run(script);
+  }
+
+  close(): void {
+    this.session?.close();
+    this.session = undefined;
+  }
+
   /** Applies a script as one transaction: all of it or none of it. */
   async apply(script: string, target?: NetnsTarget): Promise<void> {
     try {

@@ -18,7 +18,7 @@ function floorParts(peers: PeerRun[]): string {
   const nft = stats(floor.samples.map((x) => x.nftDel ?? NaN)).median;
   const linkDel = stats(floor.samples.map((x) => x.teardown - (x.netnsDel ?? 0))).median;
   const nsDel = stats(floor.samples.map((x) => x.netnsDel ?? NaN)).median;
-  return `Floor parts (medians): \`nft\` element delete ${fmt(nft)} ms (a deleting \`nft\` process is slow to exit, reference/peers), \`ip link del\` of the veth ${fmt(linkDel)} ms (the kernel waits for RCU grace periods), \`ip netns del\` ${fmt(nsDel)} ms. Dropping only the container's namespace and letting the kernel reap the veth asynchronously, and deleting elements from a long-lived nft/netlink socket, are the levers (reference/peers: 0.01 ms and 0.08 ms).`;
+  return `Floor parts (medians): \`nft\` element delete ${fmt(nft)} ms (a deleting \`nft\` process is slow to exit, reference/peers), \`ip link del\` of the veth ${fmt(linkDel)} ms (the kernel waits for RCU grace periods), \`ip netns del\` ${fmt(nsDel)} ms. conet uses both levers this shows: it drops only the namespace, and it deletes elements through a long-lived nft process (sub-millisecond) instead of starting one per change.`;
 }
 const TARGET_MS = 15;
 
@@ -74,7 +74,7 @@ entry(async () => {
     '',
     table(['what (ms)', 'median', 'p90', 'ratio to conet', 'target / note'], rows),
     '',
-    `Of conet's \`docker rm -f\` (median ${fmt(rm.median)} ms) the network teardown is ${fmt(down.median)} ms. The rest is killing the process and noticing its exit, then runc delete and the overlay unmount; \`rm -f\` times of 1–2 s suggest the exit is caught by the 1 s fallback poll in \`src/runtime/containers/exit-watcher.ts\` rather than by its inotify watch (not verified here; for the lead). Docker 20.10's whole \`rm -f\` is in table 2.`,
+    `Of conet's \`docker rm -f\` (median ${fmt(rm.median)} ms) the network teardown is ${fmt(down.median)} ms. The rest is killing the process, noticing its exit (conmon's exit file, watched with inotify), runc delete and the overlay unmount. conet's teardown deletes the container's namespace (the kernel reaps the veth pair with it) while a long-lived \`nft -i\` deletes the port elements, in parallel. Docker 20.10's whole \`rm -f\` is in table 2.`,
     floorParts(peers),
     ...notes,
   ].join('\n');

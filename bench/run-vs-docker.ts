@@ -81,7 +81,7 @@ entry(async () => {
     ...(docker ? [] : [`**Docker not measured**: ${dockerReason}`, '']),
     table(['command (ms)', 'conet median', 'conet p90', 'Docker median', 'Docker p90', 'conet ÷ Docker', 'target'], rows),
     '',
-    `conet's own step medians during these \`run -d -p\` (ms): ${stepRow}. The runtime step (runc create/start under conmon) dominates what the daemon does; the rest of the wall time is the docker CLI process and its API round trips. conet's \`rm -f\` is slow for reasons outside networking: see table 4.`,
+    `conet's own step medians during these \`run -d -p\` (ms): ${stepRow}. The runtime step (runc create/start under conmon) dominates what the daemon does; the rest of the wall time is the docker CLI process and its API round trips.`,
   ].join('\n');
   await writeResult({ name: 'run-vs-docker', target: `run -d -p ≤ ${TARGET}× Docker`, markdown, startedAt: startedAt.toISOString(), durationS: (Date.now() - startedAt.getTime()) / 1000, raw: { N, samples, conetSteps, dockerReason } });
 });

@@ -16,8 +16,11 @@
  *   another table still decides; our `drop` is final. Packets that touch no managed bridge miss
  *   every map and leave the table after two lookups.
  * - Intra-bridge traffic (icc) only reaches the forward hook when br_netfilter is active in the
- *   namespace (net.bridge.bridge-nf-call-iptables / -ip6tables = 1), as with Docker; without it
- *   icc=false can't be enforced here and the bridge driver must enable it.
+ *   namespace (net.bridge.bridge-nf-call-iptables / -ip6tables = 1). So icc=false is enforced
+ *   twice: the bridge driver makes every port of such a bridge an isolated bridge port (the
+ *   bridge itself never forwards between isolated ports; see sandboxes.ts), which holds with
+ *   br_netfilter off, and the `oifname <own bridge> drop` rule here covers routed hairpin flows
+ *   when it is on. Routed traffic (other bridges, the outside) always passes the forward hook.
  * - Published ports (nft-ports.ts, which has their own note) add four maps, `nat-prerouting`,
  *   `nat-output`, `filter-input`, the `published-ports` chain and two rules at the top of
  *   `nat-postrouting`; the table has them even with no port, so publishing is only elements.

@@ -70,6 +70,11 @@ export interface VethSpec {
   addresses: string[];
   gateway4?: string;
   gateway6?: string;
+  /**
+   * Bridge port isolation (`bridge_slave isolated on`): isolated ports of one bridge never
+   * forward to each other, whether or not br_netfilter shows the frames to nftables (icc=false).
+   */
+  isolated?: boolean;
 }
 
 /** Container network namespaces and their veth links. */
@@ -83,6 +88,42 @@ export interface SandboxPort {
   list(): Promise<string[]>;
   plugVeth(spec: VethSpec, target?: NetnsTarget): Promise<void>;
   unplugVeth(hostName: string, target?: NetnsTarget): Promise<void>;
+}
+
+export type MacvlanMode = 'bridge' | 'private' | 'vepa' | 'passthru';
+
+export interface MacvlanSpec {
+  /** Parent link in the daemon's namespace (or the target's). */
+  parent: string;
+  mode: MacvlanMode;
+  /** Name of the sandbox namespace (under /run/netns). */
+  sandbox: string;
+  /** Create the sandbox namespace in the same batch (saves a process). */
+  createSandbox?: boolean;
+  /** Interface name inside the sandbox, e.g. "eth0". */
+  ifname: string;
+  mac: string;
+  /** Unset: the parent's MTU, as the kernel gives a macvlan. */
+  mtu?: number;
+  /** CIDRs for the interface, e.g. "10.201.0.128/24". */
+  addresses: string[];
+  gateway4?: string;
+  gateway6?: string;
+}
+
+/** A link a driver creates to serve as a parent: an 802.1q sub-interface or a dummy. */
+export type ParentLinkSpec =
+  | { kind: 'vlan'; name: string; link: string; vlanId: number; alias: string }
+  | { kind: 'dummy'; name: string; alias: string };
+
+/** macvlan interfaces in sandboxes, and the parent links they may need. */
+export interface MacvlanPort {
+  /** Creates the macvlan directly inside the sandbox and configures it; on failure leaves nothing behind. */
+  plugMacvlan(spec: MacvlanSpec, target?: NetnsTarget): Promise<void>;
+  /** Deletes an interface inside a sandbox; one already gone (or a sandbox already gone) is success. */
+  unplugMacvlan(sandbox: string, ifname: string): Promise<void>;
+  /** Creates, marks (alias) and brings up a parent link; on failure leaves nothing behind. */
+  createParentLink(spec: ParentLinkSpec, target?: NetnsTarget): Promise<void>;
 }
 
 export interface FirewallPort {

@@ -101,6 +101,7 @@ export class BridgeDriver implements NetworkDriver {
       // An internal network has no way out, so no default route (Docker: S156).
       ...(endpoint.gateway4 && !network.internal ? { gateway4: endpoint.gateway4 } : {}),
       ...(endpoint.gateway6 && !network.internal ? { gateway6: endpoint.gateway6 } : {}),
+      ...(decoded.icc ? {} : { isolated: true }),
     });
   }
 

@@ -22,6 +22,11 @@ test('host batch: namespace, veth with its peer born in the sandbox, enslaved an
       'link set dev veth1234567 type bridge_slave hairpin on\n',
   );
   assert.doesNotMatch(hostCommands(spec), /netns add/);
+  assert.doesNotMatch(hostCommands(spec), /isolated/);
+});
+
+test('host batch: an icc=false port is isolated in the same command', () => {
+  assert.match(hostCommands({ ...spec, isolated: true }), /^link set dev veth1234567 type bridge_slave hairpin on isolated on$/m);
 });
 
 test('sandbox batch: addresses, links up, default routes', () => {

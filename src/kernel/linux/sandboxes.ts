@@ -84,7 +84,9 @@ export function hostCommands(spec: VethSpec): string {
     // With br_netfilter, a container reaching its own published port is DNAT-ed back out of the
     // port it came in on; without hairpin mode the bridge drops that frame (Docker sets it too
     // when it runs without the userland proxy).
-    `link set dev ${spec.hostName} type bridge_slave hairpin on`,
+    // icc=false: isolated ports never forward frames to each other in the bridge itself, so the
+    // block holds with br_netfilter off (the nft rule only sees bridged frames when it is on).
+    `link set dev ${spec.hostName} type bridge_slave hairpin on${spec.isolated ? ' isolated on' : ''}`,
     '',
   ].join('\n');
 }

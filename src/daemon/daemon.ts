@@ -17,6 +17,7 @@ import { BridgeDriver } from '../drivers/bridge/driver.js';
 import { NftBridgeFirewall } from '../drivers/bridge/nft-firewall.js';
 import { HostDriver } from '../drivers/host/driver.js';
 import { NullDriver } from '../drivers/null/driver.js';
+import { MacvlanDriver } from '../drivers/macvlan/driver.js';
 import { EndpointService } from '../engine/endpoint-service.js';
 import { NetworkService, type EndpointSource } from '../engine/network-service.js';
 import { predefinedNetworks } from '../engine/predefined.js';
@@ -26,6 +27,7 @@ import type { Kernel } from '../kernel/ports.js';
 import { LinuxLinks } from '../kernel/linux/links.js';
 import { LinuxNftables } from '../kernel/linux/nft.js';
 import { LinuxSandboxes } from '../kernel/linux/sandboxes.js';
+import { LinuxMacvlan } from '../kernel/linux/macvlan.js';
 import { LinuxPortProbe } from '../kernel/linux/port-probe.js';
 import { FirewallService } from '../firewall/firewall-service.js';
 import { ContainerService } from '../engine/containers/container-service.js';
@@ -54,7 +56,6 @@ export interface RunningDaemon {
 }
 
 const UNSUPPORTED_DRIVERS: Record<string, string> = {
-  macvlan: 'the macvlan driver is not available in this version of conet yet',
   overlay: 'the overlay driver needs cluster mode (--cluster-store), which this version of conet does not provide yet',
   ipvlan: 'failed to create the ipvlan network: the ipvlan driver is not supported by conet',
 };
@@ -92,6 +93,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   drivers.register(bridgeDriver);
   drivers.register(new HostDriver());
   drivers.register(new NullDriver());
+  drivers.register(new MacvlanDriver({ links: kernel.links, macvlan: new LinuxMacvlan() }));
   // NetworkService asks EndpointService which networks are in use; EndpointService looks networks up.
   let endpointService: EndpointService | undefined;
   const endpoints: EndpointSource = { endpointsOf: (networkId) => endpointService?.endpointsOf(networkId) ?? [] };

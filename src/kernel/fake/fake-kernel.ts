@@ -4,9 +4,9 @@
  * and can be told to fail the next call of a kind, to exercise rollback paths.
  */
 import { system } from '../../errors/index.js';
-import type { AddressInfo, BridgeSpec, FirewallPort, Kernel, LinkInfo, LinkPort, RouteInfo, SandboxPort, SysctlPort, VethSpec } from '../ports.js';
+import type { AddressInfo, BridgeSpec, FirewallPort, Kernel, LinkInfo, LinkPort, MacvlanPort, MacvlanSpec, ParentLinkSpec, RouteInfo, SandboxPort, SysctlPort, VethSpec } from '../ports.js';
 
-type FailPoint = 'ensureBridge' | 'deleteLink' | 'apply' | 'plugVeth';
+type FailPoint = 'ensureBridge' | 'deleteLink' | 'apply' | 'plugVeth' | 'plugMacvlan';
 
 export class FakeKernel implements Kernel {
   readonly linkMap = new Map<string, LinkInfo & { addresses: string[] }>();
@@ -91,6 +91,39 @@ export class FakeKernel implements Kernel {
       for (const sandbox of this.sandboxMap.values()) sandbox.delete(hostName);
     },
   };
+
+  /** Sandbox name -> macvlan interfaces by name. */
+  readonly macvlanMap = new Map<string, Map<string, MacvlanSpec>>();
+  /** Link types this kernel lacks (as the test machine lacks vlan and dummy). */
+  readonly unsupportedKinds = new Set<string>();
+
+  readonly macvlan: MacvlanPort = {
+    plugMacvlan: async (spec: MacvlanSpec) => {
+      this.check('plugMacvlan');
+      if (!this.linkMap.has(spec.parent)) throw system('macvlan-parent-missing', `failed to create the macvlan port: parent interface ${spec.parent} was not found on the host`);
+      if (spec.createSandbox) await this.sandboxes.create(spec.sandbox);
+      const sandbox = this.sandboxMap.get(spec.sandbox);
+      if (!sandbox) throw system('kernel-sandbox', `no namespace ${spec.sandbox}`);
+      const interfaces = this.macvlanMap.get(spec.sandbox) ?? new Map<string, MacvlanSpec>();
+      if (interfaces.has(spec.ifname) || [...sandbox.values()].some((other) => other.ifname === spec.ifname)) throw system('kernel-sandbox', `${spec.ifname} exists`);
+      interfaces.set(spec.ifname, spec);
+      this.macvlanMap.set(spec.sandbox, interfaces);
+    },
+    unplugMacvlan: async (sandbox: string, ifname: string) => {
+      this.macvlanMap.get(sandbox)?.delete(ifname);
+    },
+    createParentLink: async (spec: ParentLinkSpec) => {
+      if (this.unsupportedKinds.has(spec.kind)) throw system(`macvlan-${spec.kind}-link`, `failed to create ${spec.name} ${spec.kind} link: operation not supported`);
+      if (spec.name.length > 15 || this.linkMap.has(spec.name)) throw system('kernel-ip', `bad link name ${spec.name}`);
+      if (spec.kind === 'vlan' && !this.linkMap.has(spec.link)) throw system('kernel-ip', `no link ${spec.link}`);
+      this.linkMap.set(spec.name, { name: spec.name, index: this.nextIndex++, kind: spec.kind, up: true, mtu: 1500, mac: '', alias: spec.alias, master: '', addresses: [] });
+    },
+  };
+
+  /** Adds a plain link (a NIC or veth end) in the host namespace, e.g. a macvlan parent. */
+  addLink(name: string, kind = 'veth'): void {
+    this.linkMap.set(name, { name, index: this.nextIndex++, kind, up: true, mtu: 1500, mac: '', alias: '', master: '', addresses: [] });
+  }
 
   readonly firewall: FirewallPort = {
     apply: async (script: string) => {

@@ -1,0 +1,115 @@
+/**
+ * The macvlan driver: containers sit directly on the parent's L2 segment, each with a macvlan
+ * interface of its own MAC (Docker's 02:42 + IPv4). No bridge, no gateway address on the host,
+ * no nft rules: the LAN's router is the gateway. The kernel keeps a macvlan's traffic away from
+ * its parent, so the host itself can't reach its own macvlan containers (Docker: S150).
+ *
+ * The only host objects the driver makes are parents it creates itself: an 802.1q sub-interface
+ * for `parent=IFACE.VLAN` when it is missing, or a dummy for a network without a parent. They
+ * carry the alias `conet-macvlan:<id>` (not the bridge driver's prefix, whose restore removes
+ * every `conet-net:` link it doesn't know), so removal and start-up reconcile touch only ours.
+ */
+import { forbidden, invalid } from '../../errors/index.js';
+import type { LinkInfo, LinkPort, MacvlanPort } from '../../kernel/ports.js';
+import type { Endpoint, Network } from '../../model/network.js';
+import type { NetworkDriver } from '../driver.js';
+import { decodeMacvlanOptions, type MacvlanOptions } from './options.js';
+
+export const MACVLAN_ALIAS_PREFIX = 'conet-macvlan:';
+
+export interface MacvlanDriverDeps {
+  links: LinkPort;
+  macvlan: MacvlanPort;
+}
+
+export class MacvlanDriver implements NetworkDriver {
+  readonly name = 'macvlan';
+  readonly capabilities = { scope: 'local', multipleInstances: true, usesIpam: true } as const;
+
+  constructor(private readonly deps: MacvlanDriverDeps) {}
+
+  validate(network: Network, existing: readonly Network[]): void {
+    const { parent } = decodeMacvlanOptions(network);
+    // As Docker 20.10: one macvlan network per parent. Two networks on one segment would share
+    // a broadcast domain anyway, and IPAM could hand the same address out twice.
+    for (const other of existing) {
+      if (other.driver !== this.name || other.id === network.id) continue;
+      if (decodeMacvlanOptions(other).parent === parent) {
+        throw forbidden('macvlan-parent-in-use', `network dm-${other.id.slice(0, 12)} is already using parent interface ${parent}`);
+      }
+    }
+  }
+
+  async createNetwork(network: Network): Promise<void> {
+    await this.ensureParent(network, decodeMacvlanOptions(network), await this.deps.links.listLinks());
+  }
+
+  async deleteNetwork(network: Network): Promise<void> {
+    const { parent } = decodeMacvlanOptions(network);
+    const link = (await this.deps.links.listLinks()).find((candidate) => candidate.name === parent);
+    if (link && link.alias === aliasOf(network)) await this.deps.links.deleteLink(parent);
+  }
+
+  async restore(networks: readonly Network[]): Promise<void> {
+    const links = await this.deps.links.listLinks();
+    const wanted = new Set(networks.map((network) => network.id));
+    for (const link of links) {
+      if (link.alias.startsWith(MACVLAN_ALIAS_PREFIX) && !wanted.has(link.alias.slice(MACVLAN_ALIAS_PREFIX.length))) {
+        await this.deps.links.deleteLink(link.name);
+      }
+    }
+    for (const network of networks) {
+      // A parent that can't be made again (its link gone, the module unloaded) must not keep the
+      // daemon from starting: containers joining the network then report it clearly.
+      await this.ensureParent(network, decodeMacvlanOptions(network), links).catch(() => undefined);
+    }
+  }
+
+  async join(network: Network, endpoint: Endpoint, options: { createSandbox: boolean }): Promise<void> {
+    const decoded = decodeMacvlanOptions(network);
+    const internal = network.internal || decoded.parentKind.kind === 'dummy';
+    await this.deps.macvlan.plugMacvlan({
+      parent: decoded.parent,
+      mode: decoded.mode,
+      sandbox: endpoint.sandbox,
+      createSandbox: options.createSandbox,
+      ifname: endpoint.ifname,
+      mac: endpoint.macAddress,
+      ...(decoded.mtu === undefined ? {} : { mtu: decoded.mtu }),
+      addresses: [endpoint.ipv4Address, endpoint.ipv6Address].filter((cidr) => cidr !== ''),
+      ...(endpoint.gateway4 && !internal ? { gateway4: endpoint.gateway4 } : {}),
+      ...(endpoint.gateway6 && !internal ? { gateway6: endpoint.gateway6 } : {}),
+    });
+  }
+
+  async leave(_network: Network, endpoint: Endpoint): Promise<void> {
+    await this.deps.macvlan.unplugMacvlan(endpoint.sandbox, endpoint.ifname);
+  }
+
+  /** None: the parent is the LAN's, and its routes are real host routes IPAM should know of. */
+  ownedInterfaces(): string[] {
+    return [];
+  }
+
+  private async ensureParent(network: Network, options: MacvlanOptions, links: readonly LinkInfo[]): Promise<void> {
+    const names = new Set(links.map((link) => link.name));
+    if (names.has(options.parent)) return;
+    const alias = aliasOf(network);
+    const kind = options.parentKind;
+    if (kind.kind === 'link') {
+      throw invalid('macvlan-parent-missing', `-o parent interface was not found on the host: ${options.parent}`);
+    }
+    if (kind.kind === 'vlan') {
+      if (!names.has(kind.link)) {
+        throw invalid('macvlan-parent-missing', `-o parent interface was not found on the host: ${kind.link} (for vlan sub-interface ${options.parent})`);
+      }
+      await this.deps.macvlan.createParentLink({ kind: 'vlan', name: options.parent, link: kind.link, vlanId: kind.vlanId, alias });
+      return;
+    }
+    await this.deps.macvlan.createParentLink({ kind: 'dummy', name: options.parent, alias });
+  }
+}
+
+function aliasOf(network: Pick<Network, 'id'>): string {
+  return `${MACVLAN_ALIAS_PREFIX}${network.id}`;
+}

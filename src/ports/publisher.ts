@@ -34,8 +34,9 @@ export class NftPortPublisher implements PortPublisher {
   }
 
   async publish(target: PublishTarget): Promise<Bindings> {
-    // Docker programs ports on the gateway endpoint only, which an internal network never is.
-    if (target.network.internal) return {};
+    // Docker programs ports on the gateway endpoint only, which an internal network never is,
+    // nor a network without a host interface (macvlan: containers are on the LAN themselves).
+    if (target.network.internal || target.network.bridge === '') return {};
     const requests = parsePortBindings(apiBindings(target.portBindings), Object.fromEntries(target.exposedPorts.map((port) => [port, {}])), target.publishAll);
     if (requests.length === 0) return {};
     let reserved: ReservedPort[];

@@ -75,6 +75,11 @@ test('macvlan: containers on the LAN with their own MACs, reaching each other an
       assert.ok(!(await pingFrom(host.netns, '10.201.0.128')), 'the host must not reach its own macvlan container');
       await host.ip(['addr', 'del', '10.201.0.3/24', 'dev', PARENT]);
 
+      // As Docker: ports aren't published on macvlan (the container is on the LAN itself).
+      await host.dockerOk(['run', '-d', '--name', 'mvp', '--network', 'mv1', '-p', '8080:80', 'busybox', 'sleep', '300']);
+      assert.equal(await host.dockerOk(['port', 'mvp']), '');
+      await host.dockerOk(['rm', '-f', 'mvp']);
+
       // connect to a running container: a second interface on the LAN.
       await host.dockerOk(['run', '-d', '--name', 'mvc3', 'busybox', 'sleep', '300']);
       await host.dockerOk(['network', 'connect', 'mv1', 'mvc3']);

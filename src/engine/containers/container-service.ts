@@ -13,7 +13,7 @@ import { ZERO_TIME } from '../../model/container.js';
 import { del, put, type Store } from '../../store/index.js';
 import { newId, timestamp } from '../ids.js';
 import type { ContainerCreateRequest } from './create-request.js';
-import { hostsFile, resolvConf } from './etc-files.js';
+import { hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
 import { generateName, validateContainerName } from './names.js';
 import { NetworkAttacher, type AttachResult, type Undo } from './network-attach.js';
 import type { ContainerRuntime, ImageSource, PortPublisher } from './ports.js';
@@ -198,7 +198,7 @@ export class ContainerService {
           hostname: container.config.hostname,
           domainname: container.config.domainname,
           addresses: attached.endpoints.map(({ endpoint }) => endpoint.ipv4Address.split('/')[0] ?? '').filter(Boolean),
-          extraHosts: container.hostConfig.extraHosts,
+          extraHosts: resolveExtraHosts(container.hostConfig.extraHosts, this.deps.attacher.hostGatewayAddress()),
         });
     const { dns, dnsSearch, dnsOptions } = container.hostConfig;
     await Promise.all([

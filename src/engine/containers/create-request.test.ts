@@ -47,3 +47,17 @@ test('wrong types are 400s', () => {
   assert.throws(() => decodeContainerCreate({ ...base, HostConfig: { PortBindings: { '80/tcp': 'x' } } }), /must be an array/);
   assert.throws(() => decodeContainerCreate(null), /JSON object/);
 });
+
+test('--mac-address (Config.MacAddress, API <= 1.43) goes to the primary network\'s endpoint', () => {
+  const onDefault = decodeContainerCreate({ ...base, MacAddress: '02:42:AC:11:00:99' });
+  assert.equal(onDefault.endpointRequests['bridge']?.macAddress, '02:42:ac:11:00:99');
+  const onUser = decodeContainerCreate({
+    ...base, MacAddress: '02:00:00:00:00:01', HostConfig: { NetworkMode: 'a' },
+    NetworkingConfig: { EndpointsConfig: { a: { IPAMConfig: { IPv4Address: '10.1.0.9' } } } },
+  });
+  assert.deepEqual(onUser.endpointRequests['a'], { aliases: [], ipv4Address: '10.1.0.9', ipv6Address: '', macAddress: '02:00:00:00:00:01' });
+  assert.throws(() => decodeContainerCreate({ ...base, MacAddress: '02:00:00:00:00' }), /invalid MAC address/);
+  for (const mode of ['host', 'none', 'container:x']) {
+    assert.throws(() => decodeContainerCreate({ ...base, MacAddress: '02:00:00:00:00:01', HostConfig: { NetworkMode: mode } }), /conflicting options: mac-address and the network mode/);
+  }
+});

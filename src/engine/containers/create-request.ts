@@ -123,7 +123,25 @@ export function decodeContainerCreate(body: unknown): ContainerCreateRequest {
     warnings: [],
   };
   validateNetworkMode(request);
+  primaryMacAddress(request);
   return request;
+}
+
+const MAC_ADDRESS = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+
+/**
+ * `--mac-address`: up to API 1.43 the CLI sends it as Config.MacAddress; it belongs to the
+ * endpoint on the container's primary network (API 1.44 moved it there the same way).
+ */
+function primaryMacAddress(request: ContainerCreateRequest): void {
+  if (request.macAddress === '') return;
+  const mac = request.macAddress.toLowerCase();
+  if (!MAC_ADDRESS.test(mac)) throw invalid('request', `invalid MAC address: ${request.macAddress}`);
+  const mode = request.hostConfig.networkMode;
+  const key = mode === 'default' ? 'bridge' : mode;
+  const existing = request.endpointRequests[key];
+  if (existing?.macAddress) return;
+  request.endpointRequests[key] = { ...(existing ?? { aliases: [], ipv4Address: '', ipv6Address: '' }), macAddress: mac };
 }
 
 /** Docker's conflicts between the network mode and other options. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostsFile, resolvConf } from './etc-files.js';
+import { hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
 
 test('hosts as Docker writes it (S086)', () => {
   assert.equal(
@@ -16,4 +16,10 @@ test('resolv.conf: --dns and --dns-search override, loopback servers dropped', (
   assert.equal(resolvConf({ host: 'nameserver 127.0.0.53\nsearch lan\noptions edns0\n', dns: [], dnsSearch: [], dnsOptions: [], keepLoopback: false }), 'search lan\nnameserver 8.8.8.8\nnameserver 8.8.4.4\noptions edns0\n');
   assert.equal(resolvConf({ host: 'nameserver 127.0.0.53\n', dns: [], dnsSearch: [], dnsOptions: [], keepLoopback: true }), 'nameserver 127.0.0.53\n');
   assert.equal(resolvConf({ host: '', dns: [], dnsSearch: [], dnsOptions: ['ndots:2'], keepLoopback: false }), 'nameserver 8.8.8.8\nnameserver 8.8.4.4\noptions ndots:2\n');
+});
+
+test('--add-host NAME:host-gateway maps to the default bridge gateway; other entries stay', () => {
+  assert.deepEqual(resolveExtraHosts(['db:10.1.2.3', 'host.docker.internal:host-gateway'], '172.17.0.1'), ['db:10.1.2.3', 'host.docker.internal:172.17.0.1']);
+  assert.deepEqual(resolveExtraHosts(['db:10.1.2.3'], undefined), ['db:10.1.2.3']);
+  assert.throws(() => resolveExtraHosts(['gw:host-gateway'], undefined), /unable to derive the IP value for host-gateway/);
 });

@@ -2,6 +2,7 @@
  * /etc/hosts, /etc/hostname and /etc/resolv.conf for a container, as Docker writes them (S080-S086
  * of the recording). Pure: the caller reads the host's files and writes the results.
  */
+import { invalid } from '../../errors/index.js';
 
 const HOSTS_HEADER = [
   '127.0.0.1\tlocalhost',
@@ -61,4 +62,17 @@ export function resolvConf(input: ResolvInput): string {
   const opts = input.dnsOptions.length > 0 ? input.dnsOptions : options.flatMap((line) => line.split(/\s+/));
   if (opts.length > 0) lines.push(`options ${opts.join(' ')}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The value `--add-host NAME:host-gateway` stands for (Docker's default host-gateway-ip). */
+export const HOST_GATEWAY = 'host-gateway';
+
+/** --add-host entries with `host-gateway` replaced by the default bridge's gateway address. */
+export function resolveExtraHosts(extraHosts: readonly string[], hostGateway: string | undefined): string[] {
+  return extraHosts.map((entry) => {
+    const at = entry.indexOf(':');
+    if (at <= 0 || entry.slice(at + 1) !== HOST_GATEWAY) return entry;
+    if (!hostGateway) throw invalid('host-gateway', `unable to derive the IP value for host-gateway in ${JSON.stringify(entry)}: the default bridge has no gateway address`);
+    return `${entry.slice(0, at)}:${hostGateway}`;
+  });
 }

@@ -4,6 +4,7 @@
  * release() undoes a running container's network when it stops.
  */
 import { conflict, notFound } from '../../errors/index.js';
+import { gatewayOf } from '../../ipam/index.js';
 import type { SandboxPort } from '../../kernel/ports.js';
 import type { Container } from '../../model/container.js';
 import type { Endpoint, Network } from '../../model/network.js';
@@ -44,6 +45,13 @@ export class NetworkAttacher {
   constructor(
     private readonly deps: { networks: NetworkService; endpoints: EndpointService; sandboxes: SandboxPort; containers: ContainerLookup; daemonShortId: string },
   ) {}
+
+  /** The default bridge's IPv4 gateway: what `--add-host NAME:host-gateway` maps to. */
+  hostGatewayAddress(): string | undefined {
+    const bridge = this.deps.networks.all().find((network) => network.name === 'bridge' && network.predefined);
+    const config = bridge?.ipam.configs.find((candidate) => !candidate.subnet.includes(':'));
+    return config === undefined ? undefined : gatewayOf(config);
+  }
 
   async attach(container: Container, undo: Undo[]): Promise<AttachResult> {
     const mode = container.hostConfig.networkMode;

@@ -46,6 +46,8 @@ import { PortAllocator } from '../ports/allocator.js';
 import type { Network } from '../model/network.js';
 import { containerRuntime, containerStreams, imageSource } from './runtime-adapters.js';
 import { LinuxSysctl } from '../kernel/linux/sysctl.js';
+import { LinuxContainerDns } from '../kernel/linux/container-dns.js';
+import { EmbeddedDns } from '../dns/index.js';
 import { put, SqliteStore, type Store } from '../store/index.js';
 import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -108,6 +110,13 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const publisher = new NftPortPublisher({ firewall, allocator: new PortAllocator(portRange), probe: new LinuxPortProbe(), sysctl: kernel.sysctl });
   const interfaceOf = (network: Network): string => drivers.get(network.driver)?.ownedInterfaces([network])[0] ?? '';
   let server: Server | undefined;
+  const containerDns = new LinuxContainerDns();
+  const dns = new EmbeddedDns({
+    networks: () => networks.all(),
+    endpointsOf: (networkId) => endpointService?.endpointsOf(networkId) ?? [],
+    container: (containerId) => containers?.find(containerId),
+    onError: (error) => logger.debug('dns', { error: String(error) }),
+  });
   let execs: ExecService | undefined;
   const hijacked = new Set<Duplex>();
   try {
@@ -123,6 +132,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       directory: join(config.dataRoot, 'containers'),
       interfaceOf,
       events: (message, fields) => logger.info(message, fields),
+      dns: { targetFor: (endpoints) => dns.targetFor(endpoints), install: (netnsPath, target) => containerDns.install(netnsPath, target) },
     });
     const networking = new ContainerNetworking({ containers, networks, endpoints: endpointService });
     await networks.load();
@@ -153,6 +163,19 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     await networks.reconcile();
     logger.info('reconciled kernel state', { networks: networks.all().length, ms: Math.round(performance.now() - started) });
 
+    // The resolver keeps its port across restarts, so adopted containers' rules stay valid;
+    // when the port had to change, their rules are re-pointed.
+    const previousPort = (await store.get<number>('meta', 'dns-port')) ?? 0;
+    const dnsPort = await dns.listen(previousPort);
+    if (dnsPort !== previousPort) {
+      await store.commit([put('meta', 'dns-port', dnsPort)]);
+      for (const containerId of recovery.adopted) {
+        const container = containers.get(containerId);
+        const attached = endpointService.endpointsOfContainer(containerId).map((endpoint) => ({ network: networks.inspect(endpoint.networkId), endpoint }));
+        await containers.refreshDns(container, attached).catch((error: unknown) => logger.error('dns rules of adopted container', { id: containerId, error: String(error) }));
+      }
+    }
+    logger.info('embedded dns listening', { port: dnsPort });
     for (const containerId of recovery.adopted) containers.adopt(containerId);
     await images.start();
     const router = new Router();
@@ -189,6 +212,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     await listenUnix(server, config.host.slice('unix://'.length));
     logger.info('daemon started', { host: config.host, dataRoot: config.dataRoot, execRoot: config.execRoot, pid: process.pid });
   } catch (error) {
+    dns.close();
     runtime.close();
     await store.close();
     stopLogging();
@@ -205,6 +229,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
         running.close(() => resolve());
         running.closeAllConnections();
       });
+      dns.close();
       runtime.close();
       nftables.close();
       await store.close();

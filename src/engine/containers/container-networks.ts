@@ -3,7 +3,7 @@
  * its namespace within the call), recorded on a created or stopped one (attached at its start).
  */
 import { forbidden, invalid, system } from '../../errors/index.js';
-import type { EndpointRequest } from '../../model/container.js';
+import type { Container, EndpointRequest } from '../../model/container.js';
 import type { EndpointService } from '../endpoint-service.js';
 import type { NetworkService } from '../network-service.js';
 import type { ContainerService } from './container-service.js';
@@ -51,6 +51,7 @@ export class ContainerNetworking {
         ...(options.ipv6Address ? { ipv6Address: options.ipv6Address } : {}),
         aliases: request.aliases,
       });
+      await this.refreshDns(container);
     } else if (request.ipv4Address || request.ipv6Address) {
       // Checked now so a bad address fails the connect, not a later start.
       this.checkStaticAddress(network.ipam.configs.every((config) => config.autoSubnet === true));
@@ -69,10 +70,21 @@ export class ContainerNetworking {
     const isPrimary = networkNameOf(container.hostConfig.networkMode) === network.name || container.hostConfig.networkMode === network.id;
     const recorded = container.endpointRequests[network.name] !== undefined || isPrimary;
     if (!attached && !recorded) throw system('endpoint-not-connected', `container ${container.id} is not connected to network ${network.name}`);
-    if (attached) await this.deps.endpoints.disconnect(network.id, container.id);
+    if (attached) {
+      await this.deps.endpoints.disconnect(network.id, container.id);
+      await this.refreshDns(container);
+    }
     const { [network.name]: _removed, ...rest } = container.endpointRequests;
     container.endpointRequests = rest;
     await this.deps.containers.save(container);
+  }
+
+  /** The embedded resolver follows the container's networks; a DNS hiccup never fails the connect. */
+  private async refreshDns(container: Container): Promise<void> {
+    const endpoints = this.deps.endpoints
+      .endpointsOfContainer(container.id)
+      .map((endpoint) => ({ network: this.deps.networks.inspect(endpoint.networkId), endpoint }));
+    await this.deps.containers.refreshDns(container, endpoints).catch(() => undefined);
   }
 
   private checkStaticAddress(allAuto: boolean): void {

@@ -34,12 +34,28 @@ export interface ContainerServiceDeps {
   events?: (message: string, fields: Record<string, unknown>) => void;
   /** The host's /etc files, read at each start (they may change). */
   hostFiles?: { resolvConf: string; hosts: string };
+  /** Embedded DNS for containers on user-defined networks (absent: plain resolv.conf everywhere). */
+  dns?: ContainerDnsSetup;
+}
+
+export interface ResolverTarget {
+  address: string;
+  port: number;
+}
+
+export interface ContainerDnsSetup {
+  /** Where a container with these endpoints reaches the resolver; undefined when none of its networks has embedded DNS. */
+  targetFor(endpoints: AttachResult['endpoints']): ResolverTarget | undefined;
+  /** The 127.0.0.11 rules in the container's namespace (idempotent). */
+  install(netnsPath: string, target: ResolverTarget): Promise<void>;
 }
 
 export class ContainerService {
   private readonly containers = new Map<string, Container>();
   /** Runtime clean-ups still running after an exit (conmon may linger); start and remove await them. */
   private readonly cleanups = new Map<string, Promise<void>>();
+  /** Where each running container's 127.0.0.11 rules point ("address:port"). */
+  private readonly dnsTargets = new Map<string, string>();
   readonly waiters = new ContainerWaiters();
 
   constructor(private readonly deps: ContainerServiceDeps) {}
@@ -131,9 +147,17 @@ export class ContainerService {
       const attached = await this.deps.attacher.attach(container, undo);
       clock.mark('network');
       container.sandbox = attached.sandbox;
-      container.ports = await this.publish(container, attached, undo);
+      // The DNS rules are one process in the container's namespace: they run beside the ports.
+      const dnsTarget = attached.netnsPath ? this.deps.dns?.targetFor(attached.endpoints) : undefined;
+      let dnsMs = 0;
+      const [ports] = await Promise.all([
+        this.publish(container, attached, undo),
+        dnsTarget && attached.netnsPath ? this.installDns(container.id, attached.netnsPath, dnsTarget).then((ms) => (dnsMs = ms)) : undefined,
+      ]);
+      container.ports = ports;
       clock.mark('ports');
-      const etc = await this.writeEtcFiles(container, attached);
+      if (dnsTarget) clock.steps['dns'] = dnsMs;
+      const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined);
       clock.mark('etc');
       const image = this.deps.images.rootfsOf(container.imageId);
       const { pid } = await this.deps.runtime.start({
@@ -187,7 +211,34 @@ export class ContainerService {
     });
   }
 
-  private async writeEtcFiles(container: Container, attached: AttachResult): Promise<{ hosts: string; hostname: string; resolvConf: string }> {
+  private async installDns(containerId: string, netnsPath: string, target: ResolverTarget): Promise<number> {
+    const started = performance.now();
+    await this.deps.dns?.install(netnsPath, target);
+    this.dnsTargets.set(containerId, `${target.address}:${target.port}`);
+    return Math.round((performance.now() - started) * 10) / 10;
+  }
+
+  /**
+   * After a live connect or disconnect: point the container's 127.0.0.11 rules at a resolver it
+   * still reaches, and switch its resolv.conf to the embedded resolver when it just joined its
+   * first user-defined network (Docker does the same for a default-bridge container).
+   */
+  async refreshDns(container: Container, endpoints: AttachResult['endpoints']): Promise<void> {
+    if (!this.deps.dns || container.state.status !== 'running' || !container.sandbox) return;
+    const target = this.deps.dns.targetFor(endpoints);
+    if (!target) return;
+    const had = this.dnsTargets.has(container.id);
+    if (this.dnsTargets.get(container.id) === `${target.address}:${target.port}`) return;
+    await this.installDns(container.id, this.deps.attacher.netnsPathOf(container.sandbox), target);
+    if (had) return;
+    const path = join(this.directoryOf(container.id), 'resolv.conf');
+    const hostResolv = this.deps.hostFiles?.resolvConf ?? (await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+    const { dns, dnsSearch, dnsOptions } = container.hostConfig;
+    // Written in place (same inode): the file is bind-mounted into the running container.
+    await writeFile(path, resolvConf({ host: hostResolv, dns, dnsSearch, dnsOptions, keepLoopback: false, embedded: true }));
+  }
+
+  private async writeEtcFiles(container: Container, attached: AttachResult, embeddedDns: boolean): Promise<{ hosts: string; hostname: string; resolvConf: string }> {
     const directory = this.directoryOf(container.id);
     const paths = { hosts: join(directory, 'hosts'), hostname: join(directory, 'hostname'), resolvConf: join(directory, 'resolv.conf') };
     const hostResolv = this.deps.hostFiles?.resolvConf ?? (await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
@@ -204,7 +255,7 @@ export class ContainerService {
     await Promise.all([
       writeFile(paths.hosts, hosts),
       writeFile(paths.hostname, `${container.config.hostname}\n`),
-      writeFile(paths.resolvConf, resolvConf({ host: hostResolv, dns, dnsSearch, dnsOptions, keepLoopback: host })),
+      writeFile(paths.resolvConf, resolvConf({ host: hostResolv, dns, dnsSearch, dnsOptions, keepLoopback: host, embedded: embeddedDns })),
     ]);
     return paths;
   }
@@ -249,6 +300,7 @@ export class ContainerService {
     this.cleanups.set(id, cleanup);
     container.sandbox = '';
     container.ports = {};
+    this.dnsTargets.delete(id);
     await this.save(container).catch(() => undefined);
     this.deps.events?.('container exited', { id, exitCode: code, steps: clock.steps });
     this.waiters.exited(id, code);

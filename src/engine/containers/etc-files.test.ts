@@ -23,3 +23,12 @@ test('--add-host NAME:host-gateway maps to the default bridge gateway; other ent
   assert.deepEqual(resolveExtraHosts(['db:10.1.2.3'], undefined), ['db:10.1.2.3']);
   assert.throws(() => resolveExtraHosts(['gw:host-gateway'], undefined), /unable to derive the IP value for host-gateway/);
 });
+
+test('resolv.conf on user-defined networks: the embedded resolver with ndots:0 (S082)', () => {
+  assert.equal(resolvConf({ host: 'nameserver 10.200.0.2\n', dns: [], dnsSearch: [], dnsOptions: [], keepLoopback: false, embedded: true }), 'nameserver 127.0.0.11\noptions ndots:0\n');
+  assert.equal(
+    resolvConf({ host: 'nameserver 10.200.0.2\nsearch lan\n', dns: ['10.1.1.1'], dnsSearch: [], dnsOptions: ['edns0'], keepLoopback: false, embedded: true }),
+    'search lan\nnameserver 127.0.0.11\noptions ndots:0 edns0\n',
+  );
+  assert.equal(resolvConf({ host: '', dns: [], dnsSearch: [], dnsOptions: ['ndots:3'], keepLoopback: false, embedded: true }), 'nameserver 127.0.0.11\noptions ndots:3\n');
+});

@@ -41,9 +41,15 @@ export interface ResolvInput {
   dnsOptions: string[];
   /** Host mode keeps loopback resolvers (they are reachable); other modes drop them. */
   keepLoopback: boolean;
+  /**
+   * User-defined networks: the embedded resolver at 127.0.0.11 with ndots:0, as Docker writes it
+   * (S082); the servers (--dns or the host's) become the resolver's upstreams instead.
+   */
+  embedded?: boolean;
 }
 
 const FALLBACK_NAMESERVERS = ['8.8.8.8', '8.8.4.4'];
+const EMBEDDED_RESOLVER = '127.0.0.11';
 
 /** Docker's rule: the host's file minus loopback nameservers, with --dns/--dns-search/--dns-option overriding. */
 export function resolvConf(input: ResolvInput): string {
@@ -57,9 +63,10 @@ export function resolvConf(input: ResolvInput): string {
   const lines: string[] = [];
   const searchDomains = input.dnsSearch.length > 0 ? input.dnsSearch : search.slice(-1);
   if (searchDomains.length > 0 && !(searchDomains.length === 1 && searchDomains[0] === '.')) lines.push(`search ${searchDomains.join(' ')}`);
-  const servers = input.dns.length > 0 ? input.dns : nameservers.length > 0 ? nameservers : FALLBACK_NAMESERVERS;
+  const servers = input.embedded ? [EMBEDDED_RESOLVER] : input.dns.length > 0 ? input.dns : nameservers.length > 0 ? nameservers : FALLBACK_NAMESERVERS;
   for (const server of servers) lines.push(`nameserver ${server}`);
-  const opts = input.dnsOptions.length > 0 ? input.dnsOptions : options.flatMap((line) => line.split(/\s+/));
+  let opts = input.dnsOptions.length > 0 ? input.dnsOptions : options.flatMap((line) => line.split(/\s+/));
+  if (input.embedded && !opts.some((option) => option.startsWith('ndots:'))) opts = ['ndots:0', ...opts];
   if (opts.length > 0) lines.push(`options ${opts.join(' ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -116,6 +116,10 @@ export class NetworkAttacher {
     if (errors.length > 0) throw errors[0];
   }
 
+  netnsPathOf(sandbox: string): string {
+    return this.deps.sandboxes.path(sandbox);
+  }
+
   private joinContainer(reference: string): AttachResult {
     const target = this.deps.containers.find(reference);
     if (!target) throw notFound('container-not-found', `No such container: ${reference}`);

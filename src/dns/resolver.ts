@@ -1,0 +1,72 @@
+/**
+ * One DNS query in, one answer out (or nothing, for sources that are no container of ours: the
+ * resolver is never an open resolver). Names of the asker's networks are answered from the table;
+ * everything else goes to the upstream servers, unless the asker is only on internal networks.
+ */
+import * as packet from 'dns-packet';
+import { addressOfPtr, askerOf, mayForward, resolveName, reverseName, type NameTable } from './name-table.js';
+
+/** Docker's resolver answers container names with this TTL. */
+const TTL = 600;
+const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+
+export interface ResolverDeps {
+  table(): NameTable;
+  /** Upstream servers for a container: its --dns, else the daemon's own resolv.conf. */
+  upstreams(containerId: string): Promise<string[]>;
+  forward(query: Buffer, servers: readonly string[]): Promise<Buffer | undefined>;
+}
+
+export type Transport = 'udp' | 'tcp';
+
+export async function answerQuery(query: Buffer, source: string, transport: Transport, deps: ResolverDeps): Promise<Buffer | undefined> {
+  let decoded: packet.DecodedPacket;
+  try {
+    decoded = packet.decode(query);
+  } catch {
+    return undefined;
+  }
+  if (decoded.type !== 'query') return undefined;
+  const asker = askerOf(deps.table(), source);
+  if (!asker) return undefined;
+  const question = decoded.questions?.[0];
+  if (!question) return reply(decoded, RCODE.FORMERR, []);
+  if (question.type === 'A' || question.type === 'AAAA') {
+    const found = resolveName(asker, question.name, question.type === 'A' ? 4 : 6);
+    if (found.known) {
+      const answers = found.addresses.map((address) => ({ type: question.type, name: question.name, ttl: TTL, data: address }) as packet.Answer);
+      return limit(reply(decoded, RCODE.NOERROR, answers), query, transport);
+    }
+  }
+  if (question.type === 'PTR') {
+    const address = addressOfPtr(question.name);
+    const name = address === undefined ? undefined : reverseName(asker, address);
+    if (name) return reply(decoded, RCODE.NOERROR, [{ type: 'PTR', name: question.name, ttl: TTL, data: name }]);
+  }
+  if (!mayForward(asker)) return reply(decoded, RCODE.SERVFAIL, []);
+  const forwarded = await deps.forward(query, await deps.upstreams(asker.containerId)).catch(() => undefined);
+  if (!forwarded) return reply(decoded, RCODE.SERVFAIL, []);
+  return limit(forwarded, query, transport);
+}
+
+function reply(query: packet.DecodedPacket, rcode: number, answers: packet.Answer[]): Buffer {
+  const flags = (query.flags ?? 0) & packet.RECURSION_DESIRED;
+  return packet.encode({ type: 'response', id: query.id ?? 0, flags: flags | packet.RECURSION_AVAILABLE | rcode, questions: query.questions ?? [], answers });
+}
+
+/** The largest UDP answer the client accepts: its EDNS payload size, else 512. */
+export function udpLimit(query: Buffer): number {
+  try {
+    const opt = packet.decode(query).additionals?.find((record) => record.type === 'OPT') as { udpPayloadSize?: number } | undefined;
+    return Math.max(512, opt?.udpPayloadSize ?? 512);
+  } catch {
+    return 512;
+  }
+}
+
+/** Over UDP, an answer too large for the client becomes an empty one with TC set: it retries over TCP. */
+function limit(response: Buffer, query: Buffer, transport: Transport): Buffer {
+  if (transport === 'tcp' || response.length <= udpLimit(query)) return response;
+  const decoded = packet.decode(response);
+  return packet.encode({ type: 'response', id: decoded.id ?? 0, flags: (decoded.flags ?? 0) | packet.TRUNCATED_RESPONSE, questions: decoded.questions ?? [], answers: [] });
+}

@@ -1,0 +1,80 @@
+/**
+ * The resolver's sockets: UDP and TCP on one port in the daemon's own namespace. Containers reach
+ * it at their network's gateway address through the DNAT rules in their namespace
+ * (kernel/linux/container-dns.ts). The port is high and per daemon (never 53, so a host resolver
+ * is never in the way); the caller keeps it across restarts so running containers' rules stay valid.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server } from 'node:net';
+import type { Transport } from './resolver.js';
+
+export type QueryHandler = (query: Buffer, source: string, transport: Transport) => Promise<Buffer | undefined>;
+
+export class DnsServer {
+  private udp: Socket | undefined;
+  private tcp: Server | undefined;
+
+  constructor(private readonly handler: QueryHandler, private readonly onError: (error: unknown) => void = () => undefined) {}
+
+  /** Listens on `preferred` when free, else on a port the kernel picks that is free for both UDP and TCP. */
+  async listen(preferred = 0): Promise<number> {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const port = attempt === 0 ? preferred : 0;
+      const udp = createSocket('udp4');
+      const bound = await new Promise<number | undefined>((resolve) => {
+        udp.once('error', () => resolve(undefined));
+        udp.bind(port, '0.0.0.0', () => resolve(udp.address().port));
+      });
+      if (bound === undefined) {
+        udp.close();
+        continue;
+      }
+      const tcp = createServer((socket) => this.serveTcp(socket));
+      const listening = await new Promise<boolean>((resolve) => {
+        tcp.once('error', () => resolve(false));
+        tcp.listen(bound, '0.0.0.0', () => resolve(true));
+      });
+      if (!listening) {
+        udp.close();
+        continue;
+      }
+      udp.removeAllListeners('error');
+      udp.on('error', this.onError);
+      udp.on('message', (message, remote) => {
+        this.handler(message, remote.address, 'udp').then((answer) => {
+          if (answer) udp.send(answer, remote.port, remote.address, (error) => error && this.onError(error));
+        }).catch(this.onError);
+      });
+      this.udp = udp;
+      this.tcp = tcp;
+      return bound;
+    }
+    throw new Error('no free port for the embedded DNS resolver');
+  }
+
+  private serveTcp(socket: import('node:net').Socket): void {
+    let buffered = Buffer.alloc(0);
+    socket.setTimeout(10_000, () => socket.destroy());
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
+        const query = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
+        buffered = buffered.subarray(2 + query.length);
+        this.handler(query, socket.remoteAddress ?? '', 'tcp').then((answer) => {
+          if (!answer) return socket.destroy();
+          const length = Buffer.alloc(2);
+          length.writeUInt16BE(answer.length);
+          socket.write(Buffer.concat([length, answer]));
+        }).catch(this.onError);
+      }
+    });
+  }
+
+  close(): void {
+    this.udp?.close();
+    this.tcp?.close();
+    this.udp = undefined;
+    this.tcp = undefined;
+  }
+}

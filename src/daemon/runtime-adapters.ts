@@ -50,6 +50,7 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
         // The engine's "no namespace path" means host mode; the runtime's means a fresh one.
         ...(spec.netnsPath ? { netnsPath: spec.netnsPath } : { hostNetwork: true }),
         etc: spec.etc,
+        ...(spec.ready ? { ready: spec.ready } : {}),
       }),
     waitExit: (id) => runtime.waitExit(id),
     kill: (id, signal) => runtime.kill(id, signal),

@@ -37,6 +37,11 @@ export interface RuntimeSpec {
   netnsPath?: string;
   /** Files bind-mounted at /etc/hosts, /etc/hostname, /etc/resolv.conf. */
   etc: { hosts: string; hostname: string; resolvConf: string };
+  /**
+   * Awaited after the container is created and before its process runs: set-up that must be in
+   * place for the process (the DNS rules in its namespace) overlaps the runtime's creation work.
+   */
+  ready?: Promise<unknown>;
 }
 
 export interface AttachStreams {

@@ -29,6 +29,8 @@ export interface ContainerStart {
   netnsPath?: string;
   hostNetwork?: boolean;
   etc?: { hosts?: string; hostname?: string; resolvConf?: string };
+  /** Awaited between create and start: the process runs only once it has resolved. */
+  ready?: Promise<unknown>;
 }
 
 export interface OciRuntimeOptions {
@@ -102,6 +104,7 @@ export class OciRuntime {
       await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
       await this.launchConmon(spec, bundle);
       const pid = await this.waitForPid(spec.id, directory);
+      await spec.ready;
       await this.runc.start(spec.id);
       return { pid };
     } catch (error) {

@@ -1,8 +1,8 @@
 /**
  * The user's document, sections 三 (user-defined networks) and 四 (docker network commands), as
- * recorded from real Docker 20.10 (S058-S070, S080-S086, S090-S141, S173-S180). Embedded DNS
- * (S071-S079, S082, S087-S089), IPv6 (S137-S138), macvlan, internal and overlay networks belong to
- * the user-defined-networks and overlay issues and are not part of this test.
+ * recorded from real Docker 20.10 (S058-S073, S077-S078, S080-S086, S088-S141, S173-S180). The
+ * isolation step S079, legacy links (S087), IPv6 (S137-S138), macvlan, internal and overlay
+ * networks belong to the user-defined-networks and overlay issues and are not part of this test.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +36,19 @@ test('seed §三/§四: user-defined bridges, /etc files, connect/disconnect, IP
       await seed.out(['run', '-d', '--name', 'onbridge', 'nginx']);
       const [network] = JSON.parse(await seed.out(['network', 'inspect', 'bridge'])) as Array<{ Containers: Record<string, { Name: string }> }>;
       assert.deepEqual(Object.values(network?.Containers ?? {}).map((entry) => entry.Name), ['onbridge']);
+    });
+    await step('S071-S073, S077-S078, S082, S088-S089 embedded DNS on my_bridge, none on the default bridge', async () => {
+      assert.match(await seed.out(['run', '--rm', '--network', 'my_bridge', 'busybox', 'ping', '-c1', '-W2', 'nginx004']), /PING nginx004 \(172\.18\.0\.2\)[^]*1 packets received/);
+      assert.match(await seed.out(['run', '--rm', '--network', 'my_bridge', 'busybox', 'timeout', '5', 'wget', '-qO-', 'http://nginx004/']), /Welcome to nginx!/);
+      assert.match(await seed.out(['run', '--rm', '--network', 'my_bridge', 'busybox', 'nslookup', 'nginx004', '127.0.0.11']), /Server:\s+127\.0\.0\.11\n[^]*Name:\s+nginx004\nAddress: 172\.18\.0\.2/);
+      assert.match((await seed.docker(['run', '--rm', 'busybox', 'ping', '-c1', '-W2', 'nginx004'], 1)).stderr, /bad address 'nginx004'/);
+      assert.notEqual((await seed.host.docker(['run', '--rm', 'busybox', 'timeout', '5', 'wget', '-qO-', 'http://nginx004/'])).code, 0);
+      assert.equal(await seed.out(['run', '--rm', '--network', 'my_bridge', 'busybox', 'cat', '/etc/resolv.conf']), 'nameserver 127.0.0.11\noptions ndots:0');
+      await seed.out(['run', '-d', '--name', 'aliased', '--network', 'my_bridge', '--network-alias', 'web', 'busybox', 'sleep', '3600']);
+      const aliased = await seed.out(['inspect', '-f', '{{.NetworkSettings.Networks.my_bridge.IPAddress}}', 'aliased']);
+      assert.match(await seed.out(['run', '--rm', '--network', 'my_bridge', 'busybox', 'nslookup', 'web', '127.0.0.11']), new RegExp(`Name:\\s+web\\nAddress: ${aliased.replaceAll('.', '\\.')}`));
+      // Later steps expect 172.18.0.3 free again.
+      await seed.docker(['rm', '-f', 'aliased']);
     });
     await step('S080-S081, S083-S086 /etc/resolv.conf and /etc/hosts as Docker writes them', async () => {
       const resolv = (await seed.docker(['run', '--rm', 'busybox', 'cat', '/etc/resolv.conf'])).stdout;

@@ -163,7 +163,7 @@ test('docker version and info work against conetd', async () => {
     const version = await host.dockerOk(['version', '--format', '{{.Server.APIVersion}}']);
     assert.equal(version, '1.41');
     const drivers = await host.dockerOk(['info', '--format', '{{json .Plugins.Network}}']);
-    assert.deepEqual(JSON.parse(drivers), ['bridge', 'host', 'null']);
+    assert.deepEqual(JSON.parse(drivers), ['bridge', 'host', 'macvlan', 'null']);
     const tooNew = await host.api('GET', '/v1.99/networks');
     assert.equal(tooNew.status, 400);
     assert.match(tooNew.body, /client version 1.99 is too new/);

@@ -16,7 +16,7 @@ test('seed §一/§二: bridge, host, none and container modes; -P and -p', { ti
       assert.match(await seed.out(['version']), /API version:\s+1\.41/);
     });
     await step('S002 docker info', async () => {
-      assert.match(await seed.out(['info']), /Network: bridge host null/);
+      assert.match(await seed.out(['info']), /Network: bridge host macvlan null/);
     });
     await step('S003 the three predefined networks', async () => {
       const names = (await seed.out(['network', 'ls', '--format', '{{.Name}} {{.Driver}} {{.Scope}}'])).split('\n').sort();

@@ -1,7 +1,7 @@
 /**
  * Runs every benchmark, one after the other, each in its own process (each cleans up after
  * itself), then writes BENCHMARKS.md from bench/results/*.json.
- *   node dist/bench/run-all.js [name ...]     names: network-setup network-teardown run-vs-docker port-scaling memory
+ *   node dist/bench/run-all.js [name ...]     names: network-setup network-teardown run-vs-docker port-scaling memory network-scale
  *   node dist/bench/run-all.js --report-only  rewrite BENCHMARKS.md from the last results
  */
 import { spawnSync } from 'node:child_process';
@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertRoot, log, machineInfo, readResult, REPO } from './lib/common.js';
 
-const ALL = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory'];
-const ORDER = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory'];
+const ALL = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale'];
+const ORDER = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale'];
 const HERE = join(fileURLToPath(import.meta.url), '..');
 
 async function main(): Promise<void> {
@@ -58,7 +58,7 @@ async function report(failed: string[]): Promise<void> {
     '**Reproduce** (root; never touches the machine\'s own network namespace):',
     '',
     '```',
-    'bash bench/run.sh                 # compiles with npx tsc -p ., runs all five, rewrites BENCHMARKS.md (≈ 5–8 min)',
+    'bash bench/run.sh                 # compiles with npx tsc -p ., runs all six, rewrites BENCHMARKS.md (≈ 8–12 min)',
     'bash bench/run.sh network-setup   # one benchmark; the others keep their last results',
     '```',
     '',

@@ -167,13 +167,12 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     // when the port had to change, their rules are re-pointed.
     const previousPort = (await store.get<number>('meta', 'dns-port')) ?? 0;
     const dnsPort = await dns.listen(previousPort);
-    if (dnsPort !== previousPort) {
-      await store.commit([put('meta', 'dns-port', dnsPort)]);
-      for (const containerId of recovery.adopted) {
-        const container = containers.get(containerId);
-        const attached = endpointService.endpointsOfContainer(containerId).map((endpoint) => ({ network: networks.inspect(endpoint.networkId), endpoint }));
-        await containers.refreshDns(container, attached).catch((error: unknown) => logger.error('dns rules of adopted container', { id: containerId, error: String(error) }));
-      }
+    if (dnsPort !== previousPort) await store.commit([put('meta', 'dns-port', dnsPort)]);
+    for (const containerId of recovery.adopted) {
+      const container = containers.get(containerId);
+      const attached = endpointService.endpointsOfContainer(containerId).map((endpoint) => ({ network: networks.inspect(endpoint.networkId), endpoint }));
+      if (dnsPort === previousPort) containers.adoptDns(container, attached);
+      else await containers.refreshDns(container, attached).catch((error: unknown) => logger.error('dns rules of adopted container', { id: containerId, error: String(error) }));
     }
     logger.info('embedded dns listening', { port: dnsPort });
     for (const containerId of recovery.adopted) containers.adopt(containerId);

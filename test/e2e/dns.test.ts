@@ -59,6 +59,10 @@ test('names on a shared user-defined network: container, alias, short id, hostna
       assert.match(await ok(host, [...onA, 'nslookup', name, '127.0.0.11']), new RegExp(`Address: ${address.replaceAll('.', '\\.')}`), name);
     }
     assert.match(await ok(host, [...onA, 'nslookup', address, '127.0.0.11']), /name = web\.a/);
+    // A container in web's namespace shares its resolver.
+    const joined = ['run', '--rm', '--network', 'container:web', 'busybox'];
+    assert.match(await ok(host, [...joined, 'cat', '/etc/resolv.conf']), /^nameserver 127\.0\.0\.11$/m);
+    assert.match(await ok(host, [...joined, 'nslookup', 'web-alias', '127.0.0.11']), /Address: 172\./);
 
     // The default bridge has no embedded DNS; network b shares nothing with web.
     assert.doesNotMatch(await ok(host, ['run', '--rm', 'busybox', 'cat', '/etc/resolv.conf']), /127\.0\.0\.11/);
@@ -89,7 +93,7 @@ test('names on a shared user-defined network: container, alias, short id, hostna
   });
 });
 
-test('a container binding 0.0.0.0:53 itself still resolves; TCP queries reach the resolver', { timeout: 300_000 }, async () => {
+test('a container binding 0.0.0.0:53 itself still resolves; TCP queries reach the resolver; restarts keep names', { timeout: 300_000 }, async () => {
   await withHost(async (host) => {
     await standInImages(host);
     await ok(host, ['network', 'create', 'a']);
@@ -112,6 +116,11 @@ test('a container binding 0.0.0.0:53 itself still resolves; TCP queries reach th
     } finally {
       await own.stop(2_000);
     }
+    // Running containers keep resolving across a daemon restart and a crash (the port is kept).
+    await host.restart();
+    await reaches(host, ['exec', 'own53']);
+    await host.restart({ crash: true });
+    await reaches(host, ['exec', 'own53']);
   });
 });
 

@@ -155,7 +155,7 @@ export class ContainerService {
       dnsReady?.catch(() => undefined);
       container.ports = await this.publish(container, attached, undo);
       clock.mark('ports');
-      const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined);
+      const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined || this.joinsEmbeddedDns(container));
       clock.mark('etc');
       const image = this.deps.images.rootfsOf(container.imageId);
       const { pid } = await this.deps.runtime.start({
@@ -216,6 +216,19 @@ export class ContainerService {
     await this.deps.dns?.install(netnsPath, target);
     this.dnsTargets.set(containerId, `${target.address}:${target.port}`);
     return Math.round((performance.now() - started) * 10) / 10;
+  }
+
+  /** `--network container:X` shares X's namespace, rules included: it gets X's resolver too. */
+  private joinsEmbeddedDns(container: Container): boolean {
+    const mode = container.hostConfig.networkMode;
+    const target = mode.startsWith('container:') ? this.find(mode.slice('container:'.length)) : undefined;
+    return target !== undefined && this.dnsTargets.has(target.id);
+  }
+
+  /** Recovery: an adopted container whose rules still point at the resolver (same port). */
+  adoptDns(container: Container, endpoints: AttachResult['endpoints']): void {
+    const target = this.deps.dns?.targetFor(endpoints);
+    if (target && container.sandbox) this.dnsTargets.set(container.id, `${target.address}:${target.port}`);
   }
 
   /**

@@ -6,9 +6,13 @@ import type { Container } from '../model/container.js';
 import type { Endpoint, Network } from '../model/network.js';
 import type { NameTable } from './name-table.js';
 
-/** Embedded DNS is for user-defined networks with addresses: not the default bridge, host or none. */
+/**
+ * Embedded DNS is for user-defined bridge networks: not the default bridge, host or none, and not
+ * yet macvlan, whose gateway is a router on the LAN rather than the host (the resolver would be
+ * unreachable there, so those containers keep the host's nameservers for now).
+ */
 export function hasEmbeddedDns(network: Network): boolean {
-  return !network.predefined && network.driver !== 'host' && network.driver !== 'null';
+  return !network.predefined && network.driver === 'bridge';
 }
 
 export function buildNameTable(networks: readonly Network[], endpointsOf: (networkId: string) => readonly Endpoint[], containerOf: (containerId: string) => Container | undefined): NameTable {

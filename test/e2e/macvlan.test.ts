@@ -129,3 +129,17 @@ test('macvlan: clear errors for a missing parent, a parent in use, a vlan parent
     });
   });
 });
+
+test('macvlan_mode=private: containers reach the LAN but not each other', async () => {
+  await withHost(async (host) => {
+    await withLan(host, async (lan) => {
+      await host.dockerOk(['network', 'create', '-d', 'macvlan', '--subnet', '10.201.0.0/24', '--gateway', LAN_ADDRESS, '-o', `parent=${PARENT}`, '-o', 'macvlan_mode=private', 'mvp']);
+      await host.dockerOk(['run', '-d', '--name', 'p1', '--network', 'mvp', '--ip', '10.201.0.10', 'busybox', 'sleep', '300']);
+      await host.dockerOk(['run', '-d', '--name', 'p2', '--network', 'mvp', '--ip', '10.201.0.11', 'busybox', 'sleep', '300']);
+      assert.match(await ipIn(host, 'p1', ['-d', 'link', 'show', 'eth0']), /macvlan mode private/);
+      assert.ok(await containerPing(host, 'p1', LAN_ADDRESS));
+      assert.ok(await pingFrom(lan, '10.201.0.11'));
+      assert.ok(!(await containerPing(host, 'p1', '10.201.0.11')), 'private mode keeps macvlan siblings apart');
+    });
+  });
+});

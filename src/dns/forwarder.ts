@@ -30,7 +30,7 @@ export async function forwardQuery(query: Buffer, servers: readonly string[], op
   return undefined;
 }
 
-export function udpExchange(query: Buffer, server: string, timeoutMs: number): Promise<Buffer> {
+export function udpExchange(query: Buffer, server: string, timeoutMs: number, port = DNS_PORT): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = createSocket(isIPv6(server) ? 'udp6' : 'udp4');
     let done = false;
@@ -48,16 +48,16 @@ export function udpExchange(query: Buffer, server: string, timeoutMs: number): P
       // Same id as the query, or it is a stray.
       if (message.length >= 2 && message.readUInt16BE(0) === query.readUInt16BE(0)) finish(undefined, message);
     });
-    socket.connect(DNS_PORT, server, (error?: Error) => {
+    socket.connect(port, server, (error?: Error) => {
       if (error) return finish(error);
       socket.send(query, (sendError) => sendError && finish(sendError));
     });
   });
 }
 
-export function tcpExchange(query: Buffer, server: string, timeoutMs: number): Promise<Buffer> {
+export function tcpExchange(query: Buffer, server: string, timeoutMs: number, port = DNS_PORT): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: server, port: DNS_PORT });
+    const socket = connect({ host: server, port });
     let received = Buffer.alloc(0);
     let done = false;
     const finish = (error: Error | undefined, answer?: Buffer): void => {

@@ -50,11 +50,12 @@ function main(address: string): void {
   tcp.listen(53, address, listening);
 }
 
-/** Client mode: `node fake-upstream.js query SERVER NAME udp|tcp` prints the A answers, one a line. */
-async function query(server: string, name: string, transport: string): Promise<void> {
+/** Client mode: `node fake-upstream.js query SERVER[:PORT] NAME udp|tcp` prints the A answers, one a line. */
+async function query(target: string, name: string, transport: string): Promise<void> {
+  const [server = '127.0.0.1', port = '53'] = target.split(':');
   const { tcpExchange, udpExchange } = await import('../../src/dns/forwarder.js');
   const request = packet.encode({ type: 'query', id: 4242, flags: packet.RECURSION_DESIRED, questions: [{ type: 'A', name }] });
-  const reply = transport === 'tcp' ? await tcpExchange(request, server, 3_000) : await udpExchange(request, server, 3_000);
+  const reply = transport === 'tcp' ? await tcpExchange(request, server, 3_000, Number(port)) : await udpExchange(request, server, 3_000, Number(port));
   const decoded = packet.decode(reply);
   console.log(`rcode ${(decoded.flags ?? 0) & 0xf} tc ${decoded.flag_tc}`);
   for (const record of decoded.answers ?? []) if (record.type === 'A') console.log(record.data);

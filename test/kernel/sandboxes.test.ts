@@ -77,3 +77,38 @@ test('a failure inside the sandbox removes the veth it made', async () => {
     await namespaces.cleanup();
   }
 });
+
+test('isolated ports (icc=false) reach the gateway but not each other, with br_netfilter off', async () => {
+  const namespaces = new NetnsSandbox('conet-t-sbx');
+  const sandboxes = new LinuxSandboxes();
+  const names = ['a', 'b', 'c'].map((letter) => `conet-t-c-${randomBytes(3).toString('hex')}${letter}`);
+  try {
+    const host = await namespaces.create('host');
+    const target = { netns: host.path };
+    // Without br_netfilter no nft rule sees bridged frames: only the bridge itself can isolate.
+    await execIn(host, ['sysctl', '-qw', 'net.bridge.bridge-nf-call-iptables=0'], { allowFailure: true });
+    await new LinuxLinks().ensureBridge({ name: 'br-test', addresses: ['10.72.0.1/24'], mtu: 1500, alias: 'conet-net:test' }, target);
+    for (const [index, name] of names.entries()) {
+      await sandboxes.plugVeth(
+        {
+          hostName: `vethiso0${index}`, bridge: 'br-test', sandbox: name, createSandbox: true, ifname: 'eth0',
+          mac: `02:42:0a:48:00:0${index + 2}`, mtu: 1500, addresses: [`10.72.0.${index + 2}/24`], gateway4: '10.72.0.1',
+          // a and b are ports of an icc=false network; c is an ordinary port.
+          ...(index < 2 ? { isolated: true } : {}),
+        },
+        target,
+      );
+    }
+    assert.match((await execIn(host, ['ip', '-d', 'link', 'show', 'vethiso00'])).stdout, /isolated on/);
+    assert.doesNotMatch((await execIn(host, ['ip', '-d', 'link', 'show', 'vethiso02'])).stdout, /isolated on/);
+    const ping = async (from: string, to: string) => (await execIn(from, [BUSYBOX, 'ping', '-c1', '-W1', to], { allowFailure: true })).code === 0;
+    assert.equal(await ping(names[0]!, '10.72.0.1'), true, 'isolated port -> gateway');
+    assert.equal(await ping(names[0]!, '10.72.0.3'), false, 'isolated -> isolated');
+    assert.equal(await ping(names[1]!, '10.72.0.2'), false, 'isolated -> isolated (other way)');
+    assert.equal(await ping(names[0]!, '10.72.0.4'), true, 'isolated -> ordinary port');
+    assert.equal(await ping(names[2]!, '10.72.0.3'), true, 'ordinary -> isolated port');
+  } finally {
+    for (const name of names) await sandboxes.remove(name).catch(() => undefined);
+    await namespaces.cleanup();
+  }
+});

@@ -103,7 +103,9 @@ test('IPAM options round-trip; overlap, predefined, unknown and duplicate errors
     ]);
     const [opts] = JSON.parse(await host.dockerOk(['network', 'inspect', 'opts'])) as Array<Record<string, unknown>>;
     // As Docker (S139): a given subnet without --gateway is shown without one, though the bridge has it.
-    assert.deepEqual((opts?.['IPAM'] as { Config: unknown }).Config, [
+    // The CLI sends the configs in Go map order (random), so compare them sorted by subnet.
+    const configs = [...(opts?.['IPAM'] as { Config: Array<{ Subnet: string }> }).Config].sort((x, y) => y.Subnet.localeCompare(x.Subnet));
+    assert.deepEqual(configs, [
       { Subnet: '10.98.0.0/24', AuxiliaryAddresses: { router: '10.98.0.5' } },
       { Subnet: '10.97.0.0/24' },
     ]);

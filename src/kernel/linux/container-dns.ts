@@ -8,7 +8,8 @@
  *   address (that is how it knows who asks); route_localnet lets a 127/8 source be routed out at all;
  * - with route_localnet on, nothing from outside may arrive for or from 127/8 (a neighbour on the
  *   bridge must not reach the container's loopback services), hence the raw-priority drops.
- * One process: sh writes the sysctl and execs `nft -f -` inside the namespace.
+ * Two processes, argv only, run side by side: `tee` writes the sysctl and `nft -f -` loads the
+ * table, each inside the namespace through nsenter (no shell).
  */
 import { run } from '../../exec/index.js';
 import { system } from '../../errors/index.js';
@@ -47,12 +48,16 @@ export function containerDnsScript(target: ResolverTarget): string {
   ].join('\n');
 }
 
-const SETUP = 'echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && exec nft -f -';
+const ROUTE_LOCALNET = '/proc/sys/net/ipv4/conf/all/route_localnet';
 
 export class LinuxContainerDns {
   async install(netnsPath: string, target: ResolverTarget): Promise<void> {
     try {
-      await run(['nsenter', `--net=${netnsPath}`, '--', 'sh', '-c', SETUP], { input: containerDnsScript(target), timeoutMs: 15_000 });
+      const inNetns = ['nsenter', `--net=${netnsPath}`, '--'];
+      await Promise.all([
+        run([...inNetns, 'tee', ROUTE_LOCALNET], { input: '1', timeoutMs: 15_000 }),
+        run([...inNetns, 'nft', '-f', '-'], { input: containerDnsScript(target), timeoutMs: 15_000 }),
+      ]);
     } catch (error) {
       throw system('kernel-dns', `install the DNS rules in ${netnsPath}: ${error instanceof Error ? error.message : String(error)}`, error);
     }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { withHost, type TestHost } from '../helpers/host.js';
 
 async function snapshot(host: TestHost): Promise<string> {
-  const containers = await host.dockerOk(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Status}}']);
+  const containers = await host.dockerOk(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.State}}']);
   const links = await host.ip(['-br', 'link']);
   const table = (await host.nft(['list', 'table', 'inet', 'conet'])).stdout;
   const namespaces = (await host.docker(['info', '--format', '{{.ContainersRunning}}'])).stdout;

@@ -53,7 +53,11 @@ test('host mode shares the host namespace; none has only lo', async () => {
     const created = await host.docker(['run', '-d', '--network', 'host', '--name', 'nginx001', '-p', '8080:80', 'nginx']);
     assert.equal(created.code, 0);
     assert.match(created.stderr, /Published ports are discarded when using host network mode/);
-    const listening = (await run(['nsenter', `--net=${host.netnsPath}`, 'ss', '-lnt'])).stdout;
+    let listening = '';
+    for (let attempt = 0; attempt < 50 && !/:80\s/.test(listening); attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      listening = (await run(['nsenter', `--net=${host.netnsPath}`, 'ss', '-lnt'])).stdout;
+    }
     assert.match(listening, /:80\s/);
     assert.match((await httpGet(host.netnsPath, 'http://127.0.0.1:80/')).stdout, /Welcome to nginx/);
     assert.equal(await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.Networks.host.IPAddress}}', 'nginx001']), '');

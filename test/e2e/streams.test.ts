@@ -153,7 +153,7 @@ test('TTY: run -t and exec -t get a terminal, -it works interactively, docker at
     assert.match(interactive.stdout, /got typed\r\n/);
 
     // The CLI sends its terminal's size (resize); the container's pty takes it (0 0 until then).
-    const waitSize = 'for i in $(seq 50); do [ "$(stty size 2>/dev/null)" = "40 100" ] && break; sleep 0.1; done; stty size';
+    const waitSize = 'for i in $(seq 150); do [ "$(stty size 2>/dev/null)" = "40 100" ] && break; sleep 0.1; done; stty size';
     const sized = await dockerInTerminal(host, ['run', '--rm', '-it', 'busybox', 'sh', '-c', waitSize], '', 'stty rows 40 cols 100; ');
     assert.match(sized.stdout, /^\W*40 100\r\n/);
 

@@ -67,3 +67,13 @@ export function inet(text: string): string[] {
 export function interfaces(text: string): string[] {
   return [...text.matchAll(/^\d+: ([^:@]+)[@:]/gm)].map((match) => match[1] ?? '');
 }
+
+/** Polls until check passes (a server in a just-started container may not listen yet). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HOST_ADDRESS, Seed, inet, interfaces } from './context.js';
+import { HOST_ADDRESS, Seed, eventually, inet, interfaces } from './context.js';
 
 test('seed §一/§二: bridge, host, none and container modes; -P and -p', { timeout: 600_000 }, async (t) => {
   const seed = await Seed.create();
@@ -49,7 +49,7 @@ test('seed §一/§二: bridge, host, none and container modes; -P and -p', { ti
     });
     await step('S015-S019 host mode: httpd listens on the host, no bridge address', async () => {
       await seed.out(['run', '-itd', '--name', 'nginx001', '--network', 'host', 'nginx:latest']);
-      assert.match(await seed.inHost(['ss', '-lnt']), /LISTEN .*:80\s/);
+      assert.ok(await eventually(async () => /LISTEN .*:80\s/.test(await seed.inHost(['ss', '-lnt']))), 'httpd listens on the host\'s :80');
       assert.equal(await seed.out(['inspect', '-f', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'nginx001']), '<no value>');
       const networks = JSON.parse(await seed.out(['inspect', '-f', '{{json .NetworkSettings.Networks}}', 'nginx001'])) as Record<string, { IPAddress: string; EndpointID: string }>;
       assert.deepEqual(Object.keys(networks), ['host']);

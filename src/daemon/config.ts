@@ -19,6 +19,8 @@ export interface DaemonConfig {
   mtu: number;
   icc: boolean;
   ipMasquerade: boolean;
+  /** Masquerade of bridge networks' IPv6 subnets going out (`ip6-masq`); per network, enable_ip_masquerade=false turns both off. */
+  ip6Masquerade: boolean;
   nftTable: string;
   addressPools: readonly AddressPool[];
 }
@@ -33,6 +35,7 @@ export const DEFAULTS: DaemonConfig = {
   mtu: 1500,
   icc: true,
   ipMasquerade: true,
+  ip6Masquerade: true,
   nftTable: 'conet',
   addressPools: DEFAULT_ADDRESS_POOLS,
 };
@@ -85,7 +88,7 @@ function checkLogLevel(value: string): LogLevel {
 }
 
 function applyFile(config: DaemonConfig, file: Record<string, unknown>): void {
-  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'nft-table', 'default-address-pools']);
+  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools']);
   for (const key of Object.keys(file)) if (!known.has(key)) throw invalid('config', `unknown key ${JSON.stringify(key)} in config file`);
   const hosts = file['hosts'];
   if (Array.isArray(hosts) && typeof hosts[0] === 'string') config.host = hosts[0];
@@ -108,6 +111,10 @@ function applyFile(config: DaemonConfig, file: Record<string, unknown>): void {
   }
   if (typeof file['icc'] === 'boolean') config.icc = file['icc'];
   if (typeof file['ip-masq'] === 'boolean') config.ipMasquerade = file['ip-masq'];
+  if (file['ip6-masq'] !== undefined) {
+    if (typeof file['ip6-masq'] !== 'boolean') throw invalid('config', 'ip6-masq must be true or false');
+    config.ip6Masquerade = file['ip6-masq'];
+  }
   if (typeof file['nft-table'] === 'string') {
     if (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(file['nft-table'])) throw invalid('config', 'nft-table must be a simple identifier');
     config.nftTable = file['nft-table'];

@@ -24,6 +24,7 @@ import { predefinedNetworks } from '../engine/predefined.js';
 import { newId } from '../engine/ids.js';
 import { onExec } from '../exec/index.js';
 import type { Kernel } from '../kernel/ports.js';
+import { isUlaGlobalId, newUlaGlobalId, ulaPool, withDefaultIpv6Pool } from '../ipam/index.js';
 import { LinuxLinks } from '../kernel/linux/links.js';
 import { LinuxNftables } from '../kernel/linux/nft.js';
 import { LinuxSandboxes } from '../kernel/linux/sandboxes.js';
@@ -69,6 +70,15 @@ async function readPortRange(kernel: Kernel): Promise<{ start: number; end: numb
   return { start, end };
 }
 
+/** The daemon's ULA global id, made once and stored so its IPv6 pool never moves. */
+async function ulaGlobalId(store: Store): Promise<string> {
+  const existing = await store.get<string>('meta', 'ula-global-id');
+  if (isUlaGlobalId(existing)) return existing;
+  const id = newUlaGlobalId();
+  await store.commit([put('meta', 'ula-global-id', id)]);
+  return id;
+}
+
 async function daemonId(store: Store): Promise<string> {
   const existing = await store.get<string>('meta', 'daemon-id');
   if (existing) return existing;
@@ -91,7 +101,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const kernel: Kernel = { links: new LinuxLinks(), sandboxes: new LinuxSandboxes(), firewall: nftables, sysctl: new LinuxSysctl() };
   const drivers = new DriverRegistry();
   const firewall = new FirewallService(kernel.firewall, config.nftTable);
-  const bridgeDriver = new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(firewall), defaultMtu: config.mtu });
+  const bridgeDriver = new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(firewall), defaultMtu: config.mtu, ip6Masquerade: config.ip6Masquerade });
   drivers.register(bridgeDriver);
   drivers.register(new HostDriver());
   drivers.register(new NullDriver());
@@ -99,7 +109,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   // NetworkService asks EndpointService which networks are in use; EndpointService looks networks up.
   let endpointService: EndpointService | undefined;
   const endpoints: EndpointSource = { endpointsOf: (networkId) => endpointService?.endpointsOf(networkId) ?? [] };
-  const networks = new NetworkService({ store, drivers, links: kernel.links, pools: config.addressPools, endpoints, unsupportedDrivers: UNSUPPORTED_DRIVERS });
+  const networks = new NetworkService({ store, drivers, links: kernel.links, pools: withDefaultIpv6Pool(config.addressPools, ulaPool(await ulaGlobalId(store))), endpoints, unsupportedDrivers: UNSUPPORTED_DRIVERS });
   endpointService = new EndpointService({ store, drivers, networks });
 
   const imageStore = new ImageStore(join(config.dataRoot, 'images'));

@@ -14,6 +14,8 @@ export interface FirewallNetwork {
   subnets6: string[];
   /** com.docker.network.bridge.enable_ip_masquerade */
   masquerade: boolean;
+  /** IPv6 subnets masqueraded too (daemon `ip6-masq`); absent = as `masquerade`. */
+  masquerade6?: boolean;
   /** com.docker.network.bridge.enable_icc: traffic between containers of this bridge. */
   icc: boolean;
   /** --internal: no traffic in or out of the bridge, only within it. */

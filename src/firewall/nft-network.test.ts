@@ -48,3 +48,24 @@ describe('removeNetworkScript', () => {
     assert.ok(lastElementDelete < firstChainDelete);
   });
 });
+
+describe('IPv6 masquerade', () => {
+  const dual = { id: 'd0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f', bridge: 'br-d0a1b2c3d4e5', subnets4: ['172.20.0.0/16'], subnets6: ['fd00:1::/64'], masquerade: true, icc: true, internal: false };
+
+  it('masquerades both families by default', () => {
+    const script = addNetworkScript('conet', dual);
+    assert.match(script, /ip saddr 172\.20\.0\.0\/16 masquerade/);
+    assert.match(script, /ip6 saddr fd00:1::\/64 masquerade/);
+  });
+
+  it('masquerade6=false (ip6-masq) keeps only the IPv4 rule', () => {
+    const script = addNetworkScript('conet', { ...dual, masquerade6: false });
+    assert.match(script, /ip saddr 172\.20\.0\.0\/16 masquerade/);
+    assert.doesNotMatch(script, /ip6 saddr fd00:1::\/64 masquerade/);
+  });
+
+  it('a v6-only network with masquerade6=false has no masquerade chain', () => {
+    const script = addNetworkScript('conet', { ...dual, subnets4: [], masquerade6: false });
+    assert.doesNotMatch(script, /masq/);
+  });
+});

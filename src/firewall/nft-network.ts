@@ -49,7 +49,7 @@ export function networkRules(network: FirewallNetwork): NetworkRules {
   const masquerade: string[] = [];
   if (network.masquerade && !network.internal) {
     if (network.subnets4.length > 0) masquerade.push(`oifname != ${bridge} ${addressMatch('ip', network.subnets4)} masquerade`);
-    if (network.subnets6.length > 0) masquerade.push(`oifname != ${bridge} ${addressMatch('ip6', network.subnets6)} masquerade`);
+    if (network.subnets6.length > 0 && network.masquerade6 !== false) masquerade.push(`oifname != ${bridge} ${addressMatch('ip6', network.subnets6)} masquerade`);
   }
   return { chains: networkChains(network.id), from, to, masquerade: masquerade.length > 0 ? masquerade : null };
 }

@@ -73,6 +73,7 @@ export function validateNetwork(network: FirewallNetwork): FirewallNetwork {
     subnets4: network.subnets4.map(normalizeSubnet4),
     subnets6: network.subnets6.map(normalizeSubnet6),
     masquerade: network.masquerade,
+    ...(network.masquerade6 === undefined ? {} : { masquerade6: network.masquerade6 }),
     icc: network.icc,
     internal: network.internal,
   };

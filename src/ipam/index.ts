@@ -5,3 +5,4 @@ export * from './pools.js';
 export * from './config.js';
 export * from './docker-view.js';
 export * from './allocator.js';
+export * from './ula.js';

@@ -21,3 +21,25 @@ export function toPortMappings(endpoint: PortEndpoint, ports: readonly ReservedP
   }
   return mappings;
 }
+
+type Bindings = Record<string, Array<{ hostIp: string; hostPort: string }>>;
+
+/**
+ * What inspect and `docker port` show. A '0.0.0.0' binding of a container with IPv6 is also
+ * reachable on '::', and Docker lists it twice (0.0.0.0:8080 and [::]:8080), so we do too.
+ */
+export function shownBindings(reserved: readonly ReservedPort[], withIpv6: boolean): Bindings {
+  const result: Bindings = {};
+  for (const port of reserved) {
+    const list = (result[`${port.containerPort}/${port.protocol}`] ??= []);
+    list.push({ hostIp: port.hostIp, hostPort: String(port.hostPort) });
+    if (withIpv6 && port.hostIp === '0.0.0.0') list.push({ hostIp: '::', hostPort: String(port.hostPort) });
+  }
+  return result;
+}
+
+/** The reserved ports behind shown bindings: the '::' twins shownBindings() added are not reservations. */
+export function withoutIpv6Twins(list: ReadonlyArray<{ hostIp: string; hostPort: string }>): Array<{ hostIp: string; hostPort: string }> {
+  const any4 = new Set(list.filter((binding) => binding.hostIp === '0.0.0.0').map((binding) => binding.hostPort));
+  return list.filter((binding) => !(binding.hostIp === '::' && any4.has(binding.hostPort)));
+}

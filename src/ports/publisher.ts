@@ -8,7 +8,7 @@ import { publishedPortSysctls } from '../firewall/port-sysctls.js';
 import type { ContainerPublished, PortPublisher, PublishTarget } from '../engine/containers/ports.js';
 import type { SysctlPort } from '../kernel/ports.js';
 import type { PortAllocator } from './allocator.js';
-import { toPortMappings } from './mappings.js';
+import { shownBindings, toPortMappings, withoutIpv6Twins, type PortEndpoint } from './mappings.js';
 import { releasePorts, reservePorts, type PortProbe, type ReservedPort } from './reserve.js';
 import { parsePortBindings, type ApiPortBindings } from './spec.js';
 
@@ -18,10 +18,8 @@ function apiBindings(bindings: Bindings): ApiPortBindings {
   return Object.fromEntries(Object.entries(bindings).map(([port, list]) => [port, list.map((binding) => ({ HostIp: binding.hostIp, HostPort: binding.hostPort }))]));
 }
 
-function grouped(reserved: readonly ReservedPort[]): Bindings {
-  const result: Bindings = {};
-  for (const port of reserved) (result[`${port.containerPort}/${port.protocol}`] ??= []).push({ hostIp: port.hostIp, hostPort: String(port.hostPort) });
-  return result;
+function portEndpoint(target: { containerAddress: string; containerAddress6?: string | undefined }, networkId: string, bridge: string): PortEndpoint {
+  return { networkId, bridge, containerAddress: target.containerAddress, ...(target.containerAddress6 ? { containerAddress6: target.containerAddress6 } : {}) };
 }
 
 export class NftPortPublisher implements PortPublisher {
@@ -47,14 +45,14 @@ export class NftPortPublisher implements PortPublisher {
     }
     try {
       for (const setting of publishedPortSysctls([target.network.bridge])) await this.deps.sysctl.write(setting.path, setting.value);
-      const mappings = toPortMappings({ networkId: target.network.id, bridge: target.network.bridge, containerAddress: target.containerAddress }, reserved);
+      const mappings = toPortMappings(portEndpoint(target, target.network.id, target.network.bridge), reserved);
       await this.deps.firewall.addPorts(target.containerId, mappings);
     } catch (error) {
       releasePorts(this.deps.allocator, reserved);
       throw this.failure(target, error);
     }
     this.reserved.set(target.containerId, reserved);
-    return grouped(reserved);
+    return shownBindings(reserved, Boolean(target.containerAddress6));
   }
 
   async unpublish(containerId: string): Promise<void> {
@@ -69,14 +67,14 @@ export class NftPortPublisher implements PortPublisher {
     const reserved: ReservedPort[] = [];
     for (const [key, list] of Object.entries(published.ports)) {
       const [port = '0', protocol = 'tcp'] = key.split('/');
-      for (const binding of list) {
+      for (const binding of withoutIpv6Twins(list)) {
         const entry = { containerPort: Number(port), protocol: protocol as ReservedPort['protocol'], hostIp: binding.hostIp, hostPort: Number(binding.hostPort) };
         this.deps.allocator.claim(entry.hostIp, entry.protocol, entry.hostPort);
         reserved.push(entry);
       }
     }
     this.reserved.set(published.containerId, reserved);
-    this.deps.firewall.restorePorts(published.containerId, toPortMappings({ networkId: published.networkId, bridge: published.bridge, containerAddress: published.containerAddress }, reserved));
+    this.deps.firewall.restorePorts(published.containerId, toPortMappings(portEndpoint(published, published.networkId, published.bridge), reserved));
   }
 
   /** Docker's wording (S050); bad specs stay 400s. */

@@ -1,7 +1,9 @@
 /**
  * An "outside" machine for a test host: its own namespace, a veth to the host (10.250.0.1/30 on
  * the host, .2 outside) and a default route to the host, so traffic from it reaches published
- * ports the way a client on the LAN would.
+ * ports the way a client on the LAN would. IPv6 likewise: fd00:250::1/64 on the host, ::2 outside
+ * (nodad, so they are usable at once), default v6 route to the host; the outside has no route to
+ * any container subnet of either family.
  */
 import { randomBytes } from 'node:crypto';
 import { run, type RunResult } from '../../src/exec/index.js';
@@ -9,6 +11,8 @@ import type { TestHost } from './host.js';
 
 export const HOST_ADDRESS = '10.250.0.1';
 export const OUTSIDE_ADDRESS = '10.250.0.2';
+export const HOST_ADDRESS6 = 'fd00:250::1';
+export const OUTSIDE_ADDRESS6 = 'fd00:250::2';
 
 export class Outside {
   private constructor(readonly netns: string) {}
@@ -25,6 +29,9 @@ export class Outside {
       await run(['ip', '-n', netns, 'link', 'set', 'lan0', 'up']);
       await run(['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
       await run(['ip', '-n', netns, 'route', 'add', 'default', 'via', HOST_ADDRESS]);
+      await run(['ip', '-n', host.netns, 'addr', 'add', `${HOST_ADDRESS6}/64`, 'dev', 'ext0', 'nodad']);
+      await run(['ip', '-n', netns, 'addr', 'add', `${OUTSIDE_ADDRESS6}/64`, 'dev', 'lan0', 'nodad']);
+      await run(['ip', '-n', netns, '-6', 'route', 'add', 'default', 'via', HOST_ADDRESS6]);
       return outside;
     } catch (error) {
       await outside.dispose();

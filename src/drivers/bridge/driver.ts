@@ -25,6 +25,8 @@ export interface BridgeDriverDeps {
   kernel: Kernel;
   firewall: BridgeFirewall;
   defaultMtu: number;
+  /** Daemon `ip6-masq`: masquerade IPv6 subnets leaving the host (default true). */
+  ip6Masquerade?: boolean;
 }
 
 export class BridgeDriver implements NetworkDriver {
@@ -52,13 +54,14 @@ export class BridgeDriver implements NetworkDriver {
       subnets4,
       subnets6,
       masquerade: options.masquerade && !network.internal,
+      ...(this.deps.ip6Masquerade === false ? { masquerade6: false } : {}),
       icc: options.icc,
       internal: network.internal,
     };
   }
 
   async createNetwork(network: Network): Promise<void> {
-    await this.deps.kernel.sysctl.write('net.ipv4.ip_forward', '1');
+    await this.enableForwarding([network]);
     await this.ensureDevice(network);
     try {
       await this.deps.firewall.addNetwork(this.firewallIntent(network));
@@ -77,7 +80,7 @@ export class BridgeDriver implements NetworkDriver {
   }
 
   async restore(networks: readonly Network[]): Promise<void> {
-    if (networks.length > 0) await this.deps.kernel.sysctl.write('net.ipv4.ip_forward', '1');
+    await this.enableForwarding(networks);
     const wanted = new Set(networks.map((network) => network.id));
     for (const link of await this.deps.kernel.links.listLinks()) {
       if (!link.alias.startsWith(OWNER_ALIAS_PREFIX)) continue;
@@ -111,6 +114,14 @@ export class BridgeDriver implements NetworkDriver {
 
   ownedInterfaces(networks: readonly Network[]): string[] {
     return networks.map((network) => decodeBridgeOptions(network, { mtu: this.deps.defaultMtu }).bridgeName);
+  }
+
+  /** Like ip_forward for v4, IPv6 forwarding is switched on once any network has IPv6 (Docker does the same). */
+  private async enableForwarding(networks: readonly Network[]): Promise<void> {
+    if (networks.length > 0) await this.deps.kernel.sysctl.write('net.ipv4.ip_forward', '1');
+    if (networks.some((network) => splitSubnets(network).subnets6.length > 0)) {
+      await this.deps.kernel.sysctl.write('net.ipv6.conf.all.forwarding', '1');
+    }
   }
 
   private async ensureDevice(network: Network): Promise<void> {

@@ -77,6 +77,7 @@ function restorePorts(deps: RecoveryDeps, container: Container): void {
     networkId: endpoint.networkId,
     bridge: deps.interfaceOf(endpoint.networkId),
     containerAddress: endpoint.ipv4Address.split('/')[0] ?? '',
+    ...(endpoint.ipv6Address ? { containerAddress6: endpoint.ipv6Address.split('/')[0] ?? '' } : {}),
     ports: container.ports,
   });
 }

@@ -207,6 +207,7 @@ export class ContainerService {
       publishAll: publishAllPorts,
       network: { id: first.network.id, bridge: this.deps.interfaceOf(first.network), internal: first.network.internal },
       containerAddress: first.endpoint.ipv4Address.split('/')[0] ?? '',
+      ...address6(first.endpoint.ipv6Address),
       endpointId: first.endpoint.id,
     });
   }
@@ -367,4 +368,10 @@ export class ContainerService {
     this.containers.set(container.id, container);
     await this.deps.store.commit([put('container', container.id, container)]);
   }
+}
+
+/** The containerAddress6 field of a publish target: present only for an endpoint with IPv6. */
+function address6(cidr: string): { containerAddress6?: string } {
+  const address = cidr.split('/')[0] ?? '';
+  return address === '' ? {} : { containerAddress6: address };
 }

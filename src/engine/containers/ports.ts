@@ -72,6 +72,8 @@ export interface PublishTarget {
   publishAll: boolean;
   network: { id: string; bridge: string; internal: boolean };
   containerAddress: string;
+  /** Set when the network has IPv6: '0.0.0.0' and '::' bindings then also reach it over IPv6. */
+  containerAddress6?: string;
   endpointId: string;
 }
 
@@ -90,6 +92,7 @@ export interface ContainerPublished {
   networkId: string;
   bridge: string;
   containerAddress: string;
+  containerAddress6?: string;
   ports: Record<string, Array<{ hostIp: string; hostPort: string }>>;
 }
 

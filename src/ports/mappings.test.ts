@@ -21,3 +21,8 @@ test('restoring drops the shown twins but keeps a real :: binding', () => {
   const shown = shownBindings([any4, any6], true)['80/tcp'] ?? [];
   assert.deepEqual(withoutIpv6Twins(shown), [{ hostIp: '0.0.0.0', hostPort: '8080' }, { hostIp: '::', hostPort: '8081' }]);
 });
+
+test("an explicit '::' binding on the same port is not shown twice", () => {
+  const both = [any4, { ...any4, hostIp: '::' }];
+  assert.deepEqual(shownBindings(both, true), { '80/tcp': [{ hostIp: '0.0.0.0', hostPort: '8080' }, { hostIp: '::', hostPort: '8080' }] });
+});

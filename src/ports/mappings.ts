@@ -33,7 +33,8 @@ export function shownBindings(reserved: readonly ReservedPort[], withIpv6: boole
   for (const port of reserved) {
     const list = (result[`${port.containerPort}/${port.protocol}`] ??= []);
     list.push({ hostIp: port.hostIp, hostPort: String(port.hostPort) });
-    if (withIpv6 && port.hostIp === '0.0.0.0') list.push({ hostIp: '::', hostPort: String(port.hostPort) });
+    const explicit = reserved.some((other) => other.hostIp === '::' && other.hostPort === port.hostPort && other.protocol === port.protocol);
+    if (withIpv6 && port.hostIp === '0.0.0.0' && !explicit) list.push({ hostIp: '::', hostPort: String(port.hostPort) });
   }
   return result;
 }

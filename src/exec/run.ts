@@ -3,10 +3,17 @@
  * call, optional stdin, and a typed ExecError that carries what the caller needs to classify it.
  */
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export interface RunOptions {
-  /** Written to the child's stdin, then stdin is closed. */
-  input?: string;
+  /**
+   * Written to the child's stdin, then stdin is closed. A Readable is streamed (an upload piped
+   * into `tar -x` is never held in memory).
+   */
+  input?: string | Readable;
+  /** Sees every chunk of a streamed input on its way to the child (e.g. to hash it). */
+  tap?: (chunk: Buffer) => void;
   /** Kill the child after this many milliseconds (default 30 s). */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -81,7 +88,15 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
+    const input = options.input ?? '';
+    if (typeof input === 'string') child.stdin.end(input);
+    else {
+      const tap = options.tap;
+      if (tap) input.on('data', (chunk: Buffer) => tap(chunk));
+      // A child that exits early (a bad archive) closes its stdin: the pipe error is not the
+      // story, the exit code and stderr are.
+      pipeline(input, child.stdin).catch(() => input.resume());
+    }
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       const failure: ExecFailure = error.name === 'AbortError' ? 'aborted' : 'spawn';

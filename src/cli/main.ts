@@ -13,6 +13,12 @@ conet daemon options:
   --exec-root DIR      runtime state (default /run/conet)
   --config FILE        JSON config file (daemon.json-style keys)
   --log-level LEVEL    debug, info, warn or error (default info)
+  --cluster-store etcd://HOST:PORT[,HOST:PORT...]
+                       cluster mode: overlay networks shared through etcd
+  --cluster-advertise ADDR
+                       this node's underlay address (VXLAN and routes)
+  --cluster-store-opt KEY=VALUE
+                       kv.cacertfile, kv.certfile, kv.keyfile, discovery.ttl (s), prefix
 `;
 
 async function daemon(args: string[]): Promise<void> {
@@ -24,6 +30,9 @@ async function daemon(args: string[]): Promise<void> {
       'exec-root': { type: 'string' },
       config: { type: 'string' },
       'log-level': { type: 'string', short: 'l' },
+      'cluster-store': { type: 'string' },
+      'cluster-advertise': { type: 'string' },
+      'cluster-store-opt': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -33,6 +42,9 @@ async function daemon(args: string[]): Promise<void> {
     ...(values['exec-root'] !== undefined ? { execRoot: values['exec-root'] } : {}),
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] } : {}),
+    ...(values['cluster-store'] !== undefined ? { clusterStore: values['cluster-store'] } : {}),
+    ...(values['cluster-advertise'] !== undefined ? { clusterAdvertise: values['cluster-advertise'] } : {}),
+    ...(values['cluster-store-opt'] !== undefined ? { clusterStoreOpts: values['cluster-store-opt'] } : {}),
   });
   installSignalHandlers(running);
 }

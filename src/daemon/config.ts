@@ -23,6 +23,22 @@ export interface DaemonConfig {
   ip6Masquerade: boolean;
   nftTable: string;
   addressPools: readonly AddressPool[];
+  /** Cluster mode (`--cluster-store`): absent on a single host. */
+  cluster?: ClusterConfig;
+  /** UDP port of VXLAN traffic between nodes (Docker's `data-path-port`). */
+  dataPathPort: number;
+}
+
+export interface ClusterConfig {
+  /** etcd client URLs, e.g. ["http://10.0.0.1:2379"]. */
+  endpoints: string[];
+  /** This node's underlay address, as peers reach it. */
+  advertise: string;
+  /** Seconds a stopped node's registration (and so its peers' entries) outlives it (`discovery.ttl`). */
+  ttlSeconds: number;
+  /** Key prefix in etcd. */
+  prefix: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
 }
 
 export const DEFAULTS: DaemonConfig = {
@@ -38,6 +54,7 @@ export const DEFAULTS: DaemonConfig = {
   ip6Masquerade: true,
   nftTable: 'conet',
   addressPools: DEFAULT_ADDRESS_POOLS,
+  dataPathPort: 4789,
 };
 
 export interface DaemonFlags {
@@ -46,6 +63,12 @@ export interface DaemonFlags {
   execRoot?: string;
   config?: string;
   logLevel?: string;
+  /** `etcd://HOST:PORT[,HOST:PORT…]` */
+  clusterStore?: string;
+  /** `ADDR` or `ADDR:PORT` (the port is ignored: the API is a unix socket). */
+  clusterAdvertise?: string;
+  /** `KEY=VALUE`: kv.cacertfile, kv.certfile, kv.keyfile, discovery.ttl, prefix. */
+  clusterStoreOpts?: string[];
 }
 
 /** `bip` is the gateway with prefix (Docker's meaning): 172.17.0.1/16 -> subnet 172.17.0.0/16. */
@@ -63,8 +86,15 @@ function splitBip(bip: string): { subnet: string; gateway: string } {
   return { subnet: `${dotted}/${prefix}`, gateway: octets.join('.') };
 }
 
+interface FileCluster {
+  store?: string;
+  advertise?: string;
+  opts: Record<string, string>;
+}
+
 export async function loadConfig(flags: DaemonFlags): Promise<DaemonConfig> {
   const config: DaemonConfig = { ...DEFAULTS };
+  const fileCluster: FileCluster = { opts: {} };
   if (flags.config) {
     let file: Record<string, unknown>;
     try {
@@ -72,12 +102,17 @@ export async function loadConfig(flags: DaemonFlags): Promise<DaemonConfig> {
     } catch (error) {
       throw invalid('config', `cannot read config file ${flags.config}: ${(error as Error).message}`);
     }
-    applyFile(config, file);
+    applyFile(config, file, fileCluster);
   }
   if (flags.host !== undefined) config.host = flags.host;
   if (flags.dataRoot !== undefined) config.dataRoot = flags.dataRoot;
   if (flags.execRoot !== undefined) config.execRoot = flags.execRoot;
   if (flags.logLevel !== undefined) config.logLevel = checkLogLevel(flags.logLevel);
+  const clusterStore = flags.clusterStore ?? fileCluster.store;
+  const clusterAdvertise = flags.clusterAdvertise ?? fileCluster.advertise;
+  const clusterOpts = { ...fileCluster.opts, ...parseOpts(flags.clusterStoreOpts ?? []) };
+  if (clusterStore !== undefined) config.cluster = clusterConfig(clusterStore, clusterAdvertise, clusterOpts);
+  else if (clusterAdvertise !== undefined) throw invalid('config', '--cluster-advertise needs --cluster-store');
   if (!config.host.startsWith('unix://')) throw invalid('config', `unsupported host ${config.host}: only unix:// sockets are served`);
   return config;
 }
@@ -87,8 +122,58 @@ function checkLogLevel(value: string): LogLevel {
   return value;
 }
 
-function applyFile(config: DaemonConfig, file: Record<string, unknown>): void {
-  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools']);
+function parseOpts(pairs: readonly string[]): Record<string, string> {
+  const opts: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw invalid('config', `invalid cluster-store-opt ${JSON.stringify(pair)}: expected KEY=VALUE`);
+    opts[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return opts;
+}
+
+const CLUSTER_OPTS = new Set(['kv.cacertfile', 'kv.certfile', 'kv.keyfile', 'discovery.ttl', 'prefix']);
+const HOST_PORT = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
+const IPV4_ADDRESS = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** `etcd://h1:2379,h2:2379` (+ advertise and opts) -> ClusterConfig, or a clear config error. */
+export function clusterConfig(store: string, advertise: string | undefined, opts: Record<string, string>): ClusterConfig {
+  const match = /^etcd:\/\/(.+)$/.exec(store);
+  if (!match?.[1]) throw invalid('config', `unsupported cluster store ${JSON.stringify(store)}: use etcd://HOST:PORT[,HOST:PORT...]`);
+  const hosts = match[1].replace(/\/+$/, '').split(',');
+  for (const host of hosts) {
+    const hostPort = HOST_PORT.exec(host);
+    if (!hostPort || Number(hostPort[2]) < 1 || Number(hostPort[2]) > 65535) {
+      throw invalid('config', `invalid cluster store address ${JSON.stringify(host)}: expected HOST:PORT`);
+    }
+  }
+  if (advertise === undefined) throw invalid('config', '--cluster-store needs --cluster-advertise ADDR (this node\'s underlay address)');
+  const address = advertise.replace(/:\d{1,5}$/, '');
+  if (!IPV4_ADDRESS.test(address)) throw invalid('config', `invalid --cluster-advertise ${JSON.stringify(advertise)}: expected an IPv4 address (optionally :PORT)`);
+  for (const key of Object.keys(opts)) if (!CLUSTER_OPTS.has(key)) throw invalid('config', `unknown cluster-store-opt ${JSON.stringify(key)}`);
+  const ttlText = opts['discovery.ttl'] ?? '20';
+  const ttlSeconds = /^\d{1,5}s?$/.test(ttlText) ? parseInt(ttlText, 10) : NaN;
+  if (!(ttlSeconds >= 2 && ttlSeconds <= 86400)) throw invalid('config', `invalid discovery.ttl ${JSON.stringify(ttlText)}: expected seconds from 2 to 86400`);
+  const prefix = opts['prefix'] ?? '/conet/v1/';
+  if (!/^\/[A-Za-z0-9_./-]*\/$/.test(prefix)) throw invalid('config', `invalid prefix ${JSON.stringify(prefix)}: expected /PATH/`);
+  const secure = opts['kv.cacertfile'] !== undefined || opts['kv.certfile'] !== undefined;
+  if ((opts['kv.certfile'] === undefined) !== (opts['kv.keyfile'] === undefined)) throw invalid('config', 'kv.certfile and kv.keyfile go together');
+  const tls = {
+    ...(opts['kv.cacertfile'] !== undefined ? { caFile: opts['kv.cacertfile'] } : {}),
+    ...(opts['kv.certfile'] !== undefined ? { certFile: opts['kv.certfile'] } : {}),
+    ...(opts['kv.keyfile'] !== undefined ? { keyFile: opts['kv.keyfile'] } : {}),
+  };
+  return {
+    endpoints: hosts.map((host) => `${secure ? 'https' : 'http'}://${host}`),
+    advertise: address,
+    ttlSeconds,
+    prefix,
+    ...(secure ? { tls } : {}),
+  };
+}
+
+function applyFile(config: DaemonConfig, file: Record<string, unknown>, cluster: FileCluster): void {
+  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port']);
   for (const key of Object.keys(file)) if (!known.has(key)) throw invalid('config', `unknown key ${JSON.stringify(key)} in config file`);
   const hosts = file['hosts'];
   if (Array.isArray(hosts) && typeof hosts[0] === 'string') config.host = hosts[0];
@@ -120,4 +205,18 @@ function applyFile(config: DaemonConfig, file: Record<string, unknown>): void {
     config.nftTable = file['nft-table'];
   }
   if (file['default-address-pools'] !== undefined) config.addressPools = validateAddressPools(file['default-address-pools']);
+  if (typeof file['cluster-store'] === 'string') cluster.store = file['cluster-store'];
+  if (typeof file['cluster-advertise'] === 'string') cluster.advertise = file['cluster-advertise'];
+  const opts = file['cluster-store-opts'];
+  if (opts !== undefined) {
+    if (typeof opts !== 'object' || opts === null || Object.values(opts).some((value) => typeof value !== 'string')) {
+      throw invalid('config', 'cluster-store-opts must be an object of strings');
+    }
+    cluster.opts = { ...(opts as Record<string, string>) };
+  }
+  if (file['data-path-port'] !== undefined) {
+    const port = file['data-path-port'];
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1024 || port > 49151) throw invalid('config', 'data-path-port must be an integer from 1024 to 49151');
+    config.dataPathPort = port;
+  }
 }

@@ -126,6 +126,66 @@ export interface MacvlanPort {
   createParentLink(spec: ParentLinkSpec, target?: NetnsTarget): Promise<void>;
 }
 
+export interface VxlanSpec {
+  /** Device name, e.g. "vx-" + 12 hex (at most 15 characters). */
+  name: string;
+  /** VXLAN network identifier, 1..16777215. */
+  vni: number;
+  /** Underlay source address (`--cluster-advertise`); packets leave from it. */
+  local: string;
+  /** UDP destination port (4789 by default). */
+  port: number;
+  mtu: number;
+  /** Bridge the device is enslaved to. */
+  master: string;
+  /** IFLA_IFALIAS ownership marker, e.g. "conet-ov:<network id>". */
+  alias: string;
+}
+
+/** A remote endpoint as the VXLAN device must know it: its MAC and address live behind `vtep`. */
+export interface VxlanPeer {
+  mac: string;
+  /** Address without prefix length (IPv4 or IPv6). */
+  address: string;
+  /** The remote node's underlay address. */
+  vtep: string;
+}
+
+/** A route to another node's slice of a routed (host-gw) overlay network. */
+export interface PeerRoute {
+  /** CIDR, e.g. "10.0.3.0/26". */
+  destination: string;
+  /** The node's underlay address (on-link). */
+  via: string;
+}
+
+/**
+ * The kernel side of overlay networks: VXLAN devices with static forwarding entries (no learning,
+ * no multicast, no flooding: ARP/ND answered from the device's neighbour table, flannel's scheme),
+ * and plain routes for the routed mode. Entries and routes are made exactly equal to what is asked,
+ * in batches, whatever was there before (idempotent, so a restarted daemon just calls it again).
+ */
+export interface OverlayPort {
+  /**
+   * Creates the VXLAN device if missing (nolearning, proxy, given local/port/vni/mtu), or checks an
+   * existing one matches (vni, port), enslaves it to `master` and brings it up. On failure leaves
+   * nothing behind. A device of that name with other settings is replaced.
+   */
+  ensureVxlan(spec: VxlanSpec, target?: NetnsTarget): Promise<void>;
+  /**
+   * Makes the device's permanent FDB entries (mac -> vtep) and permanent neighbour entries
+   * (address -> mac) exactly `peers`: adds/replaces the missing or changed, deletes the others.
+   */
+  setPeers(device: string, peers: readonly VxlanPeer[], target?: NetnsTarget): Promise<void>;
+  /**
+   * Makes the routes conet owns (marked with its own route protocol number) in the main table
+   * exactly `routes`; routes of anyone else are never touched.
+   */
+  setPeerRoutes(routes: readonly PeerRoute[], target?: NetnsTarget): Promise<void>;
+  /** The device that holds `address` and its MTU (to derive overlay MTUs); rejects when none does. */
+  underlayOf(address: string, target?: NetnsTarget): Promise<{ device: string; mtu: number }>;
+}
+
 export interface FirewallPort {
   apply(script: string, target?: NetnsTarget): Promise<void>;
   /**

@@ -20,6 +20,12 @@ export interface TestHostOptions {
   /** JSON written to the daemon's --config file. */
   config?: Record<string, unknown>;
   logLevel?: string;
+  /** Name of the host (namespace conet-t-NAME, directory /tmp/conet-test-NAME); default 8 random hex. */
+  name?: string;
+  /** More arguments for conetd, on every start (e.g. the cluster flags). */
+  daemonArgs?: readonly string[];
+  /** Runs once the namespace exists (loopback up), before conetd first starts: e.g. wire an underlay link. */
+  beforeStart?: (host: TestHost) => Promise<void>;
 }
 
 export class TestHost {
@@ -38,7 +44,7 @@ export class TestHost {
   }
 
   static async create(options: TestHostOptions = {}): Promise<TestHost> {
-    const host = new TestHost(randomBytes(4).toString('hex'), options);
+    const host = new TestHost(options.name ?? randomBytes(4).toString('hex'), options);
     try {
       await mkdir(join(host.dir, 'docker-config'), { recursive: true });
       await run(['ip', 'netns', 'add', host.netns]);
@@ -47,6 +53,7 @@ export class TestHost {
         const { writeFile } = await import('node:fs/promises');
         await writeFile(join(host.dir, 'daemon.json'), JSON.stringify(options.config));
       }
+      if (options.beforeStart) await options.beforeStart(host);
       await host.start();
       return host;
     } catch (error) {
@@ -78,6 +85,7 @@ export class TestHost {
       '--log-level', this.options.logLevel ?? 'debug',
     ];
     if (this.options.config) argv.push('--config', join(this.dir, 'daemon.json'));
+    if (this.options.daemonArgs) argv.push(...this.options.daemonArgs);
     const daemon = startProcess(argv, { logFile: this.logFile });
     this.daemon = daemon;
     const deadline = Date.now() + 20_000;

@@ -1,7 +1,7 @@
 /**
  * Runs every benchmark, one after the other, each in its own process (each cleans up after
  * itself), then writes BENCHMARKS.md from bench/results/*.json.
- *   node dist/bench/run-all.js [name ...]     names: network-setup network-teardown run-vs-docker port-scaling memory network-scale
+ *   node dist/bench/run-all.js [name ...]     names: network-setup network-teardown run-vs-docker port-scaling memory network-scale overlay-throughput
  *   node dist/bench/run-all.js --report-only  rewrite BENCHMARKS.md from the last results
  */
 import { spawnSync } from 'node:child_process';
@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertRoot, log, machineInfo, readResult, REPO } from './lib/common.js';
 
-const ALL = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale'];
-const ORDER = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale'];
+const ALL = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput'];
+const ORDER = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput'];
 const HERE = join(fileURLToPath(import.meta.url), '..');
 
 async function main(): Promise<void> {
@@ -53,16 +53,17 @@ async function report(failed: string[]): Promise<void> {
   const text = [
     '# BENCHMARKS',
     '',
-    'Issue 3\'s performance targets, measured side by side in one run per benchmark: conetd (in a throwaway host namespace, driven by the real docker CLI), real Docker 20.10 (Debian `docker.io`, dockerd in its own namespace), the CNI reference plugins, netavark, and the bare `ip`/`nft` floor. Medians unless stated; the machine is a shared 2-vCPU VM, so ratios taken in one run are the solid numbers.',
+    'Issue 3\'s performance targets (and issues 4 and 5\'s network-scale and overlay-throughput benchmarks), measured side by side in one run per benchmark: conetd (in a throwaway host namespace, driven by the real docker CLI), real Docker 20.10 (Debian `docker.io`, dockerd in its own namespace), the CNI reference plugins, netavark, and the bare `ip`/`nft` floor. Medians unless stated; the machine is a shared 2-vCPU VM, so ratios taken in one run are the solid numbers.',
     '',
     '**Reproduce** (root; never touches the machine\'s own network namespace):',
     '',
     '```',
-    'bash bench/run.sh                 # compiles with npx tsc -p ., runs all six, rewrites BENCHMARKS.md (≈ 8–12 min)',
+    'bash bench/run.sh                 # compiles with npx tsc -p ., runs all seven, rewrites BENCHMARKS.md (≈ 12–16 min)',
     'bash bench/run.sh network-setup   # one benchmark; the others keep their last results',
+    'bash bench/run.sh overlay-throughput   # issue 5: iperf3 over the overlay vs raw VXLAN / routed (≈ 3–4 min)',
     '```',
     '',
-    'Prerequisites: `apt-get install docker.io containernetworking-plugins netavark` (the install must not leave dockerd/containerd running; the benchmarks start dockerd only inside their own namespace). See bench/README.md.',
+    'Prerequisites: `apt-get install docker.io containernetworking-plugins netavark iperf3 etcd-server` (bench/run.sh installs iperf3 when missing; the install must not leave dockerd/containerd running; the benchmarks start dockerd only inside their own namespace). See bench/README.md.',
     '',
     '| target | result | benchmark |',
     '|---|---|---|',

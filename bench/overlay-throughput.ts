@@ -1,0 +1,387 @@
+/**
+ * Issue 5: throughput between two hosts over the overlay, side by side in one run, with iperf3
+ * (TCP, median of BENCH_RUNS × BENCH_SECONDS s, rows interleaved round by round), plus one UDP run
+ * at a fixed rate (loss) and 200 pings (RTT) per row:
+ *   1. floor: the underlay itself (two host namespaces on a "LAN" bridge namespace, veths, MTU 1500)
+ *   2. raw VXLAN by hand with `ip`/`bridge`: what conet's overlay driver programs (bridge + vxlan
+ *      `nolearning proxy`, dstport 4789, static FDB + neighbour entries, MTU 1450)
+ *   3. raw routed by hand: a /24 slice per host on a bridge, `ip route add SLICE via HOST`
+ *   4. conet overlay (vxlan) and 5. conet overlay (host-gw): conetd in cluster mode on each of two
+ *      hosts and a real etcd (test/helpers/cluster.ts); reported "not available: …" when that fails.
+ *   node dist/bench/overlay-throughput.js     BENCH_RUNS=3 BENCH_SECONDS=5 BENCH_CONET=1 BENCH_UDP_RATE=1G
+ * Everything lives in namespaces made here (conet-b-…; the harness's conet-t-…), removed in finally.
+ */
+import { cpus } from 'node:os';
+import { type ProcessHandle } from '../src/exec/index.js';
+import { addVethPair, ipBatch, NetnsSandbox, setSysctl, type Netns } from '../test/helpers/netns.js';
+import { entry, log, REPO, round, sh, shOk, stats, table, writeResult } from './lib/common.js';
+import { assertReachable, linkMtu, pingRun, startIperfServer, tcpRun, udpRun, type RttSample, type TcpSample, type UdpSample } from './lib/iperf.js';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const WITH_CONET = process.env['BENCH_CONET'] !== '0';
+const UDP_RATE = process.env['BENCH_UDP_RATE'] ?? '1G';
+const UDP_LEN = 1400; // fits MTU 1450 − 28 (IP + UDP headers): no fragmentation on any row
+const PINGS = 200;
+const DOCKER_NOTE = 'That mode was not measured: it is deprecated, and its data path is the same as Swarm\'s.';
+
+const UNDERLAY = ['192.168.210.1', '192.168.210.2'] as const;
+const VNI = 4242;
+const VXLAN_PORT = 4789;
+const VXLAN_MTU = 1450; // 1500 − 50: outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14
+const OV_ADDR = ['10.123.0.2', '10.123.0.3'] as const;
+const OV_MAC = ['02:42:0a:7b:00:02', '02:42:0a:7b:00:03'] as const;
+const RT_SLICE = ['10.124.1.0/24', '10.124.2.0/24'] as const;
+const RT_GW = ['10.124.1.1', '10.124.2.1'] as const;
+const RT_ADDR = ['10.124.1.2', '10.124.2.2'] as const;
+
+type RowKey = 'floor' | 'raw-vxlan' | 'raw-routed' | 'conet-vxlan' | 'conet-host-gw';
+
+interface Row {
+  key: RowKey;
+  label: string;
+  /** Namespace files: client (host/container 1 side) and server (2 side). */
+  clientNs?: string;
+  serverNs?: string;
+  serverAddr?: string;
+  mtu?: number;
+  available: boolean;
+  reason?: string;
+  server?: ProcessHandle;
+  tcp: TcpSample[];
+  udp?: UdpSample;
+  rtt?: RttSample;
+  errors: string[];
+}
+
+const newRow = (key: RowKey, label: string): Row => ({ key, label, available: false, tcp: [], errors: [] });
+const msg = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
+
+// ---------------------------------------------------------------------------------------------
+// Rows 1–3: the hand-made two-host topology.
+
+interface RawTopology {
+  hosts: Netns[];
+  ovContainers: Netns[];
+  rtContainers: Netns[];
+}
+
+async function buildRaw(sandbox: NetnsSandbox): Promise<RawTopology> {
+  const lan = await sandbox.create('lan');
+  await ipBatch(lan, ['link add br0 type bridge', 'link set br0 up']);
+  const hosts: Netns[] = [];
+  for (const i of [0, 1] as const) {
+    const host = await sandbox.create(`h${i + 1}`);
+    hosts.push(host);
+    await addVethPair(host, 'eth0', { ns: lan, name: `h${i + 1}` });
+    await ipBatch(lan, [`link set h${i + 1} mtu 1500 master br0 up`]);
+    await ipBatch(host, ['link set eth0 mtu 1500 up', `addr add ${UNDERLAY[i]}/24 dev eth0`]);
+  }
+  // 2. VXLAN, as conet's OverlayPort.ensureVxlan/setPeers programs it: a bridge per network, a
+  //    vxlan device on it (nolearning proxy, local = advertise address, no multicast group, no
+  //    flooding), permanent FDB (MAC → remote VTEP) and neighbour (IP → MAC) entries per peer.
+  const ovContainers: Netns[] = [];
+  for (const i of [0, 1] as const) {
+    const host = hosts[i]!;
+    const other = (1 - i) as 0 | 1;
+    const c = await sandbox.create(`ov${i + 1}`);
+    ovContainers.push(c);
+    await ipBatch(host, [
+      'link add br-ov type bridge',
+      `link set br-ov mtu ${VXLAN_MTU} up`,
+      `link add vx-ov mtu ${VXLAN_MTU} type vxlan id ${VNI} local ${UNDERLAY[i]} dstport ${VXLAN_PORT} nolearning proxy`,
+      'link set vx-ov master br-ov up',
+    ]);
+    await addVethPair(host, 've-ov', { ns: c, name: 'eth0' });
+    await ipBatch(host, [`link set ve-ov mtu ${VXLAN_MTU} master br-ov up`, `neigh add ${OV_ADDR[other]} lladdr ${OV_MAC[other]} dev vx-ov nud permanent`]);
+    await shOk(['bridge', '-n', host.name, 'fdb', 'add', OV_MAC[other], 'dev', 'vx-ov', 'dst', UNDERLAY[other], 'self', 'permanent']);
+    await ipBatch(c, [`link set eth0 address ${OV_MAC[i]} mtu ${VXLAN_MTU} up`, `addr add ${OV_ADDR[i]}/24 dev eth0`]);
+  }
+  // 3. Routed (host-gw): each host a bridge with its /24 slice, the other slice via the other host.
+  const rtContainers: Netns[] = [];
+  for (const i of [0, 1] as const) {
+    const host = hosts[i]!;
+    const other = (1 - i) as 0 | 1;
+    const c = await sandbox.create(`rt${i + 1}`);
+    rtContainers.push(c);
+    await setSysctl(host, 'net.ipv4.ip_forward', '1');
+    await ipBatch(host, ['link add br-rt type bridge', `addr add ${RT_GW[i]}/24 dev br-rt`, 'link set br-rt up']);
+    await addVethPair(host, 've-rt', { ns: c, name: 'eth0' });
+    await ipBatch(host, ['link set ve-rt mtu 1500 master br-rt up', `route add ${RT_SLICE[other]} via ${UNDERLAY[other]} dev eth0`]);
+    await ipBatch(c, ['link set eth0 mtu 1500 up', `addr add ${RT_ADDR[i]}/24 dev eth0`, `route add default via ${RT_GW[i]}`]);
+  }
+  return { hosts, ovContainers, rtContainers };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows 4–5: conetd in cluster mode (test/helpers/cluster.ts, being written alongside the driver).
+
+interface ClusterHostLike {
+  docker(args: readonly string[], options?: { timeoutMs?: number }): Promise<{ code: number; stdout: string; stderr: string }>;
+  daemonShortId: string;
+}
+interface ClusterLike {
+  hosts: ClusterHostLike[];
+  dispose(): Promise<void>;
+}
+
+async function dockerOk(host: ClusterHostLike, args: readonly string[], timeoutMs = 60_000): Promise<string> {
+  const result = await host.docker(args, { timeoutMs });
+  if (result.code !== 0) throw new Error(`docker ${args.join(' ')}: ${(result.stderr || result.stdout).trim()}`);
+  return result.stdout.trim();
+}
+
+/** Retries while the other node may not have seen the network yet (watch latency). */
+async function dockerOkRetry(host: ClusterHostLike, args: readonly string[], seconds = 15): Promise<string> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    try {
+      return await dockerOk(host, args);
+    } catch (error) {
+      if (Date.now() > deadline || !/not found|No such network/i.test(msg(error))) throw error;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+async function startCluster(): Promise<ClusterLike> {
+  const spec = new URL('../test/helpers/cluster.js', import.meta.url).href;
+  let mod: { TestCluster?: { create(options: { hosts: number }): Promise<ClusterLike> } };
+  try {
+    mod = (await import(spec)) as typeof mod;
+  } catch (error) {
+    throw new Error(`cluster harness test/helpers/cluster.ts not available (${msg(error)})`);
+  }
+  if (!mod.TestCluster) throw new Error('test/helpers/cluster.ts exports no TestCluster');
+  return mod.TestCluster.create({ hosts: 2 });
+}
+
+/** Network `net` on host 1 (create args), container s on host 1 and c on host 2, their namespaces. */
+async function conetRow(row: Row, cluster: ClusterLike, net: string, createArgs: readonly string[]): Promise<void> {
+  const [h1, h2] = cluster.hosts as [ClusterHostLike, ClusterHostLike];
+  await dockerOk(h1, ['network', 'create', ...createArgs, net]);
+  const ids: string[] = [];
+  for (const [host, name] of [[h1, `s-${net}`], [h2, `c-${net}`]] as const) {
+    const id = await dockerOkRetry(host, ['run', '-d', '--name', name, '--network', net, 'busybox', 'sleep', '3600']);
+    ids.push(id.split('\n').pop()!.trim());
+  }
+  const nsOf = (host: ClusterHostLike, id: string) => `/run/netns/conet-${host.daemonShortId}-${id.slice(0, 12)}`;
+  const serverNs = nsOf(h1, ids[0]!);
+  const clientNs = nsOf(h2, ids[1]!);
+  const networks = JSON.parse(await dockerOk(h1, ['inspect', '-f', '{{json .NetworkSettings.Networks}}', `s-${net}`])) as Record<string, { IPAddress?: string }>;
+  const address = networks[net]?.IPAddress;
+  if (!address) throw new Error(`s-${net} has no address on ${net}: ${JSON.stringify(networks)}`);
+  for (const ns of [serverNs, clientNs]) {
+    if ((await sh(['test', '-e', ns])).code !== 0) throw new Error(`container namespace ${ns} not found`);
+  }
+  row.serverNs = serverNs;
+  row.clientNs = clientNs;
+  row.serverAddr = address;
+  row.mtu = await linkMtu(clientNs);
+}
+
+async function removeConet(cluster: ClusterLike, nets: readonly string[]): Promise<void> {
+  const [h1, h2] = cluster.hosts as [ClusterHostLike, ClusterHostLike];
+  for (const net of nets) {
+    await h2.docker(['rm', '-f', `c-${net}`], { timeoutMs: 60_000 }).catch(() => undefined);
+    await h1.docker(['rm', '-f', `s-${net}`], { timeoutMs: 60_000 }).catch(() => undefined);
+    await h1.docker(['network', 'rm', net], { timeoutMs: 30_000 }).catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function measure(rows: Row[]): Promise<void> {
+  const live = () => rows.filter((r) => r.available);
+  for (const row of live()) {
+    try {
+      await assertReachable(row.clientNs!, row.serverAddr!);
+      row.server = await startIperfServer(row.serverNs!);
+    } catch (error) {
+      row.available = false;
+      row.reason = msg(error);
+      log(`overlay-throughput: ${row.key} not available: ${row.reason}`);
+    }
+  }
+  // Warm-up (ARP, caches, page faults), not counted.
+  for (const row of live()) await tcpRun(row.clientNs!, row.serverAddr!, 1).catch((error: unknown) => row.errors.push(`warm-up: ${msg(error)}`));
+  for (let round = 0; round < RUNS; round++) {
+    // Rows interleaved, order rotated per round: drift on the shared VM hits every row alike.
+    const order = live();
+    const rotated = [...order.slice(round % Math.max(1, order.length)), ...order.slice(0, round % Math.max(1, order.length))];
+    for (const row of rotated) {
+      try {
+        const sample = await tcpRun(row.clientNs!, row.serverAddr!, SECONDS);
+        row.tcp.push(sample);
+        log(`overlay-throughput: round ${round + 1}/${RUNS} ${row.key}: ${sample.gbps.toFixed(2)} Gbit/s, ${sample.retransmits} retr, machine ${sample.machineBusy.toFixed(0)} % busy`);
+      } catch (error) {
+        row.errors.push(msg(error));
+        log(`overlay-throughput: ${row.key}: ${msg(error)}`);
+      }
+    }
+  }
+  for (const row of live()) {
+    try {
+      row.udp = await udpRun(row.clientNs!, row.serverAddr!, 3, UDP_RATE, UDP_LEN);
+    } catch (error) {
+      row.errors.push(`udp: ${msg(error)}`);
+    }
+    try {
+      row.rtt = await pingRun(row.clientNs!, row.serverAddr!, PINGS);
+    } catch (error) {
+      row.errors.push(`ping: ${msg(error)}`);
+    }
+  }
+}
+
+function tcpMedian(row: Row | undefined): number {
+  return row?.available && row.tcp.length ? stats(row.tcp.map((s) => s.gbps)).median : NaN;
+}
+
+const gb = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+
+function ratioOf(a: number, b: number): string {
+  return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
+}
+
+function render(rows: Row[], notes: { cpus: number; conet: string; docker: string }): string {
+  const by = (key: RowKey) => rows.find((r) => r.key === key);
+  const floor = tcpMedian(by('floor'));
+  const body = rows.map((row) => {
+    if (!row.available || row.tcp.length === 0) {
+      return [row.label, row.mtu ? String(row.mtu) : '', 'n/a', '', '', '', '', '', '', `not available: ${row.reason ?? row.errors[0] ?? 'no samples'}`];
+    }
+    // Gbit/s values are small (0.1–50): two decimals, computed here rather than by stats()' one.
+    const g = row.tcp.map((s) => s.gbps).sort((a, b) => a - b);
+    const med = g.length % 2 ? g[(g.length - 1) / 2]! : (g[g.length / 2 - 1]! + g[g.length / 2]!) / 2;
+    const retr = stats(row.tcp.map((s) => s.retransmits)).median;
+    const busy = stats(row.tcp.map((s) => s.machineBusy)).median;
+    const rtt = row.rtt ? stats(row.rtt.times.map((t) => t * 1000)) : undefined; // µs
+    return [
+      row.label,
+      String(row.mtu ?? ''),
+      `**${med.toFixed(2)}**`,
+      `${g[0]!.toFixed(2)}–${g[g.length - 1]!.toFixed(2)}`,
+      ratioOf(med, floor),
+      String(Math.round(retr)),
+      `${busy.toFixed(0)} %`,
+      row.udp ? `${row.udp.receivedMbps.toFixed(0)} Mbit/s, ${row.udp.lostPercent.toFixed(2)} %` : 'n/a',
+      rtt ? `${(rtt.median / 1000).toFixed(3)} / ${(rtt.p90 / 1000).toFixed(3)}` : 'n/a',
+      row.errors.length ? row.errors.join('; ').slice(0, 200) : '',
+    ];
+  });
+  const rv = tcpMedian(by('raw-vxlan'));
+  const rr = tcpMedian(by('raw-routed'));
+  const cv = tcpMedian(by('conet-vxlan'));
+  const cr = tcpMedian(by('conet-host-gw'));
+  const ratios: string[][] = [
+    ['conet vxlan ÷ raw vxlan by hand', ratioOf(cv, rv), 'conet\'s overhead over the same kernel setup (1.00× = none)'],
+    ['conet host-gw ÷ raw routed by hand', ratioOf(cr, rr), 'same, routed mode'],
+    ['raw vxlan ÷ raw routed', ratioOf(rv, rr), 'cost of encapsulation (and the smaller MTU), kernel only'],
+    ['conet vxlan ÷ conet host-gw', ratioOf(cv, cr), 'the same choice as conet users see it'],
+    ['raw vxlan ÷ floor', ratioOf(rv, floor), ''],
+    ['raw routed ÷ floor', ratioOf(rr, floor), ''],
+  ];
+  const unavailable = rows.filter((r) => !r.available || r.tcp.length === 0);
+  return [
+    '## Issue 5: throughput between two hosts over the overlay',
+    '',
+    `iperf3 (Debian \`iperf3\`) between two "hosts", each its own network namespace with a veth underlay (MTU 1500) to a shared "LAN" bridge namespace, all rows built and measured in the same run. TCP: one stream, ${RUNS} runs × ${SECONDS} s per row (first second left out, \`-O 1\`), rows interleaved round by round; median and range of the received rate. UDP: one ${UDP_RATE}bit/s run of 3 s with ${UDP_LEN}-byte datagrams (fits every row's MTU, so no fragmentation). RTT: ${PINGS} pings at 10 ms intervals (busybox ping), median / p90.`,
+    '',
+    '**This measures the CPU cost of each path, not a network**: the "wire" is a veth pair through a bridge on a 2-vCPU VM, so sender, receiver, encapsulation and both hosts\' forwarding share the same two cores (see the machine-busy column). On real NICs with VXLAN offload the gaps shrink; with a 1–10 GbE link most rows would hit line rate and the difference shows up as CPU time instead.',
+    '',
+    table(['path', 'MTU', 'TCP Gbit/s', 'range', '÷ floor', 'retransmits', 'machine busy', `UDP ${UDP_RATE}bit/s: received, loss`, 'RTT ms median / p90', 'note'], body),
+    '',
+    table(['ratio (TCP medians)', 'value', 'meaning'], ratios),
+    '',
+    'What each row is:',
+    '',
+    `1. **floor**: iperf3 between the two host namespaces' underlay addresses.`,
+    `2. **raw VXLAN by hand**: in each host a bridge and \`ip link add vx-ov mtu ${VXLAN_MTU} type vxlan id ${VNI} local HOST_ADDR dstport ${VXLAN_PORT} nolearning proxy\` on it, \`bridge fdb add PEER_MAC dev vx-ov dst PEER_HOST self permanent\` and \`ip neigh add PEER_IP lladdr PEER_MAC dev vx-ov nud permanent\` (no multicast group, no flooding, ARP answered locally: what conet's overlay driver programs), a "container" namespace on a veth to the bridge, MTU ${VXLAN_MTU} on both ends.`,
+    `3. **raw routed by hand**: in each host a bridge with the gateway of its own /24 slice (${RT_SLICE.join(', ')}), a container on it (MTU 1500), \`ip route add OTHER_SLICE via OTHER_HOST\`, forwarding on: flannel's host-gw.`,
+    `4./5. **conet**: conetd in cluster mode in each host namespace (test/helpers/cluster.ts, a real etcd), \`docker network create -d overlay --subnet 10.123.0.0/24 ovb\` / \`-d overlay -o mode=host-gw --subnet 10.124.0.0/16 ovr\`, \`docker run -d --network … busybox sleep 3600\` on each host; iperf3 runs in the containers' namespaces with \`nsenter --net=/run/netns/conet-<daemon>-<container>\`. conet's rows also carry its nftables rules (conntrack, NAT for outbound traffic) in the host namespaces, which the raw rows don't have.`,
+    '',
+    ...(unavailable.length ? [`Not measured in this run: ${unavailable.map((r) => `${r.label} (${r.reason ?? r.errors[0] ?? 'no samples'})`).join('; ')}.`, ''] : []),
+    '### When to pick which',
+    '',
+    `- **host-gw (routed)** when every host sits on one L2 segment (same subnet, no router between them): no encapsulation, full 1500 MTU inside containers, nothing but a route per peer host; here ${gb(rr)} Gbit/s raw${Number.isFinite(cr) ? ` and ${cr.toFixed(2)} Gbit/s through conet` : ''}, ${ratioOf(rr, floor)} of the underlay. Each host gets its own slice of the network's subnet, so a container's address says which host it runs on and moving it means a new address; hosts must be able to reach each other's underlay addresses directly (a route via a host behind a router does not work).`,
+    `- **vxlan** when hosts are separated by L3 (different subnets, routers, a cloud VPC that drops unknown source addresses), or when one subnet must span hosts at L2: it needs only UDP ${VXLAN_PORT} between hosts. The price is 50 bytes of overhead per packet (container MTU ${VXLAN_MTU} on a 1500 underlay; use a 9000 underlay MTU if you can) and the encapsulation work: here ${gb(rv)} Gbit/s raw${Number.isFinite(cv) ? ` and ${cv.toFixed(2)} Gbit/s through conet` : ''}, ${ratioOf(rv, rr)} of routed.`,
+    '- Neither mode encrypts: both carry container traffic in the clear on the underlay.',
+    '',
+    '### Compared with Docker 20.10, CNI plugins, netavark',
+    '',
+    `- **Docker 20.10** (Debian \`docker.io\`, used by the other benchmarks): multi-host overlay networks need Swarm (\`docker swarm init\`/\`join\`), a different control plane, not measured here. 20.10 still carries the older mode with an external key-value store (hidden, deprecated \`--cluster-store\`/\`--cluster-advertise\` flags; removed in 23.0), whose etcd backend speaks only etcd's v2 API. ${notes.docker} Either way Docker's overlay data path is the same kernel VXLAN as row 2 (libnetwork: a bridge and a vxlan device with \`proxy\` and \`nolearning\`, static FDB/neighbour entries, in a per-network namespace), so row 2 stands for it.`,
+    '- **CNI**: Debian\'s `containernetworking-plugins` has no `flannel` plugin binary and Debian 12 has no flannel package; flannel itself (its daemon, `flanneld`) is not packaged either, so it was not run. Its vxlan backend programs the same kernel objects as row 2 (one `flannel.1` vxlan device with `nolearning`, static FDB and neighbour entries, routed rather than bridged) and its host-gw backend exactly row 3.',
+    '- **netavark** (Debian 1.4) is single-host only: no overlay driver, nothing to compare.',
+    '',
+    `Raw VXLAN and routed rows mirror conet's own settings, so "conet ÷ raw" shows what the daemon adds to the data path (expected: nothing but its nft rules). Machine: ${notes.cpus} vCPUs. conet: ${notes.conet}.`,
+  ].join('\n');
+}
+
+entry(async () => {
+  const startedAt = new Date();
+  const rows: Row[] = [
+    newRow('floor', 'floor: underlay veth host ↔ host'),
+    newRow('raw-vxlan', 'raw VXLAN by hand (`ip`/`bridge`)'),
+    newRow('raw-routed', 'raw routed by hand (host-gw)'),
+    newRow('conet-vxlan', '**conet overlay, vxlan**'),
+    newRow('conet-host-gw', '**conet overlay, host-gw**'),
+  ];
+  const by = (key: RowKey) => rows.find((r) => r.key === key)!;
+  const sandbox = new NetnsSandbox('conet-b-ovt');
+  let cluster: ClusterLike | undefined;
+  const conetNets: string[] = [];
+  try {
+    log('overlay-throughput: building the raw two-host topology');
+    const raw = await buildRaw(sandbox);
+    Object.assign(by('floor'), { clientNs: raw.hosts[0]!.path, serverNs: raw.hosts[1]!.path, serverAddr: UNDERLAY[1], mtu: 1500, available: true });
+    Object.assign(by('raw-vxlan'), { clientNs: raw.ovContainers[0]!.path, serverNs: raw.ovContainers[1]!.path, serverAddr: OV_ADDR[1], mtu: VXLAN_MTU, available: true });
+    Object.assign(by('raw-routed'), { clientNs: raw.rtContainers[0]!.path, serverNs: raw.rtContainers[1]!.path, serverAddr: RT_ADDR[1], mtu: 1500, available: true });
+
+    if (WITH_CONET) {
+      try {
+        log('overlay-throughput: starting a two-host conet cluster');
+        cluster = await startCluster();
+        for (const [key, net, args] of [
+          ['conet-vxlan', 'ovb', ['-d', 'overlay', '--subnet', '10.123.0.0/24']],
+          ['conet-host-gw', 'ovr', ['-d', 'overlay', '-o', 'mode=host-gw', '--subnet', '10.124.0.0/16']],
+        ] as const) {
+          const row = by(key);
+          try {
+            conetNets.push(net);
+            await conetRow(row, cluster, net, args);
+            row.available = true;
+          } catch (error) {
+            row.reason = msg(error);
+            log(`overlay-throughput: ${key} not available: ${row.reason}`);
+          }
+        }
+      } catch (error) {
+        for (const key of ['conet-vxlan', 'conet-host-gw'] as const) by(key).reason = msg(error);
+        log(`overlay-throughput: conet rows not available: ${msg(error)}`);
+      }
+    } else {
+      for (const key of ['conet-vxlan', 'conet-host-gw'] as const) by(key).reason = 'skipped (BENCH_CONET=0)';
+    }
+
+    await measure(rows);
+  } finally {
+    for (const row of rows) await row.server?.stop(3_000).catch(() => undefined);
+    if (cluster) {
+      await removeConet(cluster, conetNets).catch((error: unknown) => log(`conet cleanup: ${msg(error)}`));
+      await cluster.dispose().catch((error: unknown) => log(`cluster dispose: ${msg(error)}`));
+    }
+    await sandbox.cleanup().catch((error: unknown) => log(`netns cleanup: ${msg(error)}`));
+  }
+  const head = (await sh(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD'])).stdout.trim();
+  const dirty = (await sh(['git', '-C', REPO, 'status', '--porcelain', 'src'])).stdout.trim() ? ' + uncommitted src/ changes' : '';
+  const markdown = render(rows, { cpus: cpus().length, conet: `git ${head}${dirty}`, docker: DOCKER_NOTE });
+  await writeResult({
+    name: 'overlay-throughput',
+    target: 'overlay throughput vs raw VXLAN and routed (reported)',
+    markdown,
+    startedAt: startedAt.toISOString(),
+    durationS: (Date.now() - startedAt.getTime()) / 1000,
+    raw: { RUNS, SECONDS, UDP_RATE, UDP_LEN, rows: rows.map(({ server: _server, ...rest }) => ({ ...rest, tcpMedianGbps: round(tcpMedian(rest as Row), 2) })) },
+  });
+});

@@ -19,7 +19,7 @@ const overlay = new LinuxOverlay();
 const at = (ns: Netns): { netns: string } => ({ netns: ns.path });
 
 async function ping(from: Netns, address: string, size?: number): Promise<boolean> {
-  const argv = ['nsenter', `--net=${from.path}`, '--', BUSYBOX, 'ping', '-c1', '-W1', ...(size === undefined ? [] : ['-s', String(size)]), address];
+  const argv = ['nsenter', `--net=${from.path}`, '--', BUSYBOX, address.includes(':') ? 'ping6' : 'ping', '-c1', '-W1', ...(size === undefined ? [] : ['-s', String(size)]), address];
   return (await run(argv, { allowFailure: true, timeoutMs: 10_000 })).code === 0;
 }
 
@@ -43,14 +43,14 @@ interface VxlanLink { ifindex: number; ifname: string; mtu: number; ifalias?: st
 const vxlanLink = async (ns: Netns): Promise<VxlanLink | undefined> =>
   (await json<VxlanLink[]>(ns, ['ip', '-json', '-details', 'link', 'show', 'type', 'vxlan']))[0];
 
-/** A "container" namespace on a veth whose host end (`hostEnd`) is in the host's br0. */
+/** A "container" namespace on a veth whose host end (`hostEnd`) is in the host's br0; `cidr` may list several, comma-separated. */
 async function plugContainer(namespaces: NetnsSandbox, host: Netns, role: string, hostEnd: string, mac: string, cidr: string, mtu: number, gateway?: string): Promise<Netns> {
   const container = await namespaces.create(role);
   await addVethPair(host, hostEnd, { ns: container, name: 'eth0' });
   await ipBatch(host, [`link set dev ${hostEnd} mtu ${mtu} master br0 up`]);
   await ipBatch(container, [
     `link set dev eth0 address ${mac} mtu ${mtu}`,
-    `addr add ${cidr} dev eth0`,
+    ...cidr.split(',').map((one) => `addr add ${one} dev eth0${one.includes(':') ? ' nodad' : ''}`),
     'link set dev eth0 up',
     ...(gateway ? [`route add default via ${gateway}`] : []),
   ]);
@@ -88,8 +88,8 @@ describe('LinuxOverlay: VXLAN with static peers', () => {
 
   before(async () => {
     [hostA, hostB] = await twoHosts(namespaces, '10.98.7', [], [], 1450);
-    cA = await plugContainer(namespaces, hostA, 'ca', 've-ca', MAC_A, '10.0.9.2/24', 1450);
-    cB = await plugContainer(namespaces, hostB, 'cb', 've-cb', MAC_B, '10.0.9.3/24', 1450);
+    cA = await plugContainer(namespaces, hostA, 'ca', 've-ca', MAC_A, '10.0.9.2/24,fd09::2/64', 1450);
+    cB = await plugContainer(namespaces, hostB, 'cb', 've-cb', MAC_B, '10.0.9.3/24,fd09::3/64', 1450);
   });
   after(() => namespaces.cleanup());
 
@@ -163,6 +163,15 @@ describe('LinuxOverlay: VXLAN with static peers', () => {
     assert.deepEqual((await neighbours(hostA)).filter((entry) => entry.state?.includes('PERMANENT')), []);
     await run(['nsenter', `--net=${cA.path}`, '--', 'ip', 'neigh', 'flush', 'dev', 'eth0']);
     assert.equal(await ping(cA, '10.0.9.3'), false);
+  });
+
+  it('IPv6 containers too: neighbour solicitations are answered by the proxy', async () => {
+    await overlay.setPeers('vx-test', [peerOfB, { ...peerOfB, address: 'fd09::3' }], at(hostA));
+    await overlay.setPeers('vx-test', [peerOfA, { ...peerOfA, address: 'fd09::2' }], at(hostB));
+    assert.ok(await reaches(cA, 'fd09::3'), 'cA -> cB over IPv6');
+    assert.ok(await reaches(cB, 'fd09::2'), 'cB -> cA over IPv6');
+    await overlay.setPeers('vx-test', [], at(hostA));
+    await overlay.setPeers('vx-test', [], at(hostB));
   });
 
   it('setPeers on a missing device rejects with a typed error', async () => {

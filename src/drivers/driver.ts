@@ -2,7 +2,7 @@
  * What every network driver provides. The engine owns validation of names, IPAM and state; a
  * driver turns a fully decided Network into kernel objects and back.
  */
-import type { Endpoint, Network, Scope } from '../model/network.js';
+import type { Endpoint, IpamPoolConfig, Network, Scope } from '../model/network.js';
 
 export interface DriverCapabilities {
   scope: Scope;
@@ -35,6 +35,16 @@ export interface NetworkDriver {
   leave?(network: Network, endpoint: Endpoint): Promise<void>;
   /** Names of host interfaces this driver owns, so IPAM doesn't mistake their routes for the host's. */
   ownedInterfaces(networks: readonly Network[]): string[];
+  /**
+   * Global drivers: cluster keys the network claims besides its name and subnets (e.g. its VNI),
+   * created with it and released with it.
+   */
+  clusterClaims?(network: Network): string[];
+  /**
+   * Global drivers: the pools this node hands addresses out from (routed overlay: this node's
+   * slice, claimed on first use); absent means the network's own configs.
+   */
+  localIpamConfigs?(network: Network): Promise<IpamPoolConfig[]>;
 }
 
 export class DriverRegistry {

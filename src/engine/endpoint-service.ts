@@ -6,8 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { forbidden, invalid, system } from '../errors/index.js';
 import { allocateAddress, requestAddress, type AddressAssignment, type IpFamily } from '../ipam/index.js';
-import type { DriverRegistry } from '../drivers/driver.js';
+import type { DriverRegistry, NetworkDriver } from '../drivers/driver.js';
+import type { ClusterEndpoint } from '../cluster/cluster-store.js';
 import type { Endpoint, Network } from '../model/network.js';
+import type { ClusterState } from './cluster/cluster-state.js';
 import { del, put, type Store } from '../store/index.js';
 import { newId } from './ids.js';
 import { KeyedQueue } from './queue.js';
@@ -23,6 +25,8 @@ export interface ConnectRequest {
   ipv6Address?: string;
   macAddress?: string;
   aliases?: string[];
+  /** The container's hostname (published with endpoints of global networks, for other nodes' DNS). */
+  hostname?: string;
 }
 
 export interface NetworkSource {
@@ -33,6 +37,10 @@ export interface EndpointServiceDeps {
   store: Store;
   drivers: DriverRegistry;
   networks: NetworkSource;
+  /** Cluster mode: endpoints of global networks are claimed in, and published to, the cluster. */
+  cluster?: ClusterState;
+  /** Something that went wrong off the request path (a release the cluster store missed). */
+  onError?: (message: string, error: unknown) => void;
 }
 
 /** Docker's MAC for an IPv4 endpoint: 02:42 followed by the four address octets. */
@@ -56,6 +64,21 @@ export class EndpointService {
     return [...this.endpoints.values()].filter((endpoint) => endpoint.networkId === networkId);
   }
 
+  /**
+   * This node's endpoints on the network and, for a global network, every other node's too
+   * (marked with `remoteNode`): what inspect, DNS and `network rm` see.
+   */
+  allEndpointsOf(networkId: string): Endpoint[] {
+    const local = this.endpointsOf(networkId);
+    const cluster = this.deps.cluster;
+    if (!cluster) return local;
+    const remote = cluster
+      .endpointsOf(networkId)
+      .filter((endpoint) => endpoint.nodeId !== cluster.selfId)
+      .map((endpoint) => remoteEndpoint(endpoint));
+    return [...local, ...remote];
+  }
+
   endpointsOfContainer(containerId: string): Endpoint[] {
     return [...this.endpoints.values()].filter((endpoint) => endpoint.containerId === containerId);
   }
@@ -77,6 +100,11 @@ export class EndpointService {
       if (options.unplug !== false) await this.deps.drivers.get(network.driver)?.leave?.(network, endpoint);
       await this.deps.store.commit([del('endpoint', endpoint.id)]);
       this.endpoints.delete(endpoint.id);
+      if (network.scope !== 'local' && this.deps.cluster) {
+        // Stopping a container must work while the store is away: the claim is released later
+        // by the node's collector (ClusterState.collect), which finds endpoints it no longer has.
+        await this.deps.cluster.releaseEndpoint(endpoint).catch((error: unknown) => this.deps.onError?.('release endpoint in the cluster store', error));
+      }
     });
   }
 
@@ -107,6 +135,7 @@ export class EndpointService {
       requestedIpv4: request.ipv4Address ?? '',
       requestedIpv6: request.ipv6Address ?? '',
     };
+    if (network.scope !== 'local' && this.deps.cluster) return this.connectGlobal(this.deps.cluster, driver, network, endpoint, request);
     if (driver.capabilities.usesIpam) {
       this.assign(network, endpoint, 4, request.ipv4Address, existing);
       if (network.enableIPv6) this.assign(network, endpoint, 6, request.ipv6Address, existing);
@@ -119,6 +148,60 @@ export class EndpointService {
       await this.deps.store.commit([put('endpoint', endpoint.id, endpoint)]);
     } catch (error) {
       await driver.leave?.(network, endpoint).catch(() => undefined);
+      throw system('store-write', `failed to save endpoint of ${request.containerName}: ${(error as Error).message}`, error);
+    }
+    this.endpoints.set(endpoint.id, endpoint);
+    return endpoint;
+  }
+
+  /**
+   * A global network's endpoint: addresses are chosen against every node's endpoints and claimed
+   * in the cluster store in one transaction with the endpoint record (a lost race picks again),
+   * then the driver plugs the interface, then the local store keeps it for recovery.
+   */
+  private async connectGlobal(cluster: ClusterState, driver: NetworkDriver, network: Network, endpoint: Endpoint, request: ConnectRequest): Promise<Endpoint> {
+    const everywhere = this.allEndpointsOf(network.id);
+    if (everywhere.some((other) => other.name === request.containerName)) {
+      throw forbidden('endpoint-exists', `endpoint with name ${request.containerName} already exists in network ${network.name}`);
+    }
+    const configs = (await driver.localIpamConfigs?.(network)) ?? network.ipam.configs;
+    const view: Network = { ...network, ipam: { ...network.ipam, configs } };
+    let taken: string[] = [];
+    for (let attempt = 0; ; attempt += 1) {
+      const claimed = taken.map((address): Endpoint => ({ ...endpoint, ipv4Address: address.includes(':') ? '' : `${address}/32`, ipv6Address: address.includes(':') ? `${address}/128` : '' }));
+      this.assign(view, endpoint, 4, request.ipv4Address, [...this.allEndpointsOf(network.id), ...claimed]);
+      if (network.enableIPv6) this.assign(view, endpoint, 6, request.ipv6Address, [...this.allEndpointsOf(network.id), ...claimed]);
+      endpoint.macAddress = request.macAddress ?? macFromIpv4(endpoint.ipv4Address.split('/')[0] ?? '0.0.0.0');
+      const record: ClusterEndpoint = {
+        id: endpoint.id,
+        networkId: network.id,
+        nodeId: cluster.selfId,
+        containerId: endpoint.containerId,
+        name: endpoint.name,
+        hostname: request.hostname ?? '',
+        aliases: endpoint.aliases,
+        macAddress: endpoint.macAddress,
+        ipv4Address: endpoint.ipv4Address,
+        ipv6Address: endpoint.ipv6Address,
+      };
+      if (await cluster.claimEndpoint(record)) break;
+      if (!cluster.network(network.id)) throw forbidden('network-gone', `network ${network.name} was removed`);
+      if (request.ipv4Address || request.ipv6Address || attempt >= 4) {
+        throw forbidden('address-in-use', `Address already in use`);
+      }
+      taken = await cluster.claimedAddresses(network.id);
+    }
+    try {
+      await driver.join?.(network, endpoint, { createSandbox: request.createSandbox });
+    } catch (error) {
+      await cluster.releaseEndpoint(endpoint).catch(() => undefined);
+      throw error;
+    }
+    try {
+      await this.deps.store.commit([put('endpoint', endpoint.id, endpoint)]);
+    } catch (error) {
+      await driver.leave?.(network, endpoint).catch(() => undefined);
+      await cluster.releaseEndpoint(endpoint).catch(() => undefined);
       throw system('store-write', `failed to save endpoint of ${request.containerName}: ${(error as Error).message}`, error);
     }
     this.endpoints.set(endpoint.id, endpoint);
@@ -144,4 +227,27 @@ export class EndpointService {
     if (family === 4) endpoint.gateway4 = assignment.gateway ?? '';
     else endpoint.gateway6 = assignment.gateway ?? '';
   }
+}
+
+/** Another node's endpoint as this node shows it (inspect, DNS): no sandbox or interface here. */
+function remoteEndpoint(endpoint: ClusterEndpoint): Endpoint {
+  return {
+    id: endpoint.id,
+    networkId: endpoint.networkId,
+    containerId: endpoint.containerId,
+    name: endpoint.name,
+    macAddress: endpoint.macAddress,
+    ipv4Address: endpoint.ipv4Address,
+    ipv6Address: endpoint.ipv6Address,
+    gateway4: '',
+    gateway6: '',
+    sandbox: '',
+    ifname: '',
+    hostIfname: '',
+    aliases: endpoint.aliases,
+    requestedIpv4: '',
+    requestedIpv6: '',
+    remoteNode: endpoint.nodeId,
+    hostname: endpoint.hostname,
+  };
 }

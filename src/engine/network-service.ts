@@ -4,7 +4,8 @@
  * and the store is written only after the kernel succeeded, so the two never disagree for long.
  */
 import { conflict, forbidden, invalid, notFound, notImplemented, system } from '../errors/index.js';
-import { resolveIpam, type AddressPool } from '../ipam/index.js';
+import { DOCKER_GLOBAL_SCOPE_POOLS, resolveIpam, type AddressPool } from '../ipam/index.js';
+import type { ClusterState } from './cluster/cluster-state.js';
 import type { DriverRegistry, NetworkDriver } from '../drivers/driver.js';
 import type { LinkPort } from '../kernel/ports.js';
 import type { Endpoint, Network } from '../model/network.js';
@@ -30,7 +31,13 @@ export interface NetworkServiceDeps {
   endpoints: EndpointSource;
   /** Drivers we know of but don't implement yet, with the reason. */
   unsupportedDrivers?: Record<string, string>;
+  /** Cluster mode: where global-scope (overlay) networks live. */
+  cluster?: ClusterState;
+  /** Global-scope default pools (Docker: 10.0.0.0/8 in /24s). */
+  globalPools?: readonly AddressPool[];
 }
+
+const NEEDS_CLUSTER = 'the overlay driver needs cluster mode: start conetd with --cluster-store etcd://HOST:PORT --cluster-advertise ADDR';
 
 export class NetworkService {
   private readonly networks = new Map<string, Network>();
@@ -44,12 +51,13 @@ export class NetworkService {
     for (const network of await this.deps.store.list<Network>('network')) this.networks.set(network.id, network);
   }
 
+  /** Local networks, then the cluster's global ones (cluster mode). */
   all(): Network[] {
-    return [...this.networks.values()];
+    return [...this.networks.values(), ...(this.deps.cluster?.networks() ?? [])];
   }
 
   inspect(reference: string, options: { scope?: string } = {}): Network {
-    const network = getNetwork(this.networks.values(), reference);
+    const network = getNetwork(this.all(), reference);
     if (options.scope && options.scope !== network.scope) throw notFound('network-not-found', `network ${reference} not found`);
     return network;
   }
@@ -86,11 +94,13 @@ export class NetworkService {
       throw notImplemented('network-config-only', 'config-only networks and --config-from are not supported');
     }
     if (request.ingress) throw notImplemented('network-ingress', 'ingress networks need swarm mode, which conet does not provide');
+    const global = driver.capabilities.scope !== 'local';
+    if (global && !this.deps.cluster) throw notImplemented('driver-needs-cluster', NEEDS_CLUSTER);
     const ipamConfigs = driver.capabilities.usesIpam
       ? resolveIpam(request.ipam, {
           existingSubnets: existing.flatMap((network) => network.ipam.configs.map((config) => config.subnet)),
           avoid: await this.hostRoutes(existing),
-          pools: this.deps.pools,
+          pools: global ? this.deps.globalPools ?? DOCKER_GLOBAL_SCOPE_POOLS : this.deps.pools,
           enableIPv6: request.enableIPv6,
         })
       : [];
@@ -112,6 +122,10 @@ export class NetworkService {
       predefined: false,
     };
     driver.validate(network, existing);
+    if (global && this.deps.cluster) {
+      await this.createGlobal(this.deps.cluster, driver, network, existing);
+      return { id: network.id, warning: '' };
+    }
     await driver.createNetwork(network);
     try {
       await this.deps.store.commit([put('network', network.id, network)]);
@@ -123,9 +137,26 @@ export class NetworkService {
     return { id: network.id, warning: '' };
   }
 
+  /**
+   * Global networks are written to the cluster store only; every node's driver makes its kernel
+   * objects when a container there first joins. A driver claim (a VNI) taken by another node in
+   * the meantime is chosen again, a few times.
+   */
+  private async createGlobal(cluster: ClusterState, driver: NetworkDriver, network: Network, existing: readonly Network[]): Promise<void> {
+    const given = { ...network.options };
+    for (let attempt = 0; ; attempt += 1) {
+      const outcome = await cluster.createNetwork(network, driver.clusterClaims?.(network) ?? []);
+      if (outcome.ok) return;
+      if (attempt >= 4) throw conflict('network-claim', `could not reserve the resources of network ${network.name} (taken by other nodes); try again`);
+      await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+      network.options = { ...given };
+      driver.validate(network, [...existing, ...cluster.networks()]);
+    }
+  }
+
   remove(reference: string): Promise<void> {
     return this.queue.run(async () => {
-      const network = getNetwork(this.networks.values(), reference);
+      const network = getNetwork(this.all(), reference);
       if (network.predefined) {
         throw forbidden('network-predefined', `${network.name} is a pre-defined network and cannot be removed`);
       }
@@ -143,7 +174,8 @@ export class NetworkService {
     return this.queue.run(async () => {
       const filter = pruneFilter(parseFilters(rawFilters, PRUNE_FILTERS));
       const removed: string[] = [];
-      for (const network of this.all()) {
+      // Global networks are the cluster's: prune, like Docker's in swarm mode, leaves them alone.
+      for (const network of this.networks.values()) {
         if (network.predefined || !filter(network)) continue;
         if (this.deps.endpoints.endpointsOf(network.id).length > 0) continue;
         await this.removeNow(network);
@@ -164,6 +196,11 @@ export class NetworkService {
 
   private async removeNow(network: Network): Promise<void> {
     const driver = this.deps.drivers.get(network.driver);
+    if (network.scope !== 'local' && this.deps.cluster) {
+      await this.deps.cluster.removeNetwork(network, driver?.clusterClaims?.(network) ?? []);
+      await driver?.deleteNetwork(network).catch(() => undefined);
+      return;
+    }
     if (driver) await driver.deleteNetwork(network);
     await this.deps.store.commit([del('network', network.id)]);
     this.networks.delete(network.id);

@@ -10,7 +10,8 @@ import { addPortsScript, removePortsScript } from './nft-ports.js';
 import { buildRuleset } from './nft-ruleset.js';
 
 export class FirewallService {
-  private readonly networks = new Map<string, FirewallNetwork>();
+  /** Networks by id, with the driver that owns them (each driver rebuilds only its own). */
+  private readonly networks = new Map<string, { owner: string; network: FirewallNetwork }>();
   private readonly ports = new Map<string, PortMapping[]>();
 
   constructor(
@@ -18,9 +19,9 @@ export class FirewallService {
     readonly table: string,
   ) {}
 
-  async addNetwork(network: FirewallNetwork): Promise<void> {
+  async addNetwork(network: FirewallNetwork, owner = 'bridge'): Promise<void> {
     await this.port.apply(addNetworkScript(this.table, network));
-    this.networks.set(network.id, network);
+    this.networks.set(network.id, { owner, network });
   }
 
   async removeNetwork(network: FirewallNetwork): Promise<void> {
@@ -28,13 +29,24 @@ export class FirewallService {
     this.networks.delete(network.id);
   }
 
-  /** Replaces the whole table: these networks plus the ports already known (see restorePorts). */
-  async rebuild(networks: readonly FirewallNetwork[]): Promise<void> {
-    const known = new Set(networks.map((network) => network.id));
+  /**
+   * Replaces the whole table: these networks of `owner`, the other owners' networks as they are,
+   * and the ports already known (see restorePorts) of all of them.
+   */
+  async rebuild(networks: readonly FirewallNetwork[], owner = 'bridge'): Promise<void> {
+    const next = new Map([...this.networks].filter(([, entry]) => entry.owner !== owner));
+    for (const network of networks) next.set(network.id, { owner, network });
+    const all = [...next.values()].map((entry) => entry.network);
+    const known = new Set(all.map((network) => network.id));
     const ports = [...this.ports.values()].flat().filter((mapping) => known.has(mapping.networkId));
-    await this.port.apply(buildRuleset({ table: this.table, networks: [...networks], ports }));
+    await this.port.apply(buildRuleset({ table: this.table, networks: all, ports }));
     this.networks.clear();
-    for (const network of networks) this.networks.set(network.id, network);
+    for (const [id, entry] of next) this.networks.set(id, entry);
+  }
+
+  /** Whether the table has this network (the overlay driver adds its networks lazily). */
+  hasNetwork(id: string): boolean {
+    return this.networks.has(id);
   }
 
   /** Start-up: ports of containers that kept running, to be included by the next rebuild. */

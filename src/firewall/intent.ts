@@ -20,6 +20,12 @@ export interface FirewallNetwork {
   icc: boolean;
   /** --internal: no traffic in or out of the bridge, only within it. */
   internal: boolean;
+  /**
+   * Routed overlay (host-gw): the network's other IPv4 slices, on other hosts. Packets from them
+   * may enter the bridge, and packets to them leave without masquerade (containers see each
+   * other's real addresses across hosts).
+   */
+  peerSubnets4?: string[];
 }
 
 export type PortProtocol = 'tcp' | 'udp' | 'sctp';

@@ -13,6 +13,8 @@
  *         route to the subnet; flows DNAT-ed to a published port are accepted before the drop.
  *   masq  packets from the bridge with a source in the subnets leaving through any other interface
  *         are masqueraded (moby's POSTROUTING `-s subnet ! -o bridge -j MASQUERADE`).
+ *   peers a routed overlay's slices on other hosts (peerSubnets4) may open flows into the bridge
+ *         and are reached without masquerade.
  */
 import type { FirewallNetwork } from './intent.js';
 import {
@@ -45,9 +47,14 @@ export function networkRules(network: FirewallNetwork): NetworkRules {
     ? [intraBridge, 'drop']
     : [intraBridge, `oifname @${SET_BRIDGES} drop`, 'accept'];
   // DNAT-ed flows are published ports (nft-ports.ts); internal networks never get any.
-  const to = network.internal ? ['drop'] : ['ct state established,related accept', 'ct status dnat accept', 'drop'];
+  const peers = network.internal ? [] : network.peerSubnets4 ?? [];
+  const peerMatch = peers.length === 1 ? peers[0] : `{ ${peers.join(', ')} }`;
+  const to = network.internal
+    ? ['drop']
+    : ['ct state established,related accept', 'ct status dnat accept', ...(peers.length > 0 ? [`ip saddr ${peerMatch} accept`] : []), 'drop'];
   const masquerade: string[] = [];
   if (network.masquerade && !network.internal) {
+    if (peers.length > 0 && network.subnets4.length > 0) masquerade.push(`ip daddr ${peerMatch} accept`);
     if (network.subnets4.length > 0) masquerade.push(`oifname != ${bridge} ${addressMatch('ip', network.subnets4)} masquerade`);
     if (network.subnets6.length > 0 && network.masquerade6 !== false) masquerade.push(`oifname != ${bridge} ${addressMatch('ip6', network.subnets6)} masquerade`);
   }

@@ -67,6 +67,10 @@ export interface Endpoint {
   /** Addresses the user asked for (--ip/--ip6), kept for inspect's IPAMConfig. */
   requestedIpv4: string;
   requestedIpv6: string;
+  /** Set on endpoints of global (overlay) networks that live on another node: that node's id. */
+  remoteNode?: string;
+  /** The container's hostname, carried for remote endpoints (whose containers this node doesn't know). */
+  hostname?: string;
 }
 
 export const PREDEFINED_NETWORK_NAMES = ['bridge', 'host', 'none'] as const;

@@ -5,7 +5,8 @@ import type { Endpoint, Network } from '../../model/network.js';
 function renderEndpoints(endpoints: readonly Endpoint[]): Record<string, unknown> {
   const containers: Record<string, unknown> = {};
   for (const endpoint of endpoints) {
-    containers[endpoint.containerId] = {
+    // Remote endpoints of an overlay network, as Docker's KV-store overlay showed them.
+    containers[endpoint.remoteNode ? `ep-${endpoint.id}` : endpoint.containerId] = {
       Name: endpoint.name,
       EndpointID: endpoint.id,
       MacAddress: endpoint.macAddress,

@@ -27,13 +27,21 @@ export interface BridgeDriverDeps {
   defaultMtu: number;
   /** Daemon `ip6-masq`: masquerade IPv6 subnets leaving the host (default true). */
   ip6Masquerade?: boolean;
+  /** Ownership alias prefix of the bridges (default `conet-net:`; the overlay driver's inner bridges use their own). */
+  aliasPrefix?: string;
+  /** Driver name (default "bridge"; the overlay driver's inner instance is not registered). */
+  name?: string;
 }
 
 export class BridgeDriver implements NetworkDriver {
-  readonly name = 'bridge';
+  readonly name: string;
   readonly capabilities = { scope: 'local', multipleInstances: true, usesIpam: true } as const;
+  private readonly aliasPrefix: string;
 
-  constructor(private readonly deps: BridgeDriverDeps) {}
+  constructor(private readonly deps: BridgeDriverDeps) {
+    this.name = deps.name ?? 'bridge';
+    this.aliasPrefix = deps.aliasPrefix ?? OWNER_ALIAS_PREFIX;
+  }
 
   validate(network: Network, existing: readonly Network[]): void {
     const { bridgeName } = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
@@ -43,6 +51,13 @@ export class BridgeDriver implements NetworkDriver {
         throw forbidden('bridge-name-in-use', `bridge name ${bridgeName} is already used by network ${other.name}`);
       }
     }
+  }
+
+  /** Creates the bridge and its firewall share if missing (idempotent; the overlay driver's lazy path). */
+  async ensureNetwork(network: Network, extra: Partial<FirewallNetwork> = {}): Promise<void> {
+    await this.enableForwarding([network]);
+    await this.ensureDevice(network);
+    await this.deps.firewall.addNetwork({ ...this.firewallIntent(network), ...extra });
   }
 
   firewallIntent(network: Network): FirewallNetwork {
@@ -83,8 +98,8 @@ export class BridgeDriver implements NetworkDriver {
     await this.enableForwarding(networks);
     const wanted = new Set(networks.map((network) => network.id));
     for (const link of await this.deps.kernel.links.listLinks()) {
-      if (!link.alias.startsWith(OWNER_ALIAS_PREFIX)) continue;
-      if (!wanted.has(link.alias.slice(OWNER_ALIAS_PREFIX.length))) await this.deps.kernel.links.deleteLink(link.name);
+      if (!link.alias.startsWith(this.aliasPrefix)) continue;
+      if (!wanted.has(link.alias.slice(this.aliasPrefix.length))) await this.deps.kernel.links.deleteLink(link.name);
     }
     for (const network of networks) await this.ensureDevice(network);
     await this.deps.firewall.rebuild(networks.map((network) => this.firewallIntent(network)));
@@ -130,7 +145,7 @@ export class BridgeDriver implements NetworkDriver {
       name: options.bridgeName,
       addresses: bridgeAddresses(network),
       mtu: options.mtu,
-      alias: `${OWNER_ALIAS_PREFIX}${network.id}`,
+      alias: `${this.aliasPrefix}${network.id}`,
       // A fixed MAC, as Docker gives docker0: otherwise the bridge takes its ports' addresses
       // and its MAC changes as containers come and go.
       mac: `02:42:${network.id.slice(0, 8).match(/../g)?.join(':')}`,

@@ -4,10 +4,14 @@ import type { BridgeFirewall } from './driver.js';
 
 /** BridgeFirewall over the shared FirewallService: every change is one `nft -f -` transaction. */
 export class NftBridgeFirewall implements BridgeFirewall {
-  constructor(private readonly firewall: FirewallService) {}
+  /** `owner` keeps drivers' rebuilds apart: the bridge and the overlay driver share the table. */
+  constructor(
+    private readonly firewall: FirewallService,
+    private readonly owner = 'bridge',
+  ) {}
 
   addNetwork(network: FirewallNetwork): Promise<void> {
-    return this.firewall.addNetwork(network);
+    return this.firewall.addNetwork(network, this.owner);
   }
 
   removeNetwork(network: FirewallNetwork): Promise<void> {
@@ -15,6 +19,6 @@ export class NftBridgeFirewall implements BridgeFirewall {
   }
 
   rebuild(networks: FirewallNetwork[]): Promise<void> {
-    return this.firewall.rebuild(networks);
+    return this.firewall.rebuild(networks, this.owner);
   }
 }

@@ -44,6 +44,7 @@ export class ContainerNetworking {
       await this.deps.endpoints.connect(network.id, {
         containerId: container.id,
         containerName: container.name,
+        hostname: container.config.hostname,
         sandbox: container.sandbox,
         createSandbox: false,
         ifname: `eth${index}`,

@@ -69,6 +69,7 @@ export class NetworkAttacher {
     const endpoint = await this.deps.endpoints.connect(network.id, {
       containerId: container.id,
       containerName: container.name,
+      hostname: container.config.hostname,
       sandbox,
       createSandbox: true,
       ifname: 'eth0',
@@ -86,6 +87,7 @@ export class NetworkAttacher {
       const joined = await this.deps.endpoints.connect(other.id, {
         containerId: container.id,
         containerName: container.name,
+        hostname: container.config.hostname,
         sandbox,
         createSandbox: false,
         ifname: `eth${endpoints.length}`,

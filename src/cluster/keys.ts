@@ -1,0 +1,21 @@
+/** Key builders of the cluster layout (see cluster-store.ts). Pure. */
+export const keys = {
+  node: (nodeId: string): string => `nodes/${nodeId}`,
+  nodes: 'nodes/',
+  network: (networkId: string): string => `networks/${networkId}`,
+  networks: 'networks/',
+  name: (name: string): string => `names/${name}`,
+  subnet: (cidr: string): string => `subnets/${cidr.replace('/', '_')}`,
+  vni: (vni: number): string => `vni/${vni}`,
+  endpoint: (networkId: string, endpointId: string): string => `endpoints/${networkId}/${endpointId}`,
+  endpointsOf: (networkId: string): string => `endpoints/${networkId}/`,
+  endpoints: 'endpoints/',
+  address: (networkId: string, address: string): string => `ipam/${networkId}/${address}`,
+  addressesOf: (networkId: string): string => `ipam/${networkId}/`,
+  netrev: (networkId: string): string => `netrev/${networkId}`,
+  slice: (networkId: string, nodeId: string): string => `slices/${networkId}/${nodeId}`,
+  slicesOf: (networkId: string): string => `slices/${networkId}/`,
+  sliceClaim: (networkId: string, cidr: string): string => `sliceclaims/${networkId}/${cidr.replace('/', '_')}`,
+  sliceClaimsOf: (networkId: string): string => `sliceclaims/${networkId}/`,
+  slices: 'slices/',
+} as const;

@@ -1,0 +1,295 @@
+/**
+ * The overlay driver (cluster mode). A network is one record in the cluster store; each node
+ * makes its kernel objects when a container there first joins:
+ * - a bridge `ov-<12 hex>` holding the gateway (the same address on every node: outbound traffic
+ *   leaves through the container's own node, masqueraded; published ports work on that node),
+ *   with the bridge driver's firewall share (isolation, masquerade, ports);
+ * - vxlan mode: a VXLAN device `vx-<12 hex>` on that bridge (no learning, ARP answered from its
+ *   neighbour table), whose FDB and neighbour entries are programmed statically from the store:
+ *   every endpoint on another *live* node, behind that node's advertised address. Nothing is
+ *   learned or flooded (flannel's scheme). A node whose lease expires disappears from the entries.
+ * - host-gw mode: the node claims a slice of the subnet, its containers get addresses from it, and
+ *   every node routes the other nodes' slices via their advertised addresses (no encapsulation;
+ *   the nodes must share an L2 segment).
+ * Every change in the store (peers coming and going, networks removed elsewhere) schedules one
+ * sync that makes the kernel match; the sync runs serially with joins.
+ */
+import { forbidden, system } from '../../errors/index.js';
+import type { ClusterEndpoint, ClusterEvent, ClusterNode } from '../../cluster/cluster-store.js';
+import { keys } from '../../cluster/keys.js';
+import { firstUsableAddress, formatAddress, pickSubnet } from '../../ipam/index.js';
+import type { Kernel, OverlayPort, PeerRoute, VxlanPeer } from '../../kernel/ports.js';
+import type { Endpoint, IpamPoolConfig, Network } from '../../model/network.js';
+import { SerialQueue } from '../../engine/queue.js';
+import { BridgeDriver, type BridgeFirewall } from '../bridge/driver.js';
+import { BRIDGE_NAME, DRIVER_MTU } from '../bridge/options.js';
+import type { NetworkDriver } from '../driver.js';
+import { decodeOverlayOptions, nextFreeVni, VXLANID_LIST } from './options.js';
+
+export const OVERLAY_BRIDGE_ALIAS = 'conet-ov:';
+export const OVERLAY_VXLAN_ALIAS = 'conet-ovx:';
+/** IPv4 outer header 20 + UDP 8 + VXLAN 8 + inner Ethernet 14. */
+export const VXLAN_OVERHEAD = 50;
+
+/** What the driver reads from the cluster (ClusterState implements it). */
+export interface OverlayCluster {
+  readonly selfId: string;
+  readonly self: ClusterNode;
+  networks(): Network[];
+  network(id: string): Network | undefined;
+  endpointsOf(networkId: string): ClusterEndpoint[];
+  node(id: string): ClusterNode | undefined;
+  nodes(): ClusterNode[];
+  slices(networkId: string): Array<{ nodeId: string; cidr: string }>;
+  claimSlice(networkId: string, cidr: string): Promise<boolean>;
+  onChange(listener: (events: readonly ClusterEvent[]) => void): () => void;
+}
+
+export interface OverlayDriverDeps {
+  kernel: Kernel;
+  overlay: OverlayPort;
+  /** The shared firewall, as owner "overlay". */
+  firewall: BridgeFirewall;
+  cluster: OverlayCluster;
+  /** UDP port of VXLAN traffic (`data-path-port`). */
+  dataPathPort: number;
+  onError?: (message: string, error: unknown) => void;
+}
+
+export const bridgeNameOf = (network: Pick<Network, 'id'>): string => `ov-${network.id.slice(0, 12)}`;
+export const vxlanNameOf = (network: Pick<Network, 'id'>): string => `vx-${network.id.slice(0, 12)}`;
+
+export class OverlayDriver implements NetworkDriver {
+  readonly name = 'overlay';
+  readonly capabilities = { scope: 'global', multipleInstances: true, usesIpam: true } as const;
+  private readonly bridge: BridgeDriver;
+  private readonly queue = new SerialQueue();
+  /** Networks whose kernel objects exist on this node, with the view they were made from. */
+  private readonly present = new Map<string, Network>();
+  private underlayMtu: number | undefined;
+  private syncScheduled = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly deps: OverlayDriverDeps) {
+    this.bridge = new BridgeDriver({ kernel: deps.kernel, firewall: deps.firewall, defaultMtu: 1450, aliasPrefix: OVERLAY_BRIDGE_ALIAS, name: 'overlay-bridge' });
+  }
+
+  /** Picks the VNI when none was given (written into the options, which inspect shows, as Docker). */
+  validate(network: Network, existing: readonly Network[]): void {
+    const options = decodeOverlayOptions(network);
+    if (options.mode !== 'vxlan') return;
+    const others = existing.filter((other) => other.driver === this.name && other.id !== network.id);
+    const used = new Set(others.map((other) => decodeOverlayOptions(other).vni).filter((vni): vni is number => vni !== undefined));
+    if (options.vni === undefined) {
+      network.options = { ...network.options, [VXLANID_LIST]: String(nextFreeVni(used)) };
+    } else if (used.has(options.vni)) {
+      throw forbidden('overlay-vni-in-use', `vxlan id ${options.vni} is already used by another overlay network`);
+    }
+  }
+
+  clusterClaims(network: Network): string[] {
+    const { mode, vni } = decodeOverlayOptions(network);
+    return mode === 'vxlan' && vni !== undefined ? [keys.vni(vni)] : [];
+  }
+
+  /** Nothing yet: each node makes the network's objects when a container there joins. */
+  async createNetwork(): Promise<void> {}
+
+  async deleteNetwork(network: Network): Promise<void> {
+    await this.queue.run(() => this.removeLocal(network.id));
+  }
+
+  /**
+   * Start-up: remove objects of networks that are gone, make those with containers on this node
+   * again (bridge, VXLAN device, firewall share, entries, routes), and start following the store.
+   */
+  async restore(networks: readonly Network[]): Promise<void> {
+    this.unsubscribe ??= this.deps.cluster.onChange((events) => this.onChange(events));
+    await this.queue.run(async () => {
+      const wanted = new Set(networks.map((network) => network.id));
+      for (const link of await this.deps.kernel.links.listLinks()) {
+        const owner = [OVERLAY_BRIDGE_ALIAS, OVERLAY_VXLAN_ALIAS].find((prefix) => link.alias.startsWith(prefix));
+        if (owner && !wanted.has(link.alias.slice(owner.length))) await this.deps.kernel.links.deleteLink(link.name);
+      }
+      this.present.clear();
+      const local = networks.filter((network) => this.hasLocalEndpoints(network.id));
+      const views: Network[] = [];
+      for (const network of local) {
+        const view = await this.viewOf(network);
+        await this.bridge.ensureNetwork(view, this.firewallExtra(network));
+        views.push(view);
+        this.present.set(network.id, view);
+      }
+      await this.deps.firewall.rebuild(local.map((network, index) => ({ ...this.bridge.firewallIntent(views[index] as Network), ...this.firewallExtra(network) })));
+      await this.syncNow();
+    });
+  }
+
+  async join(network: Network, endpoint: Endpoint, options: { createSandbox: boolean }): Promise<void> {
+    const view = await this.queue.run(() => this.ensureLocal(network));
+    await this.bridge.join(view, endpoint, options);
+  }
+
+  async leave(_network: Network, endpoint: Endpoint): Promise<void> {
+    await this.deps.kernel.sandboxes.unplugVeth(endpoint.hostIfname);
+  }
+
+  ownedInterfaces(networks: readonly Network[]): string[] {
+    return networks.map(bridgeNameOf);
+  }
+
+  /** vxlan: the network's own subnet; host-gw: this node's slice (claimed on first use). */
+  async localIpamConfigs(network: Network): Promise<IpamPoolConfig[]> {
+    const options = decodeOverlayOptions(network);
+    if (options.mode === 'vxlan') return network.ipam.configs;
+    return [sliceConfig(await this.ownSlice(network, options.hostPrefix))];
+  }
+
+  close(): void {
+    this.unsubscribe?.();
+  }
+
+  private async ownSlice(network: Network, hostPrefix: number): Promise<string> {
+    const subnet = network.ipam.configs[0]?.subnet;
+    if (!subnet) throw system('overlay-no-subnet', `network ${network.name} has no IPv4 subnet`);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const slices = this.deps.cluster.slices(network.id);
+      const mine = slices.find((slice) => slice.nodeId === this.deps.cluster.selfId);
+      if (mine) return mine.cidr;
+      const cidr = pickSubnet([{ base: subnet, size: hostPrefix }], { used: slices.map((slice) => slice.cidr) });
+      if (await this.deps.cluster.claimSlice(network.id, cidr)) return cidr;
+      await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+    }
+    throw system('overlay-slice', `could not claim a slice of ${subnet} for this node`);
+  }
+
+  private hasLocalEndpoints(networkId: string): boolean {
+    return this.deps.cluster.endpointsOf(networkId).some((endpoint) => endpoint.nodeId === this.deps.cluster.selfId);
+  }
+
+  private firewallExtra(network: Network): { peerSubnets4?: string[] } {
+    const options = decodeOverlayOptions(network);
+    const subnet = network.ipam.configs[0]?.subnet;
+    return options.mode === 'host-gw' && subnet ? { peerSubnets4: [subnet] } : {};
+  }
+
+  /** The network as the inner bridge driver sees it on this node. */
+  private async viewOf(network: Network): Promise<Network> {
+    const options = decodeOverlayOptions(network);
+    const mtu = options.mtu ?? (await this.underlay()) - (options.mode === 'vxlan' ? VXLAN_OVERHEAD : 0);
+    const configs = options.mode === 'vxlan' ? network.ipam.configs : [sliceConfig(await this.ownSlice(network, options.hostPrefix))];
+    return {
+      ...network,
+      ipam: { ...network.ipam, configs },
+      options: { [BRIDGE_NAME]: bridgeNameOf(network), [DRIVER_MTU]: String(mtu) },
+    };
+  }
+
+  private async underlay(): Promise<number> {
+    this.underlayMtu ??= (await this.deps.overlay.underlayOf(this.deps.cluster.self.address)).mtu;
+    return this.underlayMtu;
+  }
+
+  private async ensureLocal(network: Network): Promise<Network> {
+    const known = this.present.get(network.id);
+    if (known) return known;
+    const view = await this.viewOf(network);
+    await this.bridge.ensureNetwork(view, this.firewallExtra(network));
+    this.present.set(network.id, view);
+    try {
+      await this.syncNetwork(network, view);
+      await this.syncRoutes();
+    } catch (error) {
+      this.present.delete(network.id);
+      await this.removeObjects(network.id, view).catch(() => undefined);
+      throw error;
+    }
+    return view;
+  }
+
+  private async syncNetwork(network: Network, view: Network): Promise<void> {
+    const options = decodeOverlayOptions(network);
+    if (options.mode !== 'vxlan' || options.vni === undefined) return;
+    const device = vxlanNameOf(network);
+    await this.deps.overlay.ensureVxlan({
+      name: device,
+      vni: options.vni,
+      local: this.deps.cluster.self.address,
+      port: this.deps.dataPathPort,
+      mtu: Number(view.options[DRIVER_MTU]),
+      master: bridgeNameOf(network),
+      alias: `${OVERLAY_VXLAN_ALIAS}${network.id}`,
+    });
+    await this.deps.overlay.setPeers(device, this.peersOf(network.id));
+  }
+
+  /** Endpoints on other live nodes. */
+  private peersOf(networkId: string): VxlanPeer[] {
+    const peers: VxlanPeer[] = [];
+    for (const endpoint of this.deps.cluster.endpointsOf(networkId)) {
+      if (endpoint.nodeId === this.deps.cluster.selfId || !endpoint.ipv4Address) continue;
+      const node = this.deps.cluster.node(endpoint.nodeId);
+      if (!node) continue;
+      peers.push({ mac: endpoint.macAddress, address: endpoint.ipv4Address.split('/')[0] ?? '', vtep: node.address });
+    }
+    return peers;
+  }
+
+  /** Routes to the other live nodes' slices of every routed network present here. */
+  private async syncRoutes(): Promise<void> {
+    const routes: PeerRoute[] = [];
+    for (const network of this.present.values()) {
+      if (decodeOverlayOptions(network).mode !== 'host-gw') continue;
+      for (const slice of this.deps.cluster.slices(network.id)) {
+        if (slice.nodeId === this.deps.cluster.selfId) continue;
+        const node = this.deps.cluster.node(slice.nodeId);
+        if (node) routes.push({ destination: slice.cidr, via: node.address });
+      }
+    }
+    await this.deps.overlay.setPeerRoutes(routes);
+  }
+
+  private onChange(events: readonly ClusterEvent[]): void {
+    const relevant = events.some((event) => /^(networks|endpoints|nodes|slices)\//.test(event.key));
+    if (!relevant || this.syncScheduled) return;
+    this.syncScheduled = true;
+    setTimeout(() => {
+      this.syncScheduled = false;
+      this.queue.run(() => this.syncNow()).catch((error: unknown) => this.deps.onError?.('overlay sync', error));
+    }, 20);
+  }
+
+  /** Makes this node's overlay objects match the store. */
+  private async syncNow(): Promise<void> {
+    for (const id of [...this.present.keys()]) {
+      const network = this.deps.cluster.network(id);
+      if (!network) await this.removeLocal(id);
+    }
+    for (const [id, view] of this.present) {
+      const network = this.deps.cluster.network(id);
+      if (network) await this.syncNetwork(network, view);
+    }
+    await this.syncRoutes();
+  }
+
+  private async removeLocal(networkId: string): Promise<void> {
+    const view = this.present.get(networkId);
+    this.present.delete(networkId);
+    if (view) await this.removeObjects(networkId, view);
+    else {
+      // Not made by this process (e.g. left by a crash before restore): delete by name.
+      await this.deps.kernel.links.deleteLink(vxlanNameOf({ id: networkId })).catch(() => undefined);
+      await this.deps.kernel.links.deleteLink(bridgeNameOf({ id: networkId })).catch(() => undefined);
+    }
+    await this.syncRoutes();
+  }
+
+  private async removeObjects(networkId: string, view: Network): Promise<void> {
+    await this.deps.kernel.links.deleteLink(vxlanNameOf({ id: networkId })).catch(() => undefined);
+    await this.bridge.deleteNetwork(view);
+  }
+}
+
+function sliceConfig(cidr: string): IpamPoolConfig {
+  return { subnet: cidr, gateway: formatAddress(firstUsableAddress(cidr)) };
+}

@@ -87,8 +87,9 @@ export class FakeOverlay implements OverlayPort {
     }
     const existing = this.device(spec.name, target);
     const same = existing && existing.spec.vni === spec.vni && existing.spec.port === spec.port && normalizeAddress(existing.spec.local) === local;
-    for (const other of this.deviceMap.values()) {
-      if (other.netns === netns && other.spec.name !== spec.name && other.spec.vni === spec.vni && other.spec.port === spec.port) {
+    for (const other of [...this.deviceMap.values()]) {
+      if (other.netns !== netns || other.spec.name === spec.name || !this.device(other.spec.name, target)) continue;
+      if (other.spec.vni === spec.vni && other.spec.port === spec.port) {
         throw system('overlay-vxlan', `create VXLAN device ${spec.name}: A VXLAN device with the specified VNI already exists (${other.spec.name})`);
       }
     }

@@ -266,7 +266,14 @@ describe('LinuxOverlay: routed peers (no encapsulation)', () => {
     assert.deepEqual([still?.gateway, still?.protocol], ['10.98.8.2', 'static']);
   });
 
-  it('a gateway that is not on-link is refused by the kernel', async () => {
-    await assert.rejects(overlay.setPeerRoutes([{ destination: '10.0.30.0/24', via: '192.0.2.1' }], at(hostA)), /invalid gateway|unreachable|No route/i);
+  it('a gateway that is not on-link is refused by the kernel, without holding back the other routes', async () => {
+    await assert.rejects(
+      overlay.setPeerRoutes([{ destination: '10.0.30.0/24', via: '192.0.2.1' }, { destination: '10.0.10.64/26', via: '10.98.8.2' }], at(hostA)),
+      /invalid gateway|unreachable|No route/i,
+    );
+    const ours = (await routes(hostA)).filter((route) => route.protocol === String(CONET_ROUTE_PROTOCOL));
+    assert.deepEqual(ours.map((route) => route.dst), ['10.0.10.64/26']);
+    assert.ok(await reaches(cA, '10.0.10.66'));
+    await overlay.setPeerRoutes([], at(hostA));
   });
 });

@@ -42,8 +42,12 @@ async function tool(command: 'ip' | 'bridge', args: string[], target?: NetnsTarg
   return result.stdout;
 }
 
-function batch(command: 'ip' | 'bridge', lines: readonly string[], target?: NetnsTarget): Promise<string> {
-  return tool(command, ['-batch', '-'], target, `${lines.join('\n')}\n`);
+/**
+ * One `-batch -` run. With `force` the tool goes on past a failing line and still exits non-zero:
+ * used where lines are independent (entries, routes), so one bad peer does not hold back the rest.
+ */
+function batch(command: 'ip' | 'bridge', lines: readonly string[], target?: NetnsTarget, force = false): Promise<string> {
+  return tool(command, [...(force ? ['-force'] : []), '-batch', '-'], target, `${lines.join('\n')}\n`);
 }
 
 function detail(error: unknown): string {
@@ -99,12 +103,12 @@ export class LinuxOverlay implements OverlayPort {
     const commands = peerCommands(device, peers, parseFdb(fdbText), parseNeighbours(neighText));
     // Forwarding entries first: a neighbour is only answered for once packets to it can leave.
     try {
-      if (commands.bridge.length > 0) await batch('bridge', commands.bridge, target);
+      if (commands.bridge.length > 0) await batch('bridge', commands.bridge, target, true);
     } catch (error) {
       throw system('overlay-peers', `set forwarding entries of ${device}: ${detail(error)}`, error);
     }
     try {
-      if (commands.ip.length > 0) await batch('ip', commands.ip, target);
+      if (commands.ip.length > 0) await batch('ip', commands.ip, target, true);
     } catch (error) {
       throw system('overlay-peers', `set neighbour entries of ${device}: ${detail(error)}`, error);
     }
@@ -121,7 +125,7 @@ export class LinuxOverlay implements OverlayPort {
     const commands = peerRouteCommands(routes, parseOwnedRoutes(text));
     if (commands.length === 0) return;
     try {
-      await batch('ip', commands, target);
+      await batch('ip', commands, target, true);
     } catch (error) {
       if (isAlreadyExists(error)) {
         throw system('overlay-route-conflict', `a route not made by conet is in the way of a peer route: ${detail(error)}`, error);

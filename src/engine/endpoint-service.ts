@@ -51,6 +51,8 @@ export function macFromIpv4(address: string): string {
 
 export class EndpointService {
   private readonly endpoints = new Map<string, Endpoint>();
+  /** Endpoints of global networks claimed in the cluster store and not yet saved here. */
+  private readonly connecting = new Set<string>();
   private readonly queue = new KeyedQueue();
 
   constructor(private readonly deps: EndpointServiceDeps) {}
@@ -77,6 +79,11 @@ export class EndpointService {
       .filter((endpoint) => endpoint.nodeId !== cluster.selfId)
       .map((endpoint) => remoteEndpoint(endpoint));
     return [...local, ...remote];
+  }
+
+  /** Whether this node has (or is making) the endpoint: the cluster collector asks. */
+  hasEndpoint(endpointId: string): boolean {
+    return this.endpoints.has(endpointId) || this.connecting.has(endpointId);
   }
 
   endpointsOfContainer(containerId: string): Endpoint[] {
@@ -166,6 +173,15 @@ export class EndpointService {
     }
     const configs = (await driver.localIpamConfigs?.(network)) ?? network.ipam.configs;
     const view: Network = { ...network, ipam: { ...network.ipam, configs } };
+    this.connecting.add(endpoint.id);
+    try {
+      return await this.claimAndJoin(cluster, driver, network, view, endpoint, request);
+    } finally {
+      this.connecting.delete(endpoint.id);
+    }
+  }
+
+  private async claimAndJoin(cluster: ClusterState, driver: NetworkDriver, network: Network, view: Network, endpoint: Endpoint, request: ConnectRequest): Promise<Endpoint> {
     let taken: string[] = [];
     for (let attempt = 0; ; attempt += 1) {
       const claimed = taken.map((address): Endpoint => ({ ...endpoint, ipv4Address: address.includes(':') ? '' : `${address}/32`, ipv6Address: address.includes(':') ? `${address}/128` : '' }));

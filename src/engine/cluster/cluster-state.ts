@@ -155,16 +155,20 @@ export class ClusterState {
 
   /**
    * Releases this node's endpoints the store still holds but the node no longer has (a container
-   * removed while the store was unreachable, or during a crash). Returns how many.
+   * removed while the store was unreachable, or during a crash). `isLocal` must also know
+   * endpoints being connected right now (claimed in the store, not yet saved locally). Returns
+   * how many were released.
    */
-  async collect(localEndpointIds: ReadonlySet<string>): Promise<number> {
+  async collect(isLocal: (endpointId: string) => boolean): Promise<number> {
+    // Candidates are taken in one synchronous pass; each is checked again right before its release.
+    const stale = this.networks()
+      .flatMap((network) => this.endpointsOf(network.id))
+      .filter((endpoint) => endpoint.nodeId === this.self.id && !isLocal(endpoint.id));
     let released = 0;
-    for (const network of this.networks()) {
-      for (const endpoint of this.endpointsOf(network.id)) {
-        if (endpoint.nodeId !== this.self.id || localEndpointIds.has(endpoint.id)) continue;
-        await this.releaseEndpoint(endpoint);
-        released += 1;
-      }
+    for (const endpoint of stale) {
+      if (isLocal(endpoint.id)) continue;
+      await this.releaseEndpoint(endpoint);
+      released += 1;
     }
     return released;
   }

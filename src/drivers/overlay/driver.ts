@@ -238,8 +238,9 @@ export class OverlayDriver implements NetworkDriver {
   /** Routes to the other live nodes' slices of every routed network present here. */
   private async syncRoutes(): Promise<void> {
     const routes: PeerRoute[] = [];
-    for (const network of this.present.values()) {
-      if (decodeOverlayOptions(network).mode !== 'host-gw') continue;
+    for (const id of this.present.keys()) {
+      const network = this.deps.cluster.network(id);
+      if (!network || decodeOverlayOptions(network).mode !== 'host-gw') continue;
       for (const slice of this.deps.cluster.slices(network.id)) {
         if (slice.nodeId === this.deps.cluster.selfId) continue;
         const node = this.deps.cluster.node(slice.nodeId);

@@ -61,7 +61,8 @@ export interface ClusterNode {
 export interface ClusterStore {
   /**
    * Connects, loads the mirror with every key under the prefix and starts watching. Rejects with
-   * EngineError 'unavailable' when the store can't be reached within the timeout.
+   * EngineError 'unavailable' when the store can't be reached within the timeout; a failed open()
+   * may be called again.
    */
   open(): Promise<void>;
   /** The mirror (no I/O). */
@@ -74,14 +75,18 @@ export interface ClusterStore {
    * If every compare holds, applies every op and resolves true; otherwise applies nothing and
    * resolves false. Throws EngineError 'unavailable' (503) when the store can't be reached within
    * the request timeout (a few seconds, never forever). The mirror reflects the result before
-   * this resolves (read your own writes).
+   * this resolves (read your own writes); after a failed compare it reflects the compared keys'
+   * current state, so an optimistic retry sees what beat it. All ops share one revision. As in
+   * etcd, a key may be put by only one op and not put by one op and deleted by another (incl.
+   * delete-prefix): such a txn throws EngineError 'system'. A put makes the key unleased.
    */
   txn(compares: readonly ClusterCompare[], ops: readonly ClusterOp[]): Promise<boolean>;
   /**
    * Puts a key under this client's lease (TTL from the options): it vanishes from the store when
    * this process stops renewing it. The lease is renewed in the background; when it is lost (the
    * store unreachable for longer than the TTL) every leased key is written again under a new lease
-   * as soon as the store is back.
+   * as soon as the store is back. Throws 'unavailable' when unreachable; the key is then not
+   * leased (call again). A later txn put or delete of the key takes it out of the lease.
    */
   putLeased(key: string, value: unknown): Promise<void>;
   /**
@@ -91,6 +96,11 @@ export interface ClusterStore {
   onChange(listener: (events: readonly ClusterEvent[]) => void): () => void;
   /** false while the store is unreachable (the mirror is then possibly stale). */
   readonly connected: boolean;
+  /**
+   * Stops watching and renewing the lease. Does NOT revoke the lease: this node's leased keys
+   * (its registration) stay until the TTL runs out, so peers keep their tables for containers
+   * that go on running here and a quick restart finds its registration still in place.
+   */
   close(): Promise<void>;
 }
 

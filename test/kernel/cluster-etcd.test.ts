@@ -303,8 +303,35 @@ test('one client cut off: its writes fail with 503 quickly, its mirror keeps ans
   assert.ok(logs.some((line) => line.startsWith('cluster store lease lost')));
   // The watch could not resume from its last revision (compacted): etcd cancelled it, the store
   // reloaded everything and watched again from there.
-  assert.ok(logs.some((line) => line.startsWith('cluster store watch cancelled')));
+  await waitFor('the watch cancel logged', () => logs.some((line) => line.startsWith('cluster store watch cancelled')));
+  await waitFor('b connected after the watch restart', () => b.connected);
+  await a.txn([], [{ op: 'put', key: 'after-restart', value: 1 }]);
+  await waitFor('b sees a\'s write on the new watch', () => b.get('after-restart') !== undefined);
   assert.ok(logs.some((line) => line.startsWith('cluster store reachable again')));
+});
+
+test('open() while etcd is unreachable rejects with 503 quickly, and the same store can open later', async () => {
+  const proxy = await TcpProxy.start(etcd.port);
+  proxies.push(proxy);
+  proxy.cut();
+  const store = new EtcdClusterStore({ endpoints: [`http://127.0.0.1:${proxy.port}`], prefix: freshPrefix(), ttlSeconds: 2, requestTimeoutMs: 2000 });
+  stores.push(store);
+  const elapsed = await rejectsUnavailable(store.open());
+  metric('open() with etcd unreachable to 503', elapsed);
+  assert.ok(elapsed < 2500);
+  assert.equal(store.connected, false);
+  proxy.restore();
+  await store.open();
+  assert.equal(store.connected, true);
+  assert.equal(await store.txn([], [{ op: 'put', key: 'k', value: 1 }]), true);
+  // etcd refuses a txn touching one key twice: a 'system' error (500), not an outage.
+  await assert.rejects(store.txn([], [{ op: 'put', key: 'p/k', value: 1 }, { op: 'delete-prefix', key: 'p/' }]), (error: unknown) => {
+    assert.ok(error instanceof EngineError);
+    assert.equal(error.kind, 'system');
+    assert.match(error.message, /duplicate key/);
+    return true;
+  });
+  assert.equal(store.connected, true);
 });
 
 test('black-holed connection: a request fails with 503 after the request timeout, not later', async () => {

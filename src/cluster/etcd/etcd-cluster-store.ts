@@ -75,6 +75,8 @@ export class EtcdClusterStore implements ClusterStore {
   private watcher: Watcher | undefined;
   private watchUp = false;
   private isConnected = false;
+  /** open() succeeded: from then on failures start the recovery loop. */
+  private opened = false;
   private closed = false;
   /** Bumped by every failure; recovery only declares victory if none happened meanwhile. */
   private failures = 0;
@@ -110,7 +112,8 @@ export class EtcdClusterStore implements ClusterStore {
   }
 
   async open(): Promise<void> {
-    if (this.client || this.closed) throw new Error('EtcdClusterStore.open() called twice');
+    // A failed open() may be retried (the daemon waits for etcd at start-up); a successful one not.
+    if (this.client || this.opened || this.closed) throw new Error('EtcdClusterStore.open() called twice or after close()');
     const tls = this.options.tls;
     const secure = Boolean(tls && (tls.caFile || tls.certFile || tls.keyFile));
     const credentials = secure ? await readCredentials(tls!) : undefined;
@@ -148,9 +151,8 @@ export class EtcdClusterStore implements ClusterStore {
       this.applySnapshot('', kvs, revision);
       await this.startWatch(revision + 1);
       this.isConnected = true;
+      this.opened = true;
     } catch (error) {
-      this.closed = true;
-      this.wakeRecovery?.();
       const watcher = this.stopWatch();
       if (watcher) await withTimeout(watcher.cancel(), 1_000).catch(() => undefined);
       this.client.close();
@@ -427,7 +429,7 @@ export class EtcdClusterStore implements ClusterStore {
   // --- outage and recovery ---------------------------------------------------------------
 
   private markDown(reason: string): void {
-    if (this.closed) return;
+    if (this.closed || !this.opened) return;
     this.failures += 1;
     if (this.isConnected) {
       this.isConnected = false;

@@ -48,6 +48,7 @@ import type { Network } from '../model/network.js';
 import { containerRuntime, containerStreams, imageSource } from './runtime-adapters.js';
 import { LinuxSysctl } from '../kernel/linux/sysctl.js';
 import { LinuxContainerDns } from '../kernel/linux/container-dns.js';
+import { LinuxNamespaceSockets } from '../kernel/linux/namespace-sockets.js';
 import { EmbeddedDns } from '../dns/index.js';
 import { put, SqliteStore, type Store } from '../store/index.js';
 import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
@@ -126,6 +127,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     endpointsOf: (networkId) => endpointService?.endpointsOf(networkId) ?? [],
     container: (containerId) => containers?.find(containerId),
     onError: (error) => logger.debug('dns', { error: String(error) }),
+    namespaceSockets: new LinuxNamespaceSockets(),
   });
   let execs: ExecService | undefined;
   const hijacked = new Set<Duplex>();
@@ -142,7 +144,12 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       directory: join(config.dataRoot, 'containers'),
       interfaceOf,
       events: (message, fields) => logger.info(message, fields),
-      dns: { targetFor: (endpoints) => dns.targetFor(endpoints), install: (netnsPath, target) => containerDns.install(netnsPath, target) },
+      dns: {
+        targetFor: (endpoints) => dns.targetFor(endpoints),
+        install: async (netnsPath, target, containerId) => void (await Promise.all([containerDns.install(netnsPath, target), dns.attach(containerId, netnsPath, target)])),
+        release: (containerId) => dns.detach(containerId),
+        adopt: (containerId, netnsPath, target) => dns.attach(containerId, netnsPath, target).catch((error: unknown) => logger.error('dns listeners of adopted container', { id: containerId, error: String(error) })),
+      },
     });
     const networking = new ContainerNetworking({ containers, networks, endpoints: endpointService });
     await networks.load();
@@ -178,12 +185,16 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     const previousPort = (await store.get<number>('meta', 'dns-port')) ?? 0;
     const dnsPort = await dns.listen(previousPort);
     if (dnsPort !== previousPort) await store.commit([put('meta', 'dns-port', dnsPort)]);
+    const dnsAdoptions: Array<Promise<void>> = [];
     for (const containerId of recovery.adopted) {
       const container = containers.get(containerId);
       const attached = endpointService.endpointsOfContainer(containerId).map((endpoint) => ({ network: networks.inspect(endpoint.networkId), endpoint }));
-      if (dnsPort === previousPort) containers.adoptDns(container, attached);
+      if (dnsPort === previousPort) dnsAdoptions.push(containers.adoptDns(container, attached));
       else await containers.refreshDns(container, attached).catch((error: unknown) => logger.error('dns rules of adopted container', { id: containerId, error: String(error) }));
     }
+    // Listeners inside macvlan containers' namespaces died with the previous process: open them
+    // again before answering the API (in parallel, a few at a time).
+    await Promise.all(dnsAdoptions);
     logger.info('embedded dns listening', { port: dnsPort });
     for (const containerId of recovery.adopted) containers.adopt(containerId);
     await images.start();

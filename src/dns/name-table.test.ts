@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressOfPtr, askerOf, mayForward, resolveName, reverseName, type DnsEndpoint, type NameTable } from './name-table.js';
+import { addressOfPtr, askerById, askerOf, mayForward, resolveName, reverseName, type DnsEndpoint, type NameTable } from './name-table.js';
 
 const endpoint = (containerId: string, name: string, ipv4: string, extra: Partial<DnsEndpoint> = {}): DnsEndpoint => ({
   containerId,
@@ -90,4 +90,10 @@ test('forwarding only for askers on some non-internal network', () => {
   assert.equal(mayForward(inside), false);
   assert.equal(mayForward(client), true);
   assert.equal(resolveName(inside, 'secret', 4).known, true);
+});
+
+test('an asker known by its own sockets (macvlan): the container id gives its networks', () => {
+  assert.deepEqual(askerById(table, BOTH)?.networks.map((network) => network.name), ['a', 'b']);
+  assert.deepEqual(askerById(table, CLIENT), askerOf(table, '172.18.0.3'));
+  assert.equal(askerById(table, 'ffffffffffff9999'), undefined, 'a container with no DNS network gets no answer');
 });

@@ -46,6 +46,15 @@ export function askerOf(table: NameTable, source: string): Asker | undefined {
   return undefined;
 }
 
+/**
+ * The container whose own resolver sockets (opened inside its namespace, macvlan networks) took
+ * the query: the socket says who asks, not the source address (always 127.0.0.1 there).
+ */
+export function askerById(table: NameTable, containerId: string): Asker | undefined {
+  const networks = table.networks.filter((network) => network.endpoints.some((endpoint) => endpoint.containerId === containerId));
+  return networks.length > 0 ? { containerId, networks } : undefined;
+}
+
 function normalise(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as packet from 'dns-packet';
-import { answerQuery, type ResolverDeps } from './resolver.js';
+import { answerQuery, type QuerySource, type ResolverDeps } from './resolver.js';
 import type { NameTable } from './name-table.js';
 
 const table: NameTable = {
@@ -35,7 +35,7 @@ function deps(forwarded: Buffer[] = []): ResolverDeps {
 
 const query = (name: string, type: packet.RecordType = 'A'): Buffer => packet.encode({ type: 'query', id: 7, flags: packet.RECURSION_DESIRED, questions: [{ type, name }] });
 
-async function ask(name: string, options: { type?: packet.RecordType; source?: string; transport?: 'udp' | 'tcp'; forwarded?: Buffer[] } = {}) {
+async function ask(name: string, options: { type?: packet.RecordType; source?: QuerySource; transport?: 'udp' | 'tcp'; forwarded?: Buffer[] } = {}) {
   const answer = await answerQuery(query(name, options.type), options.source ?? '172.18.0.3', options.transport ?? 'udp', deps(options.forwarded));
   if (!answer) return undefined;
   const decoded = packet.decode(answer);
@@ -63,4 +63,11 @@ test('other names are forwarded; internal-only askers get SERVFAIL; strangers ge
 test('an answer too large for UDP is truncated (TC) for UDP clients, whole over TCP', async () => {
   assert.deepEqual(await ask('big.example.com'), { rcode: 0, tc: true, id: 7, data: [] });
   assert.equal((await ask('big.example.com', { transport: 'tcp' }))?.data.length, 60);
+});
+
+test("a query on a container's own sockets is that container's, whatever its source address (127.0.0.1)", async () => {
+  assert.deepEqual(await ask('web', { source: { containerId: 'cli0000000001' } }), { rcode: 0, tc: false, id: 7, data: ['172.18.0.2'] });
+  assert.deepEqual(await ask('3.0.18.172.in-addr.arpa', { type: 'PTR', source: { containerId: 'web0000000001' } }), { rcode: 0, tc: false, id: 7, data: ['cli.a'] });
+  assert.equal((await ask('example.com', { source: { containerId: 'in00000000001' } }))?.rcode, 2, 'internal only: names, no forwarding');
+  assert.equal(await ask('web', { source: { containerId: 'gone00000001' } }), undefined, 'a container no longer on any DNS network: silence');
 });

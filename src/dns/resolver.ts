@@ -4,7 +4,7 @@
  * everything else goes to the upstream servers, unless the asker is only on internal networks.
  */
 import * as packet from 'dns-packet';
-import { addressOfPtr, askerOf, mayForward, resolveName, reverseName, type NameTable } from './name-table.js';
+import { addressOfPtr, askerById, askerOf, mayForward, resolveName, reverseName, type NameTable } from './name-table.js';
 
 /** Docker's resolver answers container names with this TTL. */
 const TTL = 600;
@@ -19,7 +19,13 @@ export interface ResolverDeps {
 
 export type Transport = 'udp' | 'tcp';
 
-export async function answerQuery(query: Buffer, source: string, transport: Transport, deps: ResolverDeps): Promise<Buffer | undefined> {
+/**
+ * Who asks: a source address (the shared listener in the daemon's namespace), or the container
+ * whose own sockets took the query (listeners inside its namespace).
+ */
+export type QuerySource = string | { containerId: string };
+
+export async function answerQuery(query: Buffer, source: QuerySource, transport: Transport, deps: ResolverDeps): Promise<Buffer | undefined> {
   let decoded: packet.DecodedPacket;
   try {
     decoded = packet.decode(query);
@@ -27,7 +33,7 @@ export async function answerQuery(query: Buffer, source: string, transport: Tran
     return undefined;
   }
   if (decoded.type !== 'query') return undefined;
-  const asker = askerOf(deps.table(), source);
+  const asker = typeof source === 'string' ? askerOf(deps.table(), source) : askerById(deps.table(), source.containerId);
   if (!asker) return undefined;
   const question = decoded.questions?.[0];
   if (!question) return reply(decoded, RCODE.FORMERR, []);

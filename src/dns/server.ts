@@ -3,16 +3,31 @@
  * it at their network's gateway address through the DNAT rules in their namespace
  * (kernel/linux/container-dns.ts). The port is high and per daemon (never 53, so a host resolver
  * is never in the way); the caller keeps it across restarts so running containers' rules stay valid.
+ *
+ * Containers that can't reach the daemon's namespace (macvlan) have sockets of their own, opened
+ * inside their namespace on 127.0.0.11:PORT and served here too (`serveContainer`): for those
+ * the socket, not the source address, says who asks.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
-import type { Transport } from './resolver.js';
+import type { QuerySource, Transport } from './resolver.js';
 
-export type QueryHandler = (query: Buffer, source: string, transport: Transport) => Promise<Buffer | undefined>;
+export type QueryHandler = (query: Buffer, source: QuerySource, transport: Transport) => Promise<Buffer | undefined>;
+
+export interface ContainerSockets {
+  udp: Socket;
+  tcp: Server;
+}
+
+interface Served extends ContainerSockets {
+  /** Open TCP connections: they hold the namespace too. */
+  connections: Set<import('node:net').Socket>;
+}
 
 export class DnsServer {
   private udp: Socket | undefined;
   private tcp: Server | undefined;
+  private readonly perContainer = new Map<string, Served>();
 
   constructor(private readonly handler: QueryHandler, private readonly onError: (error: unknown) => void = () => undefined) {}
 
@@ -39,12 +54,7 @@ export class DnsServer {
         continue;
       }
       udp.removeAllListeners('error');
-      udp.on('error', this.onError);
-      udp.on('message', (message, remote) => {
-        this.handler(message, remote.address, 'udp').then((answer) => {
-          if (answer) udp.send(answer, remote.port, remote.address, (error) => error && this.onError(error));
-        }).catch(this.onError);
-      });
+      this.serveUdp(udp, (remote) => remote);
       this.udp = udp;
       this.tcp = tcp;
       return bound;
@@ -52,7 +62,43 @@ export class DnsServer {
     throw new Error('no free port for the embedded DNS resolver');
   }
 
-  private serveTcp(socket: import('node:net').Socket): void {
+  /** Serves one container's own listeners (replacing any it had); the queries are that container's. */
+  serveContainer(containerId: string, sockets: ContainerSockets): void {
+    this.closeContainer(containerId);
+    const source = { containerId };
+    this.serveUdp(sockets.udp, () => source);
+    const connections = new Set<import('node:net').Socket>();
+    sockets.tcp.on('connection', (socket: import('node:net').Socket) => {
+      connections.add(socket);
+      socket.once('close', () => connections.delete(socket));
+      this.serveTcp(socket, source);
+    });
+    sockets.tcp.on('error', this.onError);
+    this.perContainer.set(containerId, { ...sockets, connections });
+  }
+
+  hasContainer(containerId: string): boolean {
+    return this.perContainer.has(containerId);
+  }
+
+  /** Closes a container's own listeners (they keep its namespace alive while open). */
+  closeContainer(containerId: string): void {
+    const sockets = this.perContainer.get(containerId);
+    if (!sockets) return;
+    this.perContainer.delete(containerId);
+    closeQuietly(sockets);
+  }
+
+  private serveUdp(udp: Socket, sourceOf: (remoteAddress: string) => QuerySource): void {
+    udp.on('error', this.onError);
+    udp.on('message', (message, remote) => {
+      this.handler(message, sourceOf(remote.address), 'udp').then((answer) => {
+        if (answer) udp.send(answer, remote.port, remote.address, (error) => error && this.onError(error));
+      }).catch(this.onError);
+    });
+  }
+
+  private serveTcp(socket: import('node:net').Socket, fixedSource?: QuerySource): void {
     let buffered = Buffer.alloc(0);
     socket.setTimeout(10_000, () => socket.destroy());
     socket.on('error', () => socket.destroy());
@@ -61,7 +107,7 @@ export class DnsServer {
       while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
         const query = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
         buffered = buffered.subarray(2 + query.length);
-        this.handler(query, socket.remoteAddress ?? '', 'tcp').then((answer) => {
+        this.handler(query, fixedSource ?? socket.remoteAddress ?? '', 'tcp').then((answer) => {
           if (!answer) return socket.destroy();
           const length = Buffer.alloc(2);
           length.writeUInt16BE(answer.length);
@@ -72,9 +118,20 @@ export class DnsServer {
   }
 
   close(): void {
+    for (const containerId of [...this.perContainer.keys()]) this.closeContainer(containerId);
     this.udp?.close();
     this.tcp?.close();
     this.udp = undefined;
     this.tcp = undefined;
   }
+}
+
+function closeQuietly(sockets: Served): void {
+  try {
+    sockets.udp.close();
+  } catch {
+    // Already closed.
+  }
+  sockets.tcp.close();
+  for (const connection of sockets.connections) connection.destroy();
 }

@@ -6,13 +6,26 @@ import type { Container } from '../model/container.js';
 import type { Endpoint, Network } from '../model/network.js';
 import type { NameTable } from './name-table.js';
 
+/** Drivers of user-defined networks with embedded DNS (not the default bridge, host or none). */
+const DNS_DRIVERS = new Set(['bridge', 'overlay', 'macvlan']);
+
 /**
- * Embedded DNS is for user-defined bridge networks: not the default bridge, host or none, and not
- * yet macvlan, whose gateway is a router on the LAN rather than the host (the resolver would be
- * unreachable there, so those containers keep the host's nameservers for now).
+ * Embedded DNS is for user-defined bridge, overlay and macvlan networks: not the default bridge,
+ * host or none (as Docker).
  */
 export function hasEmbeddedDns(network: Network): boolean {
-  return !network.predefined && network.driver === 'bridge';
+  return !network.predefined && DNS_DRIVERS.has(network.driver);
+}
+
+/**
+ * How a container on this network reaches the resolver: through the network's gateway, an
+ * address of the daemon's own namespace (bridge; overlay through its per-host bridge), or not at
+ * all from outside its namespace (macvlan: the gateway is a router on the LAN and the kernel keeps
+ * a macvlan's traffic away from its parent), so the resolver's sockets must live inside it.
+ */
+export function resolverPathOf(network: Network): 'gateway' | 'namespace' | undefined {
+  if (!hasEmbeddedDns(network)) return undefined;
+  return network.driver === 'macvlan' ? 'namespace' : 'gateway';
 }
 
 export function buildNameTable(networks: readonly Network[], endpointsOf: (networkId: string) => readonly Endpoint[], containerOf: (containerId: string) => Container | undefined): NameTable {

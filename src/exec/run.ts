@@ -66,6 +66,15 @@ export function spawnedProcesses(): number {
   return spawnCount;
 }
 
+/** For the other spawn paths of exec/ (ipc.ts): counted and observed like run(). */
+export function countSpawn(): void {
+  spawnCount += 1;
+}
+
+export function notifyObservers(result: RunResult): void {
+  for (const observer of observers) observer(result);
+}
+
 export function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   if (argv.length === 0) throw new TypeError('run: empty argv');
   const [command, ...args] = argv as [string, ...string[]];

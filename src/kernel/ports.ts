@@ -207,3 +207,19 @@ export interface Kernel {
   firewall: FirewallPort;
   sysctl: SysctlPort;
 }
+
+/** Listening UDP and TCP sockets on one address and port, opened inside some namespace. */
+export interface NamespaceSockets {
+  udp: import('node:dgram').Socket;
+  tcp: import('node:net').Server;
+}
+
+/**
+ * Sockets opened inside another network namespace and handed to the daemon (the embedded
+ * resolver's 127.0.0.11 listeners in a container). They keep that namespace alive while open:
+ * the caller must close them when the container goes.
+ */
+export interface NamespaceSocketPort {
+  /** Binds UDP and TCP on address:port inside the namespace; rejects (holding nothing) on failure. */
+  listen(netnsPath: string, address: string, port: number): Promise<NamespaceSockets>;
+}

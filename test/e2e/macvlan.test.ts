@@ -6,8 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { run } from '../../src/exec/index.js';
-import { withHost, type TestHost } from '../helpers/host.js';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, startProcess } from '../../src/exec/index.js';
+import { delay, withHost, type TestHost } from '../helpers/host.js';
+import { standInImages } from '../helpers/images.js';
+
+const FAKE_UPSTREAM = resolve(fileURLToPath(import.meta.url), '../../helpers/fake-upstream.js');
 
 const PARENT = 'mvpar0';
 const LAN_ADDRESS = '10.201.0.2';
@@ -140,6 +146,96 @@ test('macvlan_mode=private: containers reach the LAN but not each other', async 
       assert.ok(await containerPing(host, 'p1', LAN_ADDRESS));
       assert.ok(await pingFrom(lan, '10.201.0.11'));
       assert.ok(!(await containerPing(host, 'p1', '10.201.0.11')), 'private mode keeps macvlan siblings apart');
+    });
+  });
+});
+
+/** nslookup through 127.0.0.11 from a running container; the addresses answered (empty when it fails). */
+async function lookup(host: TestHost, container: string, name: string): Promise<string[]> {
+  const result = await host.docker(['exec', container, 'nslookup', name, '127.0.0.11']);
+  if (result.code !== 0) return [];
+  const answer = result.stdout.split(/\nName:/).slice(1).join('\n');
+  return [...answer.matchAll(/Address(?: \d+)?:\s+(\S+)/g)].map((match) => match[1] ?? '');
+}
+
+test('macvlan: embedded DNS (names, alias, short id, hostname, PTR, TCP, forwarding) scoped to shared networks, across container and daemon restarts', { timeout: 300_000 }, async () => {
+  await withHost(async (host) => {
+    await standInImages(host);
+    await withLan(host, async (lan) => {
+      // A fake upstream resolver in the host's namespace: forwarded names answer 10.123.45.67.
+      const UPSTREAM = '10.53.0.1';
+      await host.ip(['addr', 'add', `${UPSTREAM}/24`, 'dev', 'lo']);
+      const upstreamLog = join(host.dir, 'fake-upstream.log');
+      const upstream = startProcess(['nsenter', `--net=${host.netnsPath}`, '--', process.execPath, FAKE_UPSTREAM, UPSTREAM], { logFile: upstreamLog });
+      try {
+        for (let attempt = 0; attempt < 100 && !(await readFile(upstreamLog, 'utf8').catch(() => '')).includes('ready'); attempt += 1) await delay(50);
+
+        await host.dockerOk(['network', 'create', '-d', 'macvlan', '--subnet', '10.201.0.0/24', '--gateway', LAN_ADDRESS, '--ip-range', '10.201.0.128/25', '-o', `parent=${PARENT}`, 'mv1']);
+        await host.dockerOk(['network', 'create', 'b']);
+        await host.dockerOk(['run', '-d', '--name', 'web', '--hostname', 'webhost', '--network', 'mv1', '--network-alias', 'web-alias', 'nginx']);
+        await host.dockerOk(['run', '-d', '--name', 'c2', '--network', 'mv1', '--dns', UPSTREAM, 'busybox', 'sleep', '300']);
+        await host.dockerOk(['run', '-d', '--name', 'other', '--network', 'b', '--network-alias', 'other-alias', 'busybox', 'sleep', '300']);
+        const webAddress = await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.Networks.mv1.IPAddress}}', 'web']);
+        const c2Address = await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.Networks.mv1.IPAddress}}', 'c2']);
+        const shortId = (await host.dockerOk(['inspect', '-f', '{{.Id}}', 'web'])).slice(0, 12);
+        assert.match(webAddress, /^10\.201\.0\.\d+$/);
+
+        // What the container sees is Docker's: 127.0.0.11, no --dns server in the file.
+        assert.equal(await host.dockerOk(['exec', 'c2', 'cat', '/etc/resolv.conf']), 'nameserver 127.0.0.11\noptions ndots:0');
+        // Nothing on the host for it: no address of the subnet, no link but the parent.
+        assert.doesNotMatch(await host.ip(['-br', 'addr']), /10\.201\./);
+
+        const resolvesAll = async (when: string): Promise<void> => {
+          for (const name of ['web', 'web-alias', shortId, 'webhost', 'web.mv1']) {
+            assert.deepEqual(await lookup(host, 'c2', name), [webAddress], `${when}: ${name}`);
+          }
+          const reverse = await host.docker(['exec', 'c2', 'nslookup', webAddress, '127.0.0.11']);
+          assert.match(reverse.stdout, /name = web\.mv1/, `${when}: PTR ${reverse.stdout}${reverse.stderr}`);
+          assert.match(await host.dockerOk(['exec', 'c2', 'timeout', '5', 'wget', '-qO-', 'http://web/']), /Welcome to nginx/, `${when}: wget by name`);
+          assert.deepEqual(await lookup(host, 'web', 'c2'), [c2Address], `${when}: the other way round`);
+        };
+        await resolvesAll('after start');
+
+        // Scoped: names of a network c2 doesn't share are not container names for it, in either
+        // direction. c2's --dns upstream answers every name it is asked, so they come back as
+        // that upstream's answer (forwarded like any unknown name), never as the container's.
+        assert.deepEqual(await lookup(host, 'c2', 'other'), ['10.123.45.67']);
+        assert.deepEqual(await lookup(host, 'c2', 'other-alias'), ['10.123.45.67']);
+        const otherAddress = await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.Networks.b.IPAddress}}', 'other']);
+        assert.deepEqual(await lookup(host, 'other', 'other-alias'), [otherAddress], 'other resolves on its own network');
+        assert.ok(!(await lookup(host, 'other', 'web')).includes(webAddress), 'no macvlan names on b');
+
+        // Everything else goes upstream (from the daemon's namespace), over UDP and TCP.
+        assert.deepEqual(await lookup(host, 'c2', 'example.test'), ['10.123.45.67']);
+        const pid = await host.dockerOk(['inspect', '-f', '{{.State.Pid}}', 'c2']);
+        const viaTcp = await run(['nsenter', '-t', pid, '-n', process.execPath, FAKE_UPSTREAM, 'query', '127.0.0.11', 'web', 'tcp'], { timeoutMs: 15_000 });
+        assert.equal(viaTcp.stdout, `rcode 0 tc false\n${webAddress}\n`);
+
+        // A container restart: its old listeners went with it (else its old namespace, and its
+        // macvlan with the same MAC, would live on and the new one could not come up).
+        await host.dockerOk(['restart', '-t', '1', 'web']);
+        assert.equal(await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.Networks.mv1.IPAddress}}', 'web']), webAddress);
+        await resolvesAll('after docker restart web');
+        await host.dockerOk(['stop', '-t', '1', 'web']);
+        assert.deepEqual(await lookup(host, 'c2', 'web'), ['10.123.45.67'], 'a stopped container has no name (forwarded)');
+        await host.dockerOk(['start', 'web']);
+
+        // The listeners lived in the daemon: a restart, and a crash, open them again.
+        await host.restart();
+        await resolvesAll('after a daemon restart');
+        await host.restart({ crash: true });
+        await resolvesAll('after kill -9 and a restart');
+        assert.deepEqual(await lookup(host, 'c2', 'example.test'), ['10.123.45.67']);
+
+        // The LAN still sees the containers as its own hosts; the host still can't reach them.
+        assert.ok(await pingFrom(lan, webAddress));
+        assert.ok(!(await pingFrom(host.netns, webAddress)));
+
+        await host.dockerOk(['rm', '-f', 'web', 'c2', 'other']);
+        await host.dockerOk(['network', 'rm', 'mv1', 'b']);
+      } finally {
+        await upstream.stop(2_000);
+      }
     });
   });
 });

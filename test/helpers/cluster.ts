@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { run } from '../../src/exec/index.js';
 import { EtcdServer } from './etcd.js';
-import { NETNS_PREFIX, TestHost } from './host.js';
+import { delay, NETNS_PREFIX, TestHost } from './host.js';
 import { deleteNetns, listNetns } from './netns.js';
 
 export interface TestClusterOptions {
@@ -102,7 +102,9 @@ export class TestCluster {
   private async createLan(): Promise<void> {
     await this.makeNetns('lan');
     const mtu = String(this.options.mtu ?? 1500);
-    await this.ipIn(this.lanNetns, ['link', 'add', 'lan0', 'mtu', mtu, 'type', 'bridge']);
+    // A fixed MAC: a bridge otherwise takes its lowest port's, which changes as hosts are plugged
+    // in, and hosts that resolved the gateway before keep sending to a MAC nobody has any more.
+    await this.ipIn(this.lanNetns, ['link', 'add', 'lan0', 'address', '02:99:00:00:00:01', 'mtu', mtu, 'type', 'bridge']);
     await this.ipIn(this.lanNetns, ['addr', 'add', `${this.lanGateway}/24`, 'dev', 'lan0']);
     await this.ipIn(this.lanNetns, ['link', 'set', 'lan0', 'up']);
   }
@@ -142,8 +144,20 @@ export class TestCluster {
       beforeStart: async (host) => {
         await this.plug(host.netns, this.underlayDevice, `h${number}`, address);
         await host.ip(['route', 'add', 'default', 'via', this.lanGateway]);
+        await this.waitForEtcdFrom(host);
       },
     });
+  }
+
+  /** The underlay is ready when etcd answers over it: conetd then starts with its store reachable. */
+  private async waitForEtcdFrom(host: TestHost): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const health = await run(['nsenter', `--net=${host.netnsPath}`, 'curl', '-fsS', '--max-time', '2', `http://${this.etcdAddress}:2379/health`], { allowFailure: true, timeoutMs: 5_000 }).catch(() => undefined);
+      if (health?.code === 0 && health.stdout.includes('"health":"true"')) return;
+      if (Date.now() > deadline) throw new Error(`etcd at ${this.etcdAddress} not reachable from ${host.netns} within 15 s: ${health?.stderr ?? ''}`);
+      await delay(100);
+    }
   }
 
   private async ipIn(ns: string, args: readonly string[]): Promise<void> {

@@ -46,8 +46,12 @@ export interface ResolverTarget {
 export interface ContainerDnsSetup {
   /** Where a container with these endpoints reaches the resolver; undefined when none of its networks has embedded DNS. */
   targetFor(endpoints: AttachResult['endpoints']): ResolverTarget | undefined;
-  /** The 127.0.0.11 rules in the container's namespace (idempotent). */
-  install(netnsPath: string, target: ResolverTarget): Promise<void>;
+  /** The 127.0.0.11 rules in the container's namespace (idempotent), and listeners there for macvlan-only containers. */
+  install(netnsPath: string, target: ResolverTarget, containerId: string): Promise<void>;
+  /** The container went (exit, failed start): listeners the daemon holds in its namespace close. */
+  release?(containerId: string): void;
+  /** Recovery: listeners in an adopted container's namespace lived in the previous daemon process. */
+  adopt?(containerId: string, netnsPath: string, target: ResolverTarget): Promise<void>;
 }
 
 export class ContainerService {
@@ -180,6 +184,7 @@ export class ContainerService {
       clock.mark('store');
       this.deps.events?.('container started', { id: container.id, mode: container.hostConfig.networkMode, steps: clock.steps });
     } catch (error) {
+      this.deps.dns?.release?.(container.id);
       for (const step of undo.reverse()) await step().catch(() => undefined);
       container.sandbox = '';
       container.ports = {};
@@ -214,7 +219,7 @@ export class ContainerService {
 
   private async installDns(containerId: string, netnsPath: string, target: ResolverTarget): Promise<number> {
     const started = performance.now();
-    await this.deps.dns?.install(netnsPath, target);
+    await this.deps.dns?.install(netnsPath, target, containerId);
     this.dnsTargets.set(containerId, `${target.address}:${target.port}`);
     return Math.round((performance.now() - started) * 10) / 10;
   }
@@ -227,9 +232,10 @@ export class ContainerService {
   }
 
   /** Recovery: an adopted container whose rules still point at the resolver (same port). */
-  adoptDns(container: Container, endpoints: AttachResult['endpoints']): void {
+  async adoptDns(container: Container, endpoints: AttachResult['endpoints']): Promise<void> {
     const target = this.deps.dns?.targetFor(endpoints);
     if (target && container.sandbox) this.dnsTargets.set(container.id, `${target.address}:${target.port}`);
+    if (target && container.sandbox) await this.deps.dns?.adopt?.(container.id, this.deps.attacher.netnsPathOf(container.sandbox), target).catch(() => undefined);
   }
 
   /**
@@ -307,6 +313,7 @@ export class ContainerService {
     if (!container || container.state.status !== 'running') return;
     container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp() };
     const clock = new StepClock();
+    this.deps.dns?.release?.(id);
     // Ports and namespace go in parallel: each is one process, and the nft delete is the slower.
     await Promise.all([this.deps.ports.unpublish(id).catch(() => undefined), this.deps.attacher.release(container).catch(() => undefined)]);
     clock.mark('network');

@@ -37,7 +37,7 @@ export interface NetworkServiceDeps {
   globalPools?: readonly AddressPool[];
 }
 
-const NEEDS_CLUSTER = 'the overlay driver needs cluster mode: start conetd with --cluster-store etcd://HOST:PORT --cluster-advertise ADDR';
+export const NEEDS_CLUSTER = 'the overlay driver needs cluster mode: start conetd with --cluster-store etcd://HOST:PORT --cluster-advertise ADDR';
 
 export class NetworkService {
   private readonly networks = new Map<string, Network>();
@@ -96,6 +96,7 @@ export class NetworkService {
     if (request.ingress) throw notImplemented('network-ingress', 'ingress networks need swarm mode, which conet does not provide');
     const global = driver.capabilities.scope !== 'local';
     if (global && !this.deps.cluster) throw notImplemented('driver-needs-cluster', NEEDS_CLUSTER);
+    if (global && request.enableIPv6) throw notImplemented('overlay-ipv6', 'IPv6 on overlay networks is not supported by conet yet');
     const ipamConfigs = driver.capabilities.usesIpam
       ? resolveIpam(request.ipam, {
           existingSubnets: existing.flatMap((network) => network.ipam.configs.map((config) => config.subnet)),

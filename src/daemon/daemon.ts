@@ -18,8 +18,13 @@ import { NftBridgeFirewall } from '../drivers/bridge/nft-firewall.js';
 import { HostDriver } from '../drivers/host/driver.js';
 import { NullDriver } from '../drivers/null/driver.js';
 import { MacvlanDriver } from '../drivers/macvlan/driver.js';
+import { OverlayDriver } from '../drivers/overlay/driver.js';
+import { LinuxOverlay } from '../kernel/linux/overlay.js';
+import { EtcdClusterStore } from '../cluster/etcd/etcd-cluster-store.js';
+import type { ClusterStore } from '../cluster/cluster-store.js';
+import { ClusterState } from '../engine/cluster/cluster-state.js';
 import { EndpointService } from '../engine/endpoint-service.js';
-import { NetworkService, type EndpointSource } from '../engine/network-service.js';
+import { NEEDS_CLUSTER, NetworkService, type EndpointSource } from '../engine/network-service.js';
 import { predefinedNetworks } from '../engine/predefined.js';
 import { newId } from '../engine/ids.js';
 import { onExec } from '../exec/index.js';
@@ -60,7 +65,6 @@ export interface RunningDaemon {
 }
 
 const UNSUPPORTED_DRIVERS: Record<string, string> = {
-  overlay: 'the overlay driver needs cluster mode (--cluster-store), which this version of conet does not provide yet',
   ipvlan: 'failed to create the ipvlan network: the ipvlan driver is not supported by conet',
 };
 
@@ -78,6 +82,21 @@ async function ulaGlobalId(store: Store): Promise<string> {
   const id = newUlaGlobalId();
   await store.commit([put('meta', 'ula-global-id', id)]);
   return id;
+}
+
+/** Cluster mode starts once etcd answers: tries for up to 30 s, then gives up with etcd's error. */
+async function openClusterStore(clusterStore: ClusterStore, logger: Logger): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await clusterStore.open();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      logger.warn('cluster store not reachable yet, retrying', { error: String(error) });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }
 
 async function daemonId(store: Store): Promise<string> {
@@ -107,11 +126,45 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   drivers.register(new HostDriver());
   drivers.register(new NullDriver());
   drivers.register(new MacvlanDriver({ links: kernel.links, macvlan: new LinuxMacvlan() }));
+  // Cluster mode: global (overlay) networks and their endpoints live in etcd.
+  let clusterStore: ClusterStore | undefined;
+  let cluster: ClusterState | undefined;
+  let collector: NodeJS.Timeout | undefined;
+  if (config.cluster) {
+    const nodeId = await daemonId(store);
+    clusterStore = new EtcdClusterStore({ endpoints: config.cluster.endpoints, prefix: config.cluster.prefix, ttlSeconds: config.cluster.ttlSeconds, ...(config.cluster.tls ? { tls: config.cluster.tls } : {}), logger });
+    await openClusterStore(clusterStore, logger);
+    cluster = new ClusterState(clusterStore, { id: nodeId, name: config.cluster.advertise, address: config.cluster.advertise, since: new Date().toISOString() });
+    await cluster.register();
+    drivers.register(new OverlayDriver({
+      kernel,
+      overlay: new LinuxOverlay(),
+      firewall: new NftBridgeFirewall(firewall, 'overlay'),
+      cluster,
+      dataPathPort: config.dataPathPort,
+      onError: (message, error) => logger.error(message, { error: String(error) }),
+    }));
+  }
   // NetworkService asks EndpointService which networks are in use; EndpointService looks networks up.
   let endpointService: EndpointService | undefined;
-  const endpoints: EndpointSource = { endpointsOf: (networkId) => endpointService?.endpointsOf(networkId) ?? [] };
-  const networks = new NetworkService({ store, drivers, links: kernel.links, pools: withDefaultIpv6Pool(config.addressPools, ulaPool(await ulaGlobalId(store))), endpoints, unsupportedDrivers: UNSUPPORTED_DRIVERS });
-  endpointService = new EndpointService({ store, drivers, networks });
+  // Every node's endpoints of a global network: what `network rm`, inspect and DNS see.
+  const endpoints: EndpointSource = { endpointsOf: (networkId) => endpointService?.allEndpointsOf(networkId) ?? [] };
+  const networks = new NetworkService({
+    store,
+    drivers,
+    links: kernel.links,
+    pools: withDefaultIpv6Pool(config.addressPools, ulaPool(await ulaGlobalId(store))),
+    endpoints,
+    unsupportedDrivers: cluster ? UNSUPPORTED_DRIVERS : { ...UNSUPPORTED_DRIVERS, overlay: NEEDS_CLUSTER },
+    ...(cluster ? { cluster } : {}),
+  });
+  endpointService = new EndpointService({
+    store,
+    drivers,
+    networks,
+    ...(cluster ? { cluster } : {}),
+    onError: (message, error) => logger.warn(message, { error: String(error) }),
+  });
 
   const imageStore = new ImageStore(join(config.dataRoot, 'images'));
   let containers: ContainerService | undefined;
@@ -124,7 +177,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const containerDns = new LinuxContainerDns();
   const dns = new EmbeddedDns({
     networks: () => networks.all(),
-    endpointsOf: (networkId) => endpointService?.endpointsOf(networkId) ?? [],
+    endpointsOf: (networkId) => endpointService?.allEndpointsOf(networkId) ?? [],
     container: (containerId) => containers?.find(containerId),
     onError: (error) => logger.debug('dns', { error: String(error) }),
     namespaceSockets: new LinuxNamespaceSockets(),
@@ -179,6 +232,22 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     const started = performance.now();
     await networks.reconcile();
     logger.info('reconciled kernel state', { networks: networks.all().length, ms: Math.round(performance.now() - started) });
+    if (cluster && clusterStore) {
+      // Releases claims of endpoints this node no longer has (removed while etcd was away, or
+      // before a crash), now and whenever the store is reachable.
+      const live = cluster;
+      const liveStore = clusterStore;
+      const collect = (): void => {
+        if (!liveStore.connected) return;
+        live.collect((endpointId) => endpointService?.hasEndpoint(endpointId) ?? true).then(
+          (released) => released > 0 && logger.info('released stale cluster endpoints', { released }),
+          (error: unknown) => logger.debug('cluster collect', { error: String(error) }),
+        );
+      };
+      collect();
+      collector = setInterval(collect, 5_000);
+      collector.unref();
+    }
 
     // The resolver keeps its port across restarts, so adopted containers' rules stay valid;
     // when the port had to change, their rules are re-pointed.
@@ -232,6 +301,8 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     await listenUnix(server, config.host.slice('unix://'.length));
     logger.info('daemon started', { host: config.host, dataRoot: config.dataRoot, execRoot: config.execRoot, pid: process.pid });
   } catch (error) {
+    if (collector) clearInterval(collector);
+    await clusterStore?.close().catch(() => undefined);
     dns.close();
     runtime.close();
     await store.close();
@@ -249,6 +320,8 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
         running.close(() => resolve());
         running.closeAllConnections();
       });
+      if (collector) clearInterval(collector);
+      await clusterStore?.close().catch(() => undefined);
       dns.close();
       runtime.close();
       nftables.close();

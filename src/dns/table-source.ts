@@ -38,7 +38,7 @@ export function buildNameTable(networks: readonly Network[], endpointsOf: (netwo
         containerId: endpoint.containerId,
         name: endpoint.name,
         aliases: endpoint.aliases,
-        hostname: containerOf(endpoint.containerId)?.config.hostname ?? '',
+        hostname: containerOf(endpoint.containerId)?.config.hostname ?? endpoint.hostname ?? '',
         ipv4: endpoint.ipv4Address.split('/')[0] ?? '',
         ipv6: endpoint.ipv6Address.split('/')[0] ?? '',
       })),

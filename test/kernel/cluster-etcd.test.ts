@@ -409,6 +409,29 @@ test('etcd stopped: writes fail with 503 within the timeout, mirrors answer; res
 
 });
 
+test('etcd replaced by an empty one (data wiped, revisions start again at 1): mirrors follow, leased keys are written again, watches work', async () => {
+  const prefix = freshPrefix();
+  const a = await openStore(prefix, { ttlSeconds: 2 });
+  const b = await openStore(prefix, { ttlSeconds: 2 });
+  await a.putLeased('nodes/a', { id: 'a' });
+  for (let index = 0; index < 20; index += 1) await b.txn([], [{ op: 'put', key: `networks/n${index}`, value: index }]);
+  await waitFor('a sees the networks', () => a.list('networks/').length === 20);
+  const deletes: string[] = [];
+  a.onChange((events) => deletes.push(...events.filter((event) => event.type === 'delete').map((event) => event.key)));
+  await etcd.stop();
+  await rm(join(etcd.dir, 'data'), { recursive: true, force: true });
+  await etcd.resume();
+  await waitFor('both connected again', () => a.connected && b.connected, 15_000);
+  await waitFor('a\'s node is back for b', () => b.get('nodes/a') !== undefined, 5000);
+  assert.equal(a.list('networks/').length, 0);
+  assert.equal(b.list('networks/').length, 0);
+  assert.equal(deletes.filter((key) => key.startsWith('networks/')).length, 20);
+  await b.txn([{ key: 'names/ov', absent: true }], [{ op: 'put', key: 'names/ov', value: 'b' }]);
+  await waitFor('a sees b\'s write on the new watch', () => a.get('names/ov')?.value === 'b');
+  await a.txn([], [{ op: 'put', key: 'names/ov2', value: 'a' }]);
+  await waitFor('b sees a\'s write on the new watch', () => b.get('names/ov2')?.value === 'a');
+});
+
 test('TLS: client certificate, key and CA read at open(); without a client certificate etcd refuses (503)', async () => {
   const dir = join('/tmp', `conet-test-etcdtls-${randomBytes(4).toString('hex')}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -453,17 +453,8 @@ export class EtcdClusterStore implements ClusterStore {
       if (this.closed) return;
       const failures = this.failures;
       try {
-        if (!this.watcher) {
-          // The watch was cancelled: load everything, then watch from there.
-          const { kvs, revision } = await this.request('reload', (call) => this.rangeAll('', call));
-          this.applySnapshot('', kvs, revision);
-          await this.startWatch(revision + 1);
-        } else if (!this.watchUp) {
-          continue; // etcd3 reconnects the watch by itself (backoff up to 1 s)
-        } else {
-          const { kvs, revision } = await this.request('reload', (call) => this.rangeAll('', call));
-          this.applySnapshot('', kvs, revision);
-        }
+        if (this.watcher && !this.watchUp) continue; // etcd3 reconnects the watch by itself (backoff up to 1 s)
+        await this.reload();
         await this.checkLease();
       } catch {
         continue;
@@ -474,6 +465,31 @@ export class EtcdClusterStore implements ClusterStore {
         return;
       }
     }
+  }
+
+  /**
+   * Reads the whole prefix and applies the differences. Starts a new watch from there when the
+   * old one was cancelled, or when etcd's revision went backwards (its data was wiped or
+   * restored: the old watch would wait for a revision that means something else now).
+   */
+  private async reload(): Promise<void> {
+    const { kvs, revision } = await this.request('reload', (call) => this.rangeAll('', call));
+    const regressed = revision < this.mirror.floorRevision;
+    if (!regressed && this.watcher) {
+      this.applySnapshot('', kvs, revision);
+      return;
+    }
+    const old = this.stopWatch();
+    if (old) void withTimeout(old.cancel(), 1_000).catch(() => undefined);
+    if (regressed) {
+      this.logger?.warn('cluster store revision went backwards (etcd data replaced): reloading everything', { known: this.mirror.floorRevision, now: revision });
+      const events: ClusterEvent[] = [];
+      this.mirror.replace(kvs, revision, events);
+      this.emit(events);
+    } else {
+      this.applySnapshot('', kvs, revision);
+    }
+    await this.startWatch(revision + 1);
   }
 
   // --- lease -----------------------------------------------------------------------------

@@ -75,3 +75,17 @@ test('absentUnder removes everything under a prefix at a revision; tombstones ar
   assert.equal(mirror.size, 1);
   assert.deepEqual(collect(mirror, (e) => mirror.put('ep/n1/a', 9, 6, e)), ['put ep/n1/a 9']);
 });
+
+test('replace: a full read whose revisions went backwards replaces everything, announcing only differences', () => {
+  const mirror = new Mirror();
+  collect(mirror, (e) => {
+    mirror.put('same', 1, 2, e);
+    mirror.put('changed', 1, 3, e);
+    mirror.put('gone', 1, 90, e);
+  });
+  collect(mirror, (e) => mirror.snapshot('', [{ key: 'same', value: 1, modRevision: 2 }, { key: 'changed', value: 1, modRevision: 3 }, { key: 'gone', value: 1, modRevision: 90 }], 100, e));
+  const events = collect(mirror, (e) => mirror.replace([{ key: 'same', value: 1, modRevision: 2 }, { key: 'changed', value: 2, modRevision: 4 }], 5, e));
+  assert.deepEqual(events, ['delete gone 1', 'put changed 2']);
+  assert.equal(mirror.floorRevision, 5);
+  assert.deepEqual(collect(mirror, (e) => mirror.put('new', 'x', 6, e)), ['put new "x"']);
+});

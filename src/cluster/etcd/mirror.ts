@@ -93,6 +93,28 @@ export class Mirror {
     }
   }
 
+  /**
+   * Replaces everything with a full read at `revision`, whatever revisions the mirror knew: for
+   * an etcd whose revisions went backwards (its data was wiped or restored from a backup).
+   */
+  replace(present: readonly KeyValueAt[], revision: number, events: ClusterEvent[]): void {
+    const next = new Map(present.map((kv) => [kv.key, kv]));
+    for (const [key, state] of this.keys) {
+      if (state.entry && !next.has(key)) events.push({ type: 'delete', key, value: state.entry.value });
+    }
+    const before = new Map(this.keys);
+    this.keys.clear();
+    this.tombstones = 0;
+    for (const kv of present) {
+      const value = deepFreeze(kv.value);
+      this.keys.set(kv.key, { entry: { key: kv.key, value, modRevision: String(kv.modRevision) }, knownAt: revision });
+      const previous = before.get(kv.key)?.entry;
+      if (previous?.modRevision === String(kv.modRevision) && JSON.stringify(previous.value) === JSON.stringify(value)) continue;
+      events.push({ type: 'put', key: kv.key, value });
+    }
+    this.floor = revision;
+  }
+
   /** The watch delivered an event at `revision`: nothing older can follow, tombstones up to it can go. */
   watchedUpTo(revision: number): void {
     if (this.tombstones > 0) this.prune(revision);

@@ -19,6 +19,19 @@ describe('addNetworkScript', () => {
     assert.match(script, /add rule inet conet net-0a11e1a1b2c3-to drop\n/);
   });
 
+  it('routed overlay: the other hosts\' slices may enter and are reached without masquerade', () => {
+    const routed = { ...defaultBridge, bridge: 'ov-0123456789ab', subnets4: ['10.123.0.0/24'], subnets6: [], peerSubnets4: ['10.123.0.0/16'] };
+    const script = addNetworkScript('conet', routed);
+    const chain = /add rule inet conet (net-\S+)-to ip saddr 10\.123\.0\.0\/16 accept\n/.exec(script);
+    assert.ok(chain, script);
+    // Peers are accepted before the final drop, and skip masquerade before it applies.
+    assert.ok(script.indexOf('-to ip saddr 10.123.0.0/16 accept') < script.indexOf('-to drop'));
+    assert.ok(script.indexOf('-masq ip daddr 10.123.0.0/16 accept') < script.indexOf('-masq oifname != "ov-0123456789ab"'));
+    assert.doesNotMatch(addNetworkScript('conet', { ...routed, internal: true }), /10\.123\.0\.0\/16/);
+    const full = buildRuleset({ table: 'conet', networks: [routed] });
+    assert.match(full, /ip saddr 10\.123\.0\.0\/16 accept/);
+  });
+
   it('emits the same rules as a full rebuild', () => {
     const full = buildRuleset({ table: 'conet', networks: [defaultBridge] });
     for (const line of addNetworkScript('conet', defaultBridge).split('\n')) {

@@ -26,3 +26,24 @@ test('default-address-pools accepts IPv6 bases', async () => {
   const config = await withConfigFile({ 'default-address-pools': [{ base: '10.10.0.0/16', size: 24 }, { base: 'fd12:3456:789a::/48', size: 64 }] }, (path) => loadConfig({ config: path }));
   assert.deepEqual(config.addressPools, [{ base: '10.10.0.0/16', size: 24 }, { base: 'fd12:3456:789a::/48', size: 64 }]);
 });
+
+test('cluster mode: flags and file keys, Docker option names, clear errors', async () => {
+  assert.equal((await loadConfig({})).cluster, undefined);
+  const flags = await loadConfig({ clusterStore: 'etcd://10.99.0.2:2379,10.99.0.3:2379', clusterAdvertise: '10.99.0.11:2376', clusterStoreOpts: ['discovery.ttl=5'] });
+  assert.deepEqual(flags.cluster, { endpoints: ['http://10.99.0.2:2379', 'http://10.99.0.3:2379'], advertise: '10.99.0.11', ttlSeconds: 5, prefix: '/conet/v1/' });
+  const file = await withConfigFile(
+    { 'cluster-store': 'etcd://etcd.lan:2379', 'cluster-advertise': '10.0.0.5', 'cluster-store-opts': { 'kv.cacertfile': '/ca.pem', 'kv.certfile': '/c.pem', 'kv.keyfile': '/k.pem' }, 'data-path-port': 4790 },
+    (config) => loadConfig({ config }),
+  );
+  assert.deepEqual(file.cluster, { endpoints: ['https://etcd.lan:2379'], advertise: '10.0.0.5', ttlSeconds: 20, prefix: '/conet/v1/', tls: { caFile: '/ca.pem', certFile: '/c.pem', keyFile: '/k.pem' } });
+  assert.equal(file.dataPathPort, 4790);
+  await assert.rejects(loadConfig({ clusterStore: 'consul://x:8500', clusterAdvertise: '10.0.0.5' }), /unsupported cluster store/);
+  await assert.rejects(loadConfig({ clusterStore: 'etcd://x:2379' }), /needs --cluster-advertise/);
+  await assert.rejects(loadConfig({ clusterAdvertise: '10.0.0.5' }), /needs --cluster-store/);
+  await assert.rejects(loadConfig({ clusterStore: 'etcd://x', clusterAdvertise: '10.0.0.5' }), /expected HOST:PORT/);
+  await assert.rejects(loadConfig({ clusterStore: 'etcd://x:2379', clusterAdvertise: 'eth0' }), /invalid --cluster-advertise/);
+  await assert.rejects(loadConfig({ clusterStore: 'etcd://x:2379', clusterAdvertise: '10.0.0.5', clusterStoreOpts: ['discovery.ttl=1'] }), /discovery.ttl/);
+  await assert.rejects(loadConfig({ clusterStore: 'etcd://x:2379', clusterAdvertise: '10.0.0.5', clusterStoreOpts: ['kv.certfile=/c.pem'] }), /go together/);
+  await assert.rejects(loadConfig({ clusterStore: 'etcd://x:2379', clusterAdvertise: '10.0.0.5', clusterStoreOpts: ['bogus=1'] }), /unknown cluster-store-opt/);
+  await assert.rejects(withConfigFile({ 'data-path-port': 80 }, (config) => loadConfig({ config })), /data-path-port/);
+});

@@ -230,7 +230,7 @@ export class MemoryClusterStore implements ClusterStore {
   async putLeased(key: string, value: unknown): Promise<void> {
     this.requireOpen();
     this.backend._commit(this, [], [{ op: 'put', key, value }], this);
-    this.leased.set(key, value);
+    this.leased.set(key, JSON.parse(toJson(value)) as unknown);
   }
 
   onChange(listener: (events: readonly ClusterEvent[]) => void): () => void {

@@ -238,7 +238,8 @@ export class EtcdClusterStore implements ClusterStore {
         return revision;
       }
     });
-    this.leased.set(key, value);
+    // The JSON form (a copy): later changes to the caller's object don't leak into re-puts.
+    this.leased.set(key, JSON.parse(text) as unknown);
     const events: ClusterEvent[] = [];
     this.mirror.put(key, fromJson(text), revision, events);
     this.emit(events);

@@ -89,3 +89,22 @@ test('replace: a full read whose revisions went backwards replaces everything, a
   assert.equal(mirror.floorRevision, 5);
   assert.deepEqual(collect(mirror, (e) => mirror.put('new', 'x', 6, e)), ['put new "x"']);
 });
+
+test('list: sorted, exact prefix bounds, follows keys coming and going', () => {
+  const mirror = new Mirror();
+  collect(mirror, (e) => {
+    mirror.put('nodes/b', 1, 2, e);
+    mirror.put('nodes/a', 1, 3, e);
+    mirror.put('nodesx', 1, 4, e);
+    mirror.put('names/a', 1, 5, e);
+  });
+  assert.deepEqual(mirror.list('nodes/').map((entry) => entry.key), ['nodes/a', 'nodes/b']);
+  assert.deepEqual(mirror.list('').map((entry) => entry.key), ['names/a', 'nodes/a', 'nodes/b', 'nodesx']);
+  collect(mirror, (e) => {
+    mirror.put('nodes/0', 1, 6, e);
+    mirror.absent('nodes/b', 7, e);
+    mirror.put('nodes/a', 2, 8, e);
+  });
+  assert.deepEqual(mirror.list('nodes/').map((entry) => [entry.key, entry.value]), [['nodes/0', 1], ['nodes/a', 2]]);
+  assert.deepEqual(mirror.list('zzz'), []);
+});

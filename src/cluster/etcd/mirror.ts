@@ -31,6 +31,8 @@ export class Mirror {
   private readonly keys = new Map<string, KeyState>();
   private floor = 0;
   private tombstones = 0;
+  /** Present keys in order, for list(); dropped whenever a key appears or disappears. */
+  private sorted: string[] | undefined;
 
   /** The revision of the last full reload. */
   get floorRevision(): number {
@@ -45,12 +47,22 @@ export class Mirror {
     return this.keys.get(key)?.entry;
   }
 
+  /** Entries under `prefix`, sorted by key: a binary search in the sorted key list, kept until a key comes or goes. */
   list(prefix: string): ClusterEntry[] {
-    const entries: ClusterEntry[] = [];
-    for (const [key, state] of this.keys) {
-      if (state.entry && key.startsWith(prefix)) entries.push(state.entry);
+    this.sorted ??= [...this.keys].filter(([, state]) => state.entry).map(([key]) => key).sort(compareKeys);
+    const sorted = this.sorted;
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (sorted[middle]! < prefix) low = middle + 1;
+      else high = middle;
     }
-    return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const entries: ClusterEntry[] = [];
+    for (let index = low; index < sorted.length && sorted[index]!.startsWith(prefix); index += 1) {
+      entries.push(this.keys.get(sorted[index]!)!.entry!);
+    }
+    return entries;
   }
 
   /**
@@ -103,6 +115,7 @@ export class Mirror {
       if (state.entry && !next.has(key)) events.push({ type: 'delete', key, value: state.entry.value });
     }
     const before = new Map(this.keys);
+    this.sorted = undefined;
     this.keys.clear();
     this.tombstones = 0;
     for (const kv of present) {
@@ -124,6 +137,7 @@ export class Mirror {
     const state = this.keys.get(key);
     if (at <= Math.max(state?.knownAt ?? 0, this.floor)) return;
     const previous = state?.entry;
+    if ((previous === undefined) !== (entry === undefined)) this.sorted = undefined;
     if (entry === undefined) {
       if (previous !== undefined) this.tombstones += 1;
       if (state === undefined) this.tombstones += 1;
@@ -150,6 +164,10 @@ export class Mirror {
       }
     }
   }
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Mirror values are shared by every reader: freeze them so nobody changes them in place. */

@@ -21,6 +21,7 @@ command -v socat >/dev/null || need+=(socat)
 command -v script >/dev/null || need+=(bsdutils)
 # etcd is the cluster store of overlay networks; the tests start their own servers in namespaces.
 command -v etcd >/dev/null || need+=(etcd-server)
+command -v openssl >/dev/null || need+=(openssl)  # the TLS test's throwaway CA
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -17,6 +17,8 @@ export interface EtcdServerOptions {
   address?: string;
   /** Client port; default 2379 inside a netns, a free port on 127.0.0.1 otherwise. */
   port?: number;
+  /** Serve clients over TLS and require client certificates signed by this CA (test/helpers/tls.ts). */
+  tls?: { caFile: string; certFile: string; keyFile: string };
 }
 
 export class EtcdServer {
@@ -28,12 +30,13 @@ export class EtcdServer {
     readonly address: string,
     readonly port: number,
     private readonly netns: string | undefined,
+    private readonly tls: EtcdServerOptions['tls'],
   ) {}
 
   static async start(options: EtcdServerOptions = {}): Promise<EtcdServer> {
     const address = options.address ?? '127.0.0.1';
     const port = options.port ?? (options.netns ? 2379 : await freePort());
-    const server = new EtcdServer(join('/tmp', `conet-test-etcd-${randomBytes(4).toString('hex')}`), address, port, options.netns);
+    const server = new EtcdServer(join('/tmp', `conet-test-etcd-${randomBytes(4).toString('hex')}`), address, port, options.netns, options.tls);
     try {
       await mkdir(server.dir, { recursive: true, mode: 0o700 });
       await server.resume();
@@ -46,7 +49,7 @@ export class EtcdServer {
 
   /** The client URL, e.g. http://10.99.0.2:2379. */
   get url(): string {
-    return `http://${this.address}:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://${this.address}:${this.port}`;
   }
 
   /** `etcd://ADDRESS:PORT`, as conetd's --cluster-store takes it. */
@@ -76,6 +79,7 @@ export class EtcdServer {
       '--initial-cluster', `conet-test=${peer}`,
       '--initial-cluster-state', 'new',
       '--log-level', 'warn',
+      ...(this.tls ? ['--cert-file', this.tls.certFile, '--key-file', this.tls.keyFile, '--trusted-ca-file', this.tls.caFile, '--client-cert-auth'] : []),
     ];
     const child = startProcess(argv, { logFile: join(this.dir, 'etcd.log') });
     this.process = child;
@@ -86,7 +90,7 @@ export class EtcdServer {
         this.process = undefined;
         throw new Error(`etcd exited during start-up (see ${join(this.dir, 'etcd.log')})`);
       }
-      const health = await run([...(this.netns ? ['nsenter', `--net=${this.netns}`, '--'] : []), 'curl', '-fsS', '--max-time', '2', `${this.url}/health`], { allowFailure: true, timeoutMs: 5_000 }).catch(() => undefined);
+      const health = await run([...(this.netns ? ['nsenter', `--net=${this.netns}`, '--'] : []), 'curl', '-fsS', '--max-time', '2', ...(this.tls ? ['--cacert', this.tls.caFile, '--cert', this.tls.certFile, '--key', this.tls.keyFile] : []), `${this.url}/health`], { allowFailure: true, timeoutMs: 5_000 }).catch(() => undefined);
       if (health?.code === 0 && health.stdout.includes('"health":"true"')) return;
       if (Date.now() > deadline) throw new Error(`etcd did not become healthy within 20 s (see ${join(this.dir, 'etcd.log')})`);
     }

@@ -15,4 +15,8 @@ if ! mountpoint -q /sys/fs/cgroup; then
     mount -t "$fstype" -o "$superopts" "$fstype" "$mountpoint"
   done </proc/1/mountinfo
 fi
+# With CONET_BENCH_HOSTNAME (docker-host.ts starts us under `unshare --uts` then): our own hostname.
+if [ -n "${CONET_BENCH_HOSTNAME:-}" ]; then
+  hostname "$CONET_BENCH_HOSTNAME"
+fi
 exec "$@"

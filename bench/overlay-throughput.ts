@@ -6,24 +6,33 @@
  *   2. raw VXLAN by hand with `ip`/`bridge`: what conet's overlay driver programs (bridge + vxlan
  *      `nolearning proxy`, dstport 4789, static FDB + neighbour entries, MTU 1450)
  *   3. raw routed by hand: a /24 slice per host on a bridge, `ip route add SLICE via HOST`
- *   4. conet overlay (vxlan) and 5. conet overlay (host-gw): conetd in cluster mode on each of two
- *      hosts and a real etcd (test/helpers/cluster.ts); reported "not available: …" when that fails.
- *   node dist/bench/overlay-throughput.js     BENCH_RUNS=3 BENCH_SECONDS=5 BENCH_CONET=1 BENCH_UDP_RATE=1G
+ *   4. Docker 20.10's overlay without Swarm (deprecated --cluster-store mode, etcd v2 API), two dockerds
+ *   5. conet overlay (vxlan) and 6. conet overlay (host-gw): conetd in cluster mode on each of two
+ *      hosts and a real etcd (test/helpers/cluster.ts)
+ *   Rows 4–6 are reported "not available: <reason>" when they can't be set up; rows 1–3 always run.
+ *   node dist/bench/overlay-throughput.js     BENCH_RUNS=5 BENCH_SECONDS=4 BENCH_CONET=1 BENCH_DOCKER=1 BENCH_UDP_RATE=1G
  * Everything lives in namespaces made here (conet-b-…; the harness's conet-t-…), removed in finally.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { startProcess } from '../src/exec/index.js';
+import { DockerBench, dockerAvailable } from './lib/docker-host.js';
 import { type ProcessHandle } from '../src/exec/index.js';
 import { addVethPair, ipBatch, NetnsSandbox, setSysctl, type Netns } from '../test/helpers/netns.js';
 import { entry, log, REPO, round, sh, shOk, stats, table, writeResult } from './lib/common.js';
 import { assertReachable, linkMtu, pingRun, startIperfServer, tcpRun, udpRun, type RttSample, type TcpSample, type UdpSample } from './lib/iperf.js';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
 const WITH_CONET = process.env['BENCH_CONET'] !== '0';
+const WITH_DOCKER = process.env['BENCH_DOCKER'] !== '0';
+const LAN_ETCD = '192.168.210.254';
+const DOCKER_UNDERLAY = ['192.168.210.11', '192.168.210.12'] as const;
 const UDP_RATE = process.env['BENCH_UDP_RATE'] ?? '1G';
 const UDP_LEN = 1400; // fits MTU 1450 − 28 (IP + UDP headers): no fragmentation on any row
 const PINGS = 200;
-const DOCKER_NOTE = 'That mode was not measured: it is deprecated, and its data path is the same as Swarm\'s.';
 
 const UNDERLAY = ['192.168.210.1', '192.168.210.2'] as const;
 const VNI = 4242;
@@ -35,7 +44,7 @@ const RT_SLICE = ['10.124.1.0/24', '10.124.2.0/24'] as const;
 const RT_GW = ['10.124.1.1', '10.124.2.1'] as const;
 const RT_ADDR = ['10.124.1.2', '10.124.2.2'] as const;
 
-type RowKey = 'floor' | 'raw-vxlan' | 'raw-routed' | 'conet-vxlan' | 'conet-host-gw';
+type RowKey = 'floor' | 'raw-vxlan' | 'raw-routed' | 'docker-overlay' | 'conet-vxlan' | 'conet-host-gw';
 
 interface Row {
   key: RowKey;
@@ -61,6 +70,7 @@ const msg = (error: unknown): string => (error instanceof Error ? error.message 
 // Rows 1–3: the hand-made two-host topology.
 
 interface RawTopology {
+  lan: Netns;
   hosts: Netns[];
   ovContainers: Netns[];
   rtContainers: Netns[];
@@ -110,7 +120,82 @@ async function buildRaw(sandbox: NetnsSandbox): Promise<RawTopology> {
     await ipBatch(host, ['link set ve-rt mtu 1500 master br-rt up', `route add ${RT_SLICE[other]} via ${UNDERLAY[other]} dev eth0`]);
     await ipBatch(c, ['link set eth0 mtu 1500 up', `addr add ${RT_ADDR[i]}/24 dev eth0`, `route add default via ${RT_GW[i]}`]);
   }
-  return { hosts, ovContainers, rtContainers };
+  return { lan, hosts, ovContainers, rtContainers };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row 6: Docker 20.10's own overlay without Swarm: the deprecated "external key-value store" mode
+// (--cluster-store etcd://…, libkv's etcd v2 client), two dockerds (each in its own namespace,
+// bench/lib/docker-host.ts) on the same LAN bridge, etcd with the v2 API in the LAN namespace.
+
+interface DockerOverlay {
+  etcd?: ProcessHandle;
+  etcdDir: string;
+  daemons: DockerBench[];
+}
+
+async function startDockerOverlay(row: Row, lan: Netns, state: DockerOverlay): Promise<void> {
+  if (!dockerAvailable()) throw new Error('docker.io (dockerd, containerd) not installed');
+  await ipBatch(lan, [`addr add ${LAN_ETCD}/24 dev br0`]);
+  await mkdir(state.etcdDir, { recursive: true, mode: 0o700 });
+  const url = `http://${LAN_ETCD}:2379`;
+  state.etcd = startProcess(['nsenter', `--net=${lan.path}`, '--', 'etcd', '--name', 'bench', '--data-dir', join(state.etcdDir, 'data'),
+    '--enable-v2=true', '--listen-client-urls', url, '--advertise-client-urls', url,
+    '--listen-peer-urls', 'http://127.0.0.1:2380', '--initial-advertise-peer-urls', 'http://127.0.0.1:2380',
+    '--initial-cluster', 'bench=http://127.0.0.1:2380', '--log-level', 'warn'], { logFile: join(state.etcdDir, 'etcd.log') });
+  const deadline = Date.now() + 20_000;
+  while ((await sh(['nsenter', `--net=${lan.path}`, '--', 'curl', '-fsS', '--max-time', '2', `${url}/v2/keys/`], { timeoutMs: 5_000 })).code !== 0) {
+    if (Date.now() > deadline) throw new Error('etcd (v2 API) did not answer within 20 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  for (const i of [0, 1] as const) {
+    state.daemons.push(await DockerBench.start({
+      hostname: `conet-bench-docker${i + 1}`,
+      daemonArgs: ['--cluster-store', `etcd://${LAN_ETCD}:2379`, '--cluster-advertise', `${DOCKER_UNDERLAY[i]}:2376`, '--cluster-store-opt', 'discovery.heartbeat=2', '--cluster-store-opt', 'discovery.ttl=6'],
+      beforeStart: async (netns) => {
+        await addVethPair(lan, `d${i + 1}`, { ns: netns, name: 'eth0' });
+        await ipBatch(lan, [`link set d${i + 1} mtu 1500 master br0 up`]);
+        await ipBatch(netns, ['link set eth0 mtu 1500 up', `addr add ${DOCKER_UNDERLAY[i]}/24 dev eth0`]);
+      },
+    }));
+  }
+  const [d1, d2] = state.daemons as [DockerBench, DockerBench];
+  await d1.docker(['network', 'create', '-d', 'overlay', '--subnet', '10.125.0.0/24', 'ovd']);
+  const pids: string[] = [];
+  for (const [d, name] of [[d1, 'ovd-s'], [d2, 'ovd-c']] as const) {
+    await d.docker(['run', '-d', '--name', name, '--network', 'ovd', 'busybox', 'sleep', '3600']);
+    pids.push((await d.docker(['inspect', '-f', '{{.State.Pid}}', name])).stdout);
+  }
+  const networks = JSON.parse((await d1.docker(['inspect', '-f', '{{json .NetworkSettings.Networks}}', 'ovd-s'])).stdout) as Record<string, { IPAddress?: string }>;
+  const address = networks['ovd']?.IPAddress;
+  if (!address) throw new Error(`Docker's ovd-s has no address on ovd: ${JSON.stringify(networks)}`);
+  // The containers' namespaces by PID: dockerd's /var/run/docker/netns bind mounts live in its own mount namespace.
+  row.serverNs = `/proc/${pids[0]}/ns/net`;
+  row.clientNs = `/proc/${pids[1]}/ns/net`;
+  row.serverAddr = address;
+  row.mtu = await linkMtu(row.clientNs);
+  // Peers find each other through the store's node list (heartbeat above) and serf: give it time.
+  const reachBy = Date.now() + 45_000;
+  for (;;) {
+    try {
+      await assertReachable(row.clientNs, address);
+      break;
+    } catch (error) {
+      if (Date.now() > reachBy) {
+        for (const d of state.daemons) {
+          const lines = (await readFile(d.logFile, 'utf8').catch(() => '')).split('\n').filter((l) => /level=(error|warn)|serf|overlay|discovery/i.test(l));
+          log(`docker ${d.netns} log:\n${lines.slice(-15).join('\n')}`);
+        }
+        throw error;
+      }
+    }
+  }
+}
+
+async function stopDockerOverlay(state: DockerOverlay): Promise<void> {
+  for (const d of state.daemons) await d.dispose().catch((error: unknown) => log(`docker cleanup: ${msg(error)}`));
+  await state.etcd?.stop(5_000);
+  await rm(state.etcdDir, { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,14 +231,14 @@ async function dockerOkRetry(host: ClusterHostLike, args: readonly string[], sec
 
 async function startCluster(): Promise<ClusterLike> {
   const spec = new URL('../test/helpers/cluster.js', import.meta.url).href;
-  let mod: { TestCluster?: { create(options: { hosts: number }): Promise<ClusterLike> } };
+  let mod: { TestCluster?: { create(options: { hosts: number; logLevel?: string }): Promise<ClusterLike> } };
   try {
     mod = (await import(spec)) as typeof mod;
   } catch (error) {
     throw new Error(`cluster harness test/helpers/cluster.ts not available (${msg(error)})`);
   }
   if (!mod.TestCluster) throw new Error('test/helpers/cluster.ts exports no TestCluster');
-  return mod.TestCluster.create({ hosts: 2 });
+  return mod.TestCluster.create({ hosts: 2, logLevel: 'info' });
 }
 
 /** Network `net` on host 1 (create args), container s on host 1 and c on host 2, their namespaces. */
@@ -234,8 +319,16 @@ async function measure(rows: Row[]): Promise<void> {
   }
 }
 
+/** Exact median (stats() rounds to 0.1, too coarse for Gbit/s). */
+function exactMedian(values: readonly number[]): number {
+  const xs = [...values].sort((a, b) => a - b);
+  const n = xs.length;
+  if (n === 0) return NaN;
+  return n % 2 ? xs[(n - 1) / 2]! : (xs[n / 2 - 1]! + xs[n / 2]!) / 2;
+}
+
 function tcpMedian(row: Row | undefined): number {
-  return row?.available && row.tcp.length ? stats(row.tcp.map((s) => s.gbps)).median : NaN;
+  return row?.available && row.tcp.length ? exactMedian(row.tcp.map((s) => s.gbps)) : NaN;
 }
 
 const gb = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
@@ -244,18 +337,17 @@ function ratioOf(a: number, b: number): string {
   return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
 }
 
-function render(rows: Row[], notes: { cpus: number; conet: string; docker: string }): string {
+function render(rows: Row[], notes: { cpus: number; conet: string }): string {
   const by = (key: RowKey) => rows.find((r) => r.key === key);
   const floor = tcpMedian(by('floor'));
   const body = rows.map((row) => {
     if (!row.available || row.tcp.length === 0) {
       return [row.label, row.mtu ? String(row.mtu) : '', 'n/a', '', '', '', '', '', '', `not available: ${row.reason ?? row.errors[0] ?? 'no samples'}`];
     }
-    // Gbit/s values are small (0.1–50): two decimals, computed here rather than by stats()' one.
     const g = row.tcp.map((s) => s.gbps).sort((a, b) => a - b);
-    const med = g.length % 2 ? g[(g.length - 1) / 2]! : (g[g.length / 2 - 1]! + g[g.length / 2]!) / 2;
-    const retr = stats(row.tcp.map((s) => s.retransmits)).median;
-    const busy = stats(row.tcp.map((s) => s.machineBusy)).median;
+    const med = exactMedian(g);
+    const retr = exactMedian(row.tcp.map((s) => s.retransmits));
+    const busy = exactMedian(row.tcp.map((s) => s.machineBusy));
     const rtt = row.rtt ? stats(row.rtt.times.map((t) => t * 1000)) : undefined; // µs
     return [
       row.label,
@@ -274,11 +366,14 @@ function render(rows: Row[], notes: { cpus: number; conet: string; docker: strin
   const rr = tcpMedian(by('raw-routed'));
   const cv = tcpMedian(by('conet-vxlan'));
   const cr = tcpMedian(by('conet-host-gw'));
+  const dv = tcpMedian(by('docker-overlay'));
   const ratios: string[][] = [
     ['conet vxlan ÷ raw vxlan by hand', ratioOf(cv, rv), 'conet\'s overhead over the same kernel setup (1.00× = none)'],
     ['conet host-gw ÷ raw routed by hand', ratioOf(cr, rr), 'same, routed mode'],
     ['raw vxlan ÷ raw routed', ratioOf(rv, rr), 'cost of encapsulation (and the smaller MTU), kernel only'],
     ['conet vxlan ÷ conet host-gw', ratioOf(cv, cr), 'the same choice as conet users see it'],
+    ['conet vxlan ÷ Docker 20.10 overlay', ratioOf(cv, dv), 'against Docker\'s own multi-host overlay'],
+    ['Docker 20.10 overlay ÷ raw vxlan by hand', ratioOf(dv, rv), 'Docker\'s data path against the hand-made one'],
     ['raw vxlan ÷ floor', ratioOf(rv, floor), ''],
     ['raw routed ÷ floor', ratioOf(rr, floor), ''],
   ];
@@ -299,7 +394,8 @@ function render(rows: Row[], notes: { cpus: number; conet: string; docker: strin
     `1. **floor**: iperf3 between the two host namespaces' underlay addresses.`,
     `2. **raw VXLAN by hand**: in each host a bridge and \`ip link add vx-ov mtu ${VXLAN_MTU} type vxlan id ${VNI} local HOST_ADDR dstport ${VXLAN_PORT} nolearning proxy\` on it, \`bridge fdb add PEER_MAC dev vx-ov dst PEER_HOST self permanent\` and \`ip neigh add PEER_IP lladdr PEER_MAC dev vx-ov nud permanent\` (no multicast group, no flooding, ARP answered locally: what conet's overlay driver programs), a "container" namespace on a veth to the bridge, MTU ${VXLAN_MTU} on both ends.`,
     `3. **raw routed by hand**: in each host a bridge with the gateway of its own /24 slice (${RT_SLICE.join(', ')}), a container on it (MTU 1500), \`ip route add OTHER_SLICE via OTHER_HOST\`, forwarding on: flannel's host-gw.`,
-    `4./5. **conet**: conetd in cluster mode in each host namespace (test/helpers/cluster.ts, a real etcd), \`docker network create -d overlay --subnet 10.123.0.0/24 ovb\` / \`-d overlay -o mode=host-gw --subnet 10.124.0.0/16 ovr\`, \`docker run -d --network … busybox sleep 3600\` on each host; iperf3 runs in the containers' namespaces with \`nsenter --net=/run/netns/conet-<daemon>-<container>\`. conet's rows also carry its nftables rules (conntrack, NAT for outbound traffic) in the host namespaces, which the raw rows don't have.`,
+    `4. **Docker 20.10 overlay**: two dockerds (Debian \`docker.io\` 20.10.24, each in its own namespace and UTS namespace on the same LAN bridge) in the deprecated external key-value store mode, \`--cluster-store etcd://…\` (etcd 3.4 with \`--enable-v2\`: libkv speaks only etcd's v2 API) \`--cluster-advertise ADDR:2376\`, no Swarm; \`docker network create -d overlay --subnet 10.125.0.0/24 ovd\` and a busybox container on each; iperf3 in the containers' namespaces (\`/proc/PID/ns/net\`). libnetwork puts a bridge and \`vxlan0\` (\`proxy l2miss l3miss\`, learning on, MTU 1450, dstport 4789) in a per-network namespace, and fills neighbour/FDB entries from serf gossip.`,
+    `5./6. **conet**: conetd in cluster mode in each host namespace (test/helpers/cluster.ts, a real etcd), \`docker network create -d overlay --subnet 10.123.0.0/24 ovb\` / \`-d overlay -o mode=host-gw --subnet 10.124.0.0/16 ovr\`, \`docker run -d --network … busybox sleep 3600\` on each host; iperf3 runs in the containers' namespaces with \`nsenter --net=/run/netns/conet-<daemon>-<container>\`. conet's rows also carry its nftables rules (conntrack, NAT for outbound traffic) in the host namespaces, which the raw rows don't have.`,
     '',
     ...(unavailable.length ? [`Not measured in this run: ${unavailable.map((r) => `${r.label} (${r.reason ?? r.errors[0] ?? 'no samples'})`).join('; ')}.`, ''] : []),
     '### When to pick which',
@@ -310,7 +406,7 @@ function render(rows: Row[], notes: { cpus: number; conet: string; docker: strin
     '',
     '### Compared with Docker 20.10, CNI plugins, netavark',
     '',
-    `- **Docker 20.10** (Debian \`docker.io\`, used by the other benchmarks): multi-host overlay networks need Swarm (\`docker swarm init\`/\`join\`), a different control plane, not measured here. 20.10 still carries the older mode with an external key-value store (hidden, deprecated \`--cluster-store\`/\`--cluster-advertise\` flags; removed in 23.0), whose etcd backend speaks only etcd's v2 API. ${notes.docker} Either way Docker's overlay data path is the same kernel VXLAN as row 2 (libnetwork: a bridge and a vxlan device with \`proxy\` and \`nolearning\`, static FDB/neighbour entries, in a per-network namespace), so row 2 stands for it.`,
+    `- **Docker 20.10** (Debian \`docker.io\`): its current multi-host overlay needs Swarm (\`docker swarm init\`/\`join\`, a different control plane with its own Raft store), not measured. But 20.10 still carries the older mode with an external key-value store (hidden, deprecated \`--cluster-store\`/\`--cluster-advertise\` flags, removed in 23.0), which is exactly conet's design, so row 4 measures that: ${Number.isFinite(dv) ? `${gb(dv)} Gbit/s, conet vxlan ÷ Docker = ${ratioOf(cv, dv)}` : `not available in this run (${by('docker-overlay')?.reason ?? 'no samples'})`}. Its data path is the same kernel VXLAN as row 2 (one more bridge hop into the per-network namespace), so differences between rows 2 and 4 are noise or that hop.`,
     '- **CNI**: Debian\'s `containernetworking-plugins` has no `flannel` plugin binary and Debian 12 has no flannel package; flannel itself (its daemon, `flanneld`) is not packaged either, so it was not run. Its vxlan backend programs the same kernel objects as row 2 (one `flannel.1` vxlan device with `nolearning`, static FDB and neighbour entries, routed rather than bridged) and its host-gw backend exactly row 3.',
     '- **netavark** (Debian 1.4) is single-host only: no overlay driver, nothing to compare.',
     '',
@@ -324,6 +420,7 @@ entry(async () => {
     newRow('floor', 'floor: underlay veth host ↔ host'),
     newRow('raw-vxlan', 'raw VXLAN by hand (`ip`/`bridge`)'),
     newRow('raw-routed', 'raw routed by hand (host-gw)'),
+    newRow('docker-overlay', 'Docker 20.10 overlay (`--cluster-store`, no Swarm)'),
     newRow('conet-vxlan', '**conet overlay, vxlan**'),
     newRow('conet-host-gw', '**conet overlay, host-gw**'),
   ];
@@ -331,12 +428,26 @@ entry(async () => {
   const sandbox = new NetnsSandbox('conet-b-ovt');
   let cluster: ClusterLike | undefined;
   const conetNets: string[] = [];
+  const dockerState: DockerOverlay = { etcdDir: `/tmp/conet-bench-etcd-${randomBytes(3).toString('hex')}`, daemons: [] };
   try {
     log('overlay-throughput: building the raw two-host topology');
     const raw = await buildRaw(sandbox);
     Object.assign(by('floor'), { clientNs: raw.hosts[0]!.path, serverNs: raw.hosts[1]!.path, serverAddr: UNDERLAY[1], mtu: 1500, available: true });
     Object.assign(by('raw-vxlan'), { clientNs: raw.ovContainers[0]!.path, serverNs: raw.ovContainers[1]!.path, serverAddr: OV_ADDR[1], mtu: VXLAN_MTU, available: true });
     Object.assign(by('raw-routed'), { clientNs: raw.rtContainers[0]!.path, serverNs: raw.rtContainers[1]!.path, serverAddr: RT_ADDR[1], mtu: 1500, available: true });
+
+    if (WITH_DOCKER) {
+      try {
+        log('overlay-throughput: two dockerds (20.10) with --cluster-store on etcd v2');
+        await startDockerOverlay(by('docker-overlay'), raw.lan, dockerState);
+        by('docker-overlay').available = true;
+      } catch (error) {
+        by('docker-overlay').reason = msg(error);
+        log(`overlay-throughput: docker-overlay not available: ${msg(error)}`);
+      }
+    } else {
+      by('docker-overlay').reason = 'skipped (BENCH_DOCKER=0)';
+    }
 
     if (WITH_CONET) {
       try {
@@ -364,6 +475,11 @@ entry(async () => {
       for (const key of ['conet-vxlan', 'conet-host-gw'] as const) by(key).reason = 'skipped (BENCH_CONET=0)';
     }
 
+    const pause = Number(process.env['BENCH_PAUSE'] ?? 0); // debugging: inspect the namespaces
+    if (pause > 0) {
+      log(`overlay-throughput: pausing ${pause} s (BENCH_PAUSE)`);
+      await new Promise((r) => setTimeout(r, pause * 1000));
+    }
     await measure(rows);
   } finally {
     for (const row of rows) await row.server?.stop(3_000).catch(() => undefined);
@@ -371,11 +487,12 @@ entry(async () => {
       await removeConet(cluster, conetNets).catch((error: unknown) => log(`conet cleanup: ${msg(error)}`));
       await cluster.dispose().catch((error: unknown) => log(`cluster dispose: ${msg(error)}`));
     }
+    await stopDockerOverlay(dockerState).catch((error: unknown) => log(`docker overlay cleanup: ${msg(error)}`));
     await sandbox.cleanup().catch((error: unknown) => log(`netns cleanup: ${msg(error)}`));
   }
   const head = (await sh(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD'])).stdout.trim();
   const dirty = (await sh(['git', '-C', REPO, 'status', '--porcelain', 'src'])).stdout.trim() ? ' + uncommitted src/ changes' : '';
-  const markdown = render(rows, { cpus: cpus().length, conet: `git ${head}${dirty}`, docker: DOCKER_NOTE });
+  const markdown = render(rows, { cpus: cpus().length, conet: `git ${head}${dirty}` });
   await writeResult({
     name: 'overlay-throughput',
     target: 'overlay throughput vs raw VXLAN and routed (reported)',

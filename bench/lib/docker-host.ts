@@ -18,6 +18,18 @@ export function dockerAvailable(): boolean {
   return existsSync(DOCKERD) && existsSync('/usr/bin/containerd');
 }
 
+export interface DockerBenchOptions {
+  /** Extra dockerd arguments (e.g. --cluster-store for the overlay benchmark). */
+  daemonArgs?: readonly string[];
+  /**
+   * Hostname of dockerd, in a UTS namespace of its own: several dockerds in one cluster need
+   * distinct node names (the classic overlay's serf gossip rejects duplicates). Default: the machine's.
+   */
+  hostname?: string;
+  /** Runs after the namespace is made (loopback up) and before dockerd starts: wire its links here. */
+  beforeStart?: (netns: string) => Promise<void>;
+}
+
 export class DockerBench {
   readonly netns: string;
   readonly dir: string;
@@ -26,15 +38,15 @@ export class DockerBench {
   private daemon: ProcessHandle | undefined;
   private disposed = false;
 
-  private constructor(id: string) {
+  private constructor(id: string, private readonly options: DockerBenchOptions = {}) {
     this.netns = `${BENCH_PREFIX}dk-${id}`;
     this.dir = `/tmp/conet-bench-dk-${id}`;
     this.socket = join(this.dir, 'docker.sock');
     this.cgroupParent = `conet-bench-dk-${id}`;
   }
 
-  static async start(): Promise<DockerBench> {
-    const docker = new DockerBench(randomBytes(3).toString('hex'));
+  static async start(options: DockerBenchOptions = {}): Promise<DockerBench> {
+    const docker = new DockerBench(randomBytes(3).toString('hex'), options);
     try {
       await docker.launch();
       await docker.importBusybox();
@@ -57,15 +69,17 @@ export class DockerBench {
     await mkdir(join(this.dir, 'cli-config'), { recursive: true });
     await shOk(['ip', 'netns', 'add', this.netns]);
     await shOk(['ip', '-n', this.netns, 'link', 'set', 'lo', 'up']);
+    await this.options.beforeStart?.(this.netns);
     this.daemon = startProcess([
-      'ip', 'netns', 'exec', this.netns, 'bash', join(BENCH_SCRIPTS, 'in-ns-exec.sh'), DOCKERD,
+      'ip', 'netns', 'exec', this.netns, ...(this.options.hostname ? ['unshare', '--uts', '--'] : []), 'bash', join(BENCH_SCRIPTS, 'in-ns-exec.sh'), DOCKERD,
       '--data-root', join(this.dir, 'data'),
       '--exec-root', join(this.dir, 'exec'),
       '--pidfile', join(this.dir, 'dockerd.pid'),
       '-H', `unix://${this.socket}`,
       '--cgroup-parent', `/${this.cgroupParent}`,
       '--storage-driver', 'overlay2',
-    ], { logFile: this.logFile, env: cleanEnv() });
+      ...(this.options.daemonArgs ?? []),
+    ], { logFile: this.logFile, env: { ...cleanEnv(), ...(this.options.hostname ? { CONET_BENCH_HOSTNAME: this.options.hostname } : {}) } });
     const deadline = Date.now() + 60_000;
     for (;;) {
       const ping = await sh(['curl', '-fsS', '--max-time', '2', '--unix-socket', this.socket, 'http://docker/_ping'], { timeoutMs: 5_000 });

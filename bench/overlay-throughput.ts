@@ -6,11 +6,12 @@
  *   2. raw VXLAN by hand with `ip`/`bridge`: what conet's overlay driver programs (bridge + vxlan
  *      `nolearning proxy`, dstport 4789, static FDB + neighbour entries, MTU 1450)
  *   3. raw routed by hand: a /24 slice per host on a bridge, `ip route add SLICE via HOST`
+ *   2b./3b. rows 2 and 3 again on a second host pair with conet-like conntrack/NAT hooks in nft
  *   4. Docker 20.10's overlay without Swarm (deprecated --cluster-store mode, etcd v2 API), two dockerds
  *   5. conet overlay (vxlan) and 6. conet overlay (host-gw): conetd in cluster mode on each of two
  *      hosts and a real etcd (test/helpers/cluster.ts)
  *   Rows 4–6 are reported "not available: <reason>" when they can't be set up; rows 1–3 always run.
- *   node dist/bench/overlay-throughput.js     BENCH_RUNS=5 BENCH_SECONDS=4 BENCH_CONET=1 BENCH_DOCKER=1 BENCH_UDP_RATE=1G
+ *   node dist/bench/overlay-throughput.js     BENCH_RUNS=5 BENCH_SECONDS=3 BENCH_CONET=1 BENCH_DOCKER=1 BENCH_CT=1 BENCH_UDP_RATE=1G
  * Everything lives in namespaces made here (conet-b-…; the harness's conet-t-…), removed in finally.
  */
 import { randomBytes } from 'node:crypto';
@@ -25,7 +26,7 @@ import { entry, log, REPO, round, sh, shOk, stats, table, writeResult } from './
 import { assertReachable, linkMtu, pingRun, startIperfServer, tcpRun, udpRun, type RttSample, type TcpSample, type UdpSample } from './lib/iperf.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const WITH_CONET = process.env['BENCH_CONET'] !== '0';
 const WITH_DOCKER = process.env['BENCH_DOCKER'] !== '0';
 const LAN_ETCD = '192.168.210.254';
@@ -34,17 +35,46 @@ const UDP_RATE = process.env['BENCH_UDP_RATE'] ?? '1G';
 const UDP_LEN = 1400; // fits MTU 1450 − 28 (IP + UDP headers): no fragmentation on any row
 const PINGS = 200;
 
-const UNDERLAY = ['192.168.210.1', '192.168.210.2'] as const;
 const VNI = 4242;
 const VXLAN_PORT = 4789;
 const VXLAN_MTU = 1450; // 1500 − 50: outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14
-const OV_ADDR = ['10.123.0.2', '10.123.0.3'] as const;
-const OV_MAC = ['02:42:0a:7b:00:02', '02:42:0a:7b:00:03'] as const;
-const RT_SLICE = ['10.124.1.0/24', '10.124.2.0/24'] as const;
-const RT_GW = ['10.124.1.1', '10.124.2.1'] as const;
-const RT_ADDR = ['10.124.1.2', '10.124.2.2'] as const;
+const WITH_CT = process.env['BENCH_CT'] !== '0';
 
-type RowKey = 'floor' | 'raw-vxlan' | 'raw-routed' | 'docker-overlay' | 'conet-vxlan' | 'conet-host-gw';
+/** Addresses of hand-made host pair `p` (0: rows 1–3; 1: the same with conntrack/NAT hooks). */
+function pairPlan(p: number) {
+  const two = <T>(f: (i: 0 | 1) => T): readonly [T, T] => [f(0), f(1)];
+  return {
+    underlay: two((i) => `192.168.210.${2 * p + i + 1}`),
+    vni: VNI + p,
+    ovAddr: two((i) => `10.123.${p}.${i + 2}`),
+    ovMac: two((i) => `02:42:0a:7b:0${p}:0${i + 2}`),
+    rtSlice: two((i) => `10.124.${2 * p + i + 1}.0/24`),
+    rtGw: two((i) => `10.124.${2 * p + i + 1}.1`),
+    rtAddr: two((i) => `10.124.${2 * p + i + 1}.2`),
+    /** Fixed MACs so every neighbour entry can be static (see buildPair). */
+    hostMac: two((i) => `02:b0:00:0${p}:0${i}:01`),
+    brRtMac: two((i) => `02:b0:00:0${p}:0${i}:02`),
+    rtMac: two((i) => `02:b0:00:0${p}:0${i}:03`),
+  };
+}
+const PLAN = pairPlan(0);
+const UNDERLAY = PLAN.underlay;
+const RT_SLICE = PLAN.rtSlice;
+
+/**
+ * What conet's firewall puts in every host namespace, reduced to what costs per packet: a NAT
+ * postrouting hook with an outbound masquerade rule (conntrack on every packet, the VXLAN UDP
+ * and, through br_netfilter, the bridged inner packets too) and a forward-hook accept of
+ * established flows.
+ */
+const CT_RULESET = `table inet conet-bench {
+  chain forward { type filter hook forward priority filter; policy accept; ct state established,related accept; }
+  chain postrouting { type nat hook postrouting priority srcnat; policy accept; oifname "eth0" ip saddr 10.123.0.0/16 ip daddr != 10.123.0.0/16 masquerade; oifname "eth0" ip saddr 10.124.0.0/16 ip daddr != 10.124.0.0/16 masquerade; }
+  chain prerouting { type nat hook prerouting priority dstnat; policy accept; }
+}
+`;
+
+type RowKey = 'floor' | 'raw-vxlan' | 'raw-routed' | 'raw-vxlan-ct' | 'raw-routed-ct' | 'docker-overlay' | 'conet-vxlan' | 'conet-host-gw';
 
 interface Row {
   key: RowKey;
@@ -69,23 +99,38 @@ const msg = (error: unknown): string => (error instanceof Error ? error.message 
 // ---------------------------------------------------------------------------------------------
 // Rows 1–3: the hand-made two-host topology.
 
-interface RawTopology {
-  lan: Netns;
+interface RawPair {
   hosts: Netns[];
   ovContainers: Netns[];
   rtContainers: Netns[];
 }
 
-async function buildRaw(sandbox: NetnsSandbox): Promise<RawTopology> {
+/** The "LAN": one bridge, in its own namespace. */
+async function buildLan(sandbox: NetnsSandbox): Promise<Netns> {
   const lan = await sandbox.create('lan');
   await ipBatch(lan, ['link add br0 type bridge', 'link set br0 up']);
+  return lan;
+}
+
+/**
+ * Two hosts on the LAN with a VXLAN network and a routed network between them (pair `p`).
+ * Every neighbour entry here is static (nud permanent): the kernel's ARP table is one table for all
+ * namespaces of the machine (gc_thresh3, 1024 by default, counts dynamic entries of every
+ * namespace), and on a machine where many test namespaces run at once it overflows ("neighbor
+ * table overflow"), which makes new dynamic entries fail for a while. Static entries don't count
+ * and change nothing on the data path.
+ */
+async function buildPair(sandbox: NetnsSandbox, lan: Netns, p: number, conntrack: boolean): Promise<RawPair> {
+  const plan = pairPlan(p);
   const hosts: Netns[] = [];
   for (const i of [0, 1] as const) {
-    const host = await sandbox.create(`h${i + 1}`);
+    const n = 2 * p + i + 1;
+    const host = await sandbox.create(`h${n}`);
     hosts.push(host);
-    await addVethPair(host, 'eth0', { ns: lan, name: `h${i + 1}` });
-    await ipBatch(lan, [`link set h${i + 1} mtu 1500 master br0 up`]);
-    await ipBatch(host, ['link set eth0 mtu 1500 up', `addr add ${UNDERLAY[i]}/24 dev eth0`]);
+    await addVethPair(host, 'eth0', { ns: lan, name: `h${n}` });
+    await ipBatch(lan, [`link set h${n} mtu 1500 master br0 up`]);
+    await ipBatch(host, [`link set eth0 address ${plan.hostMac[i]} mtu 1500 up`, `addr add ${plan.underlay[i]}/24 dev eth0`, `neigh replace ${plan.underlay[(1 - i) as 0 | 1]} lladdr ${plan.hostMac[(1 - i) as 0 | 1]} dev eth0 nud permanent`]);
+    if (conntrack) await shOk(['ip', 'netns', 'exec', host.name, 'nft', '-f', '-'], { input: CT_RULESET });
   }
   // 2. VXLAN, as conet's OverlayPort.ensureVxlan/setPeers programs it: a bridge per network, a
   //    vxlan device on it (nolearning proxy, local = advertise address, no multicast group, no
@@ -94,33 +139,33 @@ async function buildRaw(sandbox: NetnsSandbox): Promise<RawTopology> {
   for (const i of [0, 1] as const) {
     const host = hosts[i]!;
     const other = (1 - i) as 0 | 1;
-    const c = await sandbox.create(`ov${i + 1}`);
+    const c = await sandbox.create(`ov${2 * p + i + 1}`);
     ovContainers.push(c);
     await ipBatch(host, [
       'link add br-ov type bridge',
       `link set br-ov mtu ${VXLAN_MTU} up`,
-      `link add vx-ov mtu ${VXLAN_MTU} type vxlan id ${VNI} local ${UNDERLAY[i]} dstport ${VXLAN_PORT} nolearning proxy`,
+      `link add vx-ov mtu ${VXLAN_MTU} type vxlan id ${plan.vni} local ${plan.underlay[i]} dstport ${VXLAN_PORT} nolearning proxy`,
       'link set vx-ov master br-ov up',
     ]);
     await addVethPair(host, 've-ov', { ns: c, name: 'eth0' });
-    await ipBatch(host, [`link set ve-ov mtu ${VXLAN_MTU} master br-ov up`, `neigh add ${OV_ADDR[other]} lladdr ${OV_MAC[other]} dev vx-ov nud permanent`]);
-    await shOk(['bridge', '-n', host.name, 'fdb', 'add', OV_MAC[other], 'dev', 'vx-ov', 'dst', UNDERLAY[other], 'self', 'permanent']);
-    await ipBatch(c, [`link set eth0 address ${OV_MAC[i]} mtu ${VXLAN_MTU} up`, `addr add ${OV_ADDR[i]}/24 dev eth0`]);
+    await ipBatch(host, [`link set ve-ov mtu ${VXLAN_MTU} master br-ov up`, `neigh add ${plan.ovAddr[other]} lladdr ${plan.ovMac[other]} dev vx-ov nud permanent`]);
+    await shOk(['bridge', '-n', host.name, 'fdb', 'add', plan.ovMac[other], 'dev', 'vx-ov', 'dst', plan.underlay[other], 'self', 'permanent']);
+    await ipBatch(c, [`link set eth0 address ${plan.ovMac[i]} mtu ${VXLAN_MTU} up`, `addr add ${plan.ovAddr[i]}/24 dev eth0`, `neigh replace ${plan.ovAddr[other]} lladdr ${plan.ovMac[other]} dev eth0 nud permanent`]);
   }
   // 3. Routed (host-gw): each host a bridge with its /24 slice, the other slice via the other host.
   const rtContainers: Netns[] = [];
   for (const i of [0, 1] as const) {
     const host = hosts[i]!;
     const other = (1 - i) as 0 | 1;
-    const c = await sandbox.create(`rt${i + 1}`);
+    const c = await sandbox.create(`rt${2 * p + i + 1}`);
     rtContainers.push(c);
     await setSysctl(host, 'net.ipv4.ip_forward', '1');
-    await ipBatch(host, ['link add br-rt type bridge', `addr add ${RT_GW[i]}/24 dev br-rt`, 'link set br-rt up']);
+    await ipBatch(host, ['link add br-rt type bridge', `link set br-rt address ${plan.brRtMac[i]}`, `addr add ${plan.rtGw[i]}/24 dev br-rt`, 'link set br-rt up']);
     await addVethPair(host, 've-rt', { ns: c, name: 'eth0' });
-    await ipBatch(host, ['link set ve-rt mtu 1500 master br-rt up', `route add ${RT_SLICE[other]} via ${UNDERLAY[other]} dev eth0`]);
-    await ipBatch(c, ['link set eth0 mtu 1500 up', `addr add ${RT_ADDR[i]}/24 dev eth0`, `route add default via ${RT_GW[i]}`]);
+    await ipBatch(host, ['link set ve-rt mtu 1500 master br-rt up', `route add ${plan.rtSlice[other]} via ${plan.underlay[other]} dev eth0`, `neigh replace ${plan.rtAddr[i]} lladdr ${plan.rtMac[i]} dev br-rt nud permanent`]);
+    await ipBatch(c, [`link set eth0 address ${plan.rtMac[i]} mtu 1500 up`, `addr add ${plan.rtAddr[i]}/24 dev eth0`, `route add default via ${plan.rtGw[i]}`, `neigh replace ${plan.rtGw[i]} lladdr ${plan.brRtMac[i]} dev eth0 nud permanent`]);
   }
-  return { lan, hosts, ovContainers, rtContainers };
+  return { hosts, ovContainers, rtContainers };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,20 +220,14 @@ async function startDockerOverlay(row: Row, lan: Netns, state: DockerOverlay): P
   row.serverAddr = address;
   row.mtu = await linkMtu(row.clientNs);
   // Peers find each other through the store's node list (heartbeat above) and serf: give it time.
-  const reachBy = Date.now() + 45_000;
-  for (;;) {
-    try {
-      await assertReachable(row.clientNs, address);
-      break;
-    } catch (error) {
-      if (Date.now() > reachBy) {
-        for (const d of state.daemons) {
-          const lines = (await readFile(d.logFile, 'utf8').catch(() => '')).split('\n').filter((l) => /level=(error|warn)|serf|overlay|discovery/i.test(l));
-          log(`docker ${d.netns} log:\n${lines.slice(-15).join('\n')}`);
-        }
-        throw error;
-      }
+  try {
+    await assertReachable(row.clientNs, address, 45_000);
+  } catch (error) {
+    for (const d of state.daemons) {
+      const lines = (await readFile(d.logFile, 'utf8').catch(() => '')).split('\n').filter((l) => /level=(error|warn)|serf|overlay|discovery/i.test(l));
+      log(`docker ${d.netns} log:\n${lines.slice(-15).join('\n')}`);
     }
+    throw error;
   }
 }
 
@@ -280,7 +319,11 @@ async function measure(rows: Row[]): Promise<void> {
   const live = () => rows.filter((r) => r.available);
   for (const row of live()) {
     try {
-      await assertReachable(row.clientNs!, row.serverAddr!);
+      const attempts = await assertReachable(row.clientNs!, row.serverAddr!, 30_000);
+      if (attempts > 1) {
+        row.errors.push(`answered ping only at attempt ${attempts}`);
+        log(`overlay-throughput: ${row.key}: ${row.serverAddr} answered only at attempt ${attempts}`);
+      }
       row.server = await startIperfServer(row.serverNs!);
     } catch (error) {
       row.available = false;
@@ -367,11 +410,17 @@ function render(rows: Row[], notes: { cpus: number; conet: string }): string {
   const cv = tcpMedian(by('conet-vxlan'));
   const cr = tcpMedian(by('conet-host-gw'));
   const dv = tcpMedian(by('docker-overlay'));
+  const rvc = tcpMedian(by('raw-vxlan-ct'));
+  const rrc = tcpMedian(by('raw-routed-ct'));
   const ratios: string[][] = [
     ['conet vxlan ÷ raw vxlan by hand', ratioOf(cv, rv), 'conet\'s overhead over the same kernel setup (1.00× = none)'],
     ['conet host-gw ÷ raw routed by hand', ratioOf(cr, rr), 'same, routed mode'],
     ['raw vxlan ÷ raw routed', ratioOf(rv, rr), 'cost of encapsulation (and the smaller MTU), kernel only'],
     ['conet vxlan ÷ conet host-gw', ratioOf(cv, cr), 'the same choice as conet users see it'],
+    ['raw vxlan + conntrack ÷ raw vxlan', ratioOf(rvc, rv), 'what conntrack/NAT hooks in the host cost'],
+    ['raw routed + conntrack ÷ raw routed', ratioOf(rrc, rr), 'same, routed'],
+    ['conet vxlan ÷ raw vxlan + conntrack', ratioOf(cv, rvc), 'conet against the hand-made path with the same kind of hooks'],
+    ['conet host-gw ÷ raw routed + conntrack', ratioOf(cr, rrc), 'same, routed'],
     ['conet vxlan ÷ Docker 20.10 overlay', ratioOf(cv, dv), 'against Docker\'s own multi-host overlay'],
     ['Docker 20.10 overlay ÷ raw vxlan by hand', ratioOf(dv, rv), 'Docker\'s data path against the hand-made one'],
     ['raw vxlan ÷ floor', ratioOf(rv, floor), ''],
@@ -394,6 +443,7 @@ function render(rows: Row[], notes: { cpus: number; conet: string }): string {
     `1. **floor**: iperf3 between the two host namespaces' underlay addresses.`,
     `2. **raw VXLAN by hand**: in each host a bridge and \`ip link add vx-ov mtu ${VXLAN_MTU} type vxlan id ${VNI} local HOST_ADDR dstport ${VXLAN_PORT} nolearning proxy\` on it, \`bridge fdb add PEER_MAC dev vx-ov dst PEER_HOST self permanent\` and \`ip neigh add PEER_IP lladdr PEER_MAC dev vx-ov nud permanent\` (no multicast group, no flooding, ARP answered locally: what conet's overlay driver programs), a "container" namespace on a veth to the bridge, MTU ${VXLAN_MTU} on both ends.`,
     `3. **raw routed by hand**: in each host a bridge with the gateway of its own /24 slice (${RT_SLICE.join(', ')}), a container on it (MTU 1500), \`ip route add OTHER_SLICE via OTHER_HOST\`, forwarding on: flannel's host-gw.`,
+    `2b./3b. **… + conntrack/NAT hooks**: a second pair of hosts on the same LAN, built the same way, plus in each host namespace a small nft table like conet's (a NAT postrouting hook with an outbound masquerade rule and a forward-hook \`ct state established,related accept\`): every packet then goes through conntrack, the VXLAN UDP as well as, via br_netfilter, the bridged inner packets. The raw rows 2 and 3 have no nft table at all.`,
     `4. **Docker 20.10 overlay**: two dockerds (Debian \`docker.io\` 20.10.24, each in its own namespace and UTS namespace on the same LAN bridge) in the deprecated external key-value store mode, \`--cluster-store etcd://…\` (etcd 3.4 with \`--enable-v2\`: libkv speaks only etcd's v2 API) \`--cluster-advertise ADDR:2376\`, no Swarm; \`docker network create -d overlay --subnet 10.125.0.0/24 ovd\` and a busybox container on each; iperf3 in the containers' namespaces (\`/proc/PID/ns/net\`). libnetwork puts a bridge and \`vxlan0\` (\`proxy l2miss l3miss\`, learning on, MTU 1450, dstport 4789) in a per-network namespace, and fills neighbour/FDB entries from serf gossip.`,
     `5./6. **conet**: conetd in cluster mode in each host namespace (test/helpers/cluster.ts, a real etcd), \`docker network create -d overlay --subnet 10.123.0.0/24 ovb\` / \`-d overlay -o mode=host-gw --subnet 10.124.0.0/16 ovr\`, \`docker run -d --network … busybox sleep 3600\` on each host; iperf3 runs in the containers' namespaces with \`nsenter --net=/run/netns/conet-<daemon>-<container>\`. conet's rows also carry its nftables rules (conntrack, NAT for outbound traffic) in the host namespaces, which the raw rows don't have.`,
     '',
@@ -420,6 +470,8 @@ entry(async () => {
     newRow('floor', 'floor: underlay veth host ↔ host'),
     newRow('raw-vxlan', 'raw VXLAN by hand (`ip`/`bridge`)'),
     newRow('raw-routed', 'raw routed by hand (host-gw)'),
+    newRow('raw-vxlan-ct', 'raw VXLAN + conntrack/NAT hooks'),
+    newRow('raw-routed-ct', 'raw routed + conntrack/NAT hooks'),
     newRow('docker-overlay', 'Docker 20.10 overlay (`--cluster-store`, no Swarm)'),
     newRow('conet-vxlan', '**conet overlay, vxlan**'),
     newRow('conet-host-gw', '**conet overlay, host-gw**'),
@@ -431,15 +483,25 @@ entry(async () => {
   const dockerState: DockerOverlay = { etcdDir: `/tmp/conet-bench-etcd-${randomBytes(3).toString('hex')}`, daemons: [] };
   try {
     log('overlay-throughput: building the raw two-host topology');
-    const raw = await buildRaw(sandbox);
-    Object.assign(by('floor'), { clientNs: raw.hosts[0]!.path, serverNs: raw.hosts[1]!.path, serverAddr: UNDERLAY[1], mtu: 1500, available: true });
-    Object.assign(by('raw-vxlan'), { clientNs: raw.ovContainers[0]!.path, serverNs: raw.ovContainers[1]!.path, serverAddr: OV_ADDR[1], mtu: VXLAN_MTU, available: true });
-    Object.assign(by('raw-routed'), { clientNs: raw.rtContainers[0]!.path, serverNs: raw.rtContainers[1]!.path, serverAddr: RT_ADDR[1], mtu: 1500, available: true });
+    const lan = await buildLan(sandbox);
+    const raw = await buildPair(sandbox, lan, 0, false);
+    const plan0 = pairPlan(0);
+    Object.assign(by('floor'), { clientNs: raw.hosts[0]!.path, serverNs: raw.hosts[1]!.path, serverAddr: plan0.underlay[1], mtu: 1500, available: true });
+    Object.assign(by('raw-vxlan'), { clientNs: raw.ovContainers[0]!.path, serverNs: raw.ovContainers[1]!.path, serverAddr: plan0.ovAddr[1], mtu: VXLAN_MTU, available: true });
+    Object.assign(by('raw-routed'), { clientNs: raw.rtContainers[0]!.path, serverNs: raw.rtContainers[1]!.path, serverAddr: plan0.rtAddr[1], mtu: 1500, available: true });
+    if (WITH_CT) {
+      const ct = await buildPair(sandbox, lan, 1, true);
+      const plan1 = pairPlan(1);
+      Object.assign(by('raw-vxlan-ct'), { clientNs: ct.ovContainers[0]!.path, serverNs: ct.ovContainers[1]!.path, serverAddr: plan1.ovAddr[1], mtu: VXLAN_MTU, available: true });
+      Object.assign(by('raw-routed-ct'), { clientNs: ct.rtContainers[0]!.path, serverNs: ct.rtContainers[1]!.path, serverAddr: plan1.rtAddr[1], mtu: 1500, available: true });
+    } else {
+      for (const key of ['raw-vxlan-ct', 'raw-routed-ct'] as const) by(key).reason = 'skipped (BENCH_CT=0)';
+    }
 
     if (WITH_DOCKER) {
       try {
         log('overlay-throughput: two dockerds (20.10) with --cluster-store on etcd v2');
-        await startDockerOverlay(by('docker-overlay'), raw.lan, dockerState);
+        await startDockerOverlay(by('docker-overlay'), lan, dockerState);
         by('docker-overlay').available = true;
       } catch (error) {
         by('docker-overlay').reason = msg(error);

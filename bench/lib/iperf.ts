@@ -117,10 +117,21 @@ export async function pingRun(clientNs: string, address: string, count: number):
   return { n: count, times, lost: count - times.length };
 }
 
-/** A quick reachability check (3 pings) that throws with the output when nothing answers. */
-export async function assertReachable(clientNs: string, address: string): Promise<void> {
-  const result = await sh(inNs(clientNs, ['busybox', 'ping', '-c', '3', '-i', '0.2', '-W', '3', address]), { timeoutMs: 20_000 });
-  if (!/time=/.test(result.stdout)) throw new Error(`${address} does not answer ping from ${clientNs}: ${(result.stdout + result.stderr).trim().split('\n').slice(-2).join(' / ')}`);
+/**
+ * Reachability (3 pings), retried for up to `withinMs`: throws with the last output (and the
+ * client's neighbour table) when nothing ever answers; returns the number of attempts it took.
+ */
+export async function assertReachable(clientNs: string, address: string, withinMs = 15_000): Promise<number> {
+  const deadline = Date.now() + withinMs;
+  for (let attempt = 1; ; attempt++) {
+    const result = await sh(inNs(clientNs, ['busybox', 'ping', '-c', '3', '-i', '0.2', '-W', '3', address]), { timeoutMs: 20_000 });
+    if (/time=/.test(result.stdout)) return attempt;
+    if (Date.now() > deadline) {
+      const neigh = (await sh(inNs(clientNs, ['ip', 'neigh']))).stdout.trim().split('\n').join(', ');
+      throw new Error(`${address} does not answer ping from ${clientNs} (${attempt} attempts): ${(result.stdout + result.stderr).trim().split('\n').slice(-2).join(' / ')}; neighbours: ${neigh || 'none'}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /** MTU of the first non-loopback link inside a namespace. */

@@ -205,6 +205,17 @@ test('macvlan: embedded DNS (names, alias, short id, hostname, PTR, TCP, forward
         assert.deepEqual(await lookup(host, 'other', 'other-alias'), [otherAddress], 'other resolves on its own network');
         assert.ok(!(await lookup(host, 'other', 'web')).includes(webAddress), 'no macvlan names on b');
 
+        // A default-bridge container connected live gets the listeners and 127.0.0.11; one on
+        // a bridge network as well goes through that network's gateway and sees both networks.
+        await host.dockerOk(['run', '-d', '--name', 'c3', 'busybox', 'sleep', '300']);
+        await host.dockerOk(['network', 'connect', 'mv1', 'c3']);
+        assert.match(await host.dockerOk(['exec', 'c3', 'cat', '/etc/resolv.conf']), /^nameserver 127\.0\.0\.11$/m);
+        assert.deepEqual(await lookup(host, 'c3', 'web-alias'), [webAddress]);
+        await host.dockerOk(['network', 'connect', 'b', 'c3']);
+        assert.deepEqual(await lookup(host, 'c3', 'web'), [webAddress], 'through b\'s gateway now');
+        assert.deepEqual(await lookup(host, 'c3', 'other-alias'), [otherAddress]);
+        await host.dockerOk(['rm', '-f', 'c3']);
+
         // Everything else goes upstream (from the daemon's namespace), over UDP and TCP.
         assert.deepEqual(await lookup(host, 'c2', 'example.test'), ['10.123.45.67']);
         const pid = await host.dockerOk(['inspect', '-f', '{{.State.Pid}}', 'c2']);

@@ -380,7 +380,28 @@ function ratioOf(a: number, b: number): string {
   return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
 }
 
-function render(rows: Row[], notes: { cpus: number; conet: string }): string {
+/** TCP samples' min..max of two rows overlap: a difference this machine can't resolve. */
+function overlap(a: Row | undefined, b: Row | undefined): boolean {
+  if (!a?.tcp.length || !b?.tcp.length) return false;
+  const [amin, amax] = [Math.min(...a.tcp.map((x) => x.gbps)), Math.max(...a.tcp.map((x) => x.gbps))];
+  const [bmin, bmax] = [Math.min(...b.tcp.map((x) => x.gbps)), Math.max(...b.tcp.map((x) => x.gbps))];
+  return amin <= bmax && bmin <= amax;
+}
+
+function rttMedianMs(row: Row | undefined): number {
+  return row?.available && row.rtt ? exactMedian(row.rtt.times) : NaN;
+}
+
+interface RunNotes {
+  cpus: number;
+  conet: string;
+  loadBefore: string;
+  loadAfter: string;
+  /** Machine-wide "neighbor table overflow" events during the run (/proc/net/stat/arp_cache table_fulls). */
+  arpTableFulls: number;
+}
+
+function render(rows: Row[], notes: RunNotes): string {
   const by = (key: RowKey) => rows.find((r) => r.key === key);
   const floor = tcpMedian(by('floor'));
   const body = rows.map((row) => {
@@ -427,6 +448,23 @@ function render(rows: Row[], notes: { cpus: number; conet: string }): string {
     ['raw routed ÷ floor', ratioOf(rr, floor), ''],
   ];
   const unavailable = rows.filter((r) => !r.available || r.tcp.length === 0);
+  const resolve = (a: RowKey, b: RowKey, text: string): string =>
+    !Number.isFinite(tcpMedian(by(a))) || !Number.isFinite(tcpMedian(by(b)))
+      ? `${text}: not measured in this run`
+      : `${text}: ${ratioOf(tcpMedian(by(a)), tcpMedian(by(b)))}${overlap(by(a), by(b)) ? ' (the two rows\' TCP ranges overlap: within this machine\'s run-to-run noise)' : ''}`;
+  const rttDelta = (a: RowKey, b: RowKey): string => {
+    const d = (rttMedianMs(by(a)) - rttMedianMs(by(b))) * 1000;
+    return Number.isFinite(d) ? `${d >= 0 ? '+' : ''}${d.toFixed(0)} µs` : 'n/a';
+  };
+  const reading = [
+    '### Reading the numbers',
+    '',
+    `- ${resolve('raw-vxlan', 'raw-routed', 'Encapsulation, kernel only (raw VXLAN ÷ raw routed)')}; median RTT ${rttDelta('raw-vxlan', 'raw-routed')} for VXLAN. With one TCP stream over veth, GSO/GRO carry 64 KB super-packets through the vxlan device, so the per-byte cost of VXLAN is small; what it costs shows per packet: RTT, and UDP with ${UDP_LEN}-byte datagrams.`,
+    `- ${resolve('conet-vxlan', 'raw-vxlan', 'conet vxlan ÷ raw VXLAN')}; ${resolve('conet-host-gw', 'raw-routed', 'conet host-gw ÷ raw routed')}. conet programs the same devices and entries as the raw rows (same vxlan flags, MTU 1450, same kind of routes); what it adds on the data path is its nftables ruleset in the host (conntrack on every packet, NAT hooks), which rows 2b/3b reproduce: ${resolve('raw-vxlan-ct', 'raw-vxlan', 'raw VXLAN + conntrack ÷ raw VXLAN')}, ${resolve('raw-routed-ct', 'raw-routed', 'raw routed + conntrack ÷ raw routed')}. The conet hosts also run conetd, conmon and etcd watches (idle during the transfer, but on the same 2 vCPUs).`,
+    `- ${resolve('conet-vxlan', 'docker-overlay', 'conet vxlan ÷ Docker 20.10 overlay')}.`,
+    `- Noise: load average ${notes.loadBefore} before and ${notes.loadAfter} after this run (other test suites share the VM), so single rows move by ±20–40 % between runs (see the ranges); only differences larger than the ranges mean something. The machine-busy column is the whole machine, other processes included.${notes.arpTableFulls > 0 ? ` The machine's ARP table overflowed ${notes.arpTableFulls} times during the run ("neighbour: arp_cache: neighbor table overflow!", gc_thresh3 counts the dynamic entries of all namespaces together), so new dynamic neighbour entries failed now and then; the hand-made rows use static entries only, the Docker and conet rows had to retry their first pings ("answered ping only at attempt N").` : ''}`,
+    '',
+  ];
   return [
     '## Issue 5: throughput between two hosts over the overlay',
     '',
@@ -434,20 +472,21 @@ function render(rows: Row[], notes: { cpus: number; conet: string }): string {
     '',
     '**This measures the CPU cost of each path, not a network**: the "wire" is a veth pair through a bridge on a 2-vCPU VM, so sender, receiver, encapsulation and both hosts\' forwarding share the same two cores (see the machine-busy column). On real NICs with VXLAN offload the gaps shrink; with a 1–10 GbE link most rows would hit line rate and the difference shows up as CPU time instead.',
     '',
-    table(['path', 'MTU', 'TCP Gbit/s', 'range', '÷ floor', 'retransmits', 'machine busy', `UDP ${UDP_RATE}bit/s: received, loss`, 'RTT ms median / p90', 'note'], body),
+    table(['path', 'MTU', 'TCP Gbit/s', 'range', '÷ floor', 'retransmits', 'machine busy (all processes)', `UDP ${UDP_RATE}bit/s: received, loss`, 'RTT ms median / p90', 'note'], body),
     '',
     table(['ratio (TCP medians)', 'value', 'meaning'], ratios),
     '',
     'What each row is:',
     '',
     `1. **floor**: iperf3 between the two host namespaces' underlay addresses.`,
-    `2. **raw VXLAN by hand**: in each host a bridge and \`ip link add vx-ov mtu ${VXLAN_MTU} type vxlan id ${VNI} local HOST_ADDR dstport ${VXLAN_PORT} nolearning proxy\` on it, \`bridge fdb add PEER_MAC dev vx-ov dst PEER_HOST self permanent\` and \`ip neigh add PEER_IP lladdr PEER_MAC dev vx-ov nud permanent\` (no multicast group, no flooding, ARP answered locally: what conet's overlay driver programs), a "container" namespace on a veth to the bridge, MTU ${VXLAN_MTU} on both ends.`,
+    `2. **raw VXLAN by hand**: in each host a bridge and \`ip link add vx-ov mtu ${VXLAN_MTU} type vxlan id ${VNI} local HOST_ADDR dstport ${VXLAN_PORT} nolearning proxy\` on it, \`bridge fdb add PEER_MAC dev vx-ov dst PEER_HOST self permanent\` and \`ip neigh add PEER_IP lladdr PEER_MAC dev vx-ov nud permanent\` (no multicast group, no flooding, ARP answered locally: what conet's overlay driver programs), a "container" namespace on a veth to the bridge, MTU ${VXLAN_MTU} on both ends. All neighbour entries of the hand-made rows are static (\`nud permanent\`, fixed MACs), see "Noise" below.`,
     `3. **raw routed by hand**: in each host a bridge with the gateway of its own /24 slice (${RT_SLICE.join(', ')}), a container on it (MTU 1500), \`ip route add OTHER_SLICE via OTHER_HOST\`, forwarding on: flannel's host-gw.`,
     `2b./3b. **… + conntrack/NAT hooks**: a second pair of hosts on the same LAN, built the same way, plus in each host namespace a small nft table like conet's (a NAT postrouting hook with an outbound masquerade rule and a forward-hook \`ct state established,related accept\`): every packet then goes through conntrack, the VXLAN UDP as well as, via br_netfilter, the bridged inner packets. The raw rows 2 and 3 have no nft table at all.`,
     `4. **Docker 20.10 overlay**: two dockerds (Debian \`docker.io\` 20.10.24, each in its own namespace and UTS namespace on the same LAN bridge) in the deprecated external key-value store mode, \`--cluster-store etcd://…\` (etcd 3.4 with \`--enable-v2\`: libkv speaks only etcd's v2 API) \`--cluster-advertise ADDR:2376\`, no Swarm; \`docker network create -d overlay --subnet 10.125.0.0/24 ovd\` and a busybox container on each; iperf3 in the containers' namespaces (\`/proc/PID/ns/net\`). libnetwork puts a bridge and \`vxlan0\` (\`proxy l2miss l3miss\`, learning on, MTU 1450, dstport 4789) in a per-network namespace, and fills neighbour/FDB entries from serf gossip.`,
     `5./6. **conet**: conetd in cluster mode in each host namespace (test/helpers/cluster.ts, a real etcd), \`docker network create -d overlay --subnet 10.123.0.0/24 ovb\` / \`-d overlay -o mode=host-gw --subnet 10.124.0.0/16 ovr\`, \`docker run -d --network … busybox sleep 3600\` on each host; iperf3 runs in the containers' namespaces with \`nsenter --net=/run/netns/conet-<daemon>-<container>\`. conet's rows also carry its nftables rules (conntrack, NAT for outbound traffic) in the host namespaces, which the raw rows don't have.`,
     '',
     ...(unavailable.length ? [`Not measured in this run: ${unavailable.map((r) => `${r.label} (${r.reason ?? r.errors[0] ?? 'no samples'})`).join('; ')}.`, ''] : []),
+    ...reading,
     '### When to pick which',
     '',
     `- **host-gw (routed)** when every host sits on one L2 segment (same subnet, no router between them): no encapsulation, full 1500 MTU inside containers, nothing but a route per peer host; here ${gb(rr)} Gbit/s raw${Number.isFinite(cr) ? ` and ${cr.toFixed(2)} Gbit/s through conet` : ''}, ${ratioOf(rr, floor)} of the underlay. Each host gets its own slice of the network's subnet, so a container's address says which host it runs on and moving it means a new address; hosts must be able to reach each other's underlay addresses directly (a route via a host behind a router does not work).`,
@@ -456,7 +495,7 @@ function render(rows: Row[], notes: { cpus: number; conet: string }): string {
     '',
     '### Compared with Docker 20.10, CNI plugins, netavark',
     '',
-    `- **Docker 20.10** (Debian \`docker.io\`): its current multi-host overlay needs Swarm (\`docker swarm init\`/\`join\`, a different control plane with its own Raft store), not measured. But 20.10 still carries the older mode with an external key-value store (hidden, deprecated \`--cluster-store\`/\`--cluster-advertise\` flags, removed in 23.0), which is exactly conet's design, so row 4 measures that: ${Number.isFinite(dv) ? `${gb(dv)} Gbit/s, conet vxlan ÷ Docker = ${ratioOf(cv, dv)}` : `not available in this run (${by('docker-overlay')?.reason ?? 'no samples'})`}. Its data path is the same kernel VXLAN as row 2 (one more bridge hop into the per-network namespace), so differences between rows 2 and 4 are noise or that hop.`,
+    `- **Docker 20.10** (Debian \`docker.io\`): its current multi-host overlay needs Swarm (\`docker swarm init\`/\`join\`, a different control plane with its own Raft store), not measured. But 20.10 still carries the older mode with an external key-value store (hidden, deprecated \`--cluster-store\`/\`--cluster-advertise\` flags, removed in 23.0), the closest thing to conet's design (state in an external etcd, VXLAN between hosts; peers found by serf gossip), so row 4 measures that: ${Number.isFinite(dv) ? `${gb(dv)} Gbit/s, conet vxlan ÷ Docker = ${ratioOf(cv, dv)}` : `not available in this run (${by('docker-overlay')?.reason ?? 'no samples'})`}. Its data path is the same kernel VXLAN as row 2 (one more bridge hop into the per-network namespace), so differences between rows 2 and 4 are noise or that hop.`,
     '- **CNI**: Debian\'s `containernetworking-plugins` has no `flannel` plugin binary and Debian 12 has no flannel package; flannel itself (its daemon, `flanneld`) is not packaged either, so it was not run. Its vxlan backend programs the same kernel objects as row 2 (one `flannel.1` vxlan device with `nolearning`, static FDB and neighbour entries, routed rather than bridged) and its host-gw backend exactly row 3.',
     '- **netavark** (Debian 1.4) is single-host only: no overlay driver, nothing to compare.',
     '',
@@ -464,17 +503,29 @@ function render(rows: Row[], notes: { cpus: number; conet: string }): string {
   ].join('\n');
 }
 
+/** Sum over CPUs of /proc/net/stat/arp_cache's table_fulls (hex): machine-wide neighbour-table overflows. */
+async function arpTableFulls(): Promise<number> {
+  const lines = (await readFile('/proc/net/stat/arp_cache', 'utf8').catch(() => '')).trim().split('\n');
+  const column = (lines[0] ?? '').trim().split(/\s+/).indexOf('table_fulls');
+  if (column < 0) return NaN;
+  return lines.slice(1).reduce((sum, line) => sum + parseInt(line.trim().split(/\s+/)[column] ?? '0', 16), 0);
+}
+
+const loadAverage = async (): Promise<string> => (await readFile('/proc/loadavg', 'utf8')).split(' ')[0] ?? '?';
+
 entry(async () => {
   const startedAt = new Date();
+  const loadBefore = await loadAverage();
+  const fullsBefore = await arpTableFulls();
   const rows: Row[] = [
-    newRow('floor', 'floor: underlay veth host ↔ host'),
-    newRow('raw-vxlan', 'raw VXLAN by hand (`ip`/`bridge`)'),
-    newRow('raw-routed', 'raw routed by hand (host-gw)'),
-    newRow('raw-vxlan-ct', 'raw VXLAN + conntrack/NAT hooks'),
-    newRow('raw-routed-ct', 'raw routed + conntrack/NAT hooks'),
-    newRow('docker-overlay', 'Docker 20.10 overlay (`--cluster-store`, no Swarm)'),
-    newRow('conet-vxlan', '**conet overlay, vxlan**'),
-    newRow('conet-host-gw', '**conet overlay, host-gw**'),
+    newRow('floor', '1. floor: underlay veth host ↔ host'),
+    newRow('raw-vxlan', '2. raw VXLAN by hand (`ip`/`bridge`)'),
+    newRow('raw-routed', '3. raw routed by hand (host-gw)'),
+    newRow('raw-vxlan-ct', '2b. raw VXLAN + conntrack/NAT hooks'),
+    newRow('raw-routed-ct', '3b. raw routed + conntrack/NAT hooks'),
+    newRow('docker-overlay', '4. Docker 20.10 overlay (`--cluster-store`, no Swarm)'),
+    newRow('conet-vxlan', '**5. conet overlay, vxlan**'),
+    newRow('conet-host-gw', '**6. conet overlay, host-gw**'),
   ];
   const by = (key: RowKey) => rows.find((r) => r.key === key)!;
   const sandbox = new NetnsSandbox('conet-b-ovt');
@@ -554,7 +605,7 @@ entry(async () => {
   }
   const head = (await sh(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD'])).stdout.trim();
   const dirty = (await sh(['git', '-C', REPO, 'status', '--porcelain', 'src'])).stdout.trim() ? ' + uncommitted src/ changes' : '';
-  const markdown = render(rows, { cpus: cpus().length, conet: `git ${head}${dirty}` });
+  const markdown = render(rows, { cpus: cpus().length, conet: `git ${head}${dirty}`, loadBefore, loadAfter: await loadAverage(), arpTableFulls: (await arpTableFulls()) - fullsBefore });
   await writeResult({
     name: 'overlay-throughput',
     target: 'overlay throughput vs raw VXLAN and routed (reported)',

@@ -136,7 +136,7 @@ test('macvlan: clear errors for a missing parent, a parent in use, a vlan parent
   });
 });
 
-test('macvlan_mode=private: containers reach the LAN but not each other', async () => {
+test('macvlan_mode=private: containers reach the LAN but not each other (and still resolve each other)', async () => {
   await withHost(async (host) => {
     await withLan(host, async (lan) => {
       await host.dockerOk(['network', 'create', '-d', 'macvlan', '--subnet', '10.201.0.0/24', '--gateway', LAN_ADDRESS, '-o', `parent=${PARENT}`, '-o', 'macvlan_mode=private', 'mvp']);
@@ -146,6 +146,8 @@ test('macvlan_mode=private: containers reach the LAN but not each other', async 
       assert.ok(await containerPing(host, 'p1', LAN_ADDRESS));
       assert.ok(await pingFrom(lan, '10.201.0.11'));
       assert.ok(!(await containerPing(host, 'p1', '10.201.0.11')), 'private mode keeps macvlan siblings apart');
+      // ... yet they resolve each other: the resolver's listeners are in each one's namespace.
+      assert.deepEqual(await lookup(host, 'p1', 'p2'), ['10.201.0.11']);
     });
   });
 });

@@ -100,6 +100,7 @@ test('cluster harness: withCluster disposes after a failure and appends every da
       assert.match(error.message, /^deliberate\n/);
       assert.match(error.message, /--- conetd log of host 1 .*\(tail\) ---/);
       assert.match(error.message, /--- conetd log of host 2 /);
+      assert.match(error.message, /--- etcd log \(running\) \(tail\) ---/);
       return true;
     },
   );

@@ -12,6 +12,8 @@
  * containers, daemons and namespaces), then etcd, then the etcd and LAN namespaces.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { run } from '../../src/exec/index.js';
 import { EtcdServer } from './etcd.js';
 import { delay, NETNS_PREFIX, TestHost } from './host.js';
@@ -170,6 +172,10 @@ export class TestCluster {
     for (const [index, host] of this.hosts.entries()) {
       const log = await host.log();
       parts.push(`--- conetd log of host ${index + 1} (${host.netns}, ${this.addressOf(index)}) (tail) ---\n${log.split('\n').slice(-lines).join('\n')}`);
+    }
+    if (this.etcdServer) {
+      const log = await readFile(join(this.etcdServer.dir, 'etcd.log'), 'utf8').catch(() => '(no log)');
+      parts.push(`--- etcd log (${this.etcdServer.pid === undefined ? 'stopped' : 'running'}) (tail) ---\n${log.split('\n').slice(-Math.min(lines, 10)).join('\n')}`);
     }
     return parts.join('\n');
   }

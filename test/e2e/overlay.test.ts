@@ -288,8 +288,10 @@ describe('overlay across three hosts: one network, cross-host traffic, inspect, 
     // although it has no route to the overlay subnet.
     await assertPings(a, cluster.lanGateway, 'a -> the LAN gateway (outbound via host 1, NAT)');
 
-    // c, on another overlay network on host 3: neither a nor b by address, and no names.
+    // c, on another overlay network on host 3: neither a nor b by address, and no names (while
+    // its own networking works: it reaches the LAN through host 3).
     assert.ok(!cidrContains(subnet, c.address), `c (${c.address}) is outside ov's ${subnet}`);
+    await assertPings(c, cluster.lanGateway, 'c -> the LAN gateway (control)');
     await assertNoPing(c, a.address);
     await assertNoPing(c, b.address);
     await assertNoPing(b, c.address);
@@ -486,7 +488,10 @@ describe('overlay TTL: a dead node leaves its peers\' forwarding tables and come
           throw new Error(`${error.message}:\n${entries}`);
         });
       }
-      // The survivors still talk.
+      // Only host 2's entries went: the device is still there with host 3's (on host 1) and host 1's
+      // (on host 3), and the survivors still talk.
+      assert.ok(hasDst(await fdb(h1, device), cluster.addressOf(2)), `host 1 keeps host 3's entries:\n${await fdb(h1, device)}`);
+      assert.ok(hasDst(await fdb(h3, device), cluster.addressOf(0)), `host 3 keeps host 1's entries:\n${await fdb(h3, device)}`);
       await assertPings(a, c.address);
       await assertPings(c, a.address);
     } finally {

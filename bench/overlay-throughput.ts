@@ -40,6 +40,17 @@ const VXLAN_PORT = 4789;
 const VXLAN_MTU = 1450; // 1500 − 50: outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14
 const WITH_CT = process.env['BENCH_CT'] !== '0';
 
+/**
+ * What conet's embedded DNS puts in every container namespace (Docker does the same with iptables):
+ * NAT hooks that send 127.0.0.11:53 to the resolver. Registered NAT hooks mean conntrack for every
+ * packet of the container, at both ends of the transfer.
+ */
+const CONTAINER_CT_RULESET = `table ip conet-bench-dns {
+  chain output { type nat hook output priority -100; policy accept; ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.1:5353; }
+  chain postrouting { type nat hook postrouting priority srcnat; policy accept; oifname != "lo" ip saddr 127.0.0.0/8 masquerade; }
+}
+`;
+
 /** Addresses of hand-made host pair `p` (0: rows 1–3; 1: the same with conntrack/NAT hooks). */
 function pairPlan(p: number) {
   const two = <T>(f: (i: 0 | 1) => T): readonly [T, T] => [f(0), f(1)];
@@ -151,6 +162,7 @@ async function buildPair(sandbox: NetnsSandbox, lan: Netns, p: number, conntrack
     await ipBatch(host, [`link set ve-ov mtu ${VXLAN_MTU} master br-ov up`, `neigh add ${plan.ovAddr[other]} lladdr ${plan.ovMac[other]} dev vx-ov nud permanent`]);
     await shOk(['bridge', '-n', host.name, 'fdb', 'add', plan.ovMac[other], 'dev', 'vx-ov', 'dst', plan.underlay[other], 'self', 'permanent']);
     await ipBatch(c, [`link set eth0 address ${plan.ovMac[i]} mtu ${VXLAN_MTU} up`, `addr add ${plan.ovAddr[i]}/24 dev eth0`, `neigh replace ${plan.ovAddr[other]} lladdr ${plan.ovMac[other]} dev eth0 nud permanent`]);
+    if (conntrack) await shOk(['ip', 'netns', 'exec', c.name, 'nft', '-f', '-'], { input: CONTAINER_CT_RULESET });
   }
   // 3. Routed (host-gw): each host a bridge with its /24 slice, the other slice via the other host.
   const rtContainers: Netns[] = [];
@@ -164,6 +176,7 @@ async function buildPair(sandbox: NetnsSandbox, lan: Netns, p: number, conntrack
     await addVethPair(host, 've-rt', { ns: c, name: 'eth0' });
     await ipBatch(host, ['link set ve-rt mtu 1500 master br-rt up', `route add ${plan.rtSlice[other]} via ${plan.underlay[other]} dev eth0`, `neigh replace ${plan.rtAddr[i]} lladdr ${plan.rtMac[i]} dev br-rt nud permanent`]);
     await ipBatch(c, [`link set eth0 address ${plan.rtMac[i]} mtu 1500 up`, `addr add ${plan.rtAddr[i]}/24 dev eth0`, `route add default via ${plan.rtGw[i]}`, `neigh replace ${plan.rtGw[i]} lladdr ${plan.brRtMac[i]} dev eth0 nud permanent`]);
+    if (conntrack) await shOk(['ip', 'netns', 'exec', c.name, 'nft', '-f', '-'], { input: CONTAINER_CT_RULESET });
   }
   return { hosts, ovContainers, rtContainers };
 }
@@ -438,7 +451,7 @@ function render(rows: Row[], notes: RunNotes): string {
     ['conet host-gw ÷ raw routed by hand', ratioOf(cr, rr), 'same, routed mode'],
     ['raw vxlan ÷ raw routed', ratioOf(rv, rr), 'cost of encapsulation (and the smaller MTU), kernel only'],
     ['conet vxlan ÷ conet host-gw', ratioOf(cv, cr), 'the same choice as conet users see it'],
-    ['raw vxlan + conntrack ÷ raw vxlan', ratioOf(rvc, rv), 'what conntrack/NAT hooks in the host cost'],
+    ['raw vxlan + conntrack ÷ raw vxlan', ratioOf(rvc, rv), 'what conntrack/NAT hooks in hosts and containers cost'],
     ['raw routed + conntrack ÷ raw routed', ratioOf(rrc, rr), 'same, routed'],
     ['conet vxlan ÷ raw vxlan + conntrack', ratioOf(cv, rvc), 'conet against the hand-made path with the same kind of hooks'],
     ['conet host-gw ÷ raw routed + conntrack', ratioOf(cr, rrc), 'same, routed'],
@@ -460,7 +473,7 @@ function render(rows: Row[], notes: RunNotes): string {
     '### Reading the numbers',
     '',
     `- ${resolve('raw-vxlan', 'raw-routed', 'Encapsulation, kernel only (raw VXLAN ÷ raw routed)')}; median RTT ${rttDelta('raw-vxlan', 'raw-routed')} for VXLAN. Why the gap is small here: over veth, one TCP stream moves 64 KB GSO super-packets, which the vxlan device encapsulates and decapsulates once each, not per 1450-byte packet. Over a physical NIC the frames are cut to the wire MTU (by the NIC if it offloads VXLAN segmentation, in software otherwise) and received frame by frame, so expect a larger gap there; the UDP column (${UDP_LEN}-byte datagrams, no GSO) is the per-packet view on this machine.`,
-    `- ${resolve('conet-vxlan', 'raw-vxlan', 'conet vxlan ÷ raw VXLAN')}; ${resolve('conet-host-gw', 'raw-routed', 'conet host-gw ÷ raw routed')}. conet programs the same devices and entries as the raw rows (same vxlan flags, MTU 1450, same kind of routes); what it adds on the data path is its nftables ruleset in the host (conntrack on every packet, NAT hooks), which rows 2b/3b reproduce: ${resolve('raw-vxlan-ct', 'raw-vxlan', 'raw VXLAN + conntrack ÷ raw VXLAN')}, ${resolve('raw-routed-ct', 'raw-routed', 'raw routed + conntrack ÷ raw routed')}. The conet hosts also run conetd, conmon and etcd watches (idle during the transfer, but on the same 2 vCPUs).`,
+    `- ${resolve('conet-vxlan', 'raw-vxlan', 'conet vxlan ÷ raw VXLAN')}; ${resolve('conet-host-gw', 'raw-routed', 'conet host-gw ÷ raw routed')}. conet programs the same devices and entries as the raw rows (same vxlan flags, MTU 1450, same kind of routes); what it adds on the data path is nftables: its firewall in the host and its embedded-DNS NAT rules in every container, hence conntrack on every packet at four points; rows 2b/3b reproduce that: ${resolve('raw-vxlan-ct', 'raw-vxlan', 'raw VXLAN + conntrack ÷ raw VXLAN')}, ${resolve('raw-routed-ct', 'raw-routed', 'raw routed + conntrack ÷ raw routed')}. The conet hosts also run conetd, conmon and etcd watches (idle during the transfer, but on the same 2 vCPUs).`,
     `- ${resolve('conet-vxlan', 'docker-overlay', 'conet vxlan ÷ Docker 20.10 overlay')}.`,
     `- Noise: load average ${notes.loadBefore} before and ${notes.loadAfter} after this run (other test suites share the VM), so single rows move by ±20–40 % between runs (see the ranges); only differences larger than the ranges mean something. The machine-busy column is the whole machine, other processes included.${notes.arpTableFulls > 0 ? ` The machine's ARP table overflowed ${notes.arpTableFulls} times during the run ("neighbour: arp_cache: neighbor table overflow!", gc_thresh3 counts the dynamic entries of all namespaces together), so new dynamic neighbour entries failed now and then; the hand-made rows use static entries only, the Docker and conet rows had to retry their first pings ("answered ping only at attempt N").` : ''}`,
     '',
@@ -481,7 +494,7 @@ function render(rows: Row[], notes: RunNotes): string {
     `1. **floor**: iperf3 between the two host namespaces' underlay addresses.`,
     `2. **raw VXLAN by hand**: in each host a bridge and \`ip link add vx-ov mtu ${VXLAN_MTU} type vxlan id ${VNI} local HOST_ADDR dstport ${VXLAN_PORT} nolearning proxy\` on it, \`bridge fdb add PEER_MAC dev vx-ov dst PEER_HOST self permanent\` and \`ip neigh add PEER_IP lladdr PEER_MAC dev vx-ov nud permanent\` (no multicast group, no flooding, ARP answered locally: what conet's overlay driver programs), a "container" namespace on a veth to the bridge, MTU ${VXLAN_MTU} on both ends. All neighbour entries of the hand-made rows are static (\`nud permanent\`, fixed MACs), see "Noise" below.`,
     `3. **raw routed by hand**: in each host a bridge with the gateway of its own /24 slice (${RT_SLICE.join(', ')}), a container on it (MTU 1500), \`ip route add OTHER_SLICE via OTHER_HOST\`, forwarding on: flannel's host-gw.`,
-    `2b./3b. **… + conntrack/NAT hooks**: a second pair of hosts on the same LAN, built the same way, plus in each host namespace a small nft table like conet's (a NAT postrouting hook with an outbound masquerade rule and a forward-hook \`ct state established,related accept\`): every packet then goes through conntrack, the VXLAN UDP as well as, via br_netfilter, the bridged inner packets. The raw rows 2 and 3 have no nft table at all.`,
+    `2b./3b. **… + conntrack/NAT hooks**: a second pair of hosts on the same LAN, built the same way, plus the nft hooks conet installs: in each host namespace a small table like conet's firewall (a NAT postrouting hook with an outbound masquerade rule, a forward-hook \`ct state established,related accept\`), and in each container namespace a table like conet's embedded-DNS redirect (NAT output/postrouting hooks for 127.0.0.11:53, as Docker also installs in its containers). Every packet then goes through conntrack in the sending container, in both hosts (the VXLAN UDP, and through br_netfilter the bridged inner packets too) and in the receiving container. The raw rows 2 and 3 have no nft table at all.`,
     `4. **Docker 20.10 overlay**: two dockerds (Debian \`docker.io\` 20.10.24, each in its own namespace and UTS namespace on the same LAN bridge) in the deprecated external key-value store mode, \`--cluster-store etcd://…\` (etcd 3.4 with \`--enable-v2\`: libkv speaks only etcd's v2 API) \`--cluster-advertise ADDR:2376\`, no Swarm; \`docker network create -d overlay --subnet 10.125.0.0/24 ovd\` and a busybox container on each; iperf3 in the containers' namespaces (\`/proc/PID/ns/net\`). libnetwork puts a bridge and \`vxlan0\` (\`proxy l2miss l3miss\`, learning on, MTU 1450, dstport 4789) in a per-network namespace, and fills neighbour/FDB entries from serf gossip.`,
     `5./6. **conet**: conetd in cluster mode in each host namespace (test/helpers/cluster.ts, a real etcd), \`docker network create -d overlay --subnet 10.123.0.0/24 ovb\` / \`-d overlay -o mode=host-gw --subnet 10.124.0.0/16 ovr\`, \`docker run -d --network … busybox sleep 3600\` on each host; iperf3 runs in the containers' namespaces with \`nsenter --net=/run/netns/conet-<daemon>-<container>\`. conet's rows also carry its nftables rules (conntrack, NAT for outbound traffic) in the host namespaces, which the raw rows don't have.`,
     '',

@@ -8,19 +8,9 @@ cd "$(dirname "$0")/.."
 # iperf3 measures overlay-throughput; its package offers a service, which must not start here.
 need=()
 command -v iperf3 >/dev/null || need+=(iperf3)
-if [ "${#need[@]}" -gt 0 ]; then
-  echo "bench: installing ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  own_policy=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
-  fi
-  trap '[ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d' EXIT
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
-  trap - EXIT
-fi
+# shellcheck source=scripts/lib/apt.sh
+. scripts/lib/apt.sh
+apt_install bench "${need[@]}"
 
 npx tsc -p . >/dev/null || true   # emits even if an unrelated file has a type error
 exec node dist/bench/run-all.js "$@"

@@ -22,21 +22,9 @@ command -v script >/dev/null || need+=(bsdutils)
 # etcd is the cluster store of overlay networks; the tests start their own servers in namespaces.
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v openssl >/dev/null || need+=(openssl)  # the TLS test's throwaway CA
-if [ "${#need[@]}" -gt 0 ]; then
-  echo "setup: installing ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  # Packages with services (etcd-server) must not start them on this machine: a temporary
-  # policy-rc.d denies service starts during the install, unless the machine already has one.
-  own_policy=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
-  fi
-  trap '[ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d' EXIT
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
-  trap - EXIT
-fi
+# shellcheck source=scripts/lib/apt.sh
+. scripts/lib/apt.sh
+apt_install setup "${need[@]}"
 
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   echo "setup: Node.js 20 or newer is required (Debian: apt-get install nodejs from a Node 20 source)" >&2

@@ -71,6 +71,11 @@ export interface Container {
   hostConfig: ContainerHostConfig;
   /** Network name or id -> what the user asked for on it (NetworkingConfig.EndpointsConfig). */
   endpointRequests: Record<string, EndpointRequest>;
+  /**
+   * The network of its network mode was disconnected (`docker network disconnect`): as Docker,
+   * the container stays off it across restarts until it is connected again.
+   */
+  primaryDetached?: boolean;
   state: ContainerState;
   /** Network namespace name under /run/netns; "" for host mode and before the first start. */
   sandbox: string;

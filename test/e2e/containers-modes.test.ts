@@ -129,3 +129,40 @@ test('connect adds eth1 with its address and route within the call; disconnect r
     assert.equal(await host.dockerOk(['network', 'rm', 'bridge_1']), 'bridge_1');
   });
 });
+
+test('a disconnected primary network stays disconnected across restarts until connected again (as Docker)', async () => {
+  await withHost(async (host) => {
+    const ifnames = async (name: string): Promise<string[]> => {
+      const pid = String(await pidOf(host, name));
+      return (JSON.parse((await run(['nsenter', '-t', pid, '-n', 'ip', '-json', 'link'])).stdout) as Array<{ ifname: string }>).map((link) => link.ifname).sort();
+    };
+    const networksOf = async (name: string): Promise<string[]> =>
+      Object.keys(JSON.parse(await host.dockerOk(['inspect', '-f', '{{json .NetworkSettings.Networks}}', name])) as Record<string, unknown>).sort();
+
+    await host.dockerOk(['network', 'create', 'side']);
+    await host.dockerOk(['run', '-d', '--name', 'solo', 'busybox', 'sleep', '300']);
+    await host.dockerOk(['network', 'disconnect', 'bridge', 'solo']);
+    assert.deepEqual(await ifnames('solo'), ['lo']);
+    await host.dockerOk(['restart', '-t', '1', 'solo']);
+    assert.deepEqual(await ifnames('solo'), ['lo'], 'restart must not bring the default bridge back');
+    assert.deepEqual(await networksOf('solo'), []);
+    // Another network joins as eth0 when the primary one is off.
+    await host.dockerOk(['network', 'connect', 'side', 'solo']);
+    await host.dockerOk(['restart', '-t', '1', 'solo']);
+    assert.deepEqual(await ifnames('solo'), ['eth0', 'lo']);
+    assert.deepEqual(await networksOf('solo'), ['side']);
+    // Connecting the primary network again undoes the disconnect, also across a restart.
+    await host.dockerOk(['network', 'connect', 'bridge', 'solo']);
+    await host.dockerOk(['restart', '-t', '1', 'solo']);
+    assert.deepEqual(await ifnames('solo'), ['eth0', 'eth1', 'lo']);
+    assert.deepEqual(await networksOf('solo'), ['bridge', 'side']);
+
+    // A user-defined primary network, disconnected and then removed: the container still starts.
+    await host.dockerOk(['network', 'create', 'gone']);
+    await host.dockerOk(['run', '-d', '--name', 'orphan', '--network', 'gone', 'busybox', 'sleep', '300']);
+    await host.dockerOk(['network', 'disconnect', 'gone', 'orphan']);
+    await host.dockerOk(['network', 'rm', 'gone']);
+    await host.dockerOk(['restart', '-t', '1', 'orphan']);
+    assert.deepEqual(await ifnames('orphan'), ['lo']);
+  });
+});

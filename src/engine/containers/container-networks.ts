@@ -29,7 +29,8 @@ export class ContainerNetworking {
       throw forbidden('endpoint-shared', 'container sharing network namespace with another container or host cannot be connected to any other network');
     }
     const attached = this.deps.endpoints.endpointsOfContainer(container.id);
-    const recorded = networkNameOf(mode) === network.name || network.id === mode || container.endpointRequests[network.name] !== undefined;
+    const isPrimary = networkNameOf(mode) === network.name || network.id === mode;
+    const recorded = (isPrimary && !container.primaryDetached) || container.endpointRequests[network.name] !== undefined;
     if (attached.some((endpoint) => endpoint.networkId === network.id) || (container.state.status !== 'running' && recorded)) {
       throw forbidden('endpoint-exists', `endpoint with name ${container.name} already exists in network ${network.name}`);
     }
@@ -58,6 +59,7 @@ export class ContainerNetworking {
       this.checkStaticAddress(network.ipam.configs.every((config) => config.autoSubnet === true));
     }
     container.endpointRequests = { ...container.endpointRequests, [network.name]: request };
+    if (isPrimary) delete container.primaryDetached;
     await this.deps.containers.save(container);
   }
 
@@ -69,7 +71,7 @@ export class ContainerNetworking {
     }
     const attached = this.deps.endpoints.endpointsOfContainer(container.id).find((endpoint) => endpoint.networkId === network.id);
     const isPrimary = networkNameOf(container.hostConfig.networkMode) === network.name || container.hostConfig.networkMode === network.id;
-    const recorded = container.endpointRequests[network.name] !== undefined || isPrimary;
+    const recorded = container.endpointRequests[network.name] !== undefined || (isPrimary && !container.primaryDetached);
     if (!attached && !recorded) throw system('endpoint-not-connected', `container ${container.id} is not connected to network ${network.name}`);
     if (attached) {
       await this.deps.endpoints.disconnect(network.id, container.id);
@@ -77,6 +79,7 @@ export class ContainerNetworking {
     }
     const { [network.name]: _removed, ...rest } = container.endpointRequests;
     container.endpointRequests = rest;
+    if (isPrimary) container.primaryDetached = true;
     await this.deps.containers.save(container);
   }
 

@@ -64,26 +64,16 @@ export class NetworkAttacher {
       await this.deps.sandboxes.create(sandbox);
       return { netnsPath, sandbox, endpoints: [] };
     }
-    const network = this.deps.networks.inspect(networkNameOf(mode));
-    const request = container.endpointRequests[mode] ?? container.endpointRequests[network.name] ?? container.endpointRequests[network.id];
-    const endpoint = await this.deps.endpoints.connect(network.id, {
-      containerId: container.id,
-      containerName: container.name,
-      hostname: container.config.hostname,
-      sandbox,
-      createSandbox: true,
-      ifname: 'eth0',
-      ...(request?.ipv4Address ? { ipv4Address: request.ipv4Address } : {}),
-      ...(request?.ipv6Address ? { ipv6Address: request.ipv6Address } : {}),
-      ...(request?.macAddress ? { macAddress: request.macAddress } : {}),
-      aliases: request?.aliases ?? [],
-    });
-    undo.push(() => this.deps.endpoints.disconnect(network.id, container.id));
-    const endpoints = [{ network, endpoint }];
+    // A disconnected primary network may since have been removed: it is not looked up then.
+    const network = container.primaryDetached ? undefined : this.deps.networks.inspect(networkNameOf(mode));
+    const endpoints: Array<{ network: Network; endpoint: Endpoint }> = [];
+    if (network) endpoints.push({ network, endpoint: await this.attachPrimary(container, network, sandbox, undo) });
+    else await this.deps.sandboxes.create(sandbox);
     // Networks connected while the container was not running join now, as eth1, eth2, ...
     for (const [reference, extra] of Object.entries(container.endpointRequests)) {
       const other = this.deps.networks.all().find((candidate) => candidate.name === reference || candidate.id === reference);
-      if (!other || other.id === network.id || endpoints.some((entry) => entry.network.id === other.id)) continue;
+      if (!other || endpoints.some((entry) => entry.network.id === other.id)) continue;
+      if (container.primaryDetached && (other.name === networkNameOf(mode) || other.id === mode)) continue;
       const joined = await this.deps.endpoints.connect(other.id, {
         containerId: container.id,
         containerName: container.name,
@@ -99,6 +89,26 @@ export class NetworkAttacher {
       endpoints.push({ network: other, endpoint: joined });
     }
     return { netnsPath, sandbox, endpoints };
+  }
+
+  /** The network of the container's mode, as eth0, creating the sandbox in the same step. */
+  private async attachPrimary(container: Container, network: Network, sandbox: string, undo: Undo[]): Promise<Endpoint> {
+    const mode = container.hostConfig.networkMode;
+    const request = container.endpointRequests[mode] ?? container.endpointRequests[network.name] ?? container.endpointRequests[network.id];
+    const endpoint = await this.deps.endpoints.connect(network.id, {
+      containerId: container.id,
+      containerName: container.name,
+      hostname: container.config.hostname,
+      sandbox,
+      createSandbox: true,
+      ifname: 'eth0',
+      ...(request?.ipv4Address ? { ipv4Address: request.ipv4Address } : {}),
+      ...(request?.ipv6Address ? { ipv6Address: request.ipv6Address } : {}),
+      ...(request?.macAddress ? { macAddress: request.macAddress } : {}),
+      aliases: request?.aliases ?? [],
+    });
+    undo.push(() => this.deps.endpoints.disconnect(network.id, container.id));
+    return endpoint;
   }
 
   /**

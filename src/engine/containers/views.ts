@@ -30,7 +30,7 @@ export function networkViews(container: Container, deps: { networks: NetworkServ
     seen.add(network.id);
     views.push({ network, endpoint });
   }
-  const primary = deps.networks.all().find((network) => network.name === networkNameOf(mode) || network.id === mode);
+  const primary = container.primaryDetached ? undefined : deps.networks.all().find((network) => network.name === networkNameOf(mode) || network.id === mode);
   if (primary && !seen.has(primary.id)) {
     const running = container.state.status === 'running';
     views.unshift(primary.driver === 'host' && running ? { network: primary, endpoint: hostEndpoint(container, primary) } : { network: primary });

@@ -46,6 +46,7 @@ import { execRoutes } from '../api/routes/exec.js';
 import { logRoutes } from '../api/routes/logs.js';
 import { ExecService } from '../engine/exec/exec-service.js';
 import { networkConnectRoutes } from '../api/routes/network-connect.js';
+import { hostModeEndpoints } from '../engine/containers/views.js';
 import { OciRuntime } from '../runtime/containers/oci-runtime.js';
 import { NftPortPublisher } from '../ports/publisher.js';
 import { PortAllocator } from '../ports/allocator.js';
@@ -148,7 +149,14 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   // NetworkService asks EndpointService which networks are in use; EndpointService looks networks up.
   let endpointService: EndpointService | undefined;
   // Every node's endpoints of a global network: what `network rm`, inspect and DNS see.
-  const endpoints: EndpointSource = { endpointsOf: (networkId) => endpointService?.allEndpointsOf(networkId) ?? [] };
+  // Running host-mode containers count on the host network, as Docker shows them.
+  const endpoints: EndpointSource = {
+    endpointsOf: (networkId) => {
+      const attached = endpointService?.allEndpointsOf(networkId) ?? [];
+      const network = networks.all().find((candidate) => candidate.id === networkId);
+      return network && containers ? [...attached, ...hostModeEndpoints(network, containers.all())] : attached;
+    },
+  };
   const networks = new NetworkService({
     store,
     drivers,

@@ -63,6 +63,15 @@ test('host mode shares the host namespace; none has only lo', async () => {
     assert.equal(await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.Networks.host.IPAddress}}', 'nginx001']), '');
     assert.match(await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.Networks.host.EndpointID}}', 'nginx001']), /^[0-9a-f]{64}$/);
     assert.equal(await netnsOf(await pidOf(host, 'nginx001')), (await run(['nsenter', `--net=${host.netnsPath}`, 'readlink', '/proc/self/ns/net'])).stdout.trim());
+    // `network inspect host` lists the running host-mode container, with the EndpointID inspect shows.
+    const members = JSON.parse(await host.dockerOk(['network', 'inspect', '-f', '{{json .Containers}}', 'host'])) as Record<string, { Name: string; EndpointID: string; IPv4Address: string }>;
+    const id = await host.dockerOk(['inspect', '-f', '{{.Id}}', 'nginx001']);
+    assert.deepEqual(Object.keys(members), [id]);
+    assert.equal(members[id]?.Name, 'nginx001');
+    assert.equal(members[id]?.IPv4Address, '');
+    assert.equal(members[id]?.EndpointID, await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.Networks.host.EndpointID}}', 'nginx001']));
+    await host.dockerOk(['stop', '-t', '1', 'nginx001']);
+    assert.equal(await host.dockerOk(['network', 'inspect', '-f', '{{json .Containers}}', 'host']), '{}');
 
     await host.dockerOk(['run', '-d', '--net', 'none', '--name', 'vm5', 'busybox', 'sleep', '300']);
     const pid = await pidOf(host, 'vm5');

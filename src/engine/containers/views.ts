@@ -13,7 +13,7 @@ export interface NetworkView {
 }
 
 /** Host-mode containers have no kernel endpoint; Docker still shows a stable EndpointID. */
-function hostEndpoint(container: Container, network: Network): Endpoint {
+export function hostEndpoint(container: Container, network: Network): Endpoint {
   const id = createHash('sha256').update(`${container.id}/${network.id}`).digest('hex');
   return { id, networkId: network.id, containerId: container.id, name: container.name, macAddress: '', ipv4Address: '', ipv6Address: '', gateway4: '', gateway6: '', sandbox: '', ifname: '', hostIfname: '', aliases: [], requestedIpv4: '', requestedIpv6: '' };
 }
@@ -36,4 +36,12 @@ export function networkViews(container: Container, deps: { networks: NetworkServ
     views.unshift(primary.driver === 'host' && running ? { network: primary, endpoint: hostEndpoint(container, primary) } : { network: primary });
   }
   return views;
+}
+
+/** What `network inspect host` lists: the running host-mode containers (Docker shows them too). */
+export function hostModeEndpoints(network: Network, containers: readonly Container[]): Endpoint[] {
+  if (network.driver !== 'host') return [];
+  return containers
+    .filter((container) => container.hostConfig.networkMode === 'host' && container.state.status === 'running')
+    .map((container) => hostEndpoint(container, network));
 }

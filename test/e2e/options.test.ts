@@ -163,3 +163,13 @@ test('--network-alias on run and --alias on connect show in inspect; per-network
     assert.equal(link?.mtu, 1400);
   });
 });
+
+test('--add-host in host mode: appended to the host\'s /etc/hosts (as Docker)', async () => {
+  await withHost(async (host) => {
+    const hosts = await host.dockerOk(['run', '--rm', '--network', 'host', '--add-host', 'db:10.1.2.3', '--add-host', 'gw:host-gateway', 'busybox', 'cat', '/etc/hosts']);
+    const lines = hosts.split('\n');
+    assert.ok(lines.includes('10.1.2.3\tdb'), hosts);
+    assert.ok(lines.includes('172.17.0.1\tgw'), hosts);
+    assert.ok(lines.some((line) => /^127\.0\.0\.1\s+localhost/.test(line)), hosts);
+  });
+});

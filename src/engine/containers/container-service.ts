@@ -13,7 +13,7 @@ import { ZERO_TIME } from '../../model/container.js';
 import { del, put, type Store } from '../../store/index.js';
 import { newId, timestamp } from '../ids.js';
 import type { ContainerCreateRequest } from './create-request.js';
-import { hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
+import { hostModeHostsFile, hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
 import { generateName, validateContainerName } from './names.js';
 import { NetworkAttacher, type AttachResult, type Undo } from './network-attach.js';
 import type { ContainerRuntime, ImageSource, PortPublisher } from './ports.js';
@@ -263,13 +263,14 @@ export class ContainerService {
     const paths = { hosts: join(directory, 'hosts'), hostname: join(directory, 'hostname'), resolvConf: join(directory, 'resolv.conf') };
     const hostResolv = this.deps.hostFiles?.resolvConf ?? (await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
     const host = container.hostConfig.networkMode === 'host';
+    const extraHosts = resolveExtraHosts(container.hostConfig.extraHosts, this.deps.attacher.hostGatewayAddress());
     const hosts = host
-      ? this.deps.hostFiles?.hosts ?? (await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n'))
+      ? hostModeHostsFile(this.deps.hostFiles?.hosts ?? (await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')), extraHosts)
       : hostsFile({
           hostname: container.config.hostname,
           domainname: container.config.domainname,
           addresses: attached.endpoints.map(({ endpoint }) => endpoint.ipv4Address.split('/')[0] ?? '').filter(Boolean),
-          extraHosts: resolveExtraHosts(container.hostConfig.extraHosts, this.deps.attacher.hostGatewayAddress()),
+          extraHosts,
         });
     const { dns, dnsSearch, dnsOptions } = container.hostConfig;
     await Promise.all([

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
+import { hostModeHostsFile, hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
 
 test('hosts as Docker writes it (S086)', () => {
   assert.equal(
@@ -31,4 +31,9 @@ test('resolv.conf on user-defined networks: the embedded resolver with ndots:0 (
     'search lan\nnameserver 127.0.0.11\noptions ndots:0 edns0\n',
   );
   assert.equal(resolvConf({ host: '', dns: [], dnsSearch: [], dnsOptions: ['ndots:3'], keepLoopback: false, embedded: true }), 'nameserver 127.0.0.11\noptions ndots:3\n');
+});
+
+test('host mode: the host\'s /etc/hosts with --add-host entries appended', () => {
+  assert.equal(hostModeHostsFile('127.0.0.1\tlocalhost\n', []), '127.0.0.1\tlocalhost\n');
+  assert.equal(hostModeHostsFile('127.0.0.1\tlocalhost', ['db:10.1.2.3', 'gw:172.17.0.1']), '127.0.0.1\tlocalhost\n10.1.2.3\tdb\n172.17.0.1\tgw\n');
 });

@@ -22,12 +22,17 @@ export interface HostsInput {
   extraHosts: string[];
 }
 
-export function hostsFile(input: HostsInput): string {
-  const lines = [...HOSTS_HEADER];
-  for (const entry of input.extraHosts) {
+function extraHostLines(extraHosts: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (const entry of extraHosts) {
     const at = entry.indexOf(':');
     if (at > 0) lines.push(`${entry.slice(at + 1)}\t${entry.slice(0, at)}`);
   }
+  return lines;
+}
+
+export function hostsFile(input: HostsInput): string {
+  const lines = [...HOSTS_HEADER, ...extraHostLines(input.extraHosts)];
   const names = input.domainname ? `${input.hostname}.${input.domainname} ${input.hostname}` : input.hostname;
   for (const address of input.addresses) lines.push(`${address}\t${names}`);
   return `${lines.join('\n')}\n`;
@@ -69,6 +74,14 @@ export function resolvConf(input: ResolvInput): string {
   if (input.embedded && !opts.some((option) => option.startsWith('ndots:'))) opts = ['ndots:0', ...opts];
   if (opts.length > 0) lines.push(`options ${opts.join(' ')}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Host mode: the host's own /etc/hosts with the --add-host entries appended (as Docker). */
+export function hostModeHostsFile(hostHosts: string, extraHosts: readonly string[]): string {
+  const extra = extraHostLines(extraHosts);
+  if (extra.length === 0) return hostHosts;
+  const base = hostHosts === '' || hostHosts.endsWith('\n') ? hostHosts : `${hostHosts}\n`;
+  return `${base}${extra.join('\n')}\n`;
 }
 
 /** The value `--add-host NAME:host-gateway` stands for (Docker's default host-gateway-ip). */

@@ -11,8 +11,9 @@
  * - host-gw mode: the node claims a slice of the subnet, its containers get addresses from it, and
  *   every node routes the other nodes' slices via their advertised addresses (no encapsulation;
  *   the nodes must share an L2 segment).
- * Every change in the store (peers coming and going, networks removed elsewhere) schedules one
- * sync that makes the kernel match; the sync runs serially with joins.
+ * Every change in the store (peers coming and going, networks removed elsewhere, the node's last
+ * container on a network leaving) schedules one sync that makes the kernel match; the sync runs
+ * serially with joins.
  */
 import { forbidden, system } from '../../errors/index.js';
 import type { ClusterEndpoint, ClusterEvent, ClusterNode } from '../../cluster/cluster-store.js';
@@ -260,11 +261,15 @@ export class OverlayDriver implements NetworkDriver {
     }, 20);
   }
 
-  /** Makes this node's overlay objects match the store. */
+  /**
+   * Makes this node's overlay objects match the store. A network removed, or without containers
+   * on this node any more, loses its objects here (Docker removes an overlay's sandbox with its
+   * last local container too); the next container to join makes them again.
+   */
   private async syncNow(): Promise<void> {
     for (const id of [...this.present.keys()]) {
       const network = this.deps.cluster.network(id);
-      if (!network) await this.removeLocal(id);
+      if (!network || !this.hasLocalEndpoints(id)) await this.removeLocal(id);
     }
     for (const [id, view] of this.present) {
       const network = this.deps.cluster.network(id);

@@ -144,6 +144,9 @@ describe('cluster mode on fakes', () => {
     await a!.connect('ov', 'web');
     await b!.connect('ov', 'cli');
     await a!.endpoints.disconnect('ov', `web${'0'.repeat(61)}`);
+    // Its last container gone, node a drops the network's objects; node b keeps them.
+    await until('a removed its bridge and vxlan', () => !a!.kernel.linkMap.has(bridgeNameOf({ id })) && !a!.overlay.device(vxlanNameOf({ id })));
+    assert.ok(b!.overlay.device(vxlanNameOf({ id })));
     await rejectsWith(a!.networks.remove('ov'), 'forbidden', new RegExp(`error while removing network: network ov id ${id} has active endpoints`));
     await b!.endpoints.disconnect('ov', `cli${'0'.repeat(61)}`);
     await a!.networks.remove('ov');

@@ -47,3 +47,15 @@ test('cluster mode: flags and file keys, Docker option names, clear errors', asy
   await assert.rejects(loadConfig({ clusterStore: 'etcd://x:2379', clusterAdvertise: '10.0.0.5', clusterStoreOpts: ['bogus=1'] }), /unknown cluster-store-opt/);
   await assert.rejects(withConfigFile({ 'data-path-port': 80 }, (config) => loadConfig({ config })), /data-path-port/);
 });
+
+test('ipv6 on the default bridge: ipv6 + fixed-cidr-v6, clear errors', async () => {
+  assert.equal((await loadConfig({})).ipv6, false);
+  const on = await withConfigFile({ ipv6: true, 'fixed-cidr-v6': 'FD00:DB8:1::/64' }, (config) => loadConfig({ config }));
+  assert.equal(on.ipv6, true);
+  assert.equal(on.fixedCidrV6, 'fd00:db8:1::/64');
+  await assert.rejects(withConfigFile({ ipv6: true }, (config) => loadConfig({ config })), /needs fixed-cidr-v6/);
+  await assert.rejects(withConfigFile({ ipv6: 'yes', 'fixed-cidr-v6': 'fd00::/64' }, (config) => loadConfig({ config })), /ipv6 must be true or false/);
+  for (const bad of ['fd00::5/64', '10.0.0.0/24', 'fd00::/32', 'nonsense', 7]) {
+    await assert.rejects(withConfigFile({ ipv6: true, 'fixed-cidr-v6': bad }, (config) => loadConfig({ config })), /invalid fixed-cidr-v6/, String(bad));
+  }
+});

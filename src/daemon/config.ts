@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { invalid } from '../errors/index.js';
-import { DEFAULT_ADDRESS_POOLS, validateAddressPools, type AddressPool } from '../ipam/index.js';
+import { DEFAULT_ADDRESS_POOLS, formatCidr, tryParseAddress, tryParseCidr, validateAddressPools, type AddressPool } from '../ipam/index.js';
 import { validInterfaceName } from '../drivers/bridge/options.js';
 import { isLogLevel, type LogLevel } from './logger.js';
 
@@ -27,6 +27,9 @@ export interface DaemonConfig {
   cluster?: ClusterConfig;
   /** UDP port of VXLAN traffic between nodes (Docker's `data-path-port`). */
   dataPathPort: number;
+  /** `ipv6`: IPv6 on the default bridge, with `fixed-cidr-v6` as its subnet. */
+  ipv6: boolean;
+  fixedCidrV6?: string;
 }
 
 export interface ClusterConfig {
@@ -55,6 +58,7 @@ export const DEFAULTS: DaemonConfig = {
   nftTable: 'conet',
   addressPools: DEFAULT_ADDRESS_POOLS,
   dataPathPort: 4789,
+  ipv6: false,
 };
 
 export interface DaemonFlags {
@@ -122,6 +126,16 @@ function checkLogLevel(value: string): LogLevel {
   return value;
 }
 
+/** `fixed-cidr-v6`: an IPv6 subnet of /48 to /120 with no host bits, in canonical form. */
+function checkFixedCidrV6(value: unknown): string {
+  const cidr = typeof value === 'string' ? tryParseCidr(value) : undefined;
+  const address = typeof value === 'string' ? tryParseAddress(value.split('/')[0]) : undefined;
+  if (!cidr || !address || cidr.family !== 6 || cidr.prefixLength < 48 || cidr.prefixLength > 120 || address.value !== cidr.network) {
+    throw invalid('config', `invalid fixed-cidr-v6 ${JSON.stringify(value)}: expected an IPv6 subnet from /48 to /120 without host bits, e.g. "fd00:1::/64"`);
+  }
+  return formatCidr(cidr);
+}
+
 function parseOpts(pairs: readonly string[]): Record<string, string> {
   const opts: Record<string, string> = {};
   for (const pair of pairs) {
@@ -173,7 +187,7 @@ export function clusterConfig(store: string, advertise: string | undefined, opts
 }
 
 function applyFile(config: DaemonConfig, file: Record<string, unknown>, cluster: FileCluster): void {
-  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port']);
+  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6']);
   for (const key of Object.keys(file)) if (!known.has(key)) throw invalid('config', `unknown key ${JSON.stringify(key)} in config file`);
   const hosts = file['hosts'];
   if (Array.isArray(hosts) && typeof hosts[0] === 'string') config.host = hosts[0];
@@ -213,6 +227,14 @@ function applyFile(config: DaemonConfig, file: Record<string, unknown>, cluster:
       throw invalid('config', 'cluster-store-opts must be an object of strings');
     }
     cluster.opts = { ...(opts as Record<string, string>) };
+  }
+  if (file['ipv6'] !== undefined) {
+    if (typeof file['ipv6'] !== 'boolean') throw invalid('config', 'ipv6 must be true or false');
+    config.ipv6 = file['ipv6'];
+  }
+  if (file['fixed-cidr-v6'] !== undefined) config.fixedCidrV6 = checkFixedCidrV6(file['fixed-cidr-v6']);
+  if (config.ipv6 && config.fixedCidrV6 === undefined) {
+    throw invalid('config', 'ipv6 on the default bridge needs fixed-cidr-v6 (its IPv6 subnet, e.g. "fd00:1::/64")');
   }
   if (file['data-path-port'] !== undefined) {
     const port = file['data-path-port'];

@@ -235,8 +235,13 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       mtu: config.mtu,
       icc: config.icc,
       masquerade: config.ipMasquerade,
+      ...(config.ipv6 && config.fixedCidrV6 ? { subnet6: config.fixedCidrV6 } : {}),
     });
-    for (const network of predefined) await networks.definePredefined(network);
+    for (const network of predefined) {
+      const outcome = await networks.definePredefined(network);
+      if (outcome === 'updated') logger.info('predefined network follows the configuration', { network: network.name });
+      if (outcome === 'kept') logger.warn('predefined network differs from the configuration but has containers: kept as it is until they are gone', { network: network.name });
+    }
     const started = performance.now();
     await networks.reconcile();
     logger.info('reconciled kernel state', { networks: networks.all().length, ms: Math.round(performance.now() - started) });

@@ -14,6 +14,7 @@ import { parseFilters } from './filters.js';
 import { newId, timestamp } from './ids.js';
 import { LIST_FILTERS, PRUNE_FILTERS, listFilter, pruneFilter } from './network-filters.js';
 import { getNetwork } from './network-lookup.js';
+import { samePredefinedConfig } from './predefined.js';
 import { validateNetworkName } from './network-names.js';
 import type { NetworkCreateRequest } from './network-request.js';
 import { SerialQueue } from './queue.js';
@@ -67,12 +68,21 @@ export class NetworkService {
     return this.all().filter(filter);
   }
 
-  /** Adds a predefined network (first start only); no kernel work here, reconcile does it. */
-  async definePredefined(network: Network): Promise<void> {
-    await this.queue.run(async () => {
-      if ([...this.networks.values()].some((existing) => existing.name === network.name)) return;
-      await this.deps.store.commit([put('network', network.id, network)]);
-      this.networks.set(network.id, network);
+  /**
+   * Adds a predefined network at first start; at later starts brings a stored one up to the
+   * daemon's configuration (the default bridge's bip, mtu, icc, ipv6...), keeping its id, unless
+   * containers are still attached to it (then 'kept': they keep their addresses). No kernel work
+   * here: reconcile does it.
+   */
+  definePredefined(network: Network): Promise<'created' | 'unchanged' | 'updated' | 'kept'> {
+    return this.queue.run(async () => {
+      const stored = [...this.networks.values()].find((existing) => existing.name === network.name);
+      if (stored && samePredefinedConfig(stored, network)) return 'unchanged';
+      if (stored && this.deps.endpoints.endpointsOf(stored.id).length > 0) return 'kept';
+      const next: Network = stored ? { ...stored, enableIPv6: network.enableIPv6, ipam: { ...stored.ipam, configs: network.ipam.configs }, options: network.options } : network;
+      await this.deps.store.commit([put('network', next.id, next)]);
+      this.networks.set(next.id, next);
+      return stored ? 'updated' : 'created';
     });
   }
 

@@ -12,6 +12,8 @@ export interface DefaultBridgeConfig {
   mtu: number;
   icc: boolean;
   masquerade: boolean;
+  /** Daemon `ipv6` + `fixed-cidr-v6`: the default bridge's IPv6 subnet. */
+  subnet6?: string;
 }
 
 function base(name: string, driver: string): Network {
@@ -39,6 +41,10 @@ export function predefinedNetworks(bridge: DefaultBridgeConfig): Network[] {
   const host = base('host', 'host');
   const defaultBridge = base('bridge', 'bridge');
   defaultBridge.ipam.configs = [bridge.gateway ? { subnet: bridge.subnet, gateway: bridge.gateway } : { subnet: bridge.subnet }];
+  if (bridge.subnet6) {
+    defaultBridge.enableIPv6 = true;
+    defaultBridge.ipam.configs.push({ subnet: bridge.subnet6 });
+  }
   defaultBridge.options = {
     'com.docker.network.bridge.default_bridge': 'true',
     'com.docker.network.bridge.enable_icc': String(bridge.icc),
@@ -48,4 +54,13 @@ export function predefinedNetworks(bridge: DefaultBridgeConfig): Network[] {
     'com.docker.network.driver.mtu': String(bridge.mtu),
   };
   return [none, host, defaultBridge];
+}
+
+/** Whether a stored predefined network still has what the daemon's configuration asks for. */
+export function samePredefinedConfig(stored: Network, wanted: Network): boolean {
+  return (
+    stored.enableIPv6 === wanted.enableIPv6 &&
+    JSON.stringify(stored.ipam.configs) === JSON.stringify(wanted.ipam.configs) &&
+    JSON.stringify(stored.options) === JSON.stringify(wanted.options)
+  );
 }

@@ -142,3 +142,32 @@ test('ip6-masq=false in the config file turns v6 masquerade off and leaves v4 ma
     }
   }, { config: { 'ip6-masq': false } });
 });
+
+test('ipv6 + fixed-cidr-v6 in the config file: the default bridge is dual-stack; switching it off again at a restart follows the config', async () => {
+  await withHost(async (host) => {
+    await standInImages(host);
+    const outside = await Outside.create(host);
+    try {
+      const bridge = await networkConfigs(host, 'bridge');
+      assert.deepEqual(bridge, { enableIPv6: true, subnets: ['172.17.0.0/16', 'fd00:b1d6::/64'] });
+      await host.dockerOk(['run', '-d', '--name', 'web', '-p', '8080:80', 'nginx:latest']);
+      await host.dockerOk(['run', '-d', '--name', 'client', 'busybox', 'sleep', '300']);
+      const addr = await host.dockerOk(['exec', 'client', 'ip', 'addr', 'show', 'eth0']);
+      assert.match(addr, /inet 172\.17\.0\.3\/16/);
+      assert.match(addr, /inet6 fd00:b1d6::3\/64 scope global/);
+      assert.match(await host.dockerOk(['exec', 'client', 'ip', '-6', 'route']), /default via fd00:b1d6::1 dev eth0/);
+      assert.equal(await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.GlobalIPv6Address}}', 'web']), 'fd00:b1d6::2');
+      assert.ok(await ping(await sandboxOf(host, 'client'), 'fd00:b1d6::2'), 'ping6 between containers on the default bridge');
+      assert.match((await outside.fetch(`http://[${HOST_ADDRESS6}]:8080/`)).stdout, /Welcome to nginx/, 'published port over v6 from outside');
+    } finally {
+      await outside.dispose();
+    }
+    // With containers gone and the keys removed, the next start brings the default bridge back to v4 only.
+    await host.dockerOk(['rm', '-f', 'web', 'client']);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${host.dir}/daemon.json`, JSON.stringify({}));
+    await host.restart();
+    assert.deepEqual(await networkConfigs(host, 'bridge'), { enableIPv6: false, subnets: ['172.17.0.0/16'] });
+    assert.doesNotMatch(await host.ip(['-6', 'addr', 'show', 'dev', 'conet0']), /fd00:b1d6/);
+  }, { config: { ipv6: true, 'fixed-cidr-v6': 'fd00:b1d6::/64' } });
+});

@@ -21,7 +21,7 @@ import { MacvlanDriver } from '../drivers/macvlan/driver.js';
 import { OverlayDriver } from '../drivers/overlay/driver.js';
 import { LinuxOverlay } from '../kernel/linux/overlay.js';
 import { EtcdClusterStore } from '../cluster/etcd/etcd-cluster-store.js';
-import type { ClusterStore } from '../cluster/cluster-store.js';
+import type { ClusterEntry, ClusterStore } from '../cluster/cluster-store.js';
 import { ClusterState } from '../engine/cluster/cluster-state.js';
 import { EndpointService } from '../engine/endpoint-service.js';
 import { NEEDS_CLUSTER, NetworkService, type EndpointSource } from '../engine/network-service.js';
@@ -85,18 +85,64 @@ async function ulaGlobalId(store: Store): Promise<string> {
   return id;
 }
 
-/** Cluster mode starts once etcd answers: tries for up to 30 s, then gives up with etcd's error. */
-async function openClusterStore(clusterStore: ClusterStore, logger: Logger): Promise<void> {
-  const deadline = Date.now() + 30_000;
+const CLUSTER_MIRROR = 'cluster-mirror';
+
+/**
+ * Cluster mode starts once etcd answers. When it doesn't within 10 s and this node has a copy of
+ * the cluster state saved from an earlier run, the daemon starts from that copy instead (running
+ * containers, their overlay objects and names keep working; writes answer 503) and catches up
+ * when etcd is back. Without a copy it gives up after 30 s with etcd's error.
+ */
+async function openClusterStore(clusterStore: EtcdClusterStore, store: Store, logger: Logger): Promise<void> {
+  const started = Date.now();
+  const saved = await store.get<ClusterEntry[]>('meta', CLUSTER_MIRROR);
   for (;;) {
     try {
       await clusterStore.open();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      if (saved && Date.now() - started > 10_000) {
+        logger.warn('cluster store unreachable: starting from the cluster state saved by the last run', { keys: saved.length, error: String(error) });
+        await clusterStore.openOffline(saved);
+        return;
+      }
+      if (Date.now() - started > 30_000) throw error;
       logger.warn('cluster store not reachable yet, retrying', { error: String(error) });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
+  }
+}
+
+/** Keeps a copy of the cluster mirror in the local store (at most one write a second). */
+function saveClusterMirror(clusterStore: ClusterStore, store: Store, logger: Logger): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const save = (): void => {
+    timer = undefined;
+    store.commit([put('meta', CLUSTER_MIRROR, clusterStore.list(''))]).catch((error: unknown) => logger.warn('saving the cluster mirror', { error: String(error) }));
+  };
+  save();
+  const unsubscribe = clusterStore.onChange(() => {
+    timer ??= setTimeout(save, 1_000);
+  });
+  return () => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+  };
+}
+
+/** Writes this node's registration, again and again while the store is away (an offline start). */
+async function registerNode(cluster: ClusterState, logger: Logger): Promise<void> {
+  try {
+    await cluster.register();
+  } catch (error) {
+    logger.warn('node registration failed; retrying in the background', { error: String(error) });
+    const retry = setInterval(() => {
+      cluster.register().then(() => {
+        clearInterval(retry);
+        logger.info('node registered');
+      }, () => undefined);
+    }, 2_000);
+    retry.unref();
   }
 }
 
@@ -131,12 +177,15 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   let clusterStore: ClusterStore | undefined;
   let cluster: ClusterState | undefined;
   let collector: NodeJS.Timeout | undefined;
+  let stopSavingMirror: (() => void) | undefined;
   if (config.cluster) {
     const nodeId = await daemonId(store);
-    clusterStore = new EtcdClusterStore({ endpoints: config.cluster.endpoints, prefix: config.cluster.prefix, ttlSeconds: config.cluster.ttlSeconds, ...(config.cluster.tls ? { tls: config.cluster.tls } : {}), logger });
-    await openClusterStore(clusterStore, logger);
+    const etcd = new EtcdClusterStore({ endpoints: config.cluster.endpoints, prefix: config.cluster.prefix, ttlSeconds: config.cluster.ttlSeconds, ...(config.cluster.tls ? { tls: config.cluster.tls } : {}), logger });
+    clusterStore = etcd;
+    await openClusterStore(etcd, store, logger);
+    stopSavingMirror = saveClusterMirror(etcd, store, logger);
     cluster = new ClusterState(clusterStore, { id: nodeId, name: config.cluster.advertise, address: config.cluster.advertise, since: new Date().toISOString() });
-    await cluster.register();
+    await registerNode(cluster, logger);
     drivers.register(new OverlayDriver({
       kernel,
       overlay: new LinuxOverlay(),
@@ -315,6 +364,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     logger.info('daemon started', { host: config.host, dataRoot: config.dataRoot, execRoot: config.execRoot, pid: process.pid });
   } catch (error) {
     if (collector) clearInterval(collector);
+    stopSavingMirror?.();
     await clusterStore?.close().catch(() => undefined);
     dns.close();
     runtime.close();
@@ -334,6 +384,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
         running.closeAllConnections();
       });
       if (collector) clearInterval(collector);
+      stopSavingMirror?.();
       await clusterStore?.close().catch(() => undefined);
       dns.close();
       runtime.close();

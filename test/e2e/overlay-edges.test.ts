@@ -119,6 +119,27 @@ describe('overlay: outbound NAT, published ports, MTU and bad input on a two-hos
     assert.deepEqual((await networkNames(h2)).filter((name) => name.startsWith('bad')), []);
   }));
 
+  it('a daemon restarted while etcd is down starts from its saved cluster state, keeps its containers talking, and catches up', { timeout: 180_000 }, () => cluster!.explain(async () => {
+    const [h1, h2] = hosts();
+    await h1.dockerOk(['run', '-d', '--name', 'keep1', '--network', 'ove', ...SLEEPER]);
+    await h2.dockerOk(['run', '-d', '--name', 'keep2', '--network', 'ove', ...SLEEPER]);
+    await eventually('keep1 reaches keep2 by name', async () => (await h1.docker(['exec', 'keep1', 'ping', '-c1', '-W2', 'keep2'])).code === 0);
+    await delay(1_500); // the mirror copy is written at most once a second
+    await cluster!.etcd.stop();
+    try {
+      await h1.restart();
+      assert.match(await h1.log(), /starting from the cluster state saved by the last run/);
+      assert.ok((await networkNames(h1)).includes('ove'), 'the overlay network is known from the saved state');
+      await eventually('keep1 still reaches keep2 by name', async () => (await h1.docker(['exec', 'keep1', 'ping', '-c1', '-W2', 'keep2'])).code === 0);
+      const refused = await h1.api('POST', '/networks/create', JSON.stringify({ Name: 'later', Driver: 'overlay' }));
+      assert.equal(refused.status, 503, refused.body);
+    } finally {
+      await cluster!.etcd.resume();
+    }
+    await eventually('writes work again without a restart', async () => (await h1.api('POST', '/networks/create', JSON.stringify({ Name: 'later', Driver: 'overlay' }))).status === 201, 20_000);
+    await eventually('host 2 sees it', async () => (await networkNames(h2)).includes('later'));
+  }));
+
   it('two hosts creating the same name at once: exactly one wins', { timeout: 60_000 }, () => cluster!.explain(async () => {
     const [h1, h2] = hosts();
     const results = await Promise.all([h1, h2].map((host) => host.api('POST', '/networks/create', JSON.stringify({ Name: 'race', Driver: 'overlay' }))));

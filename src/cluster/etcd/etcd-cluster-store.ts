@@ -114,11 +114,42 @@ export class EtcdClusterStore implements ClusterStore {
   async open(): Promise<void> {
     // A failed open() may be retried (the daemon waits for etcd at start-up); a successful one not.
     if (this.client || this.opened || this.closed) throw new Error('EtcdClusterStore.open() called twice or after close()');
+    this.client = await this.makeClient();
+    try {
+      const { kvs, revision } = await this.request('open: load', (call) => this.rangeAll('', call));
+      this.applySnapshot('', kvs, revision);
+      await this.startWatch(revision + 1);
+      this.isConnected = true;
+      this.opened = true;
+    } catch (error) {
+      const watcher = this.stopWatch();
+      if (watcher) await withTimeout(watcher.cancel(), 1_000).catch(() => undefined);
+      this.client.close();
+      this.client = undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Starts without etcd, from a copy of the mirror saved earlier (`list('')`): reads answer from
+   * it, writes fail with 503, and the recovery loop keeps trying; when etcd answers, the full
+   * reload announces every difference, as after any outage. Instead of open(), never after it.
+   */
+  async openOffline(saved: readonly ClusterEntry[]): Promise<void> {
+    if (this.client || this.opened || this.closed) throw new Error('EtcdClusterStore.openOffline() after open() or close()');
+    this.client = await this.makeClient();
+    const kvs = saved.map((entry) => ({ key: entry.key, value: entry.value, modRevision: Number(entry.modRevision) }));
+    this.applySnapshot('', kvs, kvs.reduce((highest, entry) => Math.max(highest, entry.modRevision), 0));
+    this.opened = true;
+    this.markDown('started from a saved mirror');
+  }
+
+  private async makeClient(): Promise<Etcd3> {
     const tls = this.options.tls;
     const secure = Boolean(tls && (tls.caFile || tls.certFile || tls.keyFile));
     const credentials = secure ? await readCredentials(tls!) : undefined;
     const hosts = this.options.endpoints.map((endpoint) => endpoint.replace(/^etcd:\/\//, secure ? 'https://' : 'http://'));
-    this.client = new Etcd3({
+    return new Etcd3({
       hosts,
       ...(credentials ? { credentials } : {}),
       grpcOptions: {
@@ -146,19 +177,6 @@ export class EtcdClusterStore implements ClusterStore {
         watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1_000 }) as unknown as WatchBackoff,
       },
     });
-    try {
-      const { kvs, revision } = await this.request('open: load', (call) => this.rangeAll('', call));
-      this.applySnapshot('', kvs, revision);
-      await this.startWatch(revision + 1);
-      this.isConnected = true;
-      this.opened = true;
-    } catch (error) {
-      const watcher = this.stopWatch();
-      if (watcher) await withTimeout(watcher.cancel(), 1_000).catch(() => undefined);
-      this.client.close();
-      this.client = undefined;
-      throw error;
-    }
   }
 
   get<T>(key: string): ClusterEntry<T> | undefined {

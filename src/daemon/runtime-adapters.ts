@@ -47,6 +47,7 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
         hostname: spec.hostname,
         tty: spec.tty,
         openStdin: spec.openStdin,
+        stdinOnce: spec.stdinOnce === true,
         // The engine's "no namespace path" means host mode; the runtime's means a fresh one.
         ...(spec.netnsPath ? { netnsPath: spec.netnsPath } : { hostNetwork: true }),
         etc: spec.etc,

@@ -4,6 +4,7 @@
  * (output, exit codes, stdin, user, workdir, env, detached, errors) and TTYs (`-t`, and `-it`
  * under `script`, which gives the CLI the terminal it insists on).
  */
+import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -19,8 +20,20 @@ async function assertClean(host: TestHost): Promise<void> {
   assert.equal(conmons.stdout.trim(), '', 'conmon left behind');
 }
 
+/**
+ * Typed input arriving after `ms`: the terminal is still in cooked mode before the CLI switches it
+ * to raw, and would eat control characters such as ctrl-q (XON) typed too early.
+ */
+function typedLater(text: string, ms = 1_500): Readable {
+  const stream = new Readable({ read() {} });
+  setTimeout(() => {
+    stream.push(Buffer.from(text, 'latin1'));
+  }, ms).unref();
+  return stream;
+}
+
 /** The docker CLI with a terminal on its stdin/stdout, as a user's shell would give it. */
-function dockerInTerminal(host: TestHost, args: string[], input: string, setup = '') {
+function dockerInTerminal(host: TestHost, args: string[], input: string | Readable, setup = '') {
   const command = setup + [DOCKER_BIN, ...args].map(shellQuote).join(' ');
   return run(['script', '-q', '-e', '-c', command, '/dev/null'], { allowFailure: true, timeoutMs: 30_000, env: host.dockerEnv, input });
 }
@@ -172,6 +185,24 @@ test('TTY: run -t and exec -t get a terminal, -it works interactively, docker at
     assert.deepEqual([attached.code, attached.stdout], [0, 'heard knock\n']);
 
     await host.dockerOk(['rm', '-f', 'term', 'listener']);
+    await assertClean(host);
+  });
+});
+
+test('detach keys: ctrl-p ctrl-q (or --detach-keys) leaves a TTY attach and the container running; stdin stays open for the next attach', async () => {
+  await withHost(async (host) => {
+    await host.dockerOk(['run', '-d', '-it', '--name', 'det', 'busybox', 'sh']);
+    const first = await dockerInTerminal(host, ['attach', 'det'], typedLater('echo one > /tmp/mark\n\x10\x11'));
+    assert.notEqual(first.stderr, 'timeout', 'the attach ended by itself');
+    assert.equal(await host.dockerOk(['inspect', '-f', '{{.State.Running}}', 'det']), 'true');
+    assert.equal(await host.dockerOk(['exec', 'det', 'cat', '/tmp/mark']), 'one');
+    // Another sequence, given to the CLI; the shell is still there to read what comes next.
+    const second = await dockerInTerminal(host, ['attach', '--detach-keys', 'ctrl-a,x', 'det'], typedLater('echo two >> /tmp/mark\n\x01x'));
+    assert.equal(await host.dockerOk(['inspect', '-f', '{{.State.Running}}', 'det']), 'true', second.stdout);
+    assert.equal(await host.dockerOk(['exec', 'det', 'cat', '/tmp/mark']), 'one\ntwo');
+    const bad = await dockerInTerminal(host, ['attach', '--detach-keys', 'ctrl-', 'det'], '');
+    assert.match(bad.stdout + bad.stderr, /received 400/, 'bad keys are refused (400) before the upgrade');
+    await host.dockerOk(['rm', '-f', 'det']);
     await assertClean(host);
   });
 });

@@ -5,7 +5,8 @@
  * (conmon writes the exit file only after draining its pipes). Stdin is buffered until the
  * container runs, then relayed to conmon; the client's half-close closes the container's stdin.
  */
-import { PassThrough, type Duplex } from 'node:stream';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import { DetachScanner, parseDetachKeys } from '../detach-keys.js';
 import { conflict } from '../../errors/index.js';
 import type { ContainerService } from '../../engine/containers/container-service.js';
 import type { ContainerStreams } from '../../engine/containers/ports.js';
@@ -31,16 +32,35 @@ async function untilRunning(containers: ContainerService, id: string, over: () =
   }
 }
 
-function forwardStdin(socket: Duplex, head: Buffer, deps: StreamRouteDeps, id: string, over: () => boolean): void {
+/**
+ * Relays the client's stdin to the container. With `detachKeys` (TTY attaches, as Docker), typing
+ * them ends the attach and leaves the container and its stdin alone (`onDetach`).
+ */
+function forwardStdin(socket: Duplex, head: Buffer, deps: StreamRouteDeps, id: string, over: () => boolean, detach?: { keys: Buffer; onDetach: () => void }): void {
   const input = new PassThrough();
+  let source: Readable = input;
+  let detached = false;
+  if (detach) {
+    const scanner = new DetachScanner(detach.keys);
+    scanner.once('detach', () => {
+      detached = true;
+      detach.onDetach();
+    });
+    source = input.pipe(scanner);
+  }
   if (head.length > 0) input.write(head);
   socket.pipe(input);
   void untilRunning(deps.containers, id, over).then((running) => {
-    if (!running) return input.resume();
+    if (!running) return source.resume();
     const stdin = deps.streams.openStdin(id);
     stdin.on('error', () => undefined);
-    input.pipe(stdin);
-    socket.once('close', () => stdin.end());
+    source.pipe(stdin, { end: false });
+    // The client's end of input ends the container's stdin (StdinOnce decides what that means);
+    // a detach just lets go.
+    socket.once('close', () => (detached ? stdin.destroy() : stdin.end()));
+    source.once('end', () => {
+      if (!detached) stdin.end();
+    });
   });
 }
 
@@ -51,6 +71,7 @@ export function attachRoutes(router: Router, deps: StreamRouteDeps): void {
     const container = containers.get(params['id'] ?? '');
     const { id } = container;
     const live = flag(query.get('stream'));
+    const detachKeys = parseDetachKeys(query.get('detachKeys') ?? '');
     if (container.state.status === 'paused') throw conflict('container-paused', `You cannot attach to a paused container, unpause it first`);
     const write = outputWriter(socket, { tty: container.config.tty, stdout: flag(query.get('stdout')), stderr: flag(query.get('stderr')) });
     // Registered before the 101, so an exit right after `start` can't slip by.
@@ -65,11 +86,14 @@ export function attachRoutes(router: Router, deps: StreamRouteDeps): void {
     void gone.then(() => (closed = true));
     let over = false;
     void exited.then(() => (over = true));
-    if (live && flag(query.get('stdin')) && container.config.openStdin) forwardStdin(socket, head, deps, id, () => over || closed);
-    else socket.resume();
+    let detached!: () => void;
+    const detach = new Promise<void>((resolve) => (detached = resolve));
+    if (live && flag(query.get('stdin')) && container.config.openStdin) {
+      forwardStdin(socket, head, deps, id, () => over || closed, container.config.tty ? { keys: detachKeys, onDetach: detached } : undefined);
+    } else socket.resume();
     if (live) {
       reader.follow();
-      await Promise.race([exited, gone]);
+      await Promise.race([exited, gone, detach]);
     }
     await reader.stop();
     if (!closed) socket.end();

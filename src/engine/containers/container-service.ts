@@ -173,6 +173,7 @@ export class ContainerService {
         hostname: container.config.hostname,
         tty: container.config.tty,
         openStdin: container.config.openStdin,
+        stdinOnce: container.config.stdinOnce,
         ...(attached.netnsPath ? { netnsPath: attached.netnsPath } : {}),
         etc,
         ...(dnsReady ? { ready: dnsReady } : {}),

@@ -33,6 +33,8 @@ export interface RuntimeSpec {
   hostname: string;
   tty: boolean;
   openStdin: boolean;
+  /** Docker's StdinOnce: stdin closes when the attached client goes (`docker run -i`); otherwise it stays open for the next attach. */
+  stdinOnce?: boolean;
   /** Namespace file to join; undefined shares the daemon's own (host mode). */
   netnsPath?: string;
   /** Files bind-mounted at /etc/hosts, /etc/hostname, /etc/resolv.conf. */

@@ -25,6 +25,8 @@ export interface ContainerStart {
   hostname: string;
   tty: boolean;
   openStdin: boolean;
+  /** Without it, stdin stays open when an attached client leaves (conmon --leave-stdin-open). */
+  stdinOnce?: boolean;
   /** Join this namespace; undefined with hostNetwork false gives a fresh, empty one. */
   netnsPath?: string;
   hostNetwork?: boolean;
@@ -125,6 +127,8 @@ export class OciRuntime {
       '--no-sync-log',
       '--runtime-arg', '--root', '--runtime-arg', this.runc.root,
       ...(spec.tty ? ['-t'] : []), ...(spec.openStdin ? ['-i'] : []),
+      // Docker keeps a container's stdin open across attaches unless StdinOnce (`docker run -i`).
+      ...(spec.openStdin && !spec.stdinOnce ? ['--leave-stdin-open'] : []),
     ];
     await mkdir(join(this.options.execRoot, 'sockets'), { recursive: true });
     // conmon forks and its first process exits at once; the monitor lives on, detached.

@@ -189,7 +189,7 @@ test('TTY: run -t and exec -t get a terminal, -it works interactively, docker at
   });
 });
 
-test('detach keys: ctrl-p ctrl-q (or --detach-keys) leaves a TTY attach and the container running; stdin stays open for the next attach', async () => {
+test('detach keys: ctrl-p ctrl-q (or --detach-keys) leaves a TTY attach or exec -it and the container running; stdin stays open for the next attach', async () => {
   await withHost(async (host) => {
     await host.dockerOk(['run', '-d', '-it', '--name', 'det', 'busybox', 'sh']);
     const first = await dockerInTerminal(host, ['attach', 'det'], typedLater('echo one > /tmp/mark\n\x10\x11'));
@@ -200,6 +200,10 @@ test('detach keys: ctrl-p ctrl-q (or --detach-keys) leaves a TTY attach and the 
     const second = await dockerInTerminal(host, ['attach', '--detach-keys', 'ctrl-a,x', 'det'], typedLater('echo two >> /tmp/mark\n\x01x'));
     assert.equal(await host.dockerOk(['inspect', '-f', '{{.State.Running}}', 'det']), 'true', second.stdout);
     assert.equal(await host.dockerOk(['exec', 'det', 'cat', '/tmp/mark']), 'one\ntwo');
+    // exec -it: the detached process goes on (its output drained), the CLI returns.
+    const execDetach = await dockerInTerminal(host, ['exec', '-it', 'det', 'sh'], typedLater('sleep 777\n\x10\x11', 2_000));
+    assert.match(execDetach.stdout, /read escape sequence/, 'the CLI detached');
+    assert.match(await host.dockerOk(['exec', 'det', 'ps']), /sleep 777/);
     const bad = await dockerInTerminal(host, ['attach', '--detach-keys', 'ctrl-', 'det'], '');
     assert.match(bad.stdout + bad.stderr, /received 400/, 'bad keys are refused (400) before the upgrade');
     await host.dockerOk(['rm', '-f', 'det']);

@@ -3,7 +3,8 @@
  * exit code from /exec/{id}/json once the stream ends, so the stream ends only after the process
  * has exited and its output is written.
  */
-import type { Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { DetachScanner, parseDetachKeys } from '../detach-keys.js';
 import { invalid } from '../../errors/index.js';
 import type { ExecHandle } from '../../engine/containers/ports.js';
 import type { ExecService, ExecSession } from '../../engine/exec/exec-service.js';
@@ -61,7 +62,10 @@ function render(session: ExecSession): Record<string, unknown> {
 
 export function execRoutes(router: Router, execs: ExecService): void {
   router.add('POST', '/containers/{id}/exec', async ({ request, response, params }) => {
-    const id = execs.create(params['id'] ?? '', await readJson(request));
+    const body = await readJson(request);
+    const keys = (body as Record<string, unknown> | null)?.['DetachKeys'];
+    if (typeof keys === 'string') parseDetachKeys(keys);
+    const id = execs.create(params['id'] ?? '', body);
     sendJson(response, 201, { Id: id });
   });
 
@@ -78,18 +82,40 @@ export function execRoutes(router: Router, execs: ExecService): void {
     if (!started) return void socket.end();
     const { handle } = started;
     let closed = false;
+    let detached = false;
+    // Output goes through `out`, so that a detach can let go of the client and drain the rest.
+    const out = new PassThrough();
+    out.pipe(socket);
     socket.once('close', () => {
       closed = true;
-      // Nobody reads its output any more: a process left running would block on a full pipe.
-      handle.kill();
+      // As Docker, the process outlives its client (the CLI detaches by itself on its detach
+      // keys, or is interrupted): what it still writes is drained, so it never blocks on a pipe.
+      out.unpipe(socket);
+      out.resume();
     });
-    if (handle.stdin && session.config.attachStdin) {
-      if (head.length > 0) handle.stdin.write(head);
-      socket.pipe(handle.stdin);
+    const stdin = handle.stdin;
+    if (stdin && session.config.attachStdin) {
+      let source: Readable = socket;
+      if (tty) {
+        // As `docker exec -it`: the detach keys leave the process running, its output drained.
+        const scanner = new DetachScanner(parseDetachKeys(session.config.detachKeys));
+        scanner.once('detach', () => {
+          detached = true;
+          out.unpipe(socket);
+          out.resume();
+          socket.end();
+        });
+        source = socket.pipe(scanner);
+      }
+      if (head.length > 0) stdin.write(head);
+      source.pipe(stdin, { end: false });
+      source.once('end', () => {
+        if (!detached) stdin.end();
+      });
     } else socket.resume();
     if (options.detach) handle.stdout?.resume(), handle.stderr?.resume();
-    else await pump(started, socket, tty);
-    if (!closed) socket.end();
+    else await pump(started, out, tty);
+    if (!closed && !detached) out.end();
   });
 
   // Without an upgrade: detached (`docker exec -d`), or output as a plain streaming body.

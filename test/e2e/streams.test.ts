@@ -167,11 +167,13 @@ test('TTY: run -t and exec -t get a terminal, -it works interactively, docker at
 
     // The CLI sends its terminal's size (resize); the container's pty takes it (0 0 until then).
     const waitSize = 'for i in $(seq 150); do [ "$(stty size 2>/dev/null)" = "40 100" ] && break; sleep 0.1; done; stty size';
-    const sized = await dockerInTerminal(host, ['run', '--rm', '-it', 'busybox', 'sh', '-c', waitSize], '', 'stty rows 40 cols 100; ');
+    // Stdin stays open, as a user's terminal: an immediate EOF would end the container's stdin
+    // (StdinOnce) and hang its terminal up while the loop still waits.
+    const sized = await dockerInTerminal(host, ['run', '--rm', '-it', 'busybox', 'sh', '-c', waitSize], typedLater('', 0), 'stty rows 40 cols 100; ');
     assert.match(sized.stdout, /^\W*40 100\r\n/);
 
     await host.dockerOk(['run', '-d', '--name', 'term', '-t', 'busybox', 'sleep', '1000']);
-    const execSized = await dockerInTerminal(host, ['exec', '-it', 'term', 'sh', '-c', waitSize], '', 'stty rows 40 cols 100; ');
+    const execSized = await dockerInTerminal(host, ['exec', '-it', 'term', 'sh', '-c', waitSize], typedLater('', 0), 'stty rows 40 cols 100; ');
     assert.match(execSized.stdout, /^\W*40 100\r\n/);
     const execTty = await host.docker(['exec', '-t', 'term', 'sh', '-c', 'tty; exit 2']);
     assert.deepEqual([execTty.code, execTty.stdout], [2, '/dev/pts/1\r\n']);

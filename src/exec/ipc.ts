@@ -7,7 +7,7 @@
  * keeps the channel's descriptor and NODE_CHANNEL_FD).
  */
 import { spawn } from 'node:child_process';
-import { ExecError, type RunResult, countSpawn, notifyObservers } from './run.js';
+import { ExecError, countSpawn, notifyObservers, resultOf } from './run.js';
 
 export interface IpcMessage {
   message: unknown;
@@ -71,13 +71,7 @@ export function exchangeWithChild(argv: readonly string[], options: IpcOptions):
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const result: RunResult = {
-        argv,
-        code: code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        durationMs: performance.now() - started,
-      };
+      const result = resultOf(argv, { code, signal }, stdout, stderr, started);
       notifyObservers(result);
       if (timedOut || result.code !== 0 || !complete) {
         closeHandles();

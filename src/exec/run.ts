@@ -75,6 +75,17 @@ export function notifyObservers(result: RunResult): void {
   for (const observer of observers) observer(result);
 }
 
+/** A finished child's result from what it wrote (a signal counts as exit 128, as before). */
+export function resultOf(argv: readonly string[], exit: { code: number | null; signal: NodeJS.Signals | null }, stdout: Buffer[], stderr: Buffer[], started: number): RunResult {
+  return {
+    argv,
+    code: exit.code ?? (exit.signal ? 128 : 1),
+    stdout: Buffer.concat(stdout).toString('utf8'),
+    stderr: Buffer.concat(stderr).toString('utf8'),
+    durationMs: performance.now() - started,
+  };
+}
+
 export function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   if (argv.length === 0) throw new TypeError('run: empty argv');
   const [command, ...args] = argv as [string, ...string[]];
@@ -113,13 +124,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const result: RunResult = {
-        argv,
-        code: code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        durationMs: performance.now() - started,
-      };
+      const result = resultOf(argv, { code, signal }, stdout, stderr, started);
       for (const observer of observers) observer(result);
       if (timedOut) return reject(new ExecError(argv, 'timeout', result));
       if (result.code !== 0 && !options.allowFailure) return reject(new ExecError(argv, 'exit', result));

@@ -55,7 +55,6 @@ export class BridgeDriver implements NetworkDriver {
 
   /** Creates the bridge and its firewall share if missing (idempotent; the overlay driver's lazy path). */
   async ensureNetwork(network: Network, extra: Partial<FirewallNetwork> = {}): Promise<void> {
-    await this.enableForwarding([network]);
     await this.ensureDevice(network);
     await this.deps.firewall.addNetwork({ ...this.firewallIntent(network), ...extra });
   }
@@ -77,7 +76,7 @@ export class BridgeDriver implements NetworkDriver {
 
   async createNetwork(network: Network): Promise<void> {
     await this.enableForwarding([network]);
-    await this.ensureDevice(network);
+    await this.makeDevice(network);
     try {
       await this.deps.firewall.addNetwork(this.firewallIntent(network));
     } catch (error) {
@@ -101,7 +100,7 @@ export class BridgeDriver implements NetworkDriver {
       if (!link.alias.startsWith(this.aliasPrefix)) continue;
       if (!wanted.has(link.alias.slice(this.aliasPrefix.length))) await this.deps.kernel.links.deleteLink(link.name);
     }
-    for (const network of networks) await this.ensureDevice(network);
+    for (const network of networks) await this.makeDevice(network);
     await this.deps.firewall.rebuild(networks.map((network) => this.firewallIntent(network)));
   }
 
@@ -139,7 +138,13 @@ export class BridgeDriver implements NetworkDriver {
     }
   }
 
-  private async ensureDevice(network: Network): Promise<void> {
+  /** The bridge device (and forwarding) only; the firewall share is the caller's (a rebuild follows). */
+  async ensureDevice(network: Network): Promise<void> {
+    await this.enableForwarding([network]);
+    await this.makeDevice(network);
+  }
+
+  private async makeDevice(network: Network): Promise<void> {
     const options = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
     await this.deps.kernel.links.ensureBridge({
       name: options.bridgeName,

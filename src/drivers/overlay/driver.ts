@@ -68,6 +68,9 @@ export class OverlayDriver implements NetworkDriver {
   /** Networks whose kernel objects exist on this node, with the view they were made from. */
   private readonly present = new Map<string, Network>();
   private underlayMtu: number | undefined;
+  /** What was last made in the kernel, per VXLAN device and for the routes (skips no-op syncs). */
+  private readonly applied = new Map<string, string>();
+  private appliedRoutes: string | undefined;
   private syncScheduled = false;
   private unsubscribe: (() => void) | undefined;
 
@@ -113,11 +116,13 @@ export class OverlayDriver implements NetworkDriver {
         if (owner && !wanted.has(link.alias.slice(owner.length))) await this.deps.kernel.links.deleteLink(link.name);
       }
       this.present.clear();
+      this.applied.clear();
+      this.appliedRoutes = undefined;
       const local = networks.filter((network) => this.hasLocalEndpoints(network.id));
       const views: Network[] = [];
       for (const network of local) {
         const view = await this.viewOf(network);
-        await this.bridge.ensureNetwork(view, this.firewallExtra(network));
+        await this.bridge.ensureDevice(view);
         views.push(view);
         this.present.set(network.id, view);
       }
@@ -212,7 +217,7 @@ export class OverlayDriver implements NetworkDriver {
     const options = decodeOverlayOptions(network);
     if (options.mode !== 'vxlan' || options.vni === undefined) return;
     const device = vxlanNameOf(network);
-    await this.deps.overlay.ensureVxlan({
+    const spec = {
       name: device,
       vni: options.vni,
       local: this.deps.cluster.self.address,
@@ -220,8 +225,15 @@ export class OverlayDriver implements NetworkDriver {
       mtu: Number(view.options[DRIVER_MTU]),
       master: bridgeNameOf(network),
       alias: `${OVERLAY_VXLAN_ALIAS}${network.id}`,
-    });
-    await this.deps.overlay.setPeers(device, this.peersOf(network.id));
+    };
+    const peers = this.peersOf(network.id);
+    // Most store events change nothing for a given network: then no process is spawned.
+    const state = JSON.stringify([spec, peers]);
+    if (this.applied.get(device) === state) return;
+    this.applied.delete(device);
+    await this.deps.overlay.ensureVxlan(spec);
+    await this.deps.overlay.setPeers(device, peers);
+    this.applied.set(device, state);
   }
 
   /** Endpoints on other live nodes. */
@@ -248,7 +260,11 @@ export class OverlayDriver implements NetworkDriver {
         if (node) routes.push({ destination: slice.cidr, via: node.address });
       }
     }
+    const state = JSON.stringify(routes);
+    if (this.appliedRoutes === state) return;
+    this.appliedRoutes = undefined;
     await this.deps.overlay.setPeerRoutes(routes);
+    this.appliedRoutes = state;
   }
 
   private onChange(events: readonly ClusterEvent[]): void {
@@ -283,6 +299,7 @@ export class OverlayDriver implements NetworkDriver {
     this.present.delete(networkId);
     if (view) await this.removeObjects(networkId, view);
     else {
+      this.applied.delete(vxlanNameOf({ id: networkId }));
       // Not made by this process (e.g. left by a crash before restore): delete by name.
       await this.deps.kernel.links.deleteLink(vxlanNameOf({ id: networkId })).catch(() => undefined);
       await this.deps.kernel.links.deleteLink(bridgeNameOf({ id: networkId })).catch(() => undefined);
@@ -291,6 +308,7 @@ export class OverlayDriver implements NetworkDriver {
   }
 
   private async removeObjects(networkId: string, view: Network): Promise<void> {
+    this.applied.delete(vxlanNameOf({ id: networkId }));
     await this.deps.kernel.links.deleteLink(vxlanNameOf({ id: networkId })).catch(() => undefined);
     await this.bridge.deleteNetwork(view);
   }

@@ -20,9 +20,7 @@ import { NullDriver } from '../drivers/null/driver.js';
 import { MacvlanDriver } from '../drivers/macvlan/driver.js';
 import { OverlayDriver } from '../drivers/overlay/driver.js';
 import { LinuxOverlay } from '../kernel/linux/overlay.js';
-import { EtcdClusterStore } from '../cluster/etcd/etcd-cluster-store.js';
-import type { ClusterEntry, ClusterStore } from '../cluster/cluster-store.js';
-import { ClusterState } from '../engine/cluster/cluster-state.js';
+import { startClusterMode } from './cluster-mode.js';
 import { EndpointService } from '../engine/endpoint-service.js';
 import { NEEDS_CLUSTER, NetworkService, type EndpointSource } from '../engine/network-service.js';
 import { predefinedNetworks } from '../engine/predefined.js';
@@ -85,67 +83,6 @@ async function ulaGlobalId(store: Store): Promise<string> {
   return id;
 }
 
-const CLUSTER_MIRROR = 'cluster-mirror';
-
-/**
- * Cluster mode starts once etcd answers. When it doesn't within 10 s and this node has a copy of
- * the cluster state saved from an earlier run, the daemon starts from that copy instead (running
- * containers, their overlay objects and names keep working; writes answer 503) and catches up
- * when etcd is back. Without a copy it gives up after 30 s with etcd's error.
- */
-async function openClusterStore(clusterStore: EtcdClusterStore, store: Store, logger: Logger): Promise<void> {
-  const started = Date.now();
-  const saved = await store.get<ClusterEntry[]>('meta', CLUSTER_MIRROR);
-  for (;;) {
-    try {
-      await clusterStore.open();
-      return;
-    } catch (error) {
-      if (saved && Date.now() - started > 10_000) {
-        logger.warn('cluster store unreachable: starting from the cluster state saved by the last run', { keys: saved.length, error: String(error) });
-        await clusterStore.openOffline(saved);
-        return;
-      }
-      if (Date.now() - started > 30_000) throw error;
-      logger.warn('cluster store not reachable yet, retrying', { error: String(error) });
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  }
-}
-
-/** Keeps a copy of the cluster mirror in the local store (at most one write a second). */
-function saveClusterMirror(clusterStore: ClusterStore, store: Store, logger: Logger): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  const save = (): void => {
-    timer = undefined;
-    store.commit([put('meta', CLUSTER_MIRROR, clusterStore.list(''))]).catch((error: unknown) => logger.warn('saving the cluster mirror', { error: String(error) }));
-  };
-  save();
-  const unsubscribe = clusterStore.onChange(() => {
-    timer ??= setTimeout(save, 1_000);
-  });
-  return () => {
-    unsubscribe();
-    if (timer) clearTimeout(timer);
-  };
-}
-
-/** Writes this node's registration, again and again while the store is away (an offline start). */
-async function registerNode(cluster: ClusterState, logger: Logger): Promise<void> {
-  try {
-    await cluster.register();
-  } catch (error) {
-    logger.warn('node registration failed; retrying in the background', { error: String(error) });
-    const retry = setInterval(() => {
-      cluster.register().then(() => {
-        clearInterval(retry);
-        logger.info('node registered');
-      }, () => undefined);
-    }, 2_000);
-    retry.unref();
-  }
-}
-
 async function daemonId(store: Store): Promise<string> {
   const existing = await store.get<string>('meta', 'daemon-id');
   if (existing) return existing;
@@ -174,18 +111,9 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   drivers.register(new NullDriver());
   drivers.register(new MacvlanDriver({ links: kernel.links, macvlan: new LinuxMacvlan() }));
   // Cluster mode: global (overlay) networks and their endpoints live in etcd.
-  let clusterStore: ClusterStore | undefined;
-  let cluster: ClusterState | undefined;
-  let collector: NodeJS.Timeout | undefined;
-  let stopSavingMirror: (() => void) | undefined;
-  if (config.cluster) {
-    const nodeId = await daemonId(store);
-    const etcd = new EtcdClusterStore({ endpoints: config.cluster.endpoints, prefix: config.cluster.prefix, ttlSeconds: config.cluster.ttlSeconds, ...(config.cluster.tls ? { tls: config.cluster.tls } : {}), logger });
-    clusterStore = etcd;
-    await openClusterStore(etcd, store, logger);
-    stopSavingMirror = saveClusterMirror(etcd, store, logger);
-    cluster = new ClusterState(clusterStore, { id: nodeId, name: config.cluster.advertise, address: config.cluster.advertise, since: new Date().toISOString() });
-    await registerNode(cluster, logger);
+  const clusterMode = config.cluster ? await startClusterMode(config.cluster, { nodeId: await daemonId(store), store, logger }) : undefined;
+  const cluster = clusterMode?.cluster;
+  if (cluster) {
     drivers.register(new OverlayDriver({
       kernel,
       overlay: new LinuxOverlay(),
@@ -294,22 +222,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     const started = performance.now();
     await networks.reconcile();
     logger.info('reconciled kernel state', { networks: networks.all().length, ms: Math.round(performance.now() - started) });
-    if (cluster && clusterStore) {
-      // Releases claims of endpoints this node no longer has (removed while etcd was away, or
-      // before a crash), now and whenever the store is reachable.
-      const live = cluster;
-      const liveStore = clusterStore;
-      const collect = (): void => {
-        if (!liveStore.connected) return;
-        live.collect((endpointId) => endpointService?.hasEndpoint(endpointId) ?? true).then(
-          (released) => released > 0 && logger.info('released stale cluster endpoints', { released }),
-          (error: unknown) => logger.debug('cluster collect', { error: String(error) }),
-        );
-      };
-      collect();
-      collector = setInterval(collect, 5_000);
-      collector.unref();
-    }
+    clusterMode?.startCollector((endpointId) => endpointService?.hasEndpoint(endpointId) ?? true);
 
     // The resolver keeps its port across restarts, so adopted containers' rules stay valid;
     // when the port had to change, their rules are re-pointed.
@@ -363,9 +276,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     await listenUnix(server, config.host.slice('unix://'.length));
     logger.info('daemon started', { host: config.host, dataRoot: config.dataRoot, execRoot: config.execRoot, pid: process.pid });
   } catch (error) {
-    if (collector) clearInterval(collector);
-    stopSavingMirror?.();
-    await clusterStore?.close().catch(() => undefined);
+    await clusterMode?.stop();
     dns.close();
     runtime.close();
     await store.close();
@@ -383,9 +294,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
         running.close(() => resolve());
         running.closeAllConnections();
       });
-      if (collector) clearInterval(collector);
-      stopSavingMirror?.();
-      await clusterStore?.close().catch(() => undefined);
+      await clusterMode?.stop();
       dns.close();
       runtime.close();
       nftables.close();

@@ -7,6 +7,7 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { isIPv6 } from 'node:net';
+import { TcpFrames, frame } from './tcp-framing.js';
 
 const DNS_PORT = 53;
 
@@ -58,7 +59,7 @@ export function udpExchange(query: Buffer, server: string, timeoutMs: number, po
 export function tcpExchange(query: Buffer, server: string, timeoutMs: number, port = DNS_PORT): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: server, port });
-    let received = Buffer.alloc(0);
+    const frames = new TcpFrames();
     let done = false;
     const finish = (error: Error | undefined, answer?: Buffer): void => {
       if (done) return;
@@ -70,14 +71,10 @@ export function tcpExchange(query: Buffer, server: string, timeoutMs: number, po
     };
     const timer = setTimeout(() => finish(new Error(`no TCP answer from ${server} within ${timeoutMs} ms`)), timeoutMs);
     socket.on('error', (error) => finish(error));
-    socket.on('connect', () => {
-      const length = Buffer.alloc(2);
-      length.writeUInt16BE(query.length);
-      socket.write(Buffer.concat([length, query]));
-    });
+    socket.on('connect', () => socket.write(frame(query)));
     socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      if (received.length >= 2 && received.length >= 2 + received.readUInt16BE(0)) finish(undefined, received.subarray(2, 2 + received.readUInt16BE(0)));
+      const [answer] = frames.push(chunk);
+      if (answer) finish(undefined, answer);
     });
     socket.on('end', () => finish(new Error(`${server} closed the TCP connection early`)));
   });

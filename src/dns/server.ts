@@ -11,6 +11,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import type { QuerySource, Transport } from './resolver.js';
+import { TcpFrames, frame } from './tcp-framing.js';
 
 export type QueryHandler = (query: Buffer, source: QuerySource, transport: Transport) => Promise<Buffer | undefined>;
 
@@ -99,19 +100,14 @@ export class DnsServer {
   }
 
   private serveTcp(socket: import('node:net').Socket, fixedSource?: QuerySource): void {
-    let buffered = Buffer.alloc(0);
+    const frames = new TcpFrames();
     socket.setTimeout(10_000, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-        const query = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
-        buffered = buffered.subarray(2 + query.length);
+      for (const query of frames.push(chunk)) {
         this.handler(query, fixedSource ?? socket.remoteAddress ?? '', 'tcp').then((answer) => {
           if (!answer) return socket.destroy();
-          const length = Buffer.alloc(2);
-          length.writeUInt16BE(answer.length);
-          socket.write(Buffer.concat([length, answer]));
+          socket.write(frame(answer));
         }).catch(this.onError);
       }
     });

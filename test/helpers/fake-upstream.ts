@@ -7,6 +7,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import * as packet from 'dns-packet';
+import { TcpFrames, frame } from '../../src/dns/tcp-framing.js';
 
 export const FAKE_ANSWER = '10.123.45.67';
 
@@ -27,18 +28,10 @@ function main(address: string): void {
   const udp = createSocket('udp4');
   udp.on('message', (message, remote) => udp.send(answer(message, 'udp'), remote.port, remote.address));
   const tcp = createServer((socket) => {
-    let buffered = Buffer.alloc(0);
+    const frames = new TcpFrames();
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-        const query = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
-        buffered = buffered.subarray(2 + query.length);
-        const reply = answer(query, 'tcp');
-        const length = Buffer.alloc(2);
-        length.writeUInt16BE(reply.length);
-        socket.write(Buffer.concat([length, reply]));
-      }
+      for (const query of frames.push(chunk)) socket.write(frame(answer(query, 'tcp')));
     });
   });
   let ready = 0;

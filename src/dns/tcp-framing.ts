@@ -1,0 +1,26 @@
+/**
+ * DNS over TCP (RFC 1035 §4.2.2): every message is preceded by its length in two bytes. Pure:
+ * `frame` prefixes one message; a TcpFrames reader takes the stream's chunks as they come and
+ * gives back the complete messages, however the chunks split them.
+ */
+export function frame(message: Buffer): Buffer {
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(message.length);
+  return Buffer.concat([length, message]);
+}
+
+export class TcpFrames {
+  private buffered = Buffer.alloc(0);
+
+  /** Adds a chunk; returns the messages it completed (possibly none, possibly several). */
+  push(chunk: Buffer): Buffer[] {
+    this.buffered = Buffer.concat([this.buffered, chunk]);
+    const messages: Buffer[] = [];
+    while (this.buffered.length >= 2 && this.buffered.length >= 2 + this.buffered.readUInt16BE(0)) {
+      const message = this.buffered.subarray(2, 2 + this.buffered.readUInt16BE(0));
+      this.buffered = this.buffered.subarray(2 + message.length);
+      messages.push(message);
+    }
+    return messages;
+  }
+}

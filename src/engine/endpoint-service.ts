@@ -185,8 +185,9 @@ export class EndpointService {
     let taken: string[] = [];
     for (let attempt = 0; ; attempt += 1) {
       const claimed = taken.map((address): Endpoint => ({ ...endpoint, ipv4Address: address.includes(':') ? '' : `${address}/32`, ipv6Address: address.includes(':') ? `${address}/128` : '' }));
-      this.assign(view, endpoint, 4, request.ipv4Address, [...this.allEndpointsOf(network.id), ...claimed]);
-      if (network.enableIPv6) this.assign(view, endpoint, 6, request.ipv6Address, [...this.allEndpointsOf(network.id), ...claimed]);
+      const taken4and6 = [...this.allEndpointsOf(network.id), ...claimed];
+      this.assign(view, endpoint, 4, request.ipv4Address, taken4and6);
+      if (network.enableIPv6) this.assign(view, endpoint, 6, request.ipv6Address, taken4and6);
       endpoint.macAddress = request.macAddress ?? macFromIpv4(endpoint.ipv4Address.split('/')[0] ?? '0.0.0.0');
       const record: ClusterEndpoint = {
         id: endpoint.id,

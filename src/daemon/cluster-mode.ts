@@ -9,7 +9,7 @@ import type { ClusterEntry, ClusterStore } from '../cluster/cluster-store.js';
 import { ClusterState } from '../engine/cluster/cluster-state.js';
 import { put, type Store } from '../store/index.js';
 import type { ClusterConfig } from './config.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 
 export interface ClusterMode {
   cluster: ClusterState;

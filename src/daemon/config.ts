@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { invalid } from '../errors/index.js';
 import { DEFAULT_ADDRESS_POOLS, formatCidr, tryParseAddress, tryParseCidr, validateAddressPools, type AddressPool } from '../ipam/index.js';
-import { validInterfaceName } from '../drivers/bridge/options.js';
-import { isLogLevel, type LogLevel } from './logger.js';
+import { validInterfaceName } from '../drivers/common/bridge-options.js';
+import { isLogLevel, type LogLevel } from '../util/logger.js';
 
 export interface DaemonConfig {
   host: string;

@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerRuntime, ContainerStreams, ImageInfo, ImageSource, RuntimeSpec } from '../engine/containers/ports.js';
+import type { ContainerRuntime, ContainerStreams, ImageInfo, ImageSource, RuntimeSpec } from '../engine/containers/dependencies.js';
 import type { ImageStore } from '../runtime/images/index.js';
 import { OciRuntime } from '../runtime/containers/oci-runtime.js';
 import { startExec } from '../runtime/containers/exec-process.js';

@@ -4,7 +4,7 @@
  */
 import { DriverRegistry } from '../drivers/driver.js';
 import { BridgeDriver } from '../drivers/bridge/driver.js';
-import { NftBridgeFirewall } from '../drivers/bridge/nft-firewall.js';
+import { NftBridgeFirewall } from '../drivers/common/bridge-firewall.js';
 import { HostDriver } from '../drivers/host/driver.js';
 import { NullDriver } from '../drivers/null/driver.js';
 import { FirewallService } from '../firewall/firewall-service.js';
@@ -12,9 +12,9 @@ import { DEFAULT_ADDRESS_POOLS } from '../ipam/index.js';
 import { FakeKernel } from '../kernel/fake/fake-kernel.js';
 import type { Endpoint } from '../model/network.js';
 import { MemoryStore } from '../store/index.js';
-import { EndpointService } from './endpoint-service.js';
-import { NetworkService } from './network-service.js';
-import { predefinedNetworks } from './predefined.js';
+import { EndpointService } from './networks/endpoint-service.js';
+import { NetworkService } from './networks/network-service.js';
+import { predefinedNetworks } from './networks/predefined.js';
 
 export interface EngineFixtureOptions {
   store?: MemoryStore;

@@ -2,6 +2,9 @@
  * What the firewall must enforce, in network terms. The engine fills these from its state; the
  * builder (nft-ruleset.ts, nft-network.ts) turns them into nft scripts. No kernel knowledge here.
  */
+import type { PortProtocol } from '../model/port.js';
+
+export type { PortProtocol };
 
 export interface FirewallNetwork {
   /** Network id (64 hex characters); its first 12 name the network's chains. */
@@ -28,7 +31,6 @@ export interface FirewallNetwork {
   peerSubnets4?: string[];
 }
 
-export type PortProtocol = 'tcp' | 'udp' | 'sctp';
 
 /**
  * One published port: packets to hostIp:hostPort/protocol are DNAT-ed to the container. The

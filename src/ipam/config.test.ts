@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineError, type ErrorKind } from '../errors/engine-error.js';
 import { resolveIpam, type IpamRequest, type ResolveIpamOptions } from './config.js';
-import { toDockerIpamConfig } from './docker-view.js';
+import { toDockerIpamConfig } from '../api/render/ipam.js';
 
 const base: ResolveIpamOptions = { existingSubnets: ['172.17.0.0/16'], avoid: [], enableIPv6: false };
 

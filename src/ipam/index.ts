@@ -3,6 +3,5 @@ export * from './address.js';
 export * from './cidr.js';
 export * from './pools.js';
 export * from './config.js';
-export * from './docker-view.js';
 export * from './allocator.js';
 export * from './ula.js';

@@ -3,6 +3,8 @@
  * of a namespace file, and undefined means the daemon's own ("host") namespace.
  */
 
+import type { PortProtocol } from '../model/port.js';
+
 export interface NetnsTarget {
   netns?: string;
 }
@@ -222,4 +224,9 @@ export interface NamespaceSockets {
 export interface NamespaceSocketPort {
   /** Binds UDP and TCP on address:port inside the namespace; rejects (holding nothing) on failure. */
   listen(netnsPath: string, address: string, port: number): Promise<NamespaceSockets>;
+}
+
+/** Whether a host port is bound by some process in the daemon's namespace. */
+export interface PortProbe {
+  inUse(hostIp: string, protocol: PortProtocol, port: number): Promise<boolean>;
 }

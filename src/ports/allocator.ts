@@ -9,7 +9,7 @@
  * both be DNAT-ed. Pure and synchronous: a claim is atomic between two awaits of the engine.
  */
 import { system } from '../errors/index.js';
-import type { PortProtocol } from '../firewall/intent.js';
+import type { PortProtocol } from '../model/port.js';
 import type { PortRange } from './spec.js';
 
 /** ip:port as Docker prints it, [v6]:port for IPv6. */

@@ -5,7 +5,7 @@
 import { EngineError, system } from '../errors/index.js';
 import type { FirewallService } from '../firewall/firewall-service.js';
 import { publishedPortSysctls } from '../firewall/port-sysctls.js';
-import type { ContainerPublished, PortPublisher, PublishTarget } from '../engine/containers/ports.js';
+import type { ContainerPublished, PortPublisher, PublishTarget } from './publishing.js';
 import type { SysctlPort } from '../kernel/ports.js';
 import type { PortAllocator } from './allocator.js';
 import { shownBindings, toPortMappings, withoutIpv6Twins, type PortEndpoint } from './mappings.js';

@@ -8,14 +8,13 @@
  * never pick the same port; on any failure every port this call claimed is released again.
  */
 import { system } from '../errors/index.js';
-import type { PortProtocol } from '../firewall/intent.js';
+import type { PortProtocol } from '../model/port.js';
+import type { PortProbe } from '../kernel/ports.js';
+
+export type { PortProbe };
 import { hostAddressText, type PortAllocator } from './allocator.js';
 import type { PortRequest } from './spec.js';
 
-/** Whether a host port is bound by some process in the daemon's namespace. */
-export interface PortProbe {
-  inUse(hostIp: string, protocol: PortProtocol, port: number): Promise<boolean>;
-}
 
 /** A request with its host port decided. */
 export interface ReservedPort {

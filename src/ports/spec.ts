@@ -8,7 +8,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { invalid } from '../errors/index.js';
-import type { PortProtocol } from '../firewall/intent.js';
+import type { PortProtocol } from '../model/port.js';
 
 export interface PortRange {
   start: number;

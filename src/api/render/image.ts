@@ -1,5 +1,5 @@
 /** Image records -> the JSON Docker 20.10 returns for `GET /images/json` and `/images/{name}/json`. */
-import type { ContainerConfig, ImageRecord } from '../../runtime/images/index.js';
+import type { ContainerConfig, ImageRecord } from '../../model/image.js';
 
 /** The full Config object Docker shows (every field, even unset ones). */
 function renderConfig(config: ContainerConfig): Record<string, unknown> {

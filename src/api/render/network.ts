@@ -1,5 +1,5 @@
 /** Domain network -> the JSON Docker 20.10 returns (field order and types as recorded). */
-import { toDockerIpamConfig } from '../../ipam/index.js';
+import { toDockerIpamConfig } from './ipam.js';
 import type { Endpoint, Network } from '../../model/network.js';
 
 function renderEndpoints(endpoints: readonly Endpoint[]): Record<string, unknown> {

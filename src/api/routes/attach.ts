@@ -9,7 +9,7 @@ import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { DetachScanner, parseDetachKeys } from '../detach-keys.js';
 import { conflict } from '../../errors/index.js';
 import type { ContainerService } from '../../engine/containers/container-service.js';
-import type { ContainerStreams } from '../../engine/containers/ports.js';
+import type { ContainerStreams } from '../../engine/containers/dependencies.js';
 import { acceptUpgrade } from '../hijack.js';
 import type { Router } from '../router.js';
 import { flag, outputWriter } from '../stream-output.js';

@@ -4,9 +4,9 @@ import type { ContainerService } from '../../engine/containers/container-service
 import { decodeContainerCreate } from '../../engine/containers/create-request.js';
 import { CONTAINER_FILTERS, containerFilter } from '../../engine/containers/list-filter.js';
 import { networkViews } from '../../engine/containers/views.js';
-import type { EndpointService } from '../../engine/endpoint-service.js';
-import { parseFilters } from '../../engine/filters.js';
-import type { NetworkService } from '../../engine/network-service.js';
+import type { EndpointService } from '../../engine/networks/endpoint-service.js';
+import { parseFilters } from '../../util/filters.js';
+import type { NetworkService } from '../../engine/networks/network-service.js';
 import { commonHeaders, readJson, sendEmpty, sendJson } from '../http.js';
 import { renderInspect, renderListItem } from '../render/container.js';
 import type { Router } from '../router.js';

@@ -6,7 +6,7 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { DetachScanner, parseDetachKeys } from '../detach-keys.js';
 import { invalid } from '../../errors/index.js';
-import type { ExecHandle } from '../../engine/containers/ports.js';
+import type { ExecHandle } from '../../engine/containers/dependencies.js';
 import type { ExecService, ExecSession } from '../../engine/exec/exec-service.js';
 import { acceptUpgrade } from '../hijack.js';
 import { commonHeaders, readJson, sendEmpty, sendJson } from '../http.js';

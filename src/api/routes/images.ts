@@ -3,7 +3,7 @@
  * a tar stream handed straight to the image service, never buffered here.
  */
 import { invalid } from '../../errors/index.js';
-import type { ImageService } from '../../runtime/images/index.js';
+import type { ImageCatalog } from '../../engine/images/catalog.js';
 import { commonHeaders, sendEmpty, sendJson } from '../http.js';
 import { renderImage, renderImageSummary } from '../render/image.js';
 import type { Router } from '../router.js';
@@ -24,7 +24,7 @@ const NAME_TEMPLATES = ['{n0}', '{n0}/{n1}', '{n0}/{n1}/{n2}'];
 const nameOf = (params: Record<string, string>): string =>
   [params['n0'], params['n1'], params['n2']].filter((part): part is string => part !== undefined).join('/');
 
-export function imageRoutes(router: Router, images: ImageService): void {
+export function imageRoutes(router: Router, images: ImageCatalog): void {
   router.add('GET', '/images/json', ({ response }) => {
     sendJson(response, 200, images.list().map(renderImageSummary));
   });
@@ -54,7 +54,7 @@ export function imageRoutes(router: Router, images: ImageService): void {
   for (const name of NAME_TEMPLATES) {
     router.add('GET', `/images/${name}/json`, ({ response, params }) => {
       const image = images.inspect(nameOf(params));
-      sendJson(response, 200, renderImage(image, images.store.rootfsOf(image.id)));
+      sendJson(response, 200, renderImage(image, images.rootfsOf(image.id)));
     });
 
     router.add('POST', `/images/${name}/tag`, async ({ response, params, query }) => {

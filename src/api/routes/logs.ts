@@ -4,8 +4,8 @@
  * keeps reading from where that stopped until the container exits or the client leaves.
  */
 import { invalid } from '../../errors/index.js';
-import type { OutputEntry } from '../../engine/containers/ports.js';
-import { dockerTimestamp } from '../../runtime/containers/k8s-log.js';
+import type { OutputEntry } from '../../engine/containers/dependencies.js';
+import { dockerTimestamp } from '../render/timestamp.js';
 import { commonHeaders } from '../http.js';
 import type { Router } from '../router.js';
 import { MULTIPLEXED, RAW, flag, outputWriter } from '../stream-output.js';

@@ -1,5 +1,5 @@
-import { decodeNetworkCreate } from '../../engine/network-request.js';
-import type { EndpointSource, NetworkService } from '../../engine/network-service.js';
+import { decodeNetworkCreate } from '../../engine/networks/network-request.js';
+import type { EndpointSource, NetworkService } from '../../engine/networks/network-service.js';
 import { readJson, sendEmpty, sendJson } from '../http.js';
 import { renderNetwork } from '../render/network.js';
 import type { Router } from '../router.js';

@@ -33,7 +33,7 @@ import {
   type Watcher,
 } from 'etcd3';
 import { invalid, isEngineError, system, unavailable, type EngineError } from '../../errors/index.js';
-import type { Logger } from '../../daemon/logger.js';
+import type { Logger } from '../../util/logger.js';
 import type { ClusterCompare, ClusterEntry, ClusterEvent, ClusterOp, ClusterStore } from '../cluster-store.js';
 import { fromJson, prefixEnd, toJson } from './keys.js';
 import { Mirror, type KeyValueAt } from './mirror.js';

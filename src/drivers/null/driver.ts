@@ -1,4 +1,4 @@
-import { PassiveDriver } from '../passive-driver.js';
+import { PassiveDriver } from '../common/passive-driver.js';
 
 /** The null driver (network "none"): a namespace with only loopback; nothing to create. */
 export class NullDriver extends PassiveDriver {

@@ -21,9 +21,9 @@ import { keys } from '../../cluster/keys.js';
 import { firstUsableAddress, formatAddress, pickSubnet } from '../../ipam/index.js';
 import type { Kernel, OverlayPort, PeerRoute, VxlanPeer } from '../../kernel/ports.js';
 import type { Endpoint, IpamPoolConfig, Network } from '../../model/network.js';
-import { SerialQueue } from '../../engine/queue.js';
-import { BridgeDriver, type BridgeFirewall } from '../bridge/driver.js';
-import { BRIDGE_NAME, DRIVER_MTU } from '../bridge/options.js';
+import { SerialQueue } from '../../util/queue.js';
+import { BridgeNetworks, type BridgeFirewall } from '../common/bridge-networks.js';
+import { BRIDGE_NAME, DRIVER_MTU } from '../common/bridge-options.js';
 import type { NetworkDriver } from '../driver.js';
 import { decodeOverlayOptions, nextFreeVni, VXLANID_LIST } from './options.js';
 
@@ -63,7 +63,7 @@ export const vxlanNameOf = (network: Pick<Network, 'id'>): string => `vx-${netwo
 export class OverlayDriver implements NetworkDriver {
   readonly name = 'overlay';
   readonly capabilities = { scope: 'global', multipleInstances: true, usesIpam: true } as const;
-  private readonly bridge: BridgeDriver;
+  private readonly bridge: BridgeNetworks;
   private readonly queue = new SerialQueue();
   /** Networks whose kernel objects exist on this node, with the view they were made from. */
   private readonly present = new Map<string, Network>();
@@ -75,7 +75,7 @@ export class OverlayDriver implements NetworkDriver {
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly deps: OverlayDriverDeps) {
-    this.bridge = new BridgeDriver({ kernel: deps.kernel, firewall: deps.firewall, defaultMtu: 1450, aliasPrefix: OVERLAY_BRIDGE_ALIAS, name: 'overlay-bridge' });
+    this.bridge = new BridgeNetworks({ kernel: deps.kernel, firewall: deps.firewall, defaultMtu: 1450, aliasPrefix: OVERLAY_BRIDGE_ALIAS, name: 'overlay-bridge' });
   }
 
   /** Picks the VNI when none was given (written into the options, which inspect shows, as Docker). */

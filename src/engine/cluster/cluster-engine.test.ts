@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { MemoryClusterBackend, MemoryClusterStore } from '../../cluster/memory-cluster-store.js';
 import { DriverRegistry } from '../../drivers/driver.js';
 import { BridgeDriver } from '../../drivers/bridge/driver.js';
-import { NftBridgeFirewall } from '../../drivers/bridge/nft-firewall.js';
+import { NftBridgeFirewall } from '../../drivers/common/bridge-firewall.js';
 import { OverlayDriver, bridgeNameOf, vxlanNameOf } from '../../drivers/overlay/driver.js';
 import { isEngineError } from '../../errors/index.js';
 import { FirewallService } from '../../firewall/firewall-service.js';
@@ -17,9 +17,9 @@ import { DEFAULT_ADDRESS_POOLS } from '../../ipam/index.js';
 import { FakeKernel } from '../../kernel/fake/fake-kernel.js';
 import { FakeOverlay } from '../../kernel/fake/fake-overlay.js';
 import { MemoryStore } from '../../store/index.js';
-import { EndpointService } from '../endpoint-service.js';
-import { NetworkService } from '../network-service.js';
-import type { NetworkCreateRequest } from '../network-request.js';
+import { EndpointService } from '../networks/endpoint-service.js';
+import { NetworkService } from '../networks/network-service.js';
+import type { NetworkCreateRequest } from '../networks/network-request.js';
 import { ClusterState } from './cluster-state.js';
 
 interface Node {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedDns } from '../../dns/embedded-dns.js';
 import { engineFixture } from '../engine.test-support.js';
-import { decodeNetworkCreate } from '../network-request.js';
+import { decodeNetworkCreate } from '../networks/network-request.js';
 import { ContainerNetworking } from './container-networks.js';
 import { ContainerService, type ResolverTarget } from './container-service.js';
 import { decodeContainerCreate } from './create-request.js';

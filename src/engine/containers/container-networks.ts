@@ -4,8 +4,8 @@
  */
 import { forbidden, invalid, system } from '../../errors/index.js';
 import type { Container, EndpointRequest } from '../../model/container.js';
-import type { EndpointService } from '../endpoint-service.js';
-import type { NetworkService } from '../network-service.js';
+import type { EndpointService } from '../networks/endpoint-service.js';
+import type { NetworkService } from '../networks/network-service.js';
 import type { ContainerService } from './container-service.js';
 import { networkNameOf } from './network-attach.js';
 

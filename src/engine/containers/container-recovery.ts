@@ -7,11 +7,11 @@
  */
 import type { SandboxPort } from '../../kernel/ports.js';
 import type { Container } from '../../model/container.js';
-import type { EndpointService } from '../endpoint-service.js';
-import type { NetworkService } from '../network-service.js';
+import type { EndpointService } from '../networks/endpoint-service.js';
+import type { NetworkService } from '../networks/network-service.js';
 import type { ContainerService } from './container-service.js';
 import { sandboxPrefix } from './network-attach.js';
-import type { ContainerPublished } from './ports.js';
+import type { ContainerPublished } from './dependencies.js';
 
 export interface RecoveryDeps {
   containers: ContainerService;

@@ -11,12 +11,12 @@ import type { Container } from '../../model/container.js';
 import type { Network } from '../../model/network.js';
 import { ZERO_TIME } from '../../model/container.js';
 import { del, put, type Store } from '../../store/index.js';
-import { newId, timestamp } from '../ids.js';
+import { newId, timestamp } from '../../util/ids.js';
 import type { ContainerCreateRequest } from './create-request.js';
 import { hostModeHostsFile, hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
 import { generateName, validateContainerName } from './names.js';
 import { NetworkAttacher, type AttachResult, type Undo } from './network-attach.js';
-import type { ContainerRuntime, ImageSource, PortPublisher } from './ports.js';
+import type { ContainerRuntime, ImageSource, PortPublisher } from './dependencies.js';
 import { ContainerWaiters } from './waiters.js';
 import { StepClock } from './step-clock.js';
 

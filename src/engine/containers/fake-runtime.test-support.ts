@@ -1,4 +1,4 @@
-import type { ContainerRuntime, PortPublisher, PublishTarget, RuntimeSpec } from './ports.js';
+import type { ContainerRuntime, PortPublisher, PublishTarget, RuntimeSpec } from './dependencies.js';
 
 /** A runtime whose processes exit when told to; records what it was asked. */
 export class FakeRuntime implements ContainerRuntime {

@@ -1,7 +1,7 @@
 /** `GET /containers/json` filters (the subset Docker users reach for). */
 import { invalid } from '../../errors/index.js';
 import type { Container } from '../../model/container.js';
-import { exactAny, matchesAny, matchesLabels, type Filters } from '../filters.js';
+import { exactAny, matchesAny, matchesLabels, type Filters } from '../../util/filters.js';
 
 export const CONTAINER_FILTERS = ['id', 'name', 'label', 'status', 'network', 'exited', 'ancestor'] as const;
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];

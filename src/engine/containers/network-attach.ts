@@ -8,8 +8,8 @@ import { gatewayOf } from '../../ipam/index.js';
 import type { SandboxPort } from '../../kernel/ports.js';
 import type { Container } from '../../model/container.js';
 import type { Endpoint, Network } from '../../model/network.js';
-import type { EndpointService } from '../endpoint-service.js';
-import type { NetworkService } from '../network-service.js';
+import type { EndpointService } from '../networks/endpoint-service.js';
+import type { NetworkService } from '../networks/network-service.js';
 
 export interface AttachResult {
   /** Namespace file for the runtime; undefined = the daemon's own (host mode). */

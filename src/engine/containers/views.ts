@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Container } from '../../model/container.js';
 import type { Endpoint, Network } from '../../model/network.js';
-import type { EndpointService } from '../endpoint-service.js';
-import type { NetworkService } from '../network-service.js';
+import type { EndpointService } from '../networks/endpoint-service.js';
+import type { NetworkService } from '../networks/network-service.js';
 import { networkNameOf } from './network-attach.js';
 
 export interface NetworkView {

@@ -5,8 +5,8 @@
  */
 import { conflict, invalid, notFound } from '../../errors/index.js';
 import type { ContainerService } from '../containers/container-service.js';
-import type { ContainerStreams, ExecHandle } from '../containers/ports.js';
-import { newId } from '../ids.js';
+import type { ContainerStreams, ExecHandle } from '../containers/dependencies.js';
+import { newId } from '../../util/ids.js';
 
 export interface ExecConfig {
   cmd: string[];

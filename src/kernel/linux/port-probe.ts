@@ -8,8 +8,8 @@
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { invalid, system } from '../../errors/index.js';
-import type { PortProtocol } from '../../firewall/intent.js';
-import type { PortProbe } from '../../ports/reserve.js';
+import type { PortProtocol } from '../../model/port.js';
+import type { PortProbe } from '../ports.js';
 
 function bindError(hostIp: string, protocol: PortProtocol, port: number, error: NodeJS.ErrnoException): Error {
   const family = hostIp.includes(':') ? '6' : '4';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dockerTimestamp, parseLogLine, payloadOf, splitLines } from './k8s-log.js';
+import { parseLogLine, payloadOf, splitLines } from './k8s-log.js';
 
 test('k8s-file: full and partial lines give back the bytes written', () => {
   const file = Buffer.from(
@@ -23,10 +23,4 @@ test('k8s-file: a line that is not a record is skipped, binary text is kept', ()
   assert.equal(parseLogLine(Buffer.from('2024-05-01T10:00:00Z stdin F x')), undefined);
   const binary = Buffer.concat([Buffer.from('2024-05-01T10:00:00Z stdout P '), Buffer.from([0xff, 0x00, 0x1b])]);
   assert.deepEqual(parseLogLine(binary)?.text, Buffer.from([0xff, 0x00, 0x1b]));
-});
-
-test('timestamps become UTC with nanoseconds, as docker logs -t prints them', () => {
-  assert.equal(dockerTimestamp('2024-05-01T10:00:00.123456789+00:00'), '2024-05-01T10:00:00.123456789Z');
-  assert.equal(dockerTimestamp('2024-05-01T12:00:00.5+02:00'), '2024-05-01T10:00:00.500000000Z');
-  assert.equal(dockerTimestamp('2024-05-01T10:00:00Z'), '2024-05-01T10:00:00.000000000Z');
 });

@@ -8,6 +8,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { conflict, invalid, notFound } from '../../errors/index.js';
+import type { DeleteRecord, ImportRequest } from '../../model/image.js';
 import { applyLayer, extractStream } from './archive.js';
 import { buildBusyboxRootfs } from './busybox.js';
 import { applyChanges } from './changes.js';
@@ -15,17 +16,9 @@ import { emptyContainerConfig, type ImageConfigDocument } from './config.js';
 import { diskUsage } from './disk-usage.js';
 import { formatReference, looksLikeId, parseReference } from './reference.js';
 import { parseSaveManifest } from './save-manifest.js';
+
+export type { DeleteRecord, ImportRequest };
 import { ImageStore, type ImageRecord } from './store.js';
-
-export interface ImportRequest {
-  /** `nginx`, `nginx:1.9.1` or empty (untagged). */
-  repo: string;
-  tag: string;
-  changes: readonly string[];
-  message: string;
-}
-
-export type DeleteRecord = { Untagged: string } | { Deleted: string };
 
 /** Returns the id of a container using the image, if any (wired once containers exist). */
 export type ImageUsers = (imageId: string) => string | undefined;
@@ -55,6 +48,10 @@ export class ImageService {
       await this.serial(async () => this.store.tag((await this.store.add(staging, config, size)).id, 'busybox:latest'));
     }
     await writeFile(marker, 'created\n');
+  }
+
+  rootfsOf(imageId: string): string {
+    return this.store.rootfsOf(imageId);
   }
 
   list(): ImageRecord[] {

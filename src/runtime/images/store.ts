@@ -9,16 +9,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { notFound } from '../../errors/index.js';
-import type { ImageConfigDocument } from './config.js';
+import type { ImageConfigDocument, ImageRecord } from '../../model/image.js';
+
+export type { ImageRecord };
 import { formatReference, looksLikeId, parseReference } from './reference.js';
 
-export interface ImageRecord {
-  id: string;
-  config: ImageConfigDocument;
-  repoTags: string[];
-  size: number;
-  lastTagTime: string;
-}
 
 interface Meta {
   size: number;

@@ -1,5 +1,5 @@
-import { invalid, notFound } from '../errors/index.js';
-import type { Network } from '../model/network.js';
+import { invalid, notFound } from '../../errors/index.js';
+import type { Network } from '../../model/network.js';
 
 /**
  * Docker's lookup order for a network reference: full id, then exact name, then unique id

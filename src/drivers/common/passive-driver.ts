@@ -1,4 +1,4 @@
-import type { DriverCapabilities, NetworkDriver } from './driver.js';
+import type { DriverCapabilities, NetworkDriver } from '../driver.js';
 
 /**
  * A driver with nothing in the kernel to create or remove: `host` (containers share the host's

@@ -1,6 +1,6 @@
 import type { FirewallNetwork } from '../../firewall/index.js';
 import type { FirewallService } from '../../firewall/firewall-service.js';
-import type { BridgeFirewall } from './driver.js';
+import type { BridgeFirewall } from './bridge-networks.js';
 
 /** BridgeFirewall over the shared FirewallService: every change is one `nft -f -` transaction. */
 export class NftBridgeFirewall implements BridgeFirewall {

@@ -1,6 +1,6 @@
 /** The three networks every host has from first start, shaped as Docker shows them. */
-import type { Network } from '../model/network.js';
-import { newId, timestamp } from './ids.js';
+import type { Network } from '../../model/network.js';
+import { newId, timestamp } from '../../util/ids.js';
 
 export interface DefaultBridgeConfig {
   /** Linux bridge name (Docker: docker0; conet: conet0). */

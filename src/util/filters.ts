@@ -3,6 +3,9 @@
  * (old clients), decoded to key -> values and checked against the keys an endpoint accepts.
  */
 import { invalid } from '../errors/index.js';
+import { parseBool } from './bool.js';
+
+export { parseBool };
 
 export type Filters = ReadonlyMap<string, readonly string[]>;
 
@@ -60,12 +63,6 @@ export function matchesLabels(filters: Filters, key: string, labels: Record<stri
   });
 }
 
-/** Go's strconv.ParseBool spellings. */
-export function parseBool(value: string): boolean | undefined {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  return undefined;
-}
 
 /**
  * `until` as Docker takes it: a Unix timestamp (with optional fraction), an RFC 3339 date, or a

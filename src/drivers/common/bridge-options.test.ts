@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeBridgeOptions } from './options.js';
+import { decodeBridgeOptions } from './bridge-options.js';
 
 const id = 'abcdef0123456789'.padEnd(64, '0');
 

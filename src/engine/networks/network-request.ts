@@ -2,7 +2,7 @@
  * Decoding of the `POST /networks/create` body. Everything a client sends is checked for type
  * here, so later steps see plain, valid values (bad input is a 400 that changes nothing).
  */
-import { invalid } from '../errors/index.js';
+import { invalid } from '../../errors/index.js';
 
 export interface IpamRequest {
   Driver?: string;

@@ -1,11 +1,11 @@
 /** NetworkService on the fake kernel and the memory store: use cases and their rollbacks. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineError } from '../errors/index.js';
-import type { Endpoint } from '../model/network.js';
-import { MemoryStore, type StoreOp } from '../store/index.js';
+import { EngineError } from '../../errors/index.js';
+import type { Endpoint } from '../../model/network.js';
+import { MemoryStore, type StoreOp } from '../../store/index.js';
 import { decodeNetworkCreate } from './network-request.js';
-import { engineFixture } from './engine.test-support.js';
+import { engineFixture } from '../engine.test-support.js';
 
 class FlakyStore extends MemoryStore {
   failNext = false;

@@ -4,15 +4,15 @@
  * the earlier ones. Work on one network is serialised; different networks proceed in parallel.
  */
 import { randomBytes } from 'node:crypto';
-import { forbidden, invalid, system } from '../errors/index.js';
-import { allocateAddress, requestAddress, type AddressAssignment, type IpFamily } from '../ipam/index.js';
-import type { DriverRegistry, NetworkDriver } from '../drivers/driver.js';
-import type { ClusterEndpoint } from '../cluster/cluster-store.js';
-import type { Endpoint, Network } from '../model/network.js';
-import type { ClusterState } from './cluster/cluster-state.js';
-import { del, put, type Store } from '../store/index.js';
-import { newId } from './ids.js';
-import { KeyedQueue } from './queue.js';
+import { forbidden, invalid, system } from '../../errors/index.js';
+import { allocateAddress, requestAddress, type AddressAssignment, type IpFamily } from '../../ipam/index.js';
+import type { DriverRegistry, NetworkDriver } from '../../drivers/driver.js';
+import type { ClusterEndpoint } from '../../cluster/cluster-store.js';
+import type { Endpoint, Network } from '../../model/network.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
+import { del, put, type Store } from '../../store/index.js';
+import { newId } from '../../util/ids.js';
+import { KeyedQueue } from '../../util/queue.js';
 
 export interface ConnectRequest {
   containerId: string;

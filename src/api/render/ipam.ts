@@ -3,8 +3,7 @@
  * only adds what it chose itself when the subnet was its own pick: a user-given subnet without a
  * gateway shows no Gateway (S139: `{"Subnet": "10.97.0.0/30"}`), a picked one shows both.
  */
-import type { IpamPoolConfig } from '../model/network.js';
-import type { ResolvedPoolConfig } from './config-entry.js';
+import type { IpamPoolConfig } from '../../model/network.js';
 
 /** One `IPAM.Config` entry of the Docker API, key order as Docker prints it. */
 export interface DockerIpamConfig {
@@ -18,9 +17,8 @@ export interface DockerIpamConfig {
  * Renders a pool config for `GET /networks/{id}`. Configs without provenance flags (plain
  * IpamPoolConfig) are shown as stored.
  */
-export function toDockerIpamConfig(config: IpamPoolConfig | ResolvedPoolConfig): DockerIpamConfig {
-  const flags = config as Partial<ResolvedPoolConfig>;
-  const hideGateway = flags.autoGateway === true && flags.autoSubnet !== true;
+export function toDockerIpamConfig(config: IpamPoolConfig): DockerIpamConfig {
+  const hideGateway = config.autoGateway === true && config.autoSubnet !== true;
   return {
     Subnet: config.subnet,
     ...(config.ipRange === undefined ? {} : { IPRange: config.ipRange }),

@@ -3,8 +3,8 @@
  * on the network as given (inspect shows them verbatim); this module says what they mean.
  */
 import { invalid } from '../../errors/index.js';
-import { parseBool } from '../../engine/filters.js';
-import { shortId } from '../../engine/ids.js';
+import { parseBool } from '../../util/bool.js';
+import { shortId } from '../../util/ids.js';
 import type { Network } from '../../model/network.js';
 
 export const BRIDGE_NAME = 'com.docker.network.bridge.name';

@@ -1,6 +1,6 @@
-import { invalid } from '../errors/index.js';
-import type { Network } from '../model/network.js';
-import { exactAny, matchesAny, matchesLabels, parseBool, parseUntil, type Filters } from './filters.js';
+import { invalid } from '../../errors/index.js';
+import type { Network } from '../../model/network.js';
+import { exactAny, matchesAny, matchesLabels, parseBool, parseUntil, type Filters } from '../../util/filters.js';
 
 export const LIST_FILTERS = ['dangling', 'driver', 'id', 'label', 'name', 'scope', 'type'] as const;
 export const PRUNE_FILTERS = ['until', 'label', 'label!'] as const;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Network } from '../model/network.js';
+import type { Network } from '../../model/network.js';
 import { listFilter, pruneFilter } from './network-filters.js';
 
 function net(name: string, extra: Partial<Network> = {}): Network {

@@ -1,4 +1,4 @@
-import { invalid } from '../errors/index.js';
+import { invalid } from '../../errors/index.js';
 
 /** Docker's rule for object names (container names; applied to networks too). */
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;

@@ -3,21 +3,21 @@
  * (names, subnets) runs through one serial queue; kernel work is undone if the store write fails,
  * and the store is written only after the kernel succeeded, so the two never disagree for long.
  */
-import { conflict, forbidden, invalid, notFound, notImplemented, system } from '../errors/index.js';
-import { DOCKER_GLOBAL_SCOPE_POOLS, resolveIpam, type AddressPool } from '../ipam/index.js';
-import type { ClusterState } from './cluster/cluster-state.js';
-import type { DriverRegistry, NetworkDriver } from '../drivers/driver.js';
-import type { LinkPort } from '../kernel/ports.js';
-import type { Endpoint, Network } from '../model/network.js';
-import { del, put, type Store } from '../store/index.js';
-import { parseFilters } from './filters.js';
-import { newId, timestamp } from './ids.js';
+import { conflict, forbidden, invalid, notFound, notImplemented, system } from '../../errors/index.js';
+import { DOCKER_GLOBAL_SCOPE_POOLS, resolveIpam, type AddressPool } from '../../ipam/index.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
+import type { DriverRegistry, NetworkDriver } from '../../drivers/driver.js';
+import type { LinkPort } from '../../kernel/ports.js';
+import type { Endpoint, Network } from '../../model/network.js';
+import { del, put, type Store } from '../../store/index.js';
+import { parseFilters } from '../../util/filters.js';
+import { newId, timestamp } from '../../util/ids.js';
 import { LIST_FILTERS, PRUNE_FILTERS, listFilter, pruneFilter } from './network-filters.js';
 import { getNetwork } from './network-lookup.js';
 import { samePredefinedConfig } from './predefined.js';
 import { validateNetworkName } from './network-names.js';
 import type { NetworkCreateRequest } from './network-request.js';
-import { SerialQueue } from './queue.js';
+import { SerialQueue } from '../../util/queue.js';
 
 /** Where containers' attachments come from (the containers issue fills it). */
 export interface EndpointSource {

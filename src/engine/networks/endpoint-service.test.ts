@@ -1,9 +1,9 @@
 /** EndpointService on the fake kernel: addresses, MACs, Docker's errors, rollback. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineError } from '../errors/index.js';
+import { EngineError } from '../../errors/index.js';
 import { macFromIpv4, type ConnectRequest } from './endpoint-service.js';
-import { engineFixture } from './engine.test-support.js';
+import { engineFixture } from '../engine.test-support.js';
 import { decodeNetworkCreate } from './network-request.js';
 
 async function setup() {

@@ -1,0 +1,159 @@
+/**
+ * Bridge networks: one Linux bridge per network holding the gateway address(es), forwarding
+ * and masquerade in our own nftables table. Devices carry an alias `conet-net:<id>` so that a
+ * restarted daemon recognises what it owns and removes strays without touching anything else.
+ */
+import { forbidden } from '../../errors/index.js';
+import type { FirewallNetwork } from '../../firewall/intent.js';
+import type { Kernel } from '../../kernel/ports.js';
+import type { Endpoint, Network } from '../../model/network.js';
+import type { NetworkDriver } from '../driver.js';
+import { bridgeAddresses, splitSubnets } from './bridge-addresses.js';
+import { decodeBridgeOptions } from './bridge-options.js';
+
+export const OWNER_ALIAS_PREFIX = 'conet-net:';
+
+/** The firewall as the bridge driver needs it; implemented over the nft builder by the daemon. */
+export interface BridgeFirewall {
+  addNetwork(network: FirewallNetwork): Promise<void>;
+  removeNetwork(network: FirewallNetwork): Promise<void>;
+  /** Replaces all bridge networks in the table (start-up). */
+  rebuild(networks: FirewallNetwork[]): Promise<void>;
+}
+
+export interface BridgeNetworksDeps {
+  kernel: Kernel;
+  firewall: BridgeFirewall;
+  defaultMtu: number;
+  /** Daemon `ip6-masq`: masquerade IPv6 subnets leaving the host (default true). */
+  ip6Masquerade?: boolean;
+  /** Ownership alias prefix of the bridges (default `conet-net:`; the overlay driver's inner bridges use their own). */
+  aliasPrefix?: string;
+  /** Driver name (default "bridge"; the overlay driver's inner instance is not registered). */
+  name?: string;
+}
+
+export class BridgeNetworks implements NetworkDriver {
+  readonly name: string;
+  readonly capabilities = { scope: 'local', multipleInstances: true, usesIpam: true } as const;
+  private readonly aliasPrefix: string;
+
+  constructor(protected readonly deps: BridgeNetworksDeps) {
+    this.name = deps.name ?? 'bridge';
+    this.aliasPrefix = deps.aliasPrefix ?? OWNER_ALIAS_PREFIX;
+  }
+
+  validate(network: Network, existing: readonly Network[]): void {
+    const { bridgeName } = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    for (const other of existing) {
+      if (other.driver !== this.name || other.id === network.id) continue;
+      if (decodeBridgeOptions(other, { mtu: this.deps.defaultMtu }).bridgeName === bridgeName) {
+        throw forbidden('bridge-name-in-use', `bridge name ${bridgeName} is already used by network ${other.name}`);
+      }
+    }
+  }
+
+  /** Creates the bridge and its firewall share if missing (idempotent; the overlay driver's lazy path). */
+  async ensureNetwork(network: Network, extra: Partial<FirewallNetwork> = {}): Promise<void> {
+    await this.ensureDevice(network);
+    await this.deps.firewall.addNetwork({ ...this.firewallIntent(network), ...extra });
+  }
+
+  firewallIntent(network: Network): FirewallNetwork {
+    const options = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    const { subnets4, subnets6 } = splitSubnets(network);
+    return {
+      id: network.id,
+      bridge: options.bridgeName,
+      subnets4,
+      subnets6,
+      masquerade: options.masquerade && !network.internal,
+      ...(this.deps.ip6Masquerade === false ? { masquerade6: false } : {}),
+      icc: options.icc,
+      internal: network.internal,
+    };
+  }
+
+  async createNetwork(network: Network): Promise<void> {
+    await this.enableForwarding([network]);
+    await this.makeDevice(network);
+    try {
+      await this.deps.firewall.addNetwork(this.firewallIntent(network));
+    } catch (error) {
+      await this.deps.kernel.links.deleteLink(decodeBridgeOptions(network, { mtu: this.deps.defaultMtu }).bridgeName);
+      throw error;
+    }
+  }
+
+  async deleteNetwork(network: Network): Promise<void> {
+    const errors: unknown[] = [];
+    await this.deps.firewall.removeNetwork(this.firewallIntent(network)).catch((error: unknown) => errors.push(error));
+    const { bridgeName } = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    await this.deps.kernel.links.deleteLink(bridgeName).catch((error: unknown) => errors.push(error));
+    if (errors.length > 0) throw errors[0];
+  }
+
+  async restore(networks: readonly Network[]): Promise<void> {
+    await this.enableForwarding(networks);
+    const wanted = new Set(networks.map((network) => network.id));
+    for (const link of await this.deps.kernel.links.listLinks()) {
+      if (!link.alias.startsWith(this.aliasPrefix)) continue;
+      if (!wanted.has(link.alias.slice(this.aliasPrefix.length))) await this.deps.kernel.links.deleteLink(link.name);
+    }
+    for (const network of networks) await this.makeDevice(network);
+    await this.deps.firewall.rebuild(networks.map((network) => this.firewallIntent(network)));
+  }
+
+  async join(network: Network, endpoint: Endpoint, options: { createSandbox: boolean }): Promise<void> {
+    const decoded = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    await this.deps.kernel.sandboxes.plugVeth({
+      hostName: endpoint.hostIfname,
+      bridge: decoded.bridgeName,
+      sandbox: endpoint.sandbox,
+      createSandbox: options.createSandbox,
+      ifname: endpoint.ifname,
+      mac: endpoint.macAddress,
+      mtu: decoded.mtu,
+      addresses: [endpoint.ipv4Address, endpoint.ipv6Address].filter((cidr) => cidr !== ''),
+      // An internal network has no way out, so no default route (Docker: S156).
+      ...(endpoint.gateway4 && !network.internal ? { gateway4: endpoint.gateway4 } : {}),
+      ...(endpoint.gateway6 && !network.internal ? { gateway6: endpoint.gateway6 } : {}),
+      ...(decoded.icc ? {} : { isolated: true }),
+    });
+  }
+
+  async leave(_network: Network, endpoint: Endpoint): Promise<void> {
+    await this.deps.kernel.sandboxes.unplugVeth(endpoint.hostIfname);
+  }
+
+  ownedInterfaces(networks: readonly Network[]): string[] {
+    return networks.map((network) => decodeBridgeOptions(network, { mtu: this.deps.defaultMtu }).bridgeName);
+  }
+
+  /** Like ip_forward for v4, IPv6 forwarding is switched on once any network has IPv6 (Docker does the same). */
+  private async enableForwarding(networks: readonly Network[]): Promise<void> {
+    if (networks.length > 0) await this.deps.kernel.sysctl.write('net.ipv4.ip_forward', '1');
+    if (networks.some((network) => splitSubnets(network).subnets6.length > 0)) {
+      await this.deps.kernel.sysctl.write('net.ipv6.conf.all.forwarding', '1');
+    }
+  }
+
+  /** The bridge device (and forwarding) only; the firewall share is the caller's (a rebuild follows). */
+  async ensureDevice(network: Network): Promise<void> {
+    await this.enableForwarding([network]);
+    await this.makeDevice(network);
+  }
+
+  private async makeDevice(network: Network): Promise<void> {
+    const options = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    await this.deps.kernel.links.ensureBridge({
+      name: options.bridgeName,
+      addresses: bridgeAddresses(network),
+      mtu: options.mtu,
+      alias: `${this.aliasPrefix}${network.id}`,
+      // A fixed MAC, as Docker gives docker0: otherwise the bridge takes its ports' addresses
+      // and its MAC changes as containers come and go.
+      mac: `02:42:${network.id.slice(0, 8).match(/../g)?.join(':')}`,
+    });
+  }
+}

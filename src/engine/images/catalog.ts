@@ -1,0 +1,20 @@
+/**
+ * The image operations the API offers (list, inspect, import, load, tag, remove, pull), as the
+ * engine's contract. `runtime/images` implements it; front doors reach images only through it.
+ */
+import type { Readable } from 'node:stream';
+import type { DeleteRecord, ImageRecord, ImportRequest } from '../../model/image.js';
+
+export interface ImageCatalog {
+  list(): ImageRecord[];
+  /** Throws not-found for an unknown name or id. */
+  inspect(name: string): ImageRecord;
+  /** Where the image's root filesystem is unpacked. */
+  rootfsOf(imageId: string): string;
+  importTar(body: Readable, request: ImportRequest): Promise<ImageRecord>;
+  /** `docker load`: returns Docker's progress lines ("Loaded image: …"). */
+  load(body: Readable): Promise<string[]>;
+  tag(name: string, repo: string, tag: string): Promise<void>;
+  remove(name: string, options?: { force?: boolean }): Promise<DeleteRecord[]>;
+  pull(name: string, tag: string): never;
+}

@@ -13,6 +13,8 @@ baseline=$(mktemp)
 node dist/test/leak-check.js snapshot >"$baseline" || exit 1
 
 status=0
+# Layering, function length and the generated folder graph (docs/architecture.md).
+bash scripts/check-architecture.sh || status=1
 node --test --test-concurrency="${CONET_TEST_CONCURRENCY:-1}" dist/src/ dist/test/kernel/ dist/test/e2e/ || status=1
 
 # Quiet on success, so the runner's summary stays the last lines.

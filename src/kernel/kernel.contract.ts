@@ -42,9 +42,19 @@ class World {
     return name;
   }
 
+  /** Removes everything, trying each object even after one failed; then reports the failures. */
   async cleanup(links: readonly string[]): Promise<void> {
-    for (const name of this.sandboxes) await this.kernel.sandboxes.remove(name);
-    for (const link of links) await this.kernel.links.deleteLink(link);
+    const errors: unknown[] = [];
+    const attempt = async (remove: () => Promise<void>): Promise<void> => {
+      try {
+        await remove();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    for (const name of this.sandboxes) await attempt(() => this.kernel.sandboxes.remove(name));
+    for (const link of links) await attempt(() => this.kernel.links.deleteLink(link));
+    if (errors.length > 0) throw new AggregateError(errors, 'kernel contract cleanup failed');
   }
 }
 

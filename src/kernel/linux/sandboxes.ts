@@ -55,7 +55,8 @@ export class LinuxSandboxes implements SandboxPort {
       await run(inNetns(['ip', '-batch', '-'], target), { input: hostCommands(spec), timeoutMs: TIMEOUT_MS });
     } catch (error) {
       // ip -batch stops at the failing line, so the pair exists when enslaving failed (no such
-      // bridge). "File exists" means the pair was not made and the name is someone else's.
+      // bridge). "File exists" means the pair was not made and the name is someone else's. Best
+      // effort, silent: the error worth reporting is the one thrown below.
       if (!isAlreadyExists(error)) await this.unplugVeth(spec.hostName, target).catch(() => undefined);
       throw failure(`create veth ${spec.hostName} for ${spec.sandbox}`, error);
     }

@@ -62,7 +62,7 @@ test('a failed firewall transaction removes the new bridge', async () => {
   const { kernel, service } = await setup();
   kernel.failNext('apply');
   await assert.rejects(service.create(decodeNetworkCreate({ Name: 'doomed' })), /injected failure/);
-  assert.deepEqual([...kernel.linkMap.keys()], ['conet0']);
+  assert.deepEqual([...kernel.linkMap.keys()], ['lo', 'conet0'], 'the host namespace has its loopback and the default bridge only');
   assert.equal(service.all().length, 3);
 });
 

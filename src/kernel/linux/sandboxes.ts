@@ -10,7 +10,7 @@ import { run } from '../../exec/index.js';
 import { system } from '../../errors/index.js';
 import type { NetnsTarget, SandboxPort, VethSpec } from '../ports.js';
 import { inNetns } from './netns-argv.js';
-import { isNoSuchDevice } from './ip-errors.js';
+import { isAlreadyExists, isNoSuchDevice } from './ip-errors.js';
 
 const NETNS_DIR = '/run/netns';
 const TIMEOUT_MS = 15_000;
@@ -54,6 +54,10 @@ export class LinuxSandboxes implements SandboxPort {
     try {
       await run(inNetns(['ip', '-batch', '-'], target), { input: hostCommands(spec), timeoutMs: TIMEOUT_MS });
     } catch (error) {
+      // ip -batch stops at the failing line, so the pair exists when enslaving failed (no such
+      // bridge). "File exists" means the pair was not made and the name is someone else's. Best
+      // effort, silent: the error worth reporting is the one thrown below.
+      if (!isAlreadyExists(error)) await this.unplugVeth(spec.hostName, target).catch(() => undefined);
       throw failure(`create veth ${spec.hostName} for ${spec.sandbox}`, error);
     }
     try {

@@ -20,7 +20,8 @@ export class MemoryStore implements Store {
   }
 
   async commit(ops: readonly StoreOp[]): Promise<void> {
-    const encoded = ops.map((op) => (op.op === 'put' ? { ...op, body: JSON.stringify(op.value) } : op));
+    // Everything is encoded before anything changes: a batch with a value JSON can't hold fails whole.
+    const encoded = ops.map((op) => (op.op === 'put' ? { ...op, body: encode(op.kind, op.id, op.value) } : op));
     for (const op of encoded) {
       if (op.op === 'put') this.bucket(op.kind).set(op.id, op.body);
       else this.bucket(op.kind).delete(op.id);
@@ -28,4 +29,11 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+}
+
+/** JSON text of a document; undefined (or a function) has none, as SQLite's NOT NULL body refuses. */
+function encode(kind: StoreKind, id: string, value: unknown): string {
+  const body = JSON.stringify(value) as string | undefined;
+  if (body === undefined) throw new TypeError(`store: ${kind}/${id} has no JSON form`);
+  return body;
 }

@@ -17,7 +17,9 @@ export interface NetworkDriver {
   readonly capabilities: DriverCapabilities;
   /**
    * Checks and normalises the driver options (`-o`) of a network about to be created, against the
-   * networks that exist already. Throws EngineError 'invalid'/'forbidden'; changes nothing.
+   * networks that exist already. Throws EngineError 'invalid'/'forbidden'; changes nothing in the
+   * kernel or the store. The typed options decoded here are what the driver's later calls for this
+   * network reuse (drivers/common/decoded-options.ts): they are not decoded again.
    */
   validate(network: Network, existing: readonly Network[]): void;
   /** Creates the kernel objects of a network; on failure it leaves nothing behind. */

@@ -18,7 +18,7 @@ function allocateMany(configs: IpamPoolConfig[], count: number, options: Partial
 
 describe('allocateAddress', () => {
   it('custom1: the first address comes from the ip-range, 10.99.0.128 (S122)', () => {
-    const configs = resolveIpam({ Config: [{ Subnet: '10.99.0.0/24', IPRange: '10.99.0.128/25', Gateway: '10.99.0.254' }] }, {
+    const configs = resolveIpam({ driver: 'default', configs: [{ subnet: '10.99.0.0/24', ipRange: '10.99.0.128/25', gateway: '10.99.0.254' }] }, {
       existingSubnets: [],
       enableIPv6: false,
     });

@@ -1,20 +1,13 @@
 /**
- * Validation of one entry of the API's `IPAM.Config` list (`--subnet`, `--ip-range`, `--gateway`,
- * `--aux-address`). The error table lives in config.ts, which calls this once per entry.
+ * Validation of one entry of a create request's IPAM configs (`--subnet`, `--ip-range`,
+ * `--gateway`, `--aux-address`). The error table lives in config.ts, which calls this once per
+ * entry. The input is typed (the API decoded the JSON); this checks what the values mean.
  */
 import { invalid, type EngineError } from '../errors/engine-error.js';
-import type { IpamPoolConfig } from '../model/network.js';
+import type { IpamConfigRequest, IpamPoolConfig } from '../model/network.js';
 import { formatAddress, parseAddress, showInput, type IpAddress } from './address.js';
 import { broadcastAddress, contains, containsCidr, formatCidr, parseCidr, reservedValues, type Cidr } from './cidr.js';
 import { defaultGateway } from './allocator.js';
-
-/** One entry of the Docker API's IPAM.Config, as clients send it. */
-export interface IpamRequestConfig {
-  Subnet?: string;
-  IPRange?: string;
-  Gateway?: string;
-  AuxiliaryAddresses?: Record<string, string> | null;
-}
 
 /**
  * A pool config with where its values came from; both flags must be persisted with the network.
@@ -27,13 +20,6 @@ export interface ResolvedPoolConfig extends IpamPoolConfig {
   autoSubnet: boolean;
   /** true when conet chose the gateway (or, on /31 and /32, decided there is none). */
   autoGateway: boolean;
-}
-
-function optionalString(entry: Record<string, unknown>, field: string): string | undefined {
-  const value = entry[field];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw invalid('invalid-ipam-config', `invalid IPAM config: ${field} must be a string, got ${showInput(value)}`);
-  return value;
 }
 
 function addressProblem(what: string, address: IpAddress, subnet: Cidr, gateway?: IpAddress): EngineError | undefined {
@@ -52,13 +38,10 @@ function addressProblem(what: string, address: IpAddress, subnet: Cidr, gateway?
   return undefined;
 }
 
-function parseAuxAddresses(value: unknown, subnet: Cidr, gateway: IpAddress | undefined): Record<string, string> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid('invalid-ipam-config', 'invalid IPAM config: AuxiliaryAddresses must be an object of name to address');
-  }
+function parseAuxAddresses(value: Record<string, string> | undefined, subnet: Cidr, gateway: IpAddress | undefined): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
   const result: Record<string, string> = {};
-  for (const [name, text] of Object.entries(value as Record<string, unknown>)) {
+  for (const [name, text] of Object.entries(value)) {
     const address = parseAddress(text);
     const problem = addressProblem(`auxiliary address ${showInput(name)}=`, address, subnet, gateway);
     if (problem !== undefined) throw problem;
@@ -71,16 +54,13 @@ function parseAuxAddresses(value: unknown, subnet: Cidr, gateway: IpAddress | un
  * Validates and completes one Config entry; undefined for an empty entry (`{}`), which asks for
  * nothing. Throws EngineError 'invalid' as listed in config.ts.
  */
-export function resolveConfigEntry(entry: unknown, options: { enableIPv6: boolean }): ResolvedPoolConfig | undefined {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    throw invalid('invalid-ipam-config', `invalid IPAM config: expected an object, got ${showInput(entry)}`);
-  }
-  const fields = entry as Record<string, unknown>;
-  const subnetText = optionalString(fields, 'Subnet');
-  const rangeText = optionalString(fields, 'IPRange');
-  const gatewayText = optionalString(fields, 'Gateway');
-  const auxValue = fields['AuxiliaryAddresses'];
-  const hasAux = typeof auxValue === 'object' && auxValue !== null && Object.keys(auxValue).length > 0;
+export function resolveConfigEntry(entry: IpamConfigRequest, options: { enableIPv6: boolean }): ResolvedPoolConfig | undefined {
+  // An empty string asks for nothing, as an absent field does (the CLI sends "" for unset flags).
+  const subnetText = entry.subnet || undefined;
+  const rangeText = entry.ipRange || undefined;
+  const gatewayText = entry.gateway || undefined;
+  const auxValue = entry.auxAddresses;
+  const hasAux = auxValue !== undefined && Object.keys(auxValue).length > 0;
   if (subnetText === undefined) {
     const orphan = rangeText !== undefined ? `ip-range ${rangeText}` : gatewayText !== undefined ? `gateway ${gatewayText}` : hasAux ? 'auxiliary addresses' : undefined;
     if (orphan === undefined) return undefined;

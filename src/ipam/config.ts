@@ -1,12 +1,13 @@
 /**
  * Validating and completing a network's IPAM request, as Docker's daemon does on
- * `POST /networks/create`: check each Config entry, refuse overlaps, pick a subnet from the default
- * pools when no IPv4 subnet is given, choose gateways.
+ * `POST /networks/create`: check each config entry, refuse overlaps, pick a subnet from the default
+ * pools when no IPv4 subnet is given, choose gateways. The request arrives typed: the API's
+ * decoder (api/decode/ipam.ts) refuses JSON of the wrong shape before IPAM sees it (invalid,
+ * code `request`, e.g. "IPAM.Config must be an array"), so this table lists what the values mean.
  *
  * | rule                                                   | kind      | code                  | message (example)                                                                           |
  * |--------------------------------------------------------|-----------|-----------------------|---------------------------------------------------------------------------------------------|
  * | IPAM driver other than "" / "default"                  | not-found | ipam-driver-not-found | plugin "foo" not found                                                                      |
- * | Config / an entry / a field of the wrong JSON type     | invalid   | invalid-ipam-config   | invalid IPAM config: Config must be a list                                                  |
  * | IPRange, Gateway or aux addresses without a Subnet     | invalid   | missing-subnet        | invalid IPAM config: gateway 10.1.1.1 given without a subnet (use --subnet)                 |
  * | Subnet / IPRange not a CIDR                            | invalid   | invalid-cidr          | invalid CIDR address: 10.99.0/24                                                            |
  * | Gateway / aux address not an IP address                | invalid   | invalid-address       | invalid IP address: "foo"                                                                   |
@@ -22,7 +23,7 @@
  * allocate gateway"); conet refuses them up front as 400s with the value and subnet named. The
  * forbidden and system rows keep Docker's exact messages and statuses (S130 in the recording).
  *
- * The driver name and Options (--ipam-opt) are not rewritten: callers store them as given.
+ * The driver name and options (--ipam-opt) are not rewritten: callers store them as given.
  *
  * Result order is Docker's: IPv4 entries (given, else the picked one), then IPv6 entries. As in
  * Docker 20.10, EnableIPv6 without an IPv6 subnet picks from the pools' IPv6 entries, and the
@@ -32,17 +33,11 @@ import { EngineError, invalid, notFound } from '../errors/engine-error.js';
 import { showInput } from './address.js';
 import { overlaps, tryParseCidr } from './cidr.js';
 import { defaultGateway } from './allocator.js';
-import { resolveConfigEntry, type IpamRequestConfig, type ResolvedPoolConfig } from './config-entry.js';
+import type { IpamRequest } from '../model/network.js';
+import { resolveConfigEntry, type ResolvedPoolConfig } from './config-entry.js';
 import { DEFAULT_ADDRESS_POOLS, pickSubnet, type AddressPool } from './pools.js';
 
-export type { IpamRequestConfig, ResolvedPoolConfig } from './config-entry.js';
-
-/** The API's `IPAM` object of `POST /networks/create`. */
-export interface IpamRequest {
-  Driver?: string;
-  Options?: Record<string, string> | null;
-  Config?: IpamRequestConfig[] | null;
-}
+export type { ResolvedPoolConfig } from './config-entry.js';
 
 export interface ResolveIpamOptions {
   /** Subnets of every existing network (both families), including the default bridge's. */
@@ -84,15 +79,11 @@ function picked(pools: readonly AddressPool[], family: 4 | 6, used: readonly str
  * Persist the returned objects whole: their autoSubnet/autoGateway flags drive Docker's rendering
  * (toDockerIpamConfig) and the static-address rule. Throws EngineError as in the table at the top.
  */
-export function resolveIpam(request: IpamRequest | null | undefined, options: ResolveIpamOptions): ResolvedPoolConfig[] {
-  const driver = request?.Driver ?? '';
-  if (typeof driver !== 'string' || !SUPPORTED_DRIVERS.has(driver)) {
-    throw notFound('ipam-driver-not-found', `plugin ${showInput(driver)} not found`);
+export function resolveIpam(request: Pick<IpamRequest, 'driver' | 'configs'>, options: ResolveIpamOptions): ResolvedPoolConfig[] {
+  if (!SUPPORTED_DRIVERS.has(request.driver)) {
+    throw notFound('ipam-driver-not-found', `plugin ${showInput(request.driver)} not found`);
   }
-  const entries: unknown = request?.Config ?? [];
-  if (!Array.isArray(entries)) throw invalid('invalid-ipam-config', 'invalid IPAM config: Config must be a list');
-
-  const given = entries.flatMap((entry: unknown) => resolveConfigEntry(entry, { enableIPv6: options.enableIPv6 }) ?? []);
+  const given = request.configs.flatMap((entry) => resolveConfigEntry(entry, { enableIPv6: options.enableIPv6 }) ?? []);
   ensureNoOverlap(given, options.existingSubnets);
 
   const pools = options.pools ?? DEFAULT_ADDRESS_POOLS;

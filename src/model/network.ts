@@ -22,6 +22,27 @@ export interface Ipam {
   configs: IpamPoolConfig[];
 }
 
+/**
+ * One entry of a create request's IPAM configs (`--subnet`, `--ip-range`, `--gateway`,
+ * `--aux-address`), typed but not yet validated: IPAM parses and checks the addresses.
+ */
+export interface IpamConfigRequest {
+  subnet?: string;
+  ipRange?: string;
+  gateway?: string;
+  /** Addresses reserved by name (`--aux-address NAME=IP`). */
+  auxAddresses?: Record<string, string>;
+}
+
+/** The IPAM part of a create-network request. */
+export interface IpamRequest {
+  /** "default" (the only IPAM driver conet has) unless the client named another. */
+  driver: string;
+  /** `--ipam-opt`, stored as given. */
+  options: Record<string, string>;
+  configs: IpamConfigRequest[];
+}
+
 export type Scope = 'local' | 'swarm' | 'global';
 
 export interface Network {

@@ -1,4 +1,4 @@
-import { decodeNetworkCreate } from '../../engine/networks/network-request.js';
+import { decodeNetworkCreate } from '../decode/network-create.js';
 import type { EndpointSource, NetworkService } from '../../engine/networks/network-service.js';
 import { readJson, sendEmpty, sendJson } from '../http.js';
 import { renderNetwork } from '../render/network.js';

@@ -9,7 +9,8 @@ import type { Kernel } from '../../kernel/ports.js';
 import type { Endpoint, Network } from '../../model/network.js';
 import type { NetworkDriver } from '../driver.js';
 import { bridgeAddresses, splitSubnets } from './bridge-addresses.js';
-import { decodeBridgeOptions } from './bridge-options.js';
+import { decodeBridgeOptions, type BridgeOptions } from './bridge-options.js';
+import { DecodedOptions } from './decoded-options.js';
 
 export const OWNER_ALIAS_PREFIX = 'conet-net:';
 
@@ -37,17 +38,23 @@ export class BridgeNetworks implements NetworkDriver {
   readonly name: string;
   readonly capabilities = { scope: 'local', multipleInstances: true, usesIpam: true } as const;
   private readonly aliasPrefix: string;
+  /** Decoded when a network is validated (create) or restored; reused by every later step. */
+  private readonly bridgeOptions: DecodedOptions<Network, BridgeOptions>;
 
   constructor(protected readonly deps: BridgeNetworksDeps) {
     this.name = deps.name ?? 'bridge';
     this.aliasPrefix = deps.aliasPrefix ?? OWNER_ALIAS_PREFIX;
+    this.bridgeOptions = new DecodedOptions(
+      (network) => decodeBridgeOptions(network, { mtu: deps.defaultMtu }),
+      (network) => [network.options],
+    );
   }
 
   validate(network: Network, existing: readonly Network[]): void {
-    const { bridgeName } = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    const { bridgeName } = this.bridgeOptions.of(network);
     for (const other of existing) {
       if (other.driver !== this.name || other.id === network.id) continue;
-      if (decodeBridgeOptions(other, { mtu: this.deps.defaultMtu }).bridgeName === bridgeName) {
+      if (this.bridgeOptions.of(other).bridgeName === bridgeName) {
         throw forbidden('bridge-name-in-use', `bridge name ${bridgeName} is already used by network ${other.name}`);
       }
     }
@@ -60,7 +67,7 @@ export class BridgeNetworks implements NetworkDriver {
   }
 
   firewallIntent(network: Network): FirewallNetwork {
-    const options = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    const options = this.bridgeOptions.of(network);
     const { subnets4, subnets6 } = splitSubnets(network);
     return {
       id: network.id,
@@ -80,7 +87,7 @@ export class BridgeNetworks implements NetworkDriver {
     try {
       await this.deps.firewall.addNetwork(this.firewallIntent(network));
     } catch (error) {
-      await this.deps.kernel.links.deleteLink(decodeBridgeOptions(network, { mtu: this.deps.defaultMtu }).bridgeName);
+      await this.deps.kernel.links.deleteLink(this.bridgeOptions.of(network).bridgeName);
       throw error;
     }
   }
@@ -88,7 +95,7 @@ export class BridgeNetworks implements NetworkDriver {
   async deleteNetwork(network: Network): Promise<void> {
     const errors: unknown[] = [];
     await this.deps.firewall.removeNetwork(this.firewallIntent(network)).catch((error: unknown) => errors.push(error));
-    const { bridgeName } = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    const { bridgeName } = this.bridgeOptions.of(network);
     await this.deps.kernel.links.deleteLink(bridgeName).catch((error: unknown) => errors.push(error));
     if (errors.length > 0) throw errors[0];
   }
@@ -105,7 +112,7 @@ export class BridgeNetworks implements NetworkDriver {
   }
 
   async join(network: Network, endpoint: Endpoint, options: { createSandbox: boolean }): Promise<void> {
-    const decoded = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    const decoded = this.bridgeOptions.of(network);
     await this.deps.kernel.sandboxes.plugVeth({
       hostName: endpoint.hostIfname,
       bridge: decoded.bridgeName,
@@ -127,7 +134,7 @@ export class BridgeNetworks implements NetworkDriver {
   }
 
   ownedInterfaces(networks: readonly Network[]): string[] {
-    return networks.map((network) => decodeBridgeOptions(network, { mtu: this.deps.defaultMtu }).bridgeName);
+    return networks.map((network) => this.bridgeOptions.of(network).bridgeName);
   }
 
   /** Like ip_forward for v4, IPv6 forwarding is switched on once any network has IPv6 (Docker does the same). */
@@ -145,7 +152,7 @@ export class BridgeNetworks implements NetworkDriver {
   }
 
   private async makeDevice(network: Network): Promise<void> {
-    const options = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+    const options = this.bridgeOptions.of(network);
     await this.deps.kernel.links.ensureBridge({
       name: options.bridgeName,
       addresses: bridgeAddresses(network),

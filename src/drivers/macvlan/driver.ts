@@ -12,6 +12,7 @@
 import { forbidden, invalid } from '../../errors/index.js';
 import type { LinkInfo, LinkPort, MacvlanPort } from '../../kernel/ports.js';
 import type { Endpoint, Network } from '../../model/network.js';
+import { DecodedOptions } from '../common/decoded-options.js';
 import type { NetworkDriver } from '../driver.js';
 import { decodeMacvlanOptions, type MacvlanOptions } from './options.js';
 
@@ -26,26 +27,29 @@ export class MacvlanDriver implements NetworkDriver {
   readonly name = 'macvlan';
   readonly capabilities = { scope: 'local', multipleInstances: true, usesIpam: true } as const;
 
+  /** Decoded when a network is validated (create) or restored; reused by every later step. */
+  private readonly macvlanOptions = new DecodedOptions<Network, MacvlanOptions>(decodeMacvlanOptions, (network) => [network.options, network.internal]);
+
   constructor(private readonly deps: MacvlanDriverDeps) {}
 
   validate(network: Network, existing: readonly Network[]): void {
-    const { parent } = decodeMacvlanOptions(network);
+    const { parent } = this.macvlanOptions.of(network);
     // As Docker 20.10: one macvlan network per parent. Two networks on one segment would share
     // a broadcast domain anyway, and IPAM could hand the same address out twice.
     for (const other of existing) {
       if (other.driver !== this.name || other.id === network.id) continue;
-      if (decodeMacvlanOptions(other).parent === parent) {
+      if (this.macvlanOptions.of(other).parent === parent) {
         throw forbidden('macvlan-parent-in-use', `network dm-${other.id.slice(0, 12)} is already using parent interface ${parent}`);
       }
     }
   }
 
   async createNetwork(network: Network): Promise<void> {
-    await this.ensureParent(network, decodeMacvlanOptions(network), await this.deps.links.listLinks());
+    await this.ensureParent(network, this.macvlanOptions.of(network), await this.deps.links.listLinks());
   }
 
   async deleteNetwork(network: Network): Promise<void> {
-    const { parent } = decodeMacvlanOptions(network);
+    const { parent } = this.macvlanOptions.of(network);
     const link = (await this.deps.links.listLinks()).find((candidate) => candidate.name === parent);
     if (link && link.alias === aliasOf(network)) await this.deps.links.deleteLink(parent);
   }
@@ -61,12 +65,12 @@ export class MacvlanDriver implements NetworkDriver {
     for (const network of networks) {
       // A parent that can't be made again (its link gone, the module unloaded) must not keep the
       // daemon from starting: containers joining the network then report it clearly.
-      await this.ensureParent(network, decodeMacvlanOptions(network), links).catch(() => undefined);
+      await this.ensureParent(network, this.macvlanOptions.of(network), links).catch(() => undefined);
     }
   }
 
   async join(network: Network, endpoint: Endpoint, options: { createSandbox: boolean }): Promise<void> {
-    const decoded = decodeMacvlanOptions(network);
+    const decoded = this.macvlanOptions.of(network);
     const internal = network.internal || decoded.parentKind.kind === 'dummy';
     await this.deps.macvlan.plugMacvlan({
       parent: decoded.parent,

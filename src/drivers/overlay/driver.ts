@@ -24,8 +24,9 @@ import type { Endpoint, IpamPoolConfig, Network } from '../../model/network.js';
 import { SerialQueue } from '../../util/queue.js';
 import { BridgeNetworks, type BridgeFirewall } from '../common/bridge-networks.js';
 import { BRIDGE_NAME, DRIVER_MTU } from '../common/bridge-options.js';
+import { DecodedOptions } from '../common/decoded-options.js';
 import type { NetworkDriver } from '../driver.js';
-import { decodeOverlayOptions, nextFreeVni, VXLANID_LIST } from './options.js';
+import { decodeOverlayOptions, nextFreeVni, VXLANID_LIST, type OverlayOptions } from './options.js';
 
 export const OVERLAY_BRIDGE_ALIAS = 'conet-ov:';
 export const OVERLAY_VXLAN_ALIAS = 'conet-ovx:';
@@ -73,6 +74,12 @@ export class OverlayDriver implements NetworkDriver {
   private appliedRoutes: string | undefined;
   private syncScheduled = false;
   private unsubscribe: (() => void) | undefined;
+  /** Decoded when a network is validated (create) or first met on this node; reused after that. */
+  private readonly overlayOptions = new DecodedOptions<Network, OverlayOptions>(decodeOverlayOptions, (network) => [
+    network.options,
+    network.ipam,
+    network.enableIPv6,
+  ]);
 
   constructor(private readonly deps: OverlayDriverDeps) {
     this.bridge = new BridgeNetworks({ kernel: deps.kernel, firewall: deps.firewall, defaultMtu: 1450, aliasPrefix: OVERLAY_BRIDGE_ALIAS, name: 'overlay-bridge' });
@@ -80,10 +87,10 @@ export class OverlayDriver implements NetworkDriver {
 
   /** Picks the VNI when none was given (written into the options, which inspect shows, as Docker). */
   validate(network: Network, existing: readonly Network[]): void {
-    const options = decodeOverlayOptions(network);
+    const options = this.overlayOptions.of(network);
     if (options.mode !== 'vxlan') return;
     const others = existing.filter((other) => other.driver === this.name && other.id !== network.id);
-    const used = new Set(others.map((other) => decodeOverlayOptions(other).vni).filter((vni): vni is number => vni !== undefined));
+    const used = new Set(others.map((other) => this.overlayOptions.of(other).vni).filter((vni): vni is number => vni !== undefined));
     if (options.vni === undefined) {
       network.options = { ...network.options, [VXLANID_LIST]: String(nextFreeVni(used)) };
     } else if (used.has(options.vni)) {
@@ -92,7 +99,7 @@ export class OverlayDriver implements NetworkDriver {
   }
 
   clusterClaims(network: Network): string[] {
-    const { mode, vni } = decodeOverlayOptions(network);
+    const { mode, vni } = this.overlayOptions.of(network);
     return mode === 'vxlan' && vni !== undefined ? [keys.vni(vni)] : [];
   }
 
@@ -146,7 +153,7 @@ export class OverlayDriver implements NetworkDriver {
 
   /** vxlan: the network's own subnet; host-gw: this node's slice (claimed on first use). */
   async localIpamConfigs(network: Network): Promise<IpamPoolConfig[]> {
-    const options = decodeOverlayOptions(network);
+    const options = this.overlayOptions.of(network);
     if (options.mode === 'vxlan') return network.ipam.configs;
     return [sliceConfig(await this.ownSlice(network, options.hostPrefix))];
   }
@@ -174,14 +181,14 @@ export class OverlayDriver implements NetworkDriver {
   }
 
   private firewallExtra(network: Network): { peerSubnets4?: string[] } {
-    const options = decodeOverlayOptions(network);
+    const options = this.overlayOptions.of(network);
     const subnet = network.ipam.configs[0]?.subnet;
     return options.mode === 'host-gw' && subnet ? { peerSubnets4: [subnet] } : {};
   }
 
   /** The network as the inner bridge driver sees it on this node. */
   private async viewOf(network: Network): Promise<Network> {
-    const options = decodeOverlayOptions(network);
+    const options = this.overlayOptions.of(network);
     const mtu = options.mtu ?? (await this.underlay()) - (options.mode === 'vxlan' ? VXLAN_OVERHEAD : 0);
     const configs = options.mode === 'vxlan' ? network.ipam.configs : [sliceConfig(await this.ownSlice(network, options.hostPrefix))];
     return {
@@ -214,7 +221,7 @@ export class OverlayDriver implements NetworkDriver {
   }
 
   private async syncNetwork(network: Network, view: Network): Promise<void> {
-    const options = decodeOverlayOptions(network);
+    const options = this.overlayOptions.of(network);
     if (options.mode !== 'vxlan' || options.vni === undefined) return;
     const device = vxlanNameOf(network);
     const spec = {
@@ -253,7 +260,7 @@ export class OverlayDriver implements NetworkDriver {
     const routes: PeerRoute[] = [];
     for (const id of this.present.keys()) {
       const network = this.deps.cluster.network(id);
-      if (!network || decodeOverlayOptions(network).mode !== 'host-gw') continue;
+      if (!network || this.overlayOptions.of(network).mode !== 'host-gw') continue;
       for (const slice of this.deps.cluster.slices(network.id)) {
         if (slice.nodeId === this.deps.cluster.selfId) continue;
         const node = this.deps.cluster.node(slice.nodeId);

@@ -19,7 +19,7 @@ import { FakeOverlay } from '../../kernel/fake/fake-overlay.js';
 import { MemoryStore } from '../../store/index.js';
 import { EndpointService } from '../networks/endpoint-service.js';
 import { NetworkService } from '../networks/network-service.js';
-import type { NetworkCreateRequest } from '../networks/network-request.js';
+import type { CreateNetworkRequest } from '../networks/network-request.js';
 import { ClusterState } from './cluster-state.js';
 
 interface Node {
@@ -206,12 +206,12 @@ describe('cluster mode on fakes', () => {
   });
 });
 
-function request(name: string, options: Record<string, string> = {}, subnet?: string): NetworkCreateRequest {
+function request(name: string, options: Record<string, string> = {}, subnet?: string): CreateNetworkRequest {
   return {
     scope: '',
     name,
     driver: 'overlay',
-    ipam: { Driver: 'default', Config: subnet ? [{ Subnet: subnet }] : [] },
+    ipam: { driver: 'default', options: {}, configs: subnet ? [{ subnet }] : [] },
     options,
     labels: {},
     internal: false,

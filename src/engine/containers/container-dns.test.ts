@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedDns } from '../../dns/embedded-dns.js';
 import { engineFixture } from '../engine.test-support.js';
-import { decodeNetworkCreate } from '../networks/network-request.js';
+import { networkRequest } from '../networks/network-request.test-support.js';
 import { ContainerNetworking } from './container-networks.js';
 import { ContainerService, type ResolverTarget } from './container-service.js';
 import { decodeContainerCreate } from './create-request.js';
@@ -40,8 +40,8 @@ async function setup() {
     },
   });
   const networking = new ContainerNetworking({ containers: service, networks, endpoints });
-  await networks.create(decodeNetworkCreate({ Name: 'a', IPAM: { Config: [{ Subnet: '10.10.0.0/24' }] } }));
-  await networks.create(decodeNetworkCreate({ Name: 'b', IPAM: { Config: [{ Subnet: '10.20.0.0/24' }] } }));
+  await networks.create(networkRequest('a', { subnets: [{ subnet: '10.10.0.0/24' }] }));
+  await networks.create(networkRequest('b', { subnets: [{ subnet: '10.20.0.0/24' }] }));
   return { service, runtime, networking, installs, done: () => rm(directory, { recursive: true, force: true }) };
 }
 

@@ -142,9 +142,9 @@ test('network connect/disconnect: live ethN on a running container, recorded on 
   const { service, networks, endpoints, kernel, done } = await setup();
   try {
     const { ContainerNetworking } = await import('./container-networks.js');
-    const { decodeNetworkCreate } = await import('../networks/network-request.js');
+    const { networkRequest } = await import('../networks/network-request.test-support.js');
     const networking = new ContainerNetworking({ containers: service, networks, endpoints });
-    await networks.create(decodeNetworkCreate({ Name: 'bridge_1', IPAM: { Config: [{ Subnet: '172.30.0.0/16' }] } }));
+    await networks.create(networkRequest('bridge_1', { subnets: [{ subnet: '172.30.0.0/16' }] }));
     const { id } = await service.create(create({}), 'nginx004');
     await service.start(id);
     await networking.connect('bridge_1', 'nginx004');

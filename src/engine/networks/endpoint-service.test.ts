@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { EngineError } from '../../errors/index.js';
 import { macFromIpv4, type ConnectRequest } from './endpoint-service.js';
 import { engineFixture } from '../engine.test-support.js';
-import { decodeNetworkCreate } from './network-request.js';
+import { networkRequest } from './network-request.test-support.js';
 
 async function setup() {
   return engineFixture();
@@ -36,8 +36,8 @@ test('default bridge: sequential addresses from .2, Docker MACs, veth in the san
 
 test('static addresses follow Docker rules and messages', async () => {
   const { networks, endpoints } = await setup();
-  await networks.create(decodeNetworkCreate({ Name: 'custom1', IPAM: { Config: [{ Subnet: '10.99.0.0/24', IPRange: '10.99.0.128/25', Gateway: '10.99.0.254' }] } }));
-  await networks.create(decodeNetworkCreate({ Name: 'auto' }));
+  await networks.create(networkRequest('custom1', { subnets: [{ subnet: '10.99.0.0/24', ipRange: '10.99.0.128/25', gateway: '10.99.0.254' }] }));
+  await networks.create(networkRequest('auto'));
   assert.equal((await endpoints.connect('custom1', request('a'))).ipv4Address, '10.99.0.128/24');
   assert.equal((await endpoints.connect('custom1', request('b', { ipv4Address: '10.99.0.10' }))).ipv4Address, '10.99.0.10/24');
   await assert.rejects(endpoints.connect('custom1', request('c', { ipv4Address: '10.99.0.10' })), failsWith('forbidden', /^Address already in use$/));
@@ -65,7 +65,7 @@ test('a kernel failure leaves no endpoint and no address taken', async () => {
 
 test('tiny network runs out with Docker message; in-use network cannot be removed', async () => {
   const { networks, endpoints } = await setup();
-  await networks.create(decodeNetworkCreate({ Name: 'tiny', IPAM: { Config: [{ Subnet: '10.97.0.0/30' }] } }));
+  await networks.create(networkRequest('tiny', { subnets: [{ subnet: '10.97.0.0/30' }] }));
   await endpoints.connect('tiny', request('t1'));
   await assert.rejects(endpoints.connect('tiny', request('t2')), failsWith('system', /no available IPv4 addresses on this network's address pools: tiny \(/));
   await assert.rejects(networks.remove('tiny'), failsWith('forbidden', /has active endpoints/));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { EngineError } from '../../errors/index.js';
 import type { Endpoint } from '../../model/network.js';
 import { MemoryStore, type StoreOp } from '../../store/index.js';
-import { decodeNetworkCreate } from './network-request.js';
+import { networkRequest } from './network-request.test-support.js';
 import { engineFixture } from '../engine.test-support.js';
 
 class FlakyStore extends MemoryStore {
@@ -34,7 +34,7 @@ test('reconcile creates the default bridge and the table', async () => {
 
 test('create picks 172.18.0.0/16, makes the bridge and one nft transaction', async () => {
   const { kernel, service } = await setup();
-  const { id } = await service.create(decodeNetworkCreate({ Name: 'my_bridge' }));
+  const { id } = await service.create(networkRequest('my_bridge'));
   const bridge = kernel.linkMap.get(`br-${id.slice(0, 12)}`);
   assert.deepEqual(bridge?.addresses, ['172.18.0.1/16']);
   assert.equal(bridge?.alias, `conet-net:${id}`);
@@ -45,7 +45,7 @@ test('create picks 172.18.0.0/16, makes the bridge and one nft transaction', asy
 test('a subnet that overlaps a host route is skipped', async () => {
   const { kernel, service } = await setup();
   kernel.routes.push({ destination: '172.18.0.0/24', device: 'eth0', gateway: '' });
-  await service.create(decodeNetworkCreate({ Name: 'n' }));
+  await service.create(networkRequest('n'));
   assert.equal(service.inspect('n').ipam.configs[0]?.subnet, '172.19.0.0/16');
 });
 
@@ -53,7 +53,7 @@ test('a failed store write undoes the kernel work', async () => {
   const { kernel, store, service } = await setup();
   const before = [...kernel.linkMap.keys()];
   store.failNext = true;
-  await assert.rejects(service.create(decodeNetworkCreate({ Name: 'doomed' })), /failed to save network doomed: disk full/);
+  await assert.rejects(service.create(networkRequest('doomed')), /failed to save network doomed: disk full/);
   assert.deepEqual([...kernel.linkMap.keys()], before);
   assert.equal(service.all().some((network) => network.name === 'doomed'), false);
 });
@@ -61,7 +61,7 @@ test('a failed store write undoes the kernel work', async () => {
 test('a failed firewall transaction removes the new bridge', async () => {
   const { kernel, service } = await setup();
   kernel.failNext('apply');
-  await assert.rejects(service.create(decodeNetworkCreate({ Name: 'doomed' })), /injected failure/);
+  await assert.rejects(service.create(networkRequest('doomed')), /injected failure/);
   assert.deepEqual([...kernel.linkMap.keys()], ['lo', 'conet0'], 'the host namespace has its loopback and the default bridge only');
   assert.equal(service.all().length, 3);
 });
@@ -69,7 +69,7 @@ test('a failed firewall transaction removes the new bridge', async () => {
 test('bridge name collisions are refused before the kernel is touched', async () => {
   const { kernel, service } = await setup();
   await assert.rejects(
-    service.create(decodeNetworkCreate({ Name: 'x', Options: { 'com.docker.network.bridge.name': 'conet0' } })),
+    service.create(networkRequest('x', { options: { 'com.docker.network.bridge.name': 'conet0' } })),
     (error: unknown) => kindOf(error) === 'forbidden' && /already used by network bridge/.test((error as Error).message),
   );
   assert.equal(kernel.scripts.length, 1);
@@ -80,7 +80,7 @@ test('remove: predefined is 403, in use is 403, unknown is 404; concurrent creat
   const { service } = await setup(endpoints);
   await assert.rejects(service.remove('bridge'), (error: unknown) => kindOf(error) === 'forbidden');
   await assert.rejects(service.remove('nope'), (error: unknown) => kindOf(error) === 'not-found');
-  const created = await Promise.all(['a', 'b', 'c', 'd'].map((name) => service.create(decodeNetworkCreate({ Name: name }))));
+  const created = await Promise.all(['a', 'b', 'c', 'd'].map((name) => service.create(networkRequest(name))));
   const subnets = new Set(created.map(({ id }) => service.inspect(id).ipam.configs[0]?.subnet));
   assert.equal(subnets.size, 4);
   const busy = service.inspect('a');

@@ -16,7 +16,7 @@ import { LIST_FILTERS, PRUNE_FILTERS, listFilter, pruneFilter } from './network-
 import { getNetwork } from './network-lookup.js';
 import { samePredefinedConfig } from './predefined.js';
 import { validateNetworkName } from './network-names.js';
-import type { NetworkCreateRequest } from './network-request.js';
+import type { CreateNetworkRequest } from './network-request.js';
 import { SerialQueue } from '../../util/queue.js';
 
 /** Where containers' attachments come from (the containers issue fills it). */
@@ -86,11 +86,11 @@ export class NetworkService {
     });
   }
 
-  create(request: NetworkCreateRequest): Promise<{ id: string; warning: string }> {
+  create(request: CreateNetworkRequest): Promise<{ id: string; warning: string }> {
     return this.queue.run(() => this.createNow(request));
   }
 
-  private async createNow(request: NetworkCreateRequest): Promise<{ id: string; warning: string }> {
+  private async createNow(request: CreateNetworkRequest): Promise<{ id: string; warning: string }> {
     const name = validateNetworkName(request.name);
     const existing = this.all();
     if (existing.some((network) => network.name === name)) {
@@ -127,7 +127,7 @@ export class NetworkService {
       ingress: false,
       configOnly: false,
       configFrom: '',
-      ipam: { driver: request.ipam.Driver || 'default', options: request.ipam.Options ?? {}, configs: ipamConfigs },
+      ipam: { driver: request.ipam.driver, options: request.ipam.options, configs: ipamConfigs },
       options: request.options,
       labels: request.labels,
       predefined: false,

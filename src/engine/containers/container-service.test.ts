@@ -32,7 +32,7 @@ async function setup() {
     hostFiles: { resolvConf: 'nameserver 10.0.0.53\n', hosts: '127.0.0.1 localhost\n' },
   });
   const done = () => rm(directory, { recursive: true, force: true });
-  return { kernel, runtime, ports, service, networks, endpoints, directory, done };
+  return { kernel, runtime, ports, service, networks, endpoints, directory, store, done };
 }
 
 const create = (body: Record<string, unknown>) => decodeContainerCreate({ Image: 'busybox', Cmd: ['sleep', '60'], ...body });
@@ -201,6 +201,22 @@ test('restart, kill signals, wait conditions and list live in the engine', async
     await service.remove(id);
     assert.equal(await removed, 137);
     assert.equal(runtime.removed.includes(id), true);
+  } finally {
+    await done();
+  }
+});
+
+test('a container stored by the previous version (port maps keyed "80/tcp") loads typed', async () => {
+  const { service, store, done } = await setup();
+  try {
+    const { id } = await service.create(create({ HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '8080' }] } } }), 'old');
+    const stored = service.get(id);
+    const old = { ...stored, hostConfig: { ...stored.hostConfig, portBindings: { '80/tcp': [{ hostIp: '', hostPort: '8080' }] } }, ports: { '80/tcp': [{ hostIp: '0.0.0.0', hostPort: '8080' }] } };
+    const { put } = await import('../../store/index.js');
+    await store.commit([put('container', id, old)]);
+    await service.load();
+    assert.deepEqual(service.get(id).hostConfig.portBindings, [{ containerPort: 80, protocol: 'tcp', hostIp: '', hostPort: { start: 8080, end: 8080 } }]);
+    assert.deepEqual(service.get(id).ports, [{ containerPort: 80, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 }]);
   } finally {
     await done();
   }

@@ -1,9 +1,7 @@
-/** Plain domain types for containers. Imports nothing. */
+/** Plain domain types for containers. Imports nothing but other domain types. */
+import type { PortBinding, PublishedPort } from './port.js';
 
-export interface PortBinding {
-  hostIp: string;
-  hostPort: string;
-}
+export type { PortBinding, PublishedPort };
 
 export interface ContainerConfig {
   hostname: string;
@@ -28,8 +26,8 @@ export interface ContainerConfig {
 
 export interface ContainerHostConfig {
   networkMode: string;
-  /** "80/tcp" -> bindings as requested (HostPort may be "" or a range). */
-  portBindings: Record<string, PortBinding[]>;
+  /** Bindings as requested, in the client's order (a host port may be dynamic or a range). */
+  portBindings: PortBinding[];
   publishAllPorts: boolean;
   dns: string[];
   dnsOptions: string[];
@@ -41,10 +39,12 @@ export interface ContainerHostConfig {
   raw: Record<string, unknown>;
 }
 
+/** What a container asks for on one network (Docker's EndpointSettings, decoded). */
 export interface EndpointRequest {
   aliases: string[];
   ipv4Address: string;
   ipv6Address: string;
+  /** Validated and lower-case ("02:42:ac:11:00:02"); '' for one derived from the address. */
   macAddress: string;
 }
 
@@ -79,8 +79,8 @@ export interface Container {
   state: ContainerState;
   /** Network namespace name under /run/netns; "" for host mode and before the first start. */
   sandbox: string;
-  /** Published ports in effect while running: "80/tcp" -> bindings with the host port chosen. */
-  ports: Record<string, PortBinding[]>;
+  /** Published ports in effect while running, host ports chosen, as inspect shows them. */
+  ports: PublishedPort[];
   restartCount: number;
 }
 

@@ -13,16 +13,16 @@ test("'::' bindings are dropped without a container IPv6 address and kept with o
 });
 
 test("a 0.0.0.0 binding is shown with its '::' twin only when the container has IPv6", () => {
-  assert.deepEqual(shownBindings([any4], false), { '80/tcp': [{ hostIp: '0.0.0.0', hostPort: '8080' }] });
-  assert.deepEqual(shownBindings([any4], true), { '80/tcp': [{ hostIp: '0.0.0.0', hostPort: '8080' }, { hostIp: '::', hostPort: '8080' }] });
+  assert.deepEqual(shownBindings([any4], false), [any4]);
+  assert.deepEqual(shownBindings([any4], true), [any4, { ...any4, hostIp: '::' }]);
 });
 
 test('restoring drops the shown twins but keeps a real :: binding', () => {
-  const shown = shownBindings([any4, any6], true)['80/tcp'] ?? [];
-  assert.deepEqual(withoutIpv6Twins(shown), [{ hostIp: '0.0.0.0', hostPort: '8080' }, { hostIp: '::', hostPort: '8081' }]);
+  const shown = shownBindings([any4, any6], true);
+  assert.deepEqual(withoutIpv6Twins(shown), [any4, any6]);
 });
 
 test("an explicit '::' binding on the same port is not shown twice", () => {
   const both = [any4, { ...any4, hostIp: '::' }];
-  assert.deepEqual(shownBindings(both, true), { '80/tcp': [{ hostIp: '0.0.0.0', hostPort: '8080' }, { hostIp: '::', hostPort: '8080' }] });
+  assert.deepEqual(shownBindings(both, true), both);
 });

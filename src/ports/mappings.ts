@@ -4,6 +4,7 @@
  * networks without IPv6; everything else maps one to one.
  */
 import type { PortMapping } from '../firewall/intent.js';
+import type { PublishedPort } from '../model/port.js';
 import type { ReservedPort } from './reserve.js';
 
 export interface PortEndpoint {
@@ -22,25 +23,23 @@ export function toPortMappings(endpoint: PortEndpoint, ports: readonly ReservedP
   return mappings;
 }
 
-type Bindings = Record<string, Array<{ hostIp: string; hostPort: string }>>;
-
 /**
  * What inspect and `docker port` show. A '0.0.0.0' binding of a container with IPv6 is also
- * reachable on '::', and Docker lists it twice (0.0.0.0:8080 and [::]:8080), so we do too.
+ * reachable on '::', and Docker lists it twice (0.0.0.0:8080 and [::]:8080), so we do too: the
+ * twin follows its binding in the list.
  */
-export function shownBindings(reserved: readonly ReservedPort[], withIpv6: boolean): Bindings {
-  const result: Bindings = {};
+export function shownBindings(reserved: readonly ReservedPort[], withIpv6: boolean): PublishedPort[] {
+  const result: PublishedPort[] = [];
   for (const port of reserved) {
-    const list = (result[`${port.containerPort}/${port.protocol}`] ??= []);
-    list.push({ hostIp: port.hostIp, hostPort: String(port.hostPort) });
+    result.push({ ...port });
     const explicit = reserved.some((other) => other.hostIp === '::' && other.hostPort === port.hostPort && other.protocol === port.protocol);
-    if (withIpv6 && port.hostIp === '0.0.0.0' && !explicit) list.push({ hostIp: '::', hostPort: String(port.hostPort) });
+    if (withIpv6 && port.hostIp === '0.0.0.0' && !explicit) result.push({ ...port, hostIp: '::' });
   }
   return result;
 }
 
 /** The reserved ports behind shown bindings: the '::' twins shownBindings() added are not reservations. */
-export function withoutIpv6Twins(list: ReadonlyArray<{ hostIp: string; hostPort: string }>): Array<{ hostIp: string; hostPort: string }> {
-  const any4 = new Set(list.filter((binding) => binding.hostIp === '0.0.0.0').map((binding) => binding.hostPort));
-  return list.filter((binding) => !(binding.hostIp === '::' && any4.has(binding.hostPort)));
+export function withoutIpv6Twins(list: readonly PublishedPort[]): PublishedPort[] {
+  const any4 = new Set(list.filter((port) => port.hostIp === '0.0.0.0').map((port) => `${port.containerPort}/${port.protocol}/${port.hostPort}`));
+  return list.filter((port) => !(port.hostIp === '::' && any4.has(`${port.containerPort}/${port.protocol}/${port.hostPort}`)));
 }

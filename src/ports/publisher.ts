@@ -10,13 +10,8 @@ import type { SysctlPort } from '../kernel/ports.js';
 import type { PortAllocator } from './allocator.js';
 import { shownBindings, toPortMappings, withoutIpv6Twins, type PortEndpoint } from './mappings.js';
 import { releasePorts, reservePorts, type PortProbe, type ReservedPort } from './reserve.js';
-import { parsePortBindings, type ApiPortBindings } from './spec.js';
-
-type Bindings = Record<string, Array<{ hostIp: string; hostPort: string }>>;
-
-function apiBindings(bindings: Bindings): ApiPortBindings {
-  return Object.fromEntries(Object.entries(bindings).map(([port, list]) => [port, list.map((binding) => ({ HostIp: binding.hostIp, HostPort: binding.hostPort }))]));
-}
+import { portRequests } from './spec.js';
+import type { PublishedPort } from '../model/port.js';
 
 function portEndpoint(target: { containerAddress: string; containerAddress6?: string | undefined }, networkId: string, bridge: string): PortEndpoint {
   return { networkId, bridge, containerAddress: target.containerAddress, ...(target.containerAddress6 ? { containerAddress6: target.containerAddress6 } : {}) };
@@ -27,16 +22,12 @@ export class NftPortPublisher implements PortPublisher {
 
   constructor(private readonly deps: { firewall: FirewallService; allocator: PortAllocator; probe: PortProbe; sysctl: SysctlPort }) {}
 
-  validate(portBindings: Bindings, exposedPorts: string[]): void {
-    parsePortBindings(apiBindings(portBindings), Object.fromEntries(exposedPorts.map((port) => [port, {}])), false);
-  }
-
-  async publish(target: PublishTarget): Promise<Bindings> {
+  async publish(target: PublishTarget): Promise<PublishedPort[]> {
     // Docker programs ports on the gateway endpoint only, which an internal network never is,
     // nor a network without a host interface (macvlan: containers are on the LAN themselves).
-    if (target.network.internal || target.network.bridge === '') return {};
-    const requests = parsePortBindings(apiBindings(target.portBindings), Object.fromEntries(target.exposedPorts.map((port) => [port, {}])), target.publishAll);
-    if (requests.length === 0) return {};
+    if (target.network.internal || target.network.bridge === '') return [];
+    const requests = portRequests(target.bindings, target.exposedPorts, target.publishAll);
+    if (requests.length === 0) return [];
     let reserved: ReservedPort[];
     try {
       reserved = await reservePorts(this.deps.allocator, this.deps.probe, requests);
@@ -64,15 +55,8 @@ export class NftPortPublisher implements PortPublisher {
 
   /** Start-up: a container that kept running keeps its ports (the rebuild re-adds them). */
   restore(published: ContainerPublished): void {
-    const reserved: ReservedPort[] = [];
-    for (const [key, list] of Object.entries(published.ports)) {
-      const [port = '0', protocol = 'tcp'] = key.split('/');
-      for (const binding of withoutIpv6Twins(list)) {
-        const entry = { containerPort: Number(port), protocol: protocol as ReservedPort['protocol'], hostIp: binding.hostIp, hostPort: Number(binding.hostPort) };
-        this.deps.allocator.claim(entry.hostIp, entry.protocol, entry.hostPort);
-        reserved.push(entry);
-      }
-    }
+    const reserved = withoutIpv6Twins(published.ports);
+    for (const port of reserved) this.deps.allocator.claim(port.hostIp, port.protocol, port.hostPort);
     this.reserved.set(published.containerId, reserved);
     this.deps.firewall.restorePorts(published.containerId, toPortMappings(portEndpoint(published, published.networkId, published.bridge), reserved));
   }

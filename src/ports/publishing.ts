@@ -1,16 +1,18 @@
 /**
  * The contract between the container engine and port publishing: what a container asks to
  * publish, and what publishing answers. It lives beside its implementation (publisher.ts) so the
- * publisher never imports the engine; the engine imports it from here.
+ * publisher never imports the engine; the engine imports it from here. Everything is typed:
+ * Docker's text forms are decoded at the API edge and rendered back there.
  */
+import type { ContainerPort, PortBinding, PublishedPort } from '../model/port.js';
 
 export interface PublishTarget {
   containerId: string;
   containerName: string;
-  /** "80/tcp" -> requested bindings (HostPort "" = any free port). */
-  portBindings: Record<string, Array<{ hostIp: string; hostPort: string }>>;
-  /** EXPOSEd ports ("80/tcp"), published to free ports when publishAll (-P). */
-  exposedPorts: string[];
+  /** Requested bindings (hostPort null = any free port). */
+  bindings: PortBinding[];
+  /** EXPOSEd ports, published to free ports when publishAll (-P). */
+  exposedPorts: ContainerPort[];
   publishAll: boolean;
   network: { id: string; bridge: string; internal: boolean };
   containerAddress: string;
@@ -20,10 +22,8 @@ export interface PublishTarget {
 }
 
 export interface PortPublisher {
-  /** Checks a container's port requests at create time (400 for a bad spec). */
-  validate(portBindings: Record<string, Array<{ hostIp: string; hostPort: string }>>, exposedPorts: string[]): void;
-  /** Publishes in one transaction; returns "80/tcp" -> bindings with the host ports chosen. */
-  publish(target: PublishTarget): Promise<Record<string, Array<{ hostIp: string; hostPort: string }>>>;
+  /** Publishes in one transaction; returns the bindings in effect as inspect shows them. */
+  publish(target: PublishTarget): Promise<PublishedPort[]>;
   /** Removes every port of the container; nothing published is fine. */
   unpublish(containerId: string): Promise<void>;
 }
@@ -35,5 +35,6 @@ export interface ContainerPublished {
   bridge: string;
   containerAddress: string;
   containerAddress6?: string;
-  ports: Record<string, Array<{ hostIp: string; hostPort: string }>>;
+  /** As publish() returned them (shown '::' twins included). */
+  ports: PublishedPort[];
 }

@@ -8,7 +8,7 @@
  * never pick the same port; on any failure every port this call claimed is released again.
  */
 import { system } from '../errors/index.js';
-import type { PortProtocol } from '../model/port.js';
+import type { PortProtocol, PublishedPort } from '../model/port.js';
 import type { PortProbe } from '../kernel/ports.js';
 
 export type { PortProbe };
@@ -17,12 +17,7 @@ import type { PortRequest } from './spec.js';
 
 
 /** A request with its host port decided. */
-export interface ReservedPort {
-  containerPort: number;
-  protocol: PortProtocol;
-  hostIp: string;
-  hostPort: number;
-}
+export type ReservedPort = PublishedPort;
 
 /** Go's wording, which users know from Docker's proxy errors. */
 export function addressInUse(hostIp: string, protocol: PortProtocol, port: number): Error {

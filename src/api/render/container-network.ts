@@ -1,6 +1,7 @@
 /** NetworkSettings of a container, as Docker 20.10 renders it (S049, S017, S024, S029). */
 import type { Container } from '../../model/container.js';
 import type { NetworkView } from '../../engine/containers/views.js';
+import { renderPublishedPorts } from './container-ports.js';
 
 export type { NetworkView };
 
@@ -42,10 +43,7 @@ export function renderPorts(container: Container): Record<string, Array<{ HostIp
     return ports;
   }
   for (const port of Object.keys(container.config.exposedPorts)) ports[port] = null;
-  for (const [port, bindings] of Object.entries(container.ports)) {
-    ports[port] = bindings.map((binding) => ({ HostIp: binding.hostIp, HostPort: binding.hostPort }));
-  }
-  return ports;
+  return { ...ports, ...renderPublishedPorts(container.ports) };
 }
 
 export function renderNetworkSettings(container: Container, views: readonly NetworkView[], sandboxKey: string): Record<string, unknown> {

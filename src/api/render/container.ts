@@ -2,6 +2,7 @@
 import type { Container } from '../../model/container.js';
 import { humanDuration } from './human-duration.js';
 import { renderNetworkSettings, renderPorts, type NetworkView } from './container-network.js';
+import { renderPortBindings } from './container-ports.js';
 
 const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
 const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
@@ -41,7 +42,7 @@ function renderHostConfig(container: Container): Record<string, unknown> {
     ...host.raw,
     LogConfig: { Type: 'json-file', Config: {} },
     NetworkMode: host.networkMode,
-    PortBindings: Object.fromEntries(Object.entries(host.portBindings).map(([port, list]) => [port, list.map((binding) => ({ HostIp: binding.hostIp, HostPort: binding.hostPort }))])),
+    PortBindings: renderPortBindings(host.portBindings),
     RestartPolicy: { Name: host.restartPolicy.name, MaximumRetryCount: host.restartPolicy.maximumRetryCount },
     AutoRemove: host.autoRemove,
     Dns: host.dns,

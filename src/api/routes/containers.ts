@@ -1,12 +1,11 @@
 /** Container routes except the streaming ones (attach, logs, exec live in their own files). */
-import { invalid } from '../../errors/index.js';
 import type { ContainerService } from '../../engine/containers/container-service.js';
-import { decodeContainerCreate } from '../../engine/containers/create-request.js';
-import { CONTAINER_FILTERS, containerFilter } from '../../engine/containers/list-filter.js';
+import { CONTAINER_FILTERS } from '../../engine/containers/list-filter.js';
 import { networkViews } from '../../engine/containers/views.js';
 import type { EndpointService } from '../../engine/networks/endpoint-service.js';
 import { parseFilters } from '../../util/filters.js';
 import type { NetworkService } from '../../engine/networks/network-service.js';
+import { decodeContainerCreate } from '../decode/container-create.js';
 import { commonHeaders, readJson, sendEmpty, sendJson } from '../http.js';
 import { renderInspect, renderListItem } from '../render/container.js';
 import type { Router } from '../router.js';
@@ -19,62 +18,47 @@ export interface ContainerRouteDeps {
 }
 
 const flag = (value: string | null): boolean => value === '1' || value === 'true' || value === 'True';
+/** Stop timeout in seconds (`t`), 10 when absent, as Docker. */
+const timeout = (query: URLSearchParams): number => (query.get('t') === null ? 10 : Number(query.get('t')));
 
 export function containerRoutes(router: Router, deps: ContainerRouteDeps): void {
   const { containers } = deps;
-  const views = (id: string) => networkViews(containers.get(id), deps);
+  const views = (container: Parameters<typeof networkViews>[0]) => networkViews(container, deps);
 
   router.add('POST', '/containers/create', async ({ request, response, query }) => {
-    const body = decodeContainerCreate(await readJson(request));
-    const name = query.get('name');
-    const created = await containers.create(body, name || undefined);
+    const created = await containers.create(decodeContainerCreate(await readJson(request)), query.get('name') || undefined);
     sendJson(response, 201, { Id: created.id, Warnings: created.warnings });
   });
 
   router.add('GET', '/containers/json', ({ response, query }) => {
-    const filter = containerFilter(parseFilters(query.get('filters'), CONTAINER_FILTERS), (container) =>
-      networkViews(container, deps).flatMap((view) => [view.network.name, view.network.id]),
+    const filters = parseFilters(query.get('filters'), CONTAINER_FILTERS);
+    const list = containers.list({ all: flag(query.get('all')), limit: Number(query.get('limit') ?? '-1'), filters }, (container) =>
+      views(container).flatMap((view) => [view.network.name, view.network.id]),
     );
-    const all = flag(query.get('all'));
-    const limit = Number(query.get('limit') ?? '-1');
-    let list = containers
-      .all()
-      .filter((container) => all || container.state.status === 'running')
-      .filter(filter)
-      .sort((a, b) => b.created.localeCompare(a.created));
-    if (limit > 0) list = list.slice(0, limit);
-    sendJson(response, 200, list.map((container) => renderListItem(container, networkViews(container, deps))));
+    sendJson(response, 200, list.map((container) => renderListItem(container, views(container))));
   });
 
   router.add('GET', '/containers/{id}/json', ({ response, params }) => {
     const container = containers.get(params['id'] ?? '');
     const sandbox = container.hostConfig.networkMode === 'host' ? '/proc/1/ns/net' : container.sandbox ? deps.sandboxPath(container.sandbox) : '';
-    sendJson(response, 200, renderInspect(container, views(container.id), { directory: containers.directoryOf(container.id), sandboxKey: sandbox }));
+    sendJson(response, 200, renderInspect(container, views(container), { directory: containers.directoryOf(container.id), sandboxKey: sandbox }));
   });
 
   router.add('POST', '/containers/{id}/start', async ({ response, params }) => {
-    const started = await containers.start(params['id'] ?? '');
-    sendEmpty(response, started ? 204 : 304);
+    sendEmpty(response, (await containers.start(params['id'] ?? '')) ? 204 : 304);
   });
 
   router.add('POST', '/containers/{id}/stop', async ({ response, params, query }) => {
-    const timeout = query.get('t');
-    const stopped = await containers.stop(params['id'] ?? '', timeout === null ? 10 : Number(timeout));
-    sendEmpty(response, stopped ? 204 : 304);
+    sendEmpty(response, (await containers.stop(params['id'] ?? '', timeout(query))) ? 204 : 304);
   });
 
   router.add('POST', '/containers/{id}/restart', async ({ response, params, query }) => {
-    const id = params['id'] ?? '';
-    const timeout = query.get('t');
-    await containers.stop(id, timeout === null ? 10 : Number(timeout));
-    await containers.start(id);
+    await containers.restart(params['id'] ?? '', timeout(query));
     sendEmpty(response, 204);
   });
 
   router.add('POST', '/containers/{id}/kill', async ({ response, params, query }) => {
-    const signal = query.get('signal') ?? 'SIGKILL';
-    if (!/^(SIG)?[A-Z0-9]+$/.test(signal)) throw invalid('signal', `Invalid signal: ${signal}`);
-    await containers.kill(params['id'] ?? '', signal.startsWith('SIG') || /^\d+$/.test(signal) ? signal : `SIG${signal}`);
+    await containers.kill(params['id'] ?? '', query.get('signal') ?? undefined);
     sendEmpty(response, 204);
   });
 
@@ -85,15 +69,7 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
 
   // The CLI sends `start` only once these headers have arrived, so they go out at once.
   router.add('POST', '/containers/{id}/wait', async ({ request, response, params, query }) => {
-    const container = containers.get(params['id'] ?? '');
-    const condition = query.get('condition') || 'not-running';
-    if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw invalid('wait-condition', `invalid condition: "${condition}"`);
-    const done =
-      condition === 'removed'
-        ? containers.waiters.removal(container.id)
-        : condition === 'not-running' && container.state.status !== 'running'
-          ? Promise.resolve(container.state.exitCode)
-          : containers.waiters.nextExit(container.id);
+    const done = containers.wait(params['id'] ?? '', query.get('condition') || undefined);
     response.writeHead(200, { ...commonHeaders(), 'Content-Type': 'application/json' });
     response.flushHeaders();
     let closed = false;

@@ -1,5 +1,7 @@
+/** `docker network connect|disconnect`: the body decoded here, the rules in ContainerNetworking. */
 import { invalid } from '../../errors/index.js';
 import type { ContainerNetworking } from '../../engine/containers/container-networks.js';
+import { decodeEndpointSettings } from '../decode/endpoint-settings.js';
 import { readJson, sendEmpty } from '../http.js';
 import type { Router } from '../router.js';
 
@@ -14,13 +16,13 @@ function containerOf(body: Json): string {
 export function networkConnectRoutes(router: Router, networking: ContainerNetworking): void {
   router.add('POST', '/networks/{id}/connect', async ({ request, response, params }) => {
     const body = ((await readJson(request)) ?? {}) as Json;
-    const endpoint = (body['EndpointConfig'] ?? {}) as Json;
-    const ipam = (endpoint['IPAMConfig'] ?? {}) as Json;
-    const aliases = endpoint['Aliases'];
-    await networking.connect(params['id'] ?? '', containerOf(body), {
-      ...(typeof ipam['IPv4Address'] === 'string' && ipam['IPv4Address'] ? { ipv4Address: ipam['IPv4Address'] } : {}),
-      ...(typeof ipam['IPv6Address'] === 'string' && ipam['IPv6Address'] ? { ipv6Address: ipam['IPv6Address'] } : {}),
-      ...(Array.isArray(aliases) ? { aliases: aliases.filter((alias): alias is string => typeof alias === 'string') } : {}),
+    const container = containerOf(body);
+    // EndpointConfig.MacAddress is checked like every MAC address, but (as before) not applied.
+    const endpoint = decodeEndpointSettings(body['EndpointConfig'], 'EndpointConfig');
+    await networking.connect(params['id'] ?? '', container, {
+      ...(endpoint.ipv4Address ? { ipv4Address: endpoint.ipv4Address } : {}),
+      ...(endpoint.ipv6Address ? { ipv6Address: endpoint.ipv6Address } : {}),
+      aliases: endpoint.aliases,
     });
     sendEmpty(response, 200);
   });

@@ -9,7 +9,7 @@ import { engineFixture } from '../engine.test-support.js';
 import { networkRequest } from '../networks/network-request.test-support.js';
 import { ContainerNetworking } from './container-networks.js';
 import { ContainerService, type ResolverTarget } from './container-service.js';
-import { decodeContainerCreate } from './create-request.js';
+import { decodeContainerCreate } from '../../api/decode/container-create.js';
 import { FakePorts, FakeRuntime } from './fake-runtime.test-support.js';
 import { NetworkAttacher } from './network-attach.js';
 

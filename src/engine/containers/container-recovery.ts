@@ -69,7 +69,7 @@ export async function recoverContainers(deps: RecoveryDeps): Promise<RecoveryRep
 }
 
 function restorePorts(deps: RecoveryDeps, container: Container): void {
-  if (Object.keys(container.ports).length === 0) return;
+  if (container.ports.length === 0) return;
   const [endpoint] = deps.endpoints.endpointsOfContainer(container.id).filter((candidate) => candidate.ifname === 'eth0');
   if (!endpoint) return;
   deps.restorePorts({

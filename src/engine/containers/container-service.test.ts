@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EngineError } from '../../errors/index.js';
 import { engineFixture } from '../engine.test-support.js';
 import { ContainerService } from './container-service.js';
-import { decodeContainerCreate } from './create-request.js';
+import { decodeContainerCreate } from '../../api/decode/container-create.js';
 import { FakePorts, FakeRuntime } from './fake-runtime.test-support.js';
 import { NetworkAttacher } from './network-attach.js';
 
@@ -32,7 +32,7 @@ async function setup() {
     hostFiles: { resolvConf: 'nameserver 10.0.0.53\n', hosts: '127.0.0.1 localhost\n' },
   });
   const done = () => rm(directory, { recursive: true, force: true });
-  return { kernel, runtime, ports, service, networks, endpoints, directory, done };
+  return { kernel, runtime, ports, service, networks, endpoints, directory, store, done };
 }
 
 const create = (body: Record<string, unknown>) => decodeContainerCreate({ Image: 'busybox', Cmd: ['sleep', '60'], ...body });
@@ -74,7 +74,7 @@ test('a runtime failure undoes network and ports; the address is free again', as
     assert.equal(service.get(id).state.status, 'created');
     await service.start(id);
     assert.equal(endpoints.endpointsOfContainer(id)[0]?.ipv4Address, '172.17.0.2/16');
-    assert.deepEqual(service.get(id).ports, { '80/tcp': [{ hostIp: '0.0.0.0', hostPort: '8080' }] });
+    assert.deepEqual(service.get(id).ports, [{ containerPort: 80, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 }]);
     assert.equal(ports.published.get(id)?.network.bridge, 'conet0');
   } finally {
     await done();
@@ -161,6 +161,62 @@ test('network connect/disconnect: live ethN on a running container, recorded on 
     await networking.connect('bridge_1', 'nginx004', { ipv4Address: '172.30.0.50' });
     await service.start(id);
     assert.equal(endpoints.endpointsOfContainer(id).find((endpoint) => endpoint.ifname === 'eth1')?.ipv4Address, '172.30.0.50/16');
+  } finally {
+    await done();
+  }
+});
+
+test('restart, kill signals, wait conditions and list live in the engine', async () => {
+  const { runtime, service, done } = await setup();
+  try {
+    const { id } = await service.create(create({ Labels: { tier: 'web' } }), 'r1');
+    const { id: other } = await service.create(create({}), 'r2');
+    await service.start(id);
+    // Restart: stopped (143 from SIGTERM) and running again under a new pid.
+    const pid = service.get(id).state.pid;
+    await service.restart(id, 1);
+    assert.equal(service.get(id).state.status, 'running');
+    assert.notEqual(service.get(id).state.pid, pid);
+    // List: running only unless all; newest first; filters; limit.
+    const { parseFilters } = await import('../../util/filters.js');
+    const { CONTAINER_FILTERS } = await import('./list-filter.js');
+    const query = (all: boolean, filters = '', limit = -1) => ({ all, limit, filters: parseFilters(filters, CONTAINER_FILTERS) });
+    assert.deepEqual(service.list(query(false), () => []).map((c) => c.name), ['r1']);
+    assert.equal(service.list(query(true), () => []).length, 2);
+    assert.deepEqual(service.list(query(true, '{"label":["tier=web"]}'), () => []).map((c) => c.name), ['r1']);
+    assert.deepEqual(service.list(query(true, '{"network":["bridge"]}'), (c) => (c.id === other ? ['bridge'] : [])).map((c) => c.name), ['r2']);
+    assert.equal(service.list(query(true, '', 1), () => []).length, 1);
+    assert.throws(() => service.list(query(true, '{"status":["up"]}'), () => []), { kind: 'invalid', message: 'Unrecognised filter value for status: up' });
+    // Wait: a bad condition or container throws at once (before any response is sent).
+    assert.throws(() => service.wait(id, 'stopped'), { kind: 'invalid', message: 'invalid condition: "stopped"' });
+    assert.throws(() => service.wait('nosuch'), { kind: 'not-found' });
+    assert.equal(await service.wait(other), 0, 'not-running: a created container answers at once');
+    const nextExit = service.wait(id, 'next-exit');
+    const removed = service.wait(id, 'removed');
+    // Kill: the signal is normalised before it reaches the runtime (the fake exits 137 on SIGKILL).
+    await assert.rejects(service.kill(id, 'bad signal'), { kind: 'invalid', message: 'Invalid signal: bad signal' });
+    await service.kill(id, 'KILL');
+    assert.equal(await nextExit, 137);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await service.remove(id);
+    assert.equal(await removed, 137);
+    assert.equal(runtime.removed.includes(id), true);
+  } finally {
+    await done();
+  }
+});
+
+test('a container stored by the previous version (port maps keyed "80/tcp") loads typed', async () => {
+  const { service, store, done } = await setup();
+  try {
+    const { id } = await service.create(create({ HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '8080' }] } } }), 'old');
+    const stored = service.get(id);
+    const old = { ...stored, hostConfig: { ...stored.hostConfig, portBindings: { '80/tcp': [{ hostIp: '', hostPort: '8080' }] } }, ports: { '80/tcp': [{ hostIp: '0.0.0.0', hostPort: '8080' }] } };
+    const { put } = await import('../../store/index.js');
+    await store.commit([put('container', id, old)]);
+    await service.load();
+    assert.deepEqual(service.get(id).hostConfig.portBindings, [{ containerPort: 80, protocol: 'tcp', hostIp: '', hostPort: { start: 8080, end: 8080 } }]);
+    assert.deepEqual(service.get(id).ports, [{ containerPort: 80, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 }]);
   } finally {
     await done();
   }

@@ -6,18 +6,22 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { conflict, notFound, system } from '../../errors/index.js';
+import { conflict, invalid, notFound, system } from '../../errors/index.js';
 import type { Container } from '../../model/container.js';
 import type { Network } from '../../model/network.js';
 import { ZERO_TIME } from '../../model/container.js';
 import { del, put, type Store } from '../../store/index.js';
 import { newId, timestamp } from '../../util/ids.js';
-import type { ContainerCreateRequest } from './create-request.js';
+import { parseContainerPort } from '../../util/port-spec.js';
+import { listContainers, type ContainerListQuery } from './container-list.js';
+import type { CreateContainerRequest } from './create-request.js';
 import { hostModeHostsFile, hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
 import { generateName, validateContainerName } from './names.js';
 import { NetworkAttacher, type AttachResult, type Undo } from './network-attach.js';
 import type { ContainerRuntime, ImageSource, PortPublisher } from './dependencies.js';
-import { ContainerWaiters } from './waiters.js';
+import { normaliseSignal } from './signals.js';
+import { upgradeStoredContainer } from './stored-container.js';
+import { ContainerWaiters, isWaitCondition, waitFor } from './waiters.js';
 import { StepClock } from './step-clock.js';
 
 export interface ContainerServiceDeps {
@@ -65,11 +69,19 @@ export class ContainerService {
   constructor(private readonly deps: ContainerServiceDeps) {}
 
   async load(): Promise<void> {
-    for (const container of await this.deps.store.list<Container>('container')) this.containers.set(container.id, container);
+    for (const stored of await this.deps.store.list<Container>('container')) {
+      const container = upgradeStoredContainer(stored);
+      this.containers.set(container.id, container);
+    }
   }
 
   all(): Container[] {
     return [...this.containers.values()];
+  }
+
+  /** `docker ps`; `networksOf` names the networks a container shows (the network filter). */
+  list(query: ContainerListQuery, networksOf: (container: Container) => string[]): Container[] {
+    return listContainers(this.all(), query, networksOf);
   }
 
   /** Docker's lookup: full id, exact name, unique id prefix. */
@@ -94,7 +106,7 @@ export class ContainerService {
     return join(this.deps.directory, id);
   }
 
-  async create(request: ContainerCreateRequest, name?: string): Promise<{ id: string; warnings: string[] }> {
+  async create(request: CreateContainerRequest, name?: string): Promise<{ id: string; warnings: string[] }> {
     const image = this.deps.images.find(request.config.image);
     if (!image) {
       const reference = request.config.image.includes(':') ? request.config.image : `${request.config.image}:latest`;
@@ -105,7 +117,6 @@ export class ContainerService {
     if (clash) {
       throw conflict('container-name-in-use', `Conflict. The container name "/${chosen}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`);
     }
-    this.deps.ports.validate(request.hostConfig.portBindings, Object.keys(request.config.exposedPorts));
     const id = newId();
     const entrypoint = request.config.entrypoint ?? image.entrypoint ?? [];
     const cmd = request.config.cmd ?? (request.config.entrypoint ? [] : image.cmd ?? []);
@@ -132,7 +143,7 @@ export class ContainerService {
       endpointRequests: request.endpointRequests,
       state: { status: 'created', pid: 0, exitCode: 0, error: '', startedAt: ZERO_TIME, finishedAt: ZERO_TIME },
       sandbox: '',
-      ports: {},
+      ports: [],
       restartCount: 0,
     };
     await mkdir(this.directoryOf(id), { recursive: true });
@@ -188,7 +199,7 @@ export class ContainerService {
       this.deps.dns?.release?.(container.id);
       for (const step of undo.reverse()) await step().catch(() => undefined);
       container.sandbox = '';
-      container.ports = {};
+      container.ports = [];
       container.state = { ...container.state, error: error instanceof Error ? error.message : String(error) };
       await this.save(container).catch(() => undefined);
       // As Docker: a --rm container that fails to start is removed, or `docker run --rm` (which
@@ -203,13 +214,14 @@ export class ContainerService {
   private async publish(container: Container, attached: AttachResult, undo: Undo[]): Promise<Container['ports']> {
     const first = attached.endpoints[0];
     const { portBindings, publishAllPorts } = container.hostConfig;
-    if (!first || (Object.keys(portBindings).length === 0 && !publishAllPorts)) return {};
+    if (!first || (portBindings.length === 0 && !publishAllPorts)) return [];
     undo.push(() => this.deps.ports.unpublish(container.id));
     return this.deps.ports.publish({
       containerId: container.id,
       containerName: container.name,
-      portBindings,
-      exposedPorts: Object.keys(container.config.exposedPorts),
+      bindings: portBindings,
+      // EXPOSE entries (the request's and the image's) count only for -P, and are read only then.
+      exposedPorts: publishAllPorts ? Object.keys(container.config.exposedPorts).map(parseContainerPort) : [],
       publishAll: publishAllPorts,
       network: { id: first.network.id, bridge: this.deps.interfaceOf(first.network), internal: first.network.internal },
       containerAddress: first.endpoint.ipv4Address.split('/')[0] ?? '',
@@ -287,7 +299,7 @@ export class ContainerService {
     const container = this.get(id);
     container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, finishedAt: timestamp() };
     container.sandbox = '';
-    container.ports = {};
+    container.ports = [];
     await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined);
     await this.save(container);
   }
@@ -322,7 +334,7 @@ export class ContainerService {
     const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined).finally(() => this.cleanups.delete(id));
     this.cleanups.set(id, cleanup);
     container.sandbox = '';
-    container.ports = {};
+    container.ports = [];
     this.dnsTargets.delete(id);
     await this.save(container).catch(() => undefined);
     this.deps.events?.('container exited', { id, exitCode: code, steps: clock.steps });
@@ -330,7 +342,9 @@ export class ContainerService {
     if (container.hostConfig.autoRemove) await this.remove(id, { force: true }).catch(() => undefined);
   }
 
+  /** `signal`: "KILL", "SIGKILL" or a number (Docker's 400 for anything else). */
   async kill(reference: string, signal = 'SIGKILL'): Promise<void> {
+    signal = normaliseSignal(signal);
     const container = this.get(reference);
     if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
     await this.deps.runtime.kill(container.id, signal);
@@ -348,6 +362,22 @@ export class ContainerService {
       await exited;
     }
     return true;
+  }
+
+  /** `docker restart`: a stop (when running) then a start. */
+  async restart(reference: string, timeoutSeconds = 10): Promise<void> {
+    await this.stop(reference, timeoutSeconds);
+    await this.start(reference);
+  }
+
+  /**
+   * `docker wait`: resolves with the exit code once `condition` holds. Not async on purpose: an
+   * unknown container or condition throws here, before the API has sent its response headers.
+   */
+  wait(reference: string, condition = 'not-running'): Promise<number> {
+    const container = this.get(reference);
+    if (!isWaitCondition(condition)) throw invalid('wait-condition', `invalid condition: "${condition}"`);
+    return waitFor(this.waiters, container, condition);
   }
 
   async remove(reference: string, options: { force?: boolean } = {}): Promise<void> {

@@ -1,3 +1,4 @@
+import type { PublishedPort } from '../../model/port.js';
 import type { ContainerRuntime, PortPublisher, PublishTarget, RuntimeSpec } from './dependencies.js';
 
 /** A runtime whose processes exit when told to; records what it was asked. */
@@ -40,13 +41,12 @@ export class FakeRuntime implements ContainerRuntime {
 
 export class FakePorts implements PortPublisher {
   readonly published = new Map<string, PublishTarget>();
-  validate(): void {}
-  async publish(target: PublishTarget): Promise<Record<string, Array<{ hostIp: string; hostPort: string }>>> {
+  async publish(target: PublishTarget): Promise<PublishedPort[]> {
     this.published.set(target.containerId, target);
     let next = 32768;
-    return Object.fromEntries(
-      Object.entries(target.portBindings).map(([port, list]) => [port, list.map((binding) => ({ hostIp: binding.hostIp || '0.0.0.0', hostPort: binding.hostPort || String(next++) }))]),
-    );
+    return target.bindings.map((binding) => ({
+      containerPort: binding.containerPort, protocol: binding.protocol, hostIp: binding.hostIp || '0.0.0.0', hostPort: binding.hostPort?.start ?? next++,
+    }));
   }
   async unpublish(containerId: string): Promise<void> {
     this.published.delete(containerId);

@@ -32,3 +32,21 @@ export class ContainerWaiters {
     for (const resolve of list) resolve(code);
   }
 }
+
+/** `docker wait --condition`: Docker's three conditions. */
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+const WAIT_CONDITIONS: readonly string[] = ['not-running', 'next-exit', 'removed'];
+
+export function isWaitCondition(text: string): text is WaitCondition {
+  return WAIT_CONDITIONS.includes(text);
+}
+
+/**
+ * The exit code `docker wait` answers with: at once for "not-running" when the container isn't
+ * running, else at its next exit, or for "removed" once it is removed.
+ */
+export function waitFor(waiters: ContainerWaiters, container: { id: string; state: { status: string; exitCode: number } }, condition: WaitCondition): Promise<number> {
+  if (condition === 'removed') return waiters.removal(container.id);
+  if (condition === 'not-running' && container.state.status !== 'running') return Promise.resolve(container.state.exitCode);
+  return waiters.nextExit(container.id);
+}

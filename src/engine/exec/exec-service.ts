@@ -3,7 +3,7 @@
  * for their exit code afterwards (the CLI reads ExitCode from /exec/{id}/json when the stream
  * ends). Sessions live in memory: an exec process is a child of the daemon and ends with it.
  */
-import { conflict, invalid, notFound } from '../../errors/index.js';
+import { conflict, notFound } from '../../errors/index.js';
 import type { ContainerService } from '../containers/container-service.js';
 import type { ContainerStreams, ExecHandle } from '../containers/dependencies.js';
 import { newId } from '../../util/ids.js';
@@ -31,25 +31,20 @@ export interface ExecSession {
   pid: number;
 }
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+export interface ExecStartOptions {
+  /** `docker exec -d`: nobody reads the output, so it is drained. */
+  detach?: boolean;
+  /** Overrides the TTY choice made at create. */
+  tty?: boolean;
+}
 
-export function decodeExecConfig(body: unknown): ExecConfig {
-  const record = (body ?? {}) as Record<string, unknown>;
-  const cmd = strings(record['Cmd']);
-  if (cmd.length === 0) throw invalid('exec-cmd', 'No exec command specified');
-  return {
-    cmd,
-    env: strings(record['Env']),
-    tty: record['Tty'] === true,
-    attachStdin: record['AttachStdin'] === true,
-    attachStdout: record['AttachStdout'] === true,
-    attachStderr: record['AttachStderr'] === true,
-    user: text(record['User']),
-    workingDir: text(record['WorkingDir']),
-    privileged: record['Privileged'] === true,
-    detachKeys: text(record['DetachKeys']),
-  };
+export interface StartedExec {
+  session: ExecSession;
+  handle: ExecHandle;
+  /** Whether the process runs on a TTY (its output is then one raw stream). */
+  tty: boolean;
+  /** Resolves once the session records the exit: a stream must not end before. */
+  finished: Promise<number>;
 }
 
 export class ExecService {
@@ -58,9 +53,9 @@ export class ExecService {
 
   constructor(private readonly containers: ContainerService, private readonly streams: ContainerStreams) {}
 
-  create(reference: string, body: unknown): string {
+  /** `config` is decoded by the front door (the Docker API's: api/decode/exec.ts). */
+  create(reference: string, config: ExecConfig): string {
     const container = this.containers.get(reference);
-    const config = decodeExecConfig(body);
     if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
     this.forgetRemovedContainers();
     const id = newId();
@@ -74,15 +69,19 @@ export class ExecService {
     return session;
   }
 
-  /** Starts the process; `tty` from the start request overrides the one given at create. */
-  /** `finished` resolves once the session records the exit: the stream must not end before. */
-  async start(id: string, options: { tty?: boolean } = {}): Promise<{ session: ExecSession; handle: ExecHandle; finished: Promise<number> }> {
+  /** Whether a start with these options runs on a TTY (known before the start, for its errors). */
+  ttyOf(id: string, options: ExecStartOptions = {}): boolean {
+    return options.tty ?? this.get(id).config.tty;
+  }
+
+  /** Starts the process; a failure to start (unknown user) leaves exit code 126, as Docker. */
+  async start(id: string, options: ExecStartOptions = {}): Promise<StartedExec> {
     const session = this.get(id);
     if (session.started) throw conflict('exec-started', `Error: Exec command ${id} has already run`);
     const container = this.containers.get(session.containerId);
     if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
     session.started = true;
-    const tty = options.tty ?? session.config.tty;
+    const tty = this.ttyOf(id, options);
     const handle = await this.streams.exec(container.id, this.containers.directoryOf(container.id), {
       args: session.config.cmd, env: session.config.env, cwd: session.config.workingDir, user: session.config.user,
       tty, stdin: session.config.attachStdin,
@@ -92,6 +91,10 @@ export class ExecService {
     });
     session.running = true;
     this.handles.set(id, handle);
+    if (options.detach) {
+      handle.stdout?.resume();
+      handle.stderr?.resume();
+    }
     void handle.pid().then((pid) => (session.pid = pid));
     const finished = handle.exited.then(async (code) => {
       session.pid = await handle.pid();
@@ -100,7 +103,7 @@ export class ExecService {
       this.handles.delete(id);
       return code;
     });
-    return { session, handle, finished };
+    return { session, handle, tty, finished };
   }
 
   async resize(id: string, height: number, width: number): Promise<void> {

@@ -1,0 +1,105 @@
+/**
+ * Decoding of `POST /containers/create` (Config, HostConfig, NetworkingConfig) into the engine's
+ * CreateContainerRequest: every field we act on is type-checked here, port bindings and MAC
+ * addresses are parsed; the rest of HostConfig is kept raw so inspect can echo it. Network-mode
+ * conflicts are refused with Docker's messages (runconfig's validateNetMode), before anything is
+ * created.
+ */
+import { invalid } from '../../errors/index.js';
+import type { CreateContainerRequest } from '../../engine/containers/create-request.js';
+import type { ContainerConfig, EndpointRequest } from '../../model/container.js';
+import { decodeNetworkingConfig } from './endpoint-settings.js';
+import { bool, command, object, string, stringMap, strings, type Json } from './json.js';
+import { parseMacAddress } from './mac-address.js';
+import { parsePortBindings, readPortBindings } from './port-bindings.js';
+
+export type { CreateContainerRequest };
+
+function decodeConfig(raw: Json): ContainerConfig {
+  const image = string(raw['Image'], 'Image');
+  if (image === '') throw invalid('request', 'No command specified: an image is required');
+  return {
+    hostname: string(raw['Hostname'], 'Hostname'),
+    domainname: string(raw['Domainname'], 'Domainname'),
+    user: string(raw['User'], 'User'),
+    env: strings(raw['Env'], 'Env'),
+    cmd: command(raw['Cmd'], 'Cmd'),
+    entrypoint: command(raw['Entrypoint'], 'Entrypoint'),
+    workingDir: string(raw['WorkingDir'], 'WorkingDir'),
+    tty: bool(raw['Tty'], 'Tty'),
+    openStdin: bool(raw['OpenStdin'], 'OpenStdin'),
+    stdinOnce: bool(raw['StdinOnce'], 'StdinOnce'),
+    attachStdin: bool(raw['AttachStdin'], 'AttachStdin'),
+    attachStdout: bool(raw['AttachStdout'], 'AttachStdout'),
+    attachStderr: bool(raw['AttachStderr'], 'AttachStderr'),
+    exposedPorts: Object.fromEntries(Object.keys(object(raw['ExposedPorts'], 'ExposedPorts')).map((port) => [port, {}])),
+    labels: stringMap(raw['Labels'], 'Labels'),
+    image,
+  };
+}
+
+export function decodeContainerCreate(body: unknown): CreateContainerRequest {
+  const raw = object(body, 'request body');
+  if (body === undefined || body === null) throw invalid('request', 'request body must be a JSON object');
+  const host = object(raw['HostConfig'], 'HostConfig');
+  const restart = object(host['RestartPolicy'], 'HostConfig.RestartPolicy');
+  const config = decodeConfig(raw);
+  const networkMode = string(host['NetworkMode'], 'HostConfig.NetworkMode') || 'default';
+  const portBindings = readPortBindings(host['PortBindings']);
+  const hostConfig = {
+    networkMode,
+    publishAllPorts: bool(host['PublishAllPorts'], 'HostConfig.PublishAllPorts'),
+    dns: strings(host['Dns'], 'HostConfig.Dns'),
+    dnsOptions: strings(host['DnsOptions'], 'HostConfig.DnsOptions'),
+    dnsSearch: strings(host['DnsSearch'], 'HostConfig.DnsSearch'),
+    extraHosts: strings(host['ExtraHosts'], 'HostConfig.ExtraHosts'),
+    autoRemove: bool(host['AutoRemove'], 'HostConfig.AutoRemove'),
+    restartPolicy: { name: string(restart['Name'], 'RestartPolicy.Name') || 'no', maximumRetryCount: Number(restart['MaximumRetryCount'] ?? 0) || 0 },
+    raw: host,
+  };
+  const endpointRequests = decodeNetworkingConfig(raw['NetworkingConfig']);
+  const macAddress = string(raw['MacAddress'], 'MacAddress');
+  const publishing = portBindings.length > 0 || hostConfig.publishAllPorts;
+  const warnings = validateNetworkMode({ mode: hostConfig.networkMode, hostname: config.hostname, dns: hostConfig.dns, extraHosts: hostConfig.extraHosts, macAddress, publishing });
+  const mac = parseMacAddress(macAddress);
+  if (mac !== '') primaryMacAddress(endpointRequests, hostConfig.networkMode, mac);
+  return { config, hostConfig: { ...hostConfig, portBindings: parsePortBindings(portBindings) }, endpointRequests, warnings };
+}
+
+/**
+ * `--mac-address`: up to API 1.43 the CLI sends it as Config.MacAddress; it belongs to the
+ * endpoint on the container's primary network (API 1.44 moved it there the same way).
+ */
+function primaryMacAddress(requests: Record<string, EndpointRequest>, mode: string, mac: string): void {
+  const key = mode === 'default' ? 'bridge' : mode;
+  const existing = requests[key];
+  if (existing?.macAddress) return;
+  requests[key] = { ...(existing ?? { aliases: [], ipv4Address: '', ipv6Address: '' }), macAddress: mac };
+}
+
+interface ModeOptions {
+  mode: string;
+  hostname: string;
+  dns: string[];
+  extraHosts: string[];
+  macAddress: string;
+  /** Port bindings (even an empty list for a port) or -P. */
+  publishing: boolean;
+}
+
+/** Docker's conflicts between the network mode and other options; returns the warnings. */
+function validateNetworkMode(options: ModeOptions): string[] {
+  const { mode } = options;
+  if (mode.startsWith('container:')) {
+    if (mode === 'container:') throw invalid('network-mode', 'Invalid network mode: invalid container format container:<name|id>');
+    if (options.hostname !== '') throw invalid('network-mode', 'conflicting options: hostname and the network mode');
+    if (options.dns.length > 0) throw invalid('network-mode', 'conflicting options: dns and the network mode');
+    if (options.extraHosts.length > 0) throw invalid('network-mode', 'conflicting options: custom host-to-IP mapping and the network mode');
+    if (options.macAddress !== '') throw invalid('network-mode', 'conflicting options: mac-address and the network mode');
+    if (options.publishing) throw invalid('network-mode', 'conflicting options: port publishing and the container type network mode');
+  }
+  if ((mode === 'host' || mode === 'none') && options.macAddress !== '') {
+    throw invalid('network-mode', 'conflicting options: mac-address and the network mode');
+  }
+  return mode === 'host' && options.publishing ? ['Published ports are discarded when using host network mode'] : [];
+}

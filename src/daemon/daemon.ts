@@ -142,6 +142,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     endpoints,
     unsupportedDrivers: cluster ? UNSUPPORTED_DRIVERS : { ...UNSUPPORTED_DRIVERS, overlay: NEEDS_CLUSTER },
     ...(cluster ? { cluster } : {}),
+    logger,
   });
   endpointService = new EndpointService({
     store,
@@ -149,6 +150,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     networks,
     ...(cluster ? { cluster } : {}),
     onError: (message, error) => logger.warn(message, { error: String(error) }),
+    logger,
   });
 
   const imageStore = new ImageStore(join(config.dataRoot, 'images'));
@@ -182,6 +184,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       directory: join(config.dataRoot, 'containers'),
       interfaceOf,
       events: (message, fields) => logger.info(message, fields),
+      logger,
       dns: {
         targetFor: (endpoints) => dns.targetFor(endpoints),
         install: async (netnsPath, target, containerId) => void (await Promise.all([containerDns.install(netnsPath, target), dns.attach(containerId, netnsPath, target)])),
@@ -189,7 +192,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
         adopt: (containerId, netnsPath, target) => dns.attach(containerId, netnsPath, target).catch((error: unknown) => logger.error('dns listeners of adopted container', { id: containerId, error: String(error) })),
       },
     });
-    const networking = new ContainerNetworking({ containers, networks, endpoints: endpointService });
+    const networking = new ContainerNetworking({ containers, networks, endpoints: endpointService, logger });
     await networks.load();
     await endpointService.load();
     await containers.load();
@@ -203,6 +206,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       exitCode: (containerId) => runtime.exits.read(containerId),
       interfaceOf: (networkId) => interfaceOf(networks.inspect(networkId)),
       restorePorts: (published) => publisher.restore(published),
+      logger,
     });
     logger.info('recovered containers', { adopted: recovery.adopted.length, exited: recovery.exited.length, strayEndpoints: recovery.strayEndpoints, straySandboxes: recovery.straySandboxes });
     const predefined = predefinedNetworks({

@@ -83,6 +83,7 @@ async function handle(router: Router, logger: ApiLogger, request: IncomingMessag
 
 /** Removes a stale socket file left by a crashed daemon, but never one a live daemon listens on. */
 async function clearStaleSocket(path: string): Promise<void> {
+  // No file there: nothing stale to clear.
   const stat = await lstat(path).catch(() => undefined);
   if (!stat) return;
   if (!stat.isSocket()) throw new Error(`${path} exists and is not a socket`);

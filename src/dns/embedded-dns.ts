@@ -138,6 +138,7 @@ export class EmbeddedDns {
   private async upstreams(containerId: string): Promise<string[]> {
     const own = this.deps.container(containerId)?.hostConfig.dns ?? [];
     if (own.length > 0) return own;
+    // No host resolv.conf: the fallback upstreams below.
     const text = await readFile(this.deps.resolvConfPath ?? '/etc/resolv.conf', 'utf8').catch(() => '');
     const servers = nameserversOf(text);
     return servers.length > 0 ? servers : FALLBACK_UPSTREAMS;

@@ -278,7 +278,7 @@ export class ContainerService {
     const host = container.hostConfig.networkMode === 'host';
     const extraHosts = resolveExtraHosts(container.hostConfig.extraHosts, this.deps.attacher.hostGatewayAddress());
     const hosts = host
-      ? hostModeHostsFile(this.deps.hostFiles?.hosts ?? (await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')), extraHosts)
+      ? hostModeHostsFile(this.deps.hostFiles?.hosts ?? (await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')), extraHosts) // no host /etc/hosts: localhost only
       : hostsFile({
           hostname: container.config.hostname,
           domainname: container.config.domainname,

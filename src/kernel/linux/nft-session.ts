@@ -34,6 +34,7 @@ export class NftSession {
     const line = script.split('\n').map((part) => part.trim()).filter(Boolean).join('; ');
     if (line === '') return Promise.resolve();
     const result = this.tail.then(() => this.send(line));
+    // The tail only orders scripts; each caller gets its own script's error from `result`.
     this.tail = result.catch(() => undefined);
     return result;
   }

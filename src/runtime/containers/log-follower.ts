@@ -40,6 +40,7 @@ export class LogFollower {
     try {
       await this.pump();
     } finally {
+      // A read-only handle: closing can fail only when it is already closed.
       await this.handle.close().catch(() => undefined);
     }
   }
@@ -69,6 +70,7 @@ export class LogFollower {
       watcher = watch(this.path, () => this.wake());
       watcher.on('error', () => undefined);
     } catch {
+      // No file watch (inotify limits, file gone): the loop below polls every POLL_MS anyway.
       watcher = undefined;
     }
     try {
@@ -85,6 +87,7 @@ export class LogFollower {
       await this.pump();
     } finally {
       watcher?.close();
+      // A read-only handle: closing can fail only when it is already closed.
       await this.handle.close().catch(() => undefined);
     }
   }

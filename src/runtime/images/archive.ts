@@ -52,6 +52,7 @@ export async function applyLayer(layerTar: string, rootfs: string): Promise<void
       await rm(inside(rootfs, whiteout.path), { recursive: true, force: true });
     } else {
       const directory = inside(rootfs, whiteout.directory);
+      // The directory is not in the lower layers: nothing to make opaque.
       const names = await readdir(directory).catch(() => [] as string[]);
       for (const name of names) await rm(join(directory, name), { recursive: true, force: true });
     }

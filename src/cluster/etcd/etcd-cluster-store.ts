@@ -114,7 +114,7 @@ export class EtcdClusterStore implements ClusterStore {
 
   async open(): Promise<void> {
     // A failed open() may be retried (the daemon waits for etcd at start-up); a successful one not.
-    if (this.client || this.opened || this.closed) throw new Error('EtcdClusterStore.open() called twice or after close()');
+    if (this.client || this.opened || this.closed) throw system('cluster-open-twice', 'EtcdClusterStore.open() called twice or after close()');
     this.client = await this.makeClient();
     try {
       const { kvs, revision } = await this.request('open: load', (call) => this.rangeAll('', call));
@@ -137,7 +137,7 @@ export class EtcdClusterStore implements ClusterStore {
    * reload announces every difference, as after any outage. Instead of open(), never after it.
    */
   async openOffline(saved: readonly ClusterEntry[]): Promise<void> {
-    if (this.client || this.opened || this.closed) throw new Error('EtcdClusterStore.openOffline() after open() or close()');
+    if (this.client || this.opened || this.closed) throw system('cluster-open-twice', 'EtcdClusterStore.openOffline() after open() or close()');
     this.client = await this.makeClient();
     const kvs = saved.map((entry) => ({ key: entry.key, value: entry.value, modRevision: Number(entry.modRevision) }));
     this.applySnapshot('', kvs, kvs.reduce((highest, entry) => Math.max(highest, entry.modRevision), 0));

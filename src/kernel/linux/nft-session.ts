@@ -50,7 +50,7 @@ export class NftSession {
     child.stderr?.on('data', (chunk: string) => this.receive(chunk));
     void child.exited.then((code) => {
       if (this.child === child) this.child = undefined;
-      this.fail(new Error(`nft -i exited with ${code}`));
+      this.fail(system('nft-session', `nft -i exited with ${code}`));
     });
     this.buffer = '';
     return child;
@@ -62,7 +62,7 @@ export class NftSession {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.child?.signal('SIGKILL');
-        this.fail(new Error(`nft -i did not answer within ${TIMEOUT_MS} ms`));
+        this.fail(system('nft-session', `nft -i did not answer within ${TIMEOUT_MS} ms`));
       }, TIMEOUT_MS);
       this.pending = { token, resolve, reject, timer };
       this.child?.stdin?.write(`${line}\nlist table inet ${token}\n`);

@@ -7,6 +7,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
 import { parseLogLine, splitLines, type LogEntry } from './k8s-log.js';
+import { system } from '../../errors/index.js';
 
 export interface LogFollowerOptions {
   /** 'end' skips what is already there (attach), 'start' replays it (logs, attach with logs=1). */
@@ -47,7 +48,7 @@ export class LogFollower {
 
   /** Delivers what is in the file now and keeps it open (logs --tail before --follow). */
   async readAvailable(): Promise<void> {
-    if (this.following) throw new Error('readAvailable after follow');
+    if (this.following) throw system('log-follower-state', 'readAvailable after follow');
     await this.pump();
   }
 

@@ -16,6 +16,7 @@ import { ExitWatcher } from './exit-watcher.js';
 import { buildOciSpec } from './oci-spec.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { runUndo } from '../../util/undo.js';
+import { system } from '../../errors/index.js';
 
 export interface ContainerStart {
   id: string;
@@ -140,7 +141,7 @@ export class OciRuntime {
     // conmon forks and its first process exits at once; the monitor lives on, detached.
     const parent = startProcess(argv, { logFile: join(directory, 'conmon.log'), cwd: directory });
     const code = await parent.exited;
-    if (code !== 0) throw new Error(`conmon failed (${code}): ${await this.conmonLog(directory)}`);
+    if (code !== 0) throw system('conmon-failed', `conmon failed (${code}): ${await this.conmonLog(directory)}`);
   }
 
   /** runc writes the pid file once `create` succeeded; an exit file first means it failed. */
@@ -153,7 +154,7 @@ export class OciRuntime {
       const conmonPid = Number.parseInt(await readFile(join(directory, 'conmon.pid'), 'utf8').catch(() => ''), 10); // (as above)
       const conmonGone = conmonPid > 0 && !isAlive(conmonPid);
       if (conmonGone || (await this.exits.read(id)) !== undefined || Date.now() > deadline) {
-        throw new Error(`creating container ${id} failed: ${await this.conmonLog(directory)}`);
+        throw system('container-create', `creating container ${id} failed: ${await this.conmonLog(directory)}`);
       }
       await delay(5);
     }

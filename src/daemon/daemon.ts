@@ -107,7 +107,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const kernel: Kernel = { links: new LinuxLinks(), sandboxes: new LinuxSandboxes(logger), firewall: nftables, sysctl: new LinuxSysctl() };
   const drivers = new DriverRegistry();
   const firewall = new FirewallService(kernel.firewall, config.nftTable);
-  const bridgeDriver = new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(firewall), defaultMtu: config.mtu, ip6Masquerade: config.ip6Masquerade });
+  const bridgeDriver = new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(firewall), defaultMtu: config.mtu, ip6Masquerade: config.ip6Masquerade, logger });
   drivers.register(bridgeDriver);
   drivers.register(new HostDriver());
   drivers.register(new NullDriver());

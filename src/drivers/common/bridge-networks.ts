@@ -10,6 +10,8 @@ import type { Endpoint, Network } from '../../model/network.js';
 import type { NetworkDriver } from '../driver.js';
 import { bridgeAddresses, splitSubnets } from './bridge-addresses.js';
 import { decodeBridgeOptions } from './bridge-options.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { runUndo } from '../../util/undo.js';
 
 export const OWNER_ALIAS_PREFIX = 'conet-net:';
 
@@ -31,6 +33,8 @@ export interface BridgeNetworksDeps {
   aliasPrefix?: string;
   /** Driver name (default "bridge"; the overlay driver's inner instance is not registered). */
   name?: string;
+  /** Rollback steps that fail (stderr at warn when absent). */
+  logger?: Logger;
 }
 
 export class BridgeNetworks implements NetworkDriver {
@@ -80,7 +84,8 @@ export class BridgeNetworks implements NetworkDriver {
     try {
       await this.deps.firewall.addNetwork(this.firewallIntent(network));
     } catch (error) {
-      await this.deps.kernel.links.deleteLink(decodeBridgeOptions(network, { mtu: this.deps.defaultMtu }).bridgeName);
+      const { bridgeName } = decodeBridgeOptions(network, { mtu: this.deps.defaultMtu });
+      await runUndo([{ name: `delete bridge ${bridgeName}`, run: () => this.deps.kernel.links.deleteLink(bridgeName) }], this.deps.logger ?? createLogger('warn'), { network: network.id });
       throw error;
     }
   }

@@ -82,7 +82,7 @@ export class OverlayDriver implements NetworkDriver {
 
   constructor(private readonly deps: OverlayDriverDeps) {
     this.logger = deps.logger ?? createLogger('warn');
-    this.bridge = new BridgeNetworks({ kernel: deps.kernel, firewall: deps.firewall, defaultMtu: 1450, aliasPrefix: OVERLAY_BRIDGE_ALIAS, name: 'overlay-bridge' });
+    this.bridge = new BridgeNetworks({ kernel: deps.kernel, firewall: deps.firewall, defaultMtu: 1450, aliasPrefix: OVERLAY_BRIDGE_ALIAS, name: 'overlay-bridge', logger: this.logger });
   }
 
   /** Picks the VNI when none was given (written into the options, which inspect shows, as Docker). */

@@ -4,14 +4,14 @@
  * restarted daemon recognises what it owns and removes strays without touching anything else.
  */
 import { forbidden } from '../../errors/index.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { runUndo } from '../../util/undo.js';
 import type { FirewallNetwork } from '../../firewall/intent.js';
 import type { Kernel } from '../../kernel/ports.js';
 import type { Endpoint, Network } from '../../model/network.js';
 import type { NetworkDriver } from '../driver.js';
 import { bridgeAddresses, splitSubnets } from './bridge-addresses.js';
 import { decodeBridgeOptions } from './bridge-options.js';
-import { createLogger, type Logger } from '../../util/logger.js';
-import { runUndo } from '../../util/undo.js';
 
 export const OWNER_ALIAS_PREFIX = 'conet-net:';
 

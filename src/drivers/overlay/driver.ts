@@ -69,6 +69,7 @@ export class OverlayDriver implements NetworkDriver {
   readonly name = 'overlay';
   readonly capabilities = { scope: 'global', multipleInstances: true, usesIpam: true } as const;
   private readonly bridge: BridgeNetworks;
+  private readonly logger: Logger;
   private readonly queue = new SerialQueue();
   /** Networks whose kernel objects exist on this node, with the view they were made from. */
   private readonly present = new Map<string, Network>();
@@ -78,7 +79,6 @@ export class OverlayDriver implements NetworkDriver {
   private appliedRoutes: string | undefined;
   private syncScheduled = false;
   private unsubscribe: (() => void) | undefined;
-  private readonly logger: Logger;
 
   constructor(private readonly deps: OverlayDriverDeps) {
     this.logger = deps.logger ?? createLogger('warn');

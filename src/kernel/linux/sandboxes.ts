@@ -8,11 +8,11 @@
  */
 import { run } from '../../exec/index.js';
 import { system } from '../../errors/index.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { runUndo } from '../../util/undo.js';
 import type { NetnsTarget, SandboxPort, VethSpec } from '../ports.js';
 import { inNetns } from './netns-argv.js';
 import { isNoSuchDevice } from './ip-errors.js';
-import { createLogger, type Logger } from '../../util/logger.js';
-import { runUndo } from '../../util/undo.js';
 
 const NETNS_DIR = '/run/netns';
 const TIMEOUT_MS = 15_000;

@@ -7,7 +7,7 @@ import { chmod, lstat, unlink } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { rejectUpgrade } from './hijack.js';
-import { notFound, EngineError } from '../errors/index.js';
+import { conflict, notFound, EngineError } from '../errors/index.js';
 import { sendError, sendJson } from './http.js';
 import type { Router } from './router.js';
 import { splitVersion } from './version.js';
@@ -83,9 +83,10 @@ async function handle(router: Router, logger: ApiLogger, request: IncomingMessag
 
 /** Removes a stale socket file left by a crashed daemon, but never one a live daemon listens on. */
 async function clearStaleSocket(path: string): Promise<void> {
+  // No file there: nothing stale to clear.
   const stat = await lstat(path).catch(() => undefined);
   if (!stat) return;
-  if (!stat.isSocket()) throw new Error(`${path} exists and is not a socket`);
+  if (!stat.isSocket()) throw conflict('socket-path', `${path} exists and is not a socket`);
   const alive = await new Promise<boolean>((resolve) => {
     const socket = createConnection(path);
     socket.once('connect', () => {
@@ -94,7 +95,7 @@ async function clearStaleSocket(path: string): Promise<void> {
     });
     socket.once('error', () => resolve(false));
   });
-  if (alive) throw new Error(`another daemon is already listening on ${path}`);
+  if (alive) throw conflict('socket-in-use', `another daemon is already listening on ${path}`);
   await unlink(path);
 }
 

@@ -189,7 +189,7 @@ export class MemoryClusterStore implements ClusterStore {
   }
 
   async open(): Promise<void> {
-    if (this.state !== 'new') throw new Error('MemoryClusterStore.open() called twice');
+    if (this.state !== 'new') throw system('cluster-open-twice', 'MemoryClusterStore.open() called twice');
     const entries = this.backend._attach(this);
     this.state = 'open';
     this.isConnected = true;

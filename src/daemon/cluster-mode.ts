@@ -10,6 +10,7 @@ import { ClusterState } from '../engine/cluster/cluster-state.js';
 import { put, type Store } from '../store/index.js';
 import type { ClusterConfig } from './config.js';
 import type { Logger } from '../util/logger.js';
+import { logError } from '../util/log-error.js';
 
 export interface ClusterMode {
   cluster: ClusterState;
@@ -44,7 +45,7 @@ export async function startClusterMode(config: ClusterConfig, deps: { nodeId: st
     async stop() {
       if (collector) clearInterval(collector);
       stopSaving();
-      await etcd.close().catch(() => undefined);
+      await etcd.close().catch(logError(logger, 'warn', 'closing the cluster store'));
     },
   };
 }

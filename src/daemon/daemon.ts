@@ -57,6 +57,7 @@ import { EmbeddedDns } from '../dns/index.js';
 import { put, SqliteStore, type Store } from '../store/index.js';
 import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
 import { createLogger, type Logger } from '../util/logger.js';
+import { logError } from '../util/log-error.js';
 
 export interface RunningDaemon {
   config: DaemonConfig;
@@ -69,6 +70,7 @@ const UNSUPPORTED_DRIVERS: Record<string, string> = {
 
 /** The kernel's ephemeral port range, where -P picks host ports (as Docker). */
 async function readPortRange(kernel: Kernel): Promise<{ start: number; end: number }> {
+  // Unreadable sysctl: the kernel's default range.
   const text = await kernel.sysctl.read('net.ipv4.ip_local_port_range').catch(() => '32768 60999');
   const [start = 32768, end = 60999] = text.trim().split(/\s+/).map(Number);
   return { start, end };
@@ -102,14 +104,14 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
 
   const store = new SqliteStore(join(config.dataRoot, 'conet.db'));
   const nftables = new LinuxNftables();
-  const kernel: Kernel = { links: new LinuxLinks(), sandboxes: new LinuxSandboxes(), firewall: nftables, sysctl: new LinuxSysctl() };
+  const kernel: Kernel = { links: new LinuxLinks(), sandboxes: new LinuxSandboxes(logger), firewall: nftables, sysctl: new LinuxSysctl() };
   const drivers = new DriverRegistry();
   const firewall = new FirewallService(kernel.firewall, config.nftTable);
-  const bridgeDriver = new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(firewall), defaultMtu: config.mtu, ip6Masquerade: config.ip6Masquerade });
+  const bridgeDriver = new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(firewall), defaultMtu: config.mtu, ip6Masquerade: config.ip6Masquerade, logger });
   drivers.register(bridgeDriver);
   drivers.register(new HostDriver());
   drivers.register(new NullDriver());
-  drivers.register(new MacvlanDriver({ links: kernel.links, macvlan: new LinuxMacvlan() }));
+  drivers.register(new MacvlanDriver({ links: kernel.links, macvlan: new LinuxMacvlan(logger), logger }));
   // Cluster mode: global (overlay) networks and their endpoints live in etcd.
   const clusterMode = config.cluster ? await startClusterMode(config.cluster, { nodeId: await daemonId(store), store, logger }) : undefined;
   const cluster = clusterMode?.cluster;
@@ -121,6 +123,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       cluster,
       dataPathPort: config.dataPathPort,
       onError: (message, error) => logger.error(message, { error: String(error) }),
+      logger,
     }));
   }
   // NetworkService asks EndpointService which networks are in use; EndpointService looks networks up.
@@ -142,6 +145,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     endpoints,
     unsupportedDrivers: cluster ? UNSUPPORTED_DRIVERS : { ...UNSUPPORTED_DRIVERS, overlay: NEEDS_CLUSTER },
     ...(cluster ? { cluster } : {}),
+    logger,
   });
   endpointService = new EndpointService({
     store,
@@ -149,12 +153,13 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     networks,
     ...(cluster ? { cluster } : {}),
     onError: (message, error) => logger.warn(message, { error: String(error) }),
+    logger,
   });
 
   const imageStore = new ImageStore(join(config.dataRoot, 'images'));
   let containers: ContainerService | undefined;
   const images = new ImageService(imageStore, (imageId) => containers?.all().find((container) => container.imageId === imageId)?.id);
-  const runtime = new OciRuntime({ execRoot: config.execRoot });
+  const runtime = new OciRuntime({ execRoot: config.execRoot, logger });
   const portRange = await readPortRange(kernel);
   const publisher = new NftPortPublisher({ firewall, allocator: new PortAllocator(portRange), probe: new LinuxPortProbe(), sysctl: kernel.sysctl });
   const interfaceOf = (network: Network): string => drivers.get(network.driver)?.ownedInterfaces([network])[0] ?? '';
@@ -182,6 +187,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       directory: join(config.dataRoot, 'containers'),
       interfaceOf,
       events: (message, fields) => logger.info(message, fields),
+      logger,
       dns: {
         targetFor: (endpoints) => dns.targetFor(endpoints),
         install: async (netnsPath, target, containerId) => void (await Promise.all([containerDns.install(netnsPath, target), dns.attach(containerId, netnsPath, target)])),
@@ -189,7 +195,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
         adopt: (containerId, netnsPath, target) => dns.attach(containerId, netnsPath, target).catch((error: unknown) => logger.error('dns listeners of adopted container', { id: containerId, error: String(error) })),
       },
     });
-    const networking = new ContainerNetworking({ containers, networks, endpoints: endpointService });
+    const networking = new ContainerNetworking({ containers, networks, endpoints: endpointService, logger });
     await networks.load();
     await endpointService.load();
     await containers.load();
@@ -199,10 +205,11 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       networks,
       sandboxes: kernel.sandboxes,
       daemonShortId,
-      isRunning: async (containerId) => (await runtime.runc.state(containerId).catch(() => undefined))?.status === 'running',
+      isRunning: async (containerId) => (await runtime.runc.state(containerId).catch(logError(logger, 'warn', 'runc state failed: taken as not running', { id: containerId })))?.status === 'running',
       exitCode: (containerId) => runtime.exits.read(containerId),
       interfaceOf: (networkId) => interfaceOf(networks.inspect(networkId)),
       restorePorts: (published) => publisher.restore(published),
+      logger,
     });
     logger.info('recovered containers', { adopted: recovery.adopted.length, exited: recovery.exited.length, strayEndpoints: recovery.strayEndpoints, straySandboxes: recovery.straySandboxes });
     const predefined = predefinedNetworks({

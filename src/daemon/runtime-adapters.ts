@@ -13,6 +13,7 @@ import { resolveExecUser } from '../runtime/containers/exec-user.js';
 import { payloadOf } from '../runtime/containers/k8s-log.js';
 import { LogFollower } from '../runtime/containers/log-follower.js';
 import { relayStdin, resizeMessage } from '../runtime/containers/stdin-relay.js';
+import { system } from '../errors/index.js';
 
 export function imageSource(store: ImageStore): ImageSource {
   return {
@@ -73,7 +74,7 @@ export function containerStreams(runtime: OciRuntime): ContainerStreams {
     },
     openStdin(id) {
       const relay = relayStdin(runtime.attachSocketOf(id));
-      if (!relay.stdin) throw new Error('stdin relay has no pipe');
+      if (!relay.stdin) throw system('stdin-relay', 'stdin relay has no pipe');
       return relay.stdin;
     },
     async resize(id, height, width) {

@@ -11,6 +11,7 @@ import { forwardQuery } from './forwarder.js';
 import { answerQuery } from './resolver.js';
 import { DnsServer } from './server.js';
 import { buildNameTable, nameserversOf, resolverPathOf } from './table-source.js';
+import { notImplemented } from '../errors/index.js';
 
 /** Docker's fallback when the host has no usable resolver. */
 const FALLBACK_UPSTREAMS = ['8.8.8.8', '8.8.4.4'];
@@ -103,7 +104,7 @@ export class EmbeddedDns {
     const attempt = (this.attempts += 1);
     this.latestAttempt.set(containerId, attempt);
     if (!isInNamespace(target)) return this.server.closeContainer(containerId);
-    if (!this.deps.namespaceSockets) throw new Error('embedded DNS: no way to open sockets in container namespaces');
+    if (!this.deps.namespaceSockets) throw notImplemented('dns-namespace-sockets', 'embedded DNS: no way to open sockets in container namespaces');
     const opener = this.deps.namespaceSockets;
     const sockets = await this.limited(() => opener.listen(netnsPath, target.address, target.port));
     // Detached (the container went) or attached again meanwhile: these are stale, and would keep
@@ -138,6 +139,7 @@ export class EmbeddedDns {
   private async upstreams(containerId: string): Promise<string[]> {
     const own = this.deps.container(containerId)?.hostConfig.dns ?? [];
     if (own.length > 0) return own;
+    // No host resolv.conf: the fallback upstreams below.
     const text = await readFile(this.deps.resolvConfPath ?? '/etc/resolv.conf', 'utf8').catch(() => '');
     const servers = nameserversOf(text);
     return servers.length > 0 ? servers : FALLBACK_UPSTREAMS;

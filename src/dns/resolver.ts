@@ -30,6 +30,7 @@ export async function answerQuery(query: Buffer, source: QuerySource, transport:
   try {
     decoded = packet.decode(query);
   } catch {
+    // not a DNS message: dropped unanswered, as resolvers do
     return undefined;
   }
   if (decoded.type !== 'query') return undefined;
@@ -50,6 +51,7 @@ export async function answerQuery(query: Buffer, source: QuerySource, transport:
     if (name) return reply(decoded, RCODE.NOERROR, [{ type: 'PTR', name: question.name, ttl: TTL, data: name }]);
   }
   if (!mayForward(asker)) return reply(decoded, RCODE.SERVFAIL, []);
+  // Upstreams failing is the client's SERVFAIL below, not an error of ours.
   const forwarded = await deps.forward(query, await deps.upstreams(asker.containerId)).catch(() => undefined);
   if (!forwarded) return reply(decoded, RCODE.SERVFAIL, []);
   return limit(forwarded, query, transport);
@@ -66,6 +68,7 @@ export function udpLimit(query: Buffer): number {
     const opt = packet.decode(query).additionals?.find((record) => record.type === 'OPT') as { udpPayloadSize?: number } | undefined;
     return Math.max(512, opt?.udpPayloadSize ?? 512);
   } catch {
+    // undecodable: the classic limit
     return 512;
   }
 }

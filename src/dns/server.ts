@@ -12,6 +12,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import type { QuerySource, Transport } from './resolver.js';
 import { TcpFrames, frame } from './tcp-framing.js';
+import { unavailable } from '../errors/index.js';
 
 export type QueryHandler = (query: Buffer, source: QuerySource, transport: Transport) => Promise<Buffer | undefined>;
 
@@ -60,7 +61,7 @@ export class DnsServer {
       this.tcp = tcp;
       return bound;
     }
-    throw new Error('no free port for the embedded DNS resolver');
+    throw unavailable('dns-port', 'no free port for the embedded DNS resolver');
   }
 
   /** Serves one container's own listeners (replacing any it had); the queries are that container's. */

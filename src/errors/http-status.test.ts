@@ -22,3 +22,16 @@ test('unknown errors are 500 with their message, never a stack', () => {
   assert.deepEqual(toHttpError(new Error('boom')), { status: 500, body: { message: 'boom' } });
   assert.deepEqual(toHttpError('text'), { status: 500, body: { message: 'text' } });
 });
+
+test('a hint follows the message, which still starts with Docker\'s wording', () => {
+  const error = new EngineError('system', 'pool-exhausted', 'could not find an available, non-overlapping IPv4 address pool', { hint: 'remove unused networks' });
+  assert.deepEqual(toHttpError(error), { status: 500, body: { message: 'could not find an available, non-overlapping IPv4 address pool: remove unused networks' } });
+  assert.deepEqual(toHttpError(invalid('x', 'bad value', 'use a number')).body, { message: 'bad value: use a number' });
+  assert.deepEqual(toHttpError(invalid('x', 'bad value')).body, { message: 'bad value' });
+});
+
+test('typed errors keep their cause', () => {
+  const cause = new Error('EACCES');
+  assert.equal(new EngineError('system', 'x', 'failed', { cause }).cause, cause);
+  assert.equal(system('x', 'failed', cause).cause, cause);
+});

@@ -16,9 +16,15 @@ export interface HttpError {
   body: { message: string };
 }
 
-/** Maps any thrown value to a Docker-style status and body. Unknown errors are 500s. */
+/**
+ * Maps any thrown value to a Docker-style status and body. Unknown errors are 500s. A hint follows
+ * the message ("<message>: <hint>"), so the client's text still starts with Docker's wording.
+ */
 export function toHttpError(error: unknown): HttpError {
-  if (isEngineError(error)) return { status: STATUS_BY_KIND[error.kind], body: { message: error.message } };
+  if (isEngineError(error)) {
+    const message = error.hint ? `${error.message}: ${error.hint}` : error.message;
+    return { status: STATUS_BY_KIND[error.kind], body: { message } };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { status: 500, body: { message } };
 }

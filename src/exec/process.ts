@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
+import { system } from '../errors/index.js';
 
 export interface ProcessOptions {
   env?: NodeJS.ProcessEnv;
@@ -36,7 +37,7 @@ export function startProcess(argv: readonly string[], options: ProcessOptions = 
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  if (child.pid === undefined) throw new Error(`failed to start ${command}`);
+  if (child.pid === undefined) throw system('process-start', `failed to start ${command}`);
   const pid = child.pid;
   let done = false;
   const exited = new Promise<number>((resolve) => {

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressPool } from './pools.js';
+import { invalid } from '../errors/index.js';
 
 /** 10 hex digits (40 bits), the RFC 4193 global id. */
 export function newUlaGlobalId(): string {
@@ -18,7 +19,7 @@ export function isUlaGlobalId(value: unknown): value is string {
 
 /** fd<global id>::/48 as /64s. */
 export function ulaPool(globalId: string): AddressPool {
-  if (!isUlaGlobalId(globalId)) throw new Error(`invalid ULA global id ${JSON.stringify(globalId)}`);
+  if (!isUlaGlobalId(globalId)) throw invalid('ula-global-id', `invalid ULA global id ${JSON.stringify(globalId)}`);
   return { base: `fd${globalId.slice(0, 2)}:${globalId.slice(2, 6)}:${globalId.slice(6, 10)}::/48`, size: 64 };
 }
 

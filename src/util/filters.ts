@@ -41,6 +41,7 @@ export function matchesAny(filters: Filters, key: string, source: string): boole
     try {
       return new RegExp(value).test(source);
     } catch {
+      // not a valid regular expression: matched as plain text
       return source.includes(value);
     }
   });

@@ -8,6 +8,7 @@ export class SerialQueue {
 
   run<T>(task: () => Promise<T>): Promise<T> {
     const result = this.tail.then(task, task);
+    // The tail only orders tasks; each caller gets its own task's error from `result`.
     this.tail = result.catch(() => undefined);
     return result;
   }

@@ -34,6 +34,7 @@ import {
 } from 'etcd3';
 import { invalid, isEngineError, system, unavailable, type EngineError } from '../../errors/index.js';
 import type { Logger } from '../../util/logger.js';
+import { errorFields } from '../../util/log-error.js';
 import type { ClusterCompare, ClusterEntry, ClusterEvent, ClusterOp, ClusterStore } from '../cluster-store.js';
 import { fromJson, prefixEnd, toJson } from './keys.js';
 import { Mirror, type KeyValueAt } from './mirror.js';
@@ -113,7 +114,7 @@ export class EtcdClusterStore implements ClusterStore {
 
   async open(): Promise<void> {
     // A failed open() may be retried (the daemon waits for etcd at start-up); a successful one not.
-    if (this.client || this.opened || this.closed) throw new Error('EtcdClusterStore.open() called twice or after close()');
+    if (this.client || this.opened || this.closed) throw system('cluster-open-twice', 'EtcdClusterStore.open() called twice or after close()');
     this.client = await this.makeClient();
     try {
       const { kvs, revision } = await this.request('open: load', (call) => this.rangeAll('', call));
@@ -123,7 +124,7 @@ export class EtcdClusterStore implements ClusterStore {
       this.opened = true;
     } catch (error) {
       const watcher = this.stopWatch();
-      if (watcher) await withTimeout(watcher.cancel(), 1_000).catch(() => undefined);
+      if (watcher) await withTimeout(watcher.cancel(), 1_000).catch((cancelError: unknown) => this.logger?.debug('cancelling the watch of a failed open', errorFields(cancelError)));
       this.client.close();
       this.client = undefined;
       throw error;
@@ -136,7 +137,7 @@ export class EtcdClusterStore implements ClusterStore {
    * reload announces every difference, as after any outage. Instead of open(), never after it.
    */
   async openOffline(saved: readonly ClusterEntry[]): Promise<void> {
-    if (this.client || this.opened || this.closed) throw new Error('EtcdClusterStore.openOffline() after open() or close()');
+    if (this.client || this.opened || this.closed) throw system('cluster-open-twice', 'EtcdClusterStore.openOffline() after open() or close()');
     this.client = await this.makeClient();
     const kvs = saved.map((entry) => ({ key: entry.key, value: entry.value, modRevision: Number(entry.modRevision) }));
     this.applySnapshot('', kvs, kvs.reduce((highest, entry) => Math.max(highest, entry.modRevision), 0));
@@ -261,7 +262,7 @@ export class EtcdClusterStore implements ClusterStore {
     const events: ClusterEvent[] = [];
     this.mirror.put(key, fromJson(text), revision, events);
     this.emit(events);
-    if (this.leaseLost) await this.restoreLeasedKeys().catch(() => undefined);
+    if (this.leaseLost) await this.restoreLeasedKeys().catch((error: unknown) => this.logger?.warn('restoring leased keys (recovery tries again)', errorFields(error)));
   }
 
   onChange(listener: (events: readonly ClusterEvent[]) => void): () => void {
@@ -279,9 +280,9 @@ export class EtcdClusterStore implements ClusterStore {
     if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
     this.keepAliveTimer = undefined;
     this.wakeRecovery?.();
-    await this.recovery?.catch(() => undefined);
+    await this.recovery?.catch((error: unknown) => this.logger?.debug('cluster store recovery ended with an error at close', errorFields(error)));
     const watcher = this.stopWatch();
-    if (watcher) await withTimeout(watcher.cancel(), 1_000).catch(() => undefined);
+    if (watcher) await withTimeout(watcher.cancel(), 1_000).catch((error: unknown) => this.logger?.debug('cancelling the watch at close', errorFields(error)));
     this.client?.close();
     this.client = undefined;
   }
@@ -476,6 +477,7 @@ export class EtcdClusterStore implements ClusterStore {
         await this.reload();
         await this.checkLease();
       } catch {
+        // still unreachable: the loop waits for the next wake and tries again
         continue;
       }
       if (this.failures === failures && this.watchUp && !this.closed) {
@@ -499,7 +501,7 @@ export class EtcdClusterStore implements ClusterStore {
       return;
     }
     const old = this.stopWatch();
-    if (old) void withTimeout(old.cancel(), 1_000).catch(() => undefined);
+    if (old) void withTimeout(old.cancel(), 1_000).catch((error: unknown) => this.logger?.debug('cancelling the replaced watch', errorFields(error)));
     if (regressed) {
       this.logger?.warn('cluster store revision went backwards (etcd data replaced): reloading everything', { known: this.mirror.floorRevision, now: revision });
       const events: ClusterEvent[] = [];

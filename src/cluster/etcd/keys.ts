@@ -26,6 +26,7 @@ export function fromJson(bytes: Buffer | string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
+    // not JSON: the raw text, as documented above
     return text;
   }
 }

@@ -4,6 +4,8 @@
  * restarted daemon recognises what it owns and removes strays without touching anything else.
  */
 import { forbidden } from '../../errors/index.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { runUndo } from '../../util/undo.js';
 import type { FirewallNetwork } from '../../firewall/intent.js';
 import type { Kernel } from '../../kernel/ports.js';
 import type { Endpoint, Network } from '../../model/network.js';
@@ -32,6 +34,8 @@ export interface BridgeNetworksDeps {
   aliasPrefix?: string;
   /** Driver name (default "bridge"; the overlay driver's inner instance is not registered). */
   name?: string;
+  /** Rollback steps that fail (stderr at warn when absent). */
+  logger?: Logger;
 }
 
 export class BridgeNetworks implements NetworkDriver {
@@ -87,7 +91,8 @@ export class BridgeNetworks implements NetworkDriver {
     try {
       await this.deps.firewall.addNetwork(this.firewallIntent(network));
     } catch (error) {
-      await this.deps.kernel.links.deleteLink(this.bridgeOptions.of(network).bridgeName);
+      const { bridgeName } = this.bridgeOptions.of(network);
+      await runUndo([{ name: `delete bridge ${bridgeName}`, run: () => this.deps.kernel.links.deleteLink(bridgeName) }], this.deps.logger ?? createLogger('warn'), { network: network.id });
       throw error;
     }
   }

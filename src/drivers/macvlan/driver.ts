@@ -15,12 +15,16 @@ import type { Endpoint, Network } from '../../model/network.js';
 import { DecodedOptions } from '../common/decoded-options.js';
 import type { NetworkDriver } from '../driver.js';
 import { decodeMacvlanOptions, type MacvlanOptions } from './options.js';
+import { logError } from '../../util/log-error.js';
+import { createLogger, type Logger } from '../../util/logger.js';
 
 export const MACVLAN_ALIAS_PREFIX = 'conet-macvlan:';
 
 export interface MacvlanDriverDeps {
   links: LinkPort;
   macvlan: MacvlanPort;
+  /** A parent that can't be restored at start-up (stderr at warn when absent). */
+  logger?: Logger;
 }
 
 export class MacvlanDriver implements NetworkDriver {
@@ -65,7 +69,7 @@ export class MacvlanDriver implements NetworkDriver {
     for (const network of networks) {
       // A parent that can't be made again (its link gone, the module unloaded) must not keep the
       // daemon from starting: containers joining the network then report it clearly.
-      await this.ensureParent(network, this.macvlanOptions.of(network), links).catch(() => undefined);
+      await this.ensureParent(network, this.macvlanOptions.of(network), links).catch(logError(this.deps.logger ?? createLogger('warn'), 'warn', 'restoring the macvlan parent', { network: network.name }));
     }
   }
 

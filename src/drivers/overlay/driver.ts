@@ -22,6 +22,9 @@ import { firstUsableAddress, formatAddress, pickSubnet } from '../../ipam/index.
 import type { Kernel, OverlayPort, PeerRoute, VxlanPeer } from '../../kernel/ports.js';
 import type { Endpoint, IpamPoolConfig, Network } from '../../model/network.js';
 import { SerialQueue } from '../../util/queue.js';
+import { logError } from '../../util/log-error.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { runUndo } from '../../util/undo.js';
 import { BridgeNetworks, type BridgeFirewall } from '../common/bridge-networks.js';
 import { BRIDGE_NAME, DRIVER_MTU } from '../common/bridge-options.js';
 import { DecodedOptions } from '../common/decoded-options.js';
@@ -56,6 +59,8 @@ export interface OverlayDriverDeps {
   /** UDP port of VXLAN traffic (`data-path-port`). */
   dataPathPort: number;
   onError?: (message: string, error: unknown) => void;
+  /** Rollback and clean-up steps that fail (stderr at warn when absent). */
+  logger?: Logger;
 }
 
 export const bridgeNameOf = (network: Pick<Network, 'id'>): string => `ov-${network.id.slice(0, 12)}`;
@@ -65,6 +70,7 @@ export class OverlayDriver implements NetworkDriver {
   readonly name = 'overlay';
   readonly capabilities = { scope: 'global', multipleInstances: true, usesIpam: true } as const;
   private readonly bridge: BridgeNetworks;
+  private readonly logger: Logger;
   private readonly queue = new SerialQueue();
   /** Networks whose kernel objects exist on this node, with the view they were made from. */
   private readonly present = new Map<string, Network>();
@@ -82,7 +88,8 @@ export class OverlayDriver implements NetworkDriver {
   ]);
 
   constructor(private readonly deps: OverlayDriverDeps) {
-    this.bridge = new BridgeNetworks({ kernel: deps.kernel, firewall: deps.firewall, defaultMtu: 1450, aliasPrefix: OVERLAY_BRIDGE_ALIAS, name: 'overlay-bridge' });
+    this.logger = deps.logger ?? createLogger('warn');
+    this.bridge = new BridgeNetworks({ kernel: deps.kernel, firewall: deps.firewall, defaultMtu: 1450, aliasPrefix: OVERLAY_BRIDGE_ALIAS, name: 'overlay-bridge', logger: this.logger });
   }
 
   /** Picks the VNI when none was given (written into the options, which inspect shows, as Docker). */
@@ -214,7 +221,7 @@ export class OverlayDriver implements NetworkDriver {
       await this.syncRoutes();
     } catch (error) {
       this.present.delete(network.id);
-      await this.removeObjects(network.id, view).catch(() => undefined);
+      await runUndo([{ name: `remove the local objects of network ${network.name}`, run: () => this.removeObjects(network.id, view) }], this.logger, { network: network.id });
       throw error;
     }
     return view;
@@ -308,15 +315,15 @@ export class OverlayDriver implements NetworkDriver {
     else {
       this.applied.delete(vxlanNameOf({ id: networkId }));
       // Not made by this process (e.g. left by a crash before restore): delete by name.
-      await this.deps.kernel.links.deleteLink(vxlanNameOf({ id: networkId })).catch(() => undefined);
-      await this.deps.kernel.links.deleteLink(bridgeNameOf({ id: networkId })).catch(() => undefined);
+      await this.deps.kernel.links.deleteLink(vxlanNameOf({ id: networkId })).catch(logError(this.logger, 'warn', 'deleting a leftover vxlan device', { network: networkId }));
+      await this.deps.kernel.links.deleteLink(bridgeNameOf({ id: networkId })).catch(logError(this.logger, 'warn', 'deleting a leftover overlay bridge', { network: networkId }));
     }
     await this.syncRoutes();
   }
 
   private async removeObjects(networkId: string, view: Network): Promise<void> {
     this.applied.delete(vxlanNameOf({ id: networkId }));
-    await this.deps.kernel.links.deleteLink(vxlanNameOf({ id: networkId })).catch(() => undefined);
+    await this.deps.kernel.links.deleteLink(vxlanNameOf({ id: networkId })).catch(logError(this.logger, 'warn', 'deleting the vxlan device', { network: networkId }));
     await this.bridge.deleteNetwork(view);
   }
 }

@@ -8,6 +8,8 @@ import type { EndpointService } from '../networks/endpoint-service.js';
 import type { NetworkService } from '../networks/network-service.js';
 import type { ContainerService } from './container-service.js';
 import { networkNameOf } from './network-attach.js';
+import { logError } from '../../util/log-error.js';
+import { createLogger, type Logger } from '../../util/logger.js';
 
 export interface ConnectOptions {
   ipv4Address?: string;
@@ -16,7 +18,7 @@ export interface ConnectOptions {
 }
 
 export class ContainerNetworking {
-  constructor(private readonly deps: { containers: ContainerService; networks: NetworkService; endpoints: EndpointService }) {}
+  constructor(private readonly deps: { containers: ContainerService; networks: NetworkService; endpoints: EndpointService; logger?: Logger }) {}
 
   async connect(networkReference: string, containerReference: string, options: ConnectOptions = {}): Promise<void> {
     const network = this.deps.networks.inspect(networkReference);
@@ -88,7 +90,7 @@ export class ContainerNetworking {
     const endpoints = this.deps.endpoints
       .endpointsOfContainer(container.id)
       .map((endpoint) => ({ network: this.deps.networks.inspect(endpoint.networkId), endpoint }));
-    await this.deps.containers.refreshDns(container, endpoints).catch(() => undefined);
+    await this.deps.containers.refreshDns(container, endpoints).catch(logError(this.deps.logger ?? createLogger('warn'), 'warn', 'dns rules after a connect or disconnect', { container: container.id }));
   }
 
   private checkStaticAddress(allAuto: boolean): void {

@@ -12,6 +12,8 @@ import type { NetworkService } from '../networks/network-service.js';
 import type { ContainerService } from './container-service.js';
 import { sandboxPrefix } from './network-attach.js';
 import type { ContainerPublished } from './dependencies.js';
+import { logError } from '../../util/log-error.js';
+import { createLogger, type Logger } from '../../util/logger.js';
 
 export interface RecoveryDeps {
   containers: ContainerService;
@@ -25,6 +27,8 @@ export interface RecoveryDeps {
   exitCode(id: string): Promise<number | undefined>;
   interfaceOf(networkId: string): string;
   restorePorts(published: ContainerPublished): void;
+  /** Tidy-ups that fail (stderr at warn when absent). */
+  logger?: Logger;
 }
 
 export interface RecoveryReport {
@@ -55,7 +59,7 @@ export async function recoverContainers(deps: RecoveryDeps): Promise<RecoveryRep
     for (const endpoint of deps.endpoints.endpointsOf(network.id)) {
       if (alive.has(endpoint.containerId)) continue;
       report.strayEndpoints += 1;
-      await deps.endpoints.disconnect(network.id, endpoint.containerId).catch(() => undefined);
+      await deps.endpoints.disconnect(network.id, endpoint.containerId).catch(logError(deps.logger ?? createLogger('warn'), 'warn', 'disconnecting a stray endpoint', { network: network.name, container: endpoint.containerId }));
     }
   }
   const prefix = sandboxPrefix(deps.daemonShortId);

@@ -13,11 +13,14 @@ import { ZERO_TIME } from '../../model/container.js';
 import { del, put, type Store } from '../../store/index.js';
 import { newId, timestamp } from '../../util/ids.js';
 import { parseContainerPort } from '../../util/port-spec.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { logError } from '../../util/log-error.js';
+import { UndoStack } from '../../util/undo.js';
 import { listContainers, type ContainerListQuery } from './container-list.js';
 import type { CreateContainerRequest } from './create-request.js';
 import { hostModeHostsFile, hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
 import { generateName, validateContainerName } from './names.js';
-import { NetworkAttacher, type AttachResult, type Undo } from './network-attach.js';
+import { NetworkAttacher, type AttachResult } from './network-attach.js';
 import type { ContainerRuntime, ImageSource, PortPublisher } from './dependencies.js';
 import { normaliseSignal } from './signals.js';
 import { upgradeStoredContainer } from './stored-container.js';
@@ -40,6 +43,8 @@ export interface ContainerServiceDeps {
   hostFiles?: { resolvConf: string; hosts: string };
   /** Embedded DNS for containers on user-defined networks (absent: plain resolv.conf everywhere). */
   dns?: ContainerDnsSetup;
+  /** Failures off the request path (rollback steps, clean-ups); stderr at warn when absent. */
+  logger?: Logger;
 }
 
 export interface ResolverTarget {
@@ -66,7 +71,11 @@ export class ContainerService {
   private readonly dnsTargets = new Map<string, string>();
   readonly waiters = new ContainerWaiters();
 
-  constructor(private readonly deps: ContainerServiceDeps) {}
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: ContainerServiceDeps) {
+    this.logger = deps.logger ?? createLogger('warn');
+  }
 
   async load(): Promise<void> {
     for (const stored of await this.deps.store.list<Container>('container')) {
@@ -156,7 +165,7 @@ export class ContainerService {
     const container = this.get(reference);
     if (container.state.status === 'running') return false;
     await this.cleanups.get(container.id);
-    const undo: Undo[] = [];
+    const undo = new UndoStack();
     try {
       const clock = new StepClock();
       const attached = await this.deps.attacher.attach(container, undo);
@@ -167,6 +176,7 @@ export class ContainerService {
       // starting the process, so the first query of the process already finds them.
       const dnsTarget = attached.netnsPath ? this.deps.dns?.targetFor(attached.endpoints) : undefined;
       const dnsReady = dnsTarget && attached.netnsPath ? this.installDns(container.id, attached.netnsPath, dnsTarget) : undefined;
+      // Only marks the rejection handled: the runtime (ready) and the await below both see it.
       dnsReady?.catch(() => undefined);
       container.ports = await this.publish(container, attached, undo);
       clock.mark('ports');
@@ -197,25 +207,25 @@ export class ContainerService {
       this.deps.events?.('container started', { id: container.id, mode: container.hostConfig.networkMode, steps: clock.steps });
     } catch (error) {
       this.deps.dns?.release?.(container.id);
-      for (const step of undo.reverse()) await step().catch(() => undefined);
+      await undo.rollback(this.logger, { container: container.id, action: 'start' });
       container.sandbox = '';
       container.ports = [];
       container.state = { ...container.state, error: error instanceof Error ? error.message : String(error) };
-      await this.save(container).catch(() => undefined);
+      await this.save(container).catch(logError(this.logger, 'warn', 'saving a failed start', { container: container.id }));
       // As Docker: a --rm container that fails to start is removed, or `docker run --rm` (which
       // waits for condition=removed after a failed start) would wait forever.
-      if (container.hostConfig.autoRemove) await this.remove(container.id, { force: true }).catch(() => undefined);
+      if (container.hostConfig.autoRemove) await this.remove(container.id, { force: true }).catch(logError(this.logger, 'warn', 'removing a --rm container after a failed start', { container: container.id }));
       throw error;
     }
     this.monitor(container);
     return true;
   }
 
-  private async publish(container: Container, attached: AttachResult, undo: Undo[]): Promise<Container['ports']> {
+  private async publish(container: Container, attached: AttachResult, undo: UndoStack): Promise<Container['ports']> {
     const first = attached.endpoints[0];
     const { portBindings, publishAllPorts } = container.hostConfig;
     if (!first || (portBindings.length === 0 && !publishAllPorts)) return [];
-    undo.push(() => this.deps.ports.unpublish(container.id));
+    undo.push('unpublish ports', () => this.deps.ports.unpublish(container.id));
     return this.deps.ports.publish({
       containerId: container.id,
       containerName: container.name,
@@ -248,7 +258,7 @@ export class ContainerService {
   async adoptDns(container: Container, endpoints: AttachResult['endpoints']): Promise<void> {
     const target = this.deps.dns?.targetFor(endpoints);
     if (target && container.sandbox) this.dnsTargets.set(container.id, `${target.address}:${target.port}`);
-    if (target && container.sandbox) await this.deps.dns?.adopt?.(container.id, this.deps.attacher.netnsPathOf(container.sandbox), target).catch(() => undefined);
+    if (target && container.sandbox) await this.deps.dns?.adopt?.(container.id, this.deps.attacher.netnsPathOf(container.sandbox), target).catch(logError(this.logger, 'warn', 'dns listeners of adopted container', { container: container.id }));
   }
 
   /**
@@ -265,6 +275,7 @@ export class ContainerService {
     await this.installDns(container.id, this.deps.attacher.netnsPathOf(container.sandbox), target);
     if (had) return;
     const path = join(this.directoryOf(container.id), 'resolv.conf');
+    // No host resolv.conf: resolvConf() falls back to Docker's default nameservers.
     const hostResolv = this.deps.hostFiles?.resolvConf ?? (await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
     const { dns, dnsSearch, dnsOptions } = container.hostConfig;
     // Written in place (same inode): the file is bind-mounted into the running container.
@@ -274,11 +285,12 @@ export class ContainerService {
   private async writeEtcFiles(container: Container, attached: AttachResult, embeddedDns: boolean): Promise<{ hosts: string; hostname: string; resolvConf: string }> {
     const directory = this.directoryOf(container.id);
     const paths = { hosts: join(directory, 'hosts'), hostname: join(directory, 'hostname'), resolvConf: join(directory, 'resolv.conf') };
+    // No host resolv.conf: resolvConf() falls back to Docker's default nameservers.
     const hostResolv = this.deps.hostFiles?.resolvConf ?? (await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
     const host = container.hostConfig.networkMode === 'host';
     const extraHosts = resolveExtraHosts(container.hostConfig.extraHosts, this.deps.attacher.hostGatewayAddress());
     const hosts = host
-      ? hostModeHostsFile(this.deps.hostFiles?.hosts ?? (await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')), extraHosts)
+      ? hostModeHostsFile(this.deps.hostFiles?.hosts ?? (await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')), extraHosts) // no host /etc/hosts: localhost only
       : hostsFile({
           hostname: container.config.hostname,
           domainname: container.config.domainname,
@@ -300,13 +312,13 @@ export class ContainerService {
     container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, finishedAt: timestamp() };
     container.sandbox = '';
     container.ports = [];
-    await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined);
+    await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of an exited container', { container: id }));
     await this.save(container);
   }
 
   /** Recovery: drops runtime leftovers (a start cut short by a crash) of a container not running. */
   async cleanupRuntime(id: string): Promise<void> {
-    await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined);
+    await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of a stray start', { container: id }));
   }
 
   /** Recovery: watch an adopted container's exit again. */
@@ -329,17 +341,20 @@ export class ContainerService {
     const clock = new StepClock();
     this.deps.dns?.release?.(id);
     // Ports and namespace go in parallel: each is one process, and the nft delete is the slower.
-    await Promise.all([this.deps.ports.unpublish(id).catch(() => undefined), this.deps.attacher.release(container).catch(() => undefined)]);
+    await Promise.all([
+      this.deps.ports.unpublish(id).catch(logError(this.logger, 'warn', 'unpublishing ports of an exited container', { container: id })),
+      this.deps.attacher.release(container).catch(logError(this.logger, 'warn', 'releasing the network of an exited container', { container: id })),
+    ]);
     clock.mark('network');
-    const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(() => undefined).finally(() => this.cleanups.delete(id));
+    const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of an exited container', { container: id })).finally(() => this.cleanups.delete(id));
     this.cleanups.set(id, cleanup);
     container.sandbox = '';
     container.ports = [];
     this.dnsTargets.delete(id);
-    await this.save(container).catch(() => undefined);
+    await this.save(container).catch(logError(this.logger, 'warn', 'saving an exit', { container: id }));
     this.deps.events?.('container exited', { id, exitCode: code, steps: clock.steps });
     this.waiters.exited(id, code);
-    if (container.hostConfig.autoRemove) await this.remove(id, { force: true }).catch(() => undefined);
+    if (container.hostConfig.autoRemove) await this.remove(id, { force: true }).catch(logError(this.logger, 'warn', 'removing an exited --rm container', { container: id }));
   }
 
   /** `signal`: "KILL", "SIGKILL" or a number (Docker's 400 for anything else). */
@@ -355,10 +370,10 @@ export class ContainerService {
     const container = this.get(reference);
     if (container.state.status !== 'running') return false;
     const exited = this.waiters.nextExit(container.id);
-    await this.deps.runtime.kill(container.id, 'SIGTERM').catch(() => undefined);
+    await this.deps.runtime.kill(container.id, 'SIGTERM').catch(logError(this.logger, 'debug', 'SIGTERM on stop (the process may have just exited)', { container: container.id }));
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, timeoutSeconds) * 1000).unref());
     if ((await Promise.race([exited, timer])) === 'timeout') {
-      await this.deps.runtime.kill(container.id, 'SIGKILL').catch(() => undefined);
+      await this.deps.runtime.kill(container.id, 'SIGKILL').catch(logError(this.logger, 'debug', 'SIGKILL on stop timeout (the process may have just exited)', { container: container.id }));
       await exited;
     }
     return true;
@@ -387,7 +402,7 @@ export class ContainerService {
         throw conflict('container-running', `You cannot remove a running container ${container.id}. Stop the container before attempting removal or force remove`);
       }
       const exited = this.waiters.nextExit(container.id);
-      await this.deps.runtime.kill(container.id, 'SIGKILL').catch(() => undefined);
+      await this.deps.runtime.kill(container.id, 'SIGKILL').catch(logError(this.logger, 'debug', 'SIGKILL on forced remove (the process may have just exited)', { container: container.id }));
       await exited;
     }
     if (!this.containers.has(container.id)) return;

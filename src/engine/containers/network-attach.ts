@@ -8,6 +8,7 @@ import { gatewayOf } from '../../ipam/index.js';
 import type { SandboxPort } from '../../kernel/ports.js';
 import type { Container } from '../../model/container.js';
 import type { Endpoint, Network } from '../../model/network.js';
+import type { UndoStack } from '../../util/undo.js';
 import type { EndpointService } from '../networks/endpoint-service.js';
 import type { NetworkService } from '../networks/network-service.js';
 
@@ -21,8 +22,6 @@ export interface AttachResult {
 export interface ContainerLookup {
   find(reference: string): Container | undefined;
 }
-
-export type Undo = () => Promise<void>;
 
 /**
  * /run/netns is shared by every daemon on the machine, so a sandbox name carries the daemon's
@@ -53,13 +52,13 @@ export class NetworkAttacher {
     return config === undefined ? undefined : gatewayOf(config);
   }
 
-  async attach(container: Container, undo: Undo[]): Promise<AttachResult> {
+  async attach(container: Container, undo: UndoStack): Promise<AttachResult> {
     const mode = container.hostConfig.networkMode;
     if (mode === 'host') return { sandbox: '', endpoints: [] };
     if (mode.startsWith('container:')) return this.joinContainer(mode.slice('container:'.length));
     const sandbox = sandboxName(this.deps.daemonShortId, container.id);
     const netnsPath = this.deps.sandboxes.path(sandbox);
-    undo.push(() => this.deps.sandboxes.remove(sandbox));
+    undo.push(`remove sandbox ${sandbox}`, () => this.deps.sandboxes.remove(sandbox));
     if (mode === 'none') {
       await this.deps.sandboxes.create(sandbox);
       return { netnsPath, sandbox, endpoints: [] };
@@ -85,14 +84,14 @@ export class NetworkAttacher {
         ...(extra.ipv6Address ? { ipv6Address: extra.ipv6Address } : {}),
         aliases: extra.aliases,
       });
-      undo.push(() => this.deps.endpoints.disconnect(other.id, container.id));
+      undo.push(`disconnect from network ${other.name}`, () => this.deps.endpoints.disconnect(other.id, container.id));
       endpoints.push({ network: other, endpoint: joined });
     }
     return { netnsPath, sandbox, endpoints };
   }
 
   /** The network of the container's mode, as eth0, creating the sandbox in the same step. */
-  private async attachPrimary(container: Container, network: Network, sandbox: string, undo: Undo[]): Promise<Endpoint> {
+  private async attachPrimary(container: Container, network: Network, sandbox: string, undo: UndoStack): Promise<Endpoint> {
     const mode = container.hostConfig.networkMode;
     const request = container.endpointRequests[mode] ?? container.endpointRequests[network.name] ?? container.endpointRequests[network.id];
     const endpoint = await this.deps.endpoints.connect(network.id, {
@@ -107,7 +106,7 @@ export class NetworkAttacher {
       ...(request?.macAddress ? { macAddress: request.macAddress } : {}),
       aliases: request?.aliases ?? [],
     });
-    undo.push(() => this.deps.endpoints.disconnect(network.id, container.id));
+    undo.push(`disconnect from network ${network.name}`, () => this.deps.endpoints.disconnect(network.id, container.id));
     return endpoint;
   }
 

@@ -13,6 +13,8 @@ import type { ClusterState } from '../cluster/cluster-state.js';
 import { del, put, type Store } from '../../store/index.js';
 import { newId } from '../../util/ids.js';
 import { KeyedQueue } from '../../util/queue.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { runUndo } from '../../util/undo.js';
 
 export interface ConnectRequest {
   containerId: string;
@@ -41,6 +43,8 @@ export interface EndpointServiceDeps {
   cluster?: ClusterState;
   /** Something that went wrong off the request path (a release the cluster store missed). */
   onError?: (message: string, error: unknown) => void;
+  /** Rollback steps that fail (stderr at warn when absent). */
+  logger?: Logger;
 }
 
 /** Docker's MAC for an IPv4 endpoint: 02:42 followed by the four address octets. */
@@ -54,8 +58,11 @@ export class EndpointService {
   /** Endpoints of global networks claimed in the cluster store and not yet saved here. */
   private readonly connecting = new Set<string>();
   private readonly queue = new KeyedQueue();
+  private readonly logger: Logger;
 
-  constructor(private readonly deps: EndpointServiceDeps) {}
+  constructor(private readonly deps: EndpointServiceDeps) {
+    this.logger = deps.logger ?? createLogger('warn');
+  }
 
   async load(): Promise<void> {
     this.endpoints.clear();
@@ -154,7 +161,7 @@ export class EndpointService {
     try {
       await this.deps.store.commit([put('endpoint', endpoint.id, endpoint)]);
     } catch (error) {
-      await driver.leave?.(network, endpoint).catch(() => undefined);
+      await runUndo([{ name: `leave network ${network.name}`, run: () => driver.leave?.(network, endpoint) }], this.logger, { endpoint: endpoint.id, action: 'connect' });
       throw system('store-write', `failed to save endpoint of ${request.containerName}: ${(error as Error).message}`, error);
     }
     this.endpoints.set(endpoint.id, endpoint);
@@ -211,14 +218,17 @@ export class EndpointService {
     try {
       await driver.join?.(network, endpoint, { createSandbox: request.createSandbox });
     } catch (error) {
-      await cluster.releaseEndpoint(endpoint).catch(() => undefined);
+      await runUndo([{ name: 'release the endpoint claim in the cluster store', run: () => cluster.releaseEndpoint(endpoint) }], this.logger, { endpoint: endpoint.id, action: 'connect' });
       throw error;
     }
     try {
       await this.deps.store.commit([put('endpoint', endpoint.id, endpoint)]);
     } catch (error) {
-      await driver.leave?.(network, endpoint).catch(() => undefined);
-      await cluster.releaseEndpoint(endpoint).catch(() => undefined);
+      const undo = [
+        { name: 'release the endpoint claim in the cluster store', run: () => cluster.releaseEndpoint(endpoint) },
+        { name: `leave network ${network.name}`, run: () => driver.leave?.(network, endpoint) },
+      ];
+      await runUndo(undo, this.logger, { endpoint: endpoint.id, action: 'connect' });
       throw system('store-write', `failed to save endpoint of ${request.containerName}: ${(error as Error).message}`, error);
     }
     this.endpoints.set(endpoint.id, endpoint);

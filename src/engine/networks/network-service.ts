@@ -18,6 +18,9 @@ import { samePredefinedConfig } from './predefined.js';
 import { validateNetworkName } from './network-names.js';
 import type { CreateNetworkRequest } from './network-request.js';
 import { SerialQueue } from '../../util/queue.js';
+import { logError } from '../../util/log-error.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { runUndo } from '../../util/undo.js';
 
 /** Where containers' attachments come from (the containers issue fills it). */
 export interface EndpointSource {
@@ -36,6 +39,8 @@ export interface NetworkServiceDeps {
   cluster?: ClusterState;
   /** Global-scope default pools (Docker: 10.0.0.0/8 in /24s). */
   globalPools?: readonly AddressPool[];
+  /** Rollback and clean-up steps that fail (stderr at warn when absent). */
+  logger?: Logger;
 }
 
 export const NEEDS_CLUSTER = 'the overlay driver needs cluster mode: start conetd with --cluster-store etcd://HOST:PORT --cluster-advertise ADDR';
@@ -43,8 +48,11 @@ export const NEEDS_CLUSTER = 'the overlay driver needs cluster mode: start conet
 export class NetworkService {
   private readonly networks = new Map<string, Network>();
   private readonly queue = new SerialQueue();
+  private readonly logger: Logger;
 
-  constructor(private readonly deps: NetworkServiceDeps) {}
+  constructor(private readonly deps: NetworkServiceDeps) {
+    this.logger = deps.logger ?? createLogger('warn');
+  }
 
   /** Loads state; the daemon then calls reconcile(). */
   async load(): Promise<void> {
@@ -141,7 +149,7 @@ export class NetworkService {
     try {
       await this.deps.store.commit([put('network', network.id, network)]);
     } catch (error) {
-      await driver.deleteNetwork(network).catch(() => undefined);
+      await runUndo([{ name: `delete network ${name} in the driver`, run: () => driver.deleteNetwork(network) }], this.logger, { network: network.id, action: 'create' });
       throw system('store-write', `failed to save network ${name}: ${(error as Error).message}`, error);
     }
     this.networks.set(network.id, network);
@@ -209,7 +217,7 @@ export class NetworkService {
     const driver = this.deps.drivers.get(network.driver);
     if (network.scope !== 'local' && this.deps.cluster) {
       await this.deps.cluster.removeNetwork(network, driver?.clusterClaims?.(network) ?? []);
-      await driver?.deleteNetwork(network).catch(() => undefined);
+      await driver?.deleteNetwork(network).catch(logError(this.logger, 'warn', 'deleting the local objects of a removed global network', { network: network.name }));
       return;
     }
     if (driver) await driver.deleteNetwork(network);

@@ -10,6 +10,8 @@ import type { MacvlanPort, MacvlanSpec, NetnsTarget, ParentLinkSpec } from '../p
 import { inNetns } from './netns-argv.js';
 import { isAlreadyExists, isNoSuchDevice } from './ip-errors.js';
 import { ExecError } from '../../exec/index.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { runUndo } from '../../util/undo.js';
 
 const TIMEOUT_MS = 15_000;
 
@@ -24,6 +26,9 @@ export function isUnsupportedLinkType(error: unknown): boolean {
 }
 
 export class LinuxMacvlan implements MacvlanPort {
+  /** Rollback steps that fail are logged here. */
+  constructor(private readonly logger: Logger = createLogger('warn')) {}
+
   async plugMacvlan(spec: MacvlanSpec, target?: NetnsTarget): Promise<void> {
     try {
       await run(inNetns(['ip', '-batch', '-'], target), { input: macvlanHostCommands(spec), timeoutMs: TIMEOUT_MS });
@@ -36,7 +41,7 @@ export class LinuxMacvlan implements MacvlanPort {
     try {
       await run(['ip', '-n', spec.sandbox, '-batch', '-'], { input: macvlanSandboxCommands(spec), timeoutMs: TIMEOUT_MS });
     } catch (error) {
-      await this.unplugMacvlan(spec.sandbox, spec.ifname).catch(() => undefined);
+      await runUndo([{ name: `delete ${spec.ifname} in ${spec.sandbox}`, run: () => this.unplugMacvlan(spec.sandbox, spec.ifname) }], this.logger, { sandbox: spec.sandbox });
       throw system('macvlan-port', `configure ${spec.ifname} in ${spec.sandbox}: ${detail(error)}`, error);
     }
   }

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { run } from '../../exec/index.js';
+import { invalid, system } from '../../errors/index.js';
 
 export interface OverlayMount {
   lower: string;
@@ -29,7 +30,7 @@ export async function isMounted(target: string): Promise<boolean> {
 export async function mountOverlay(mount: OverlayMount): Promise<void> {
   if (await isMounted(mount.target)) return;
   for (const path of [mount.lower, mount.upper, mount.work]) {
-    if (/[,:]/.test(path)) throw new Error(`overlay paths must not contain ',' or ':': ${path}`);
+    if (/[,:]/.test(path)) throw invalid('overlay-path', `overlay paths must not contain ',' or ':': ${path}`);
   }
   await run(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${mount.lower},upperdir=${mount.upper},workdir=${mount.work}`, mount.target]);
 }
@@ -40,7 +41,7 @@ export async function unmountTree(target: string): Promise<void> {
   for (const point of below.sort((a, b) => b.length - a.length)) {
     const result = await run(['umount', point], { allowFailure: true });
     if (result.code !== 0 && !/not mounted|no mount point/i.test(result.stderr)) {
-      throw new Error(`unmounting ${point} failed: ${result.stderr.trim()}`);
+      throw system('unmount', `unmounting ${point} failed: ${result.stderr.trim()}`);
     }
   }
 }

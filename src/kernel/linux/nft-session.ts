@@ -34,6 +34,7 @@ export class NftSession {
     const line = script.split('\n').map((part) => part.trim()).filter(Boolean).join('; ');
     if (line === '') return Promise.resolve();
     const result = this.tail.then(() => this.send(line));
+    // The tail only orders scripts; each caller gets its own script's error from `result`.
     this.tail = result.catch(() => undefined);
     return result;
   }
@@ -49,7 +50,7 @@ export class NftSession {
     child.stderr?.on('data', (chunk: string) => this.receive(chunk));
     void child.exited.then((code) => {
       if (this.child === child) this.child = undefined;
-      this.fail(new Error(`nft -i exited with ${code}`));
+      this.fail(system('nft-session', `nft -i exited with ${code}`));
     });
     this.buffer = '';
     return child;
@@ -61,7 +62,7 @@ export class NftSession {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.child?.signal('SIGKILL');
-        this.fail(new Error(`nft -i did not answer within ${TIMEOUT_MS} ms`));
+        this.fail(system('nft-session', `nft -i did not answer within ${TIMEOUT_MS} ms`));
       }, TIMEOUT_MS);
       this.pending = { token, resolve, reject, timer };
       this.child?.stdin?.write(`${line}\nlist table inet ${token}\n`);

@@ -70,7 +70,7 @@ function checkTable(family: string, name: string): void {
 
 function parseObjects(stdout: string): NftJsonObject[] {
   const document = JSON.parse(stdout) as { nftables?: unknown };
-  if (!Array.isArray(document.nftables)) throw new Error('nft -j output has no "nftables" array');
+  if (!Array.isArray(document.nftables)) throw system('nft-json', 'nft -j output has no "nftables" array');
   return document.nftables as NftJsonObject[];
 }
 
@@ -85,7 +85,7 @@ export function parseTableListing(stdout: string): NftTableListing {
     else if ('set' in object) listing.sets.push(object.set as NftJsonSet);
     else if ('map' in object) listing.maps.push(object.map as NftJsonSet);
   }
-  if (table === undefined) throw new Error('nft -j output has no table object');
+  if (table === undefined) throw system('nft-json', 'nft -j output has no table object');
   return { table, ...listing };
 }
 

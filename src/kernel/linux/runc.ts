@@ -5,6 +5,7 @@
  * turns argv and stderr into typed results; the container lifecycle lives in runtime/.
  */
 import { run } from '../../exec/index.js';
+import { system } from '../../errors/index.js';
 
 export type RuncStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
@@ -29,7 +30,7 @@ export class LinuxRunc {
     const result = await run(this.argv(['state', id]), { allowFailure: true, timeoutMs: 10_000 });
     if (result.code !== 0) {
       if (NOT_FOUND.test(result.stderr)) return undefined;
-      throw new Error(`runc state ${id} failed: ${result.stderr.trim()}`);
+      throw system('runc-state', `runc state ${id} failed: ${result.stderr.trim()}`);
     }
     return JSON.parse(result.stdout) as RuncState;
   }
@@ -42,13 +43,13 @@ export class LinuxRunc {
   async kill(id: string, signal: string): Promise<void> {
     const result = await run(this.argv(['kill', id, signal.replace(/^SIG/, '')]), { allowFailure: true, timeoutMs: 10_000 });
     if (result.code !== 0 && !NOT_FOUND.test(result.stderr) && !/not running|process already finished|container not running/i.test(result.stderr)) {
-      throw new Error(`runc kill ${id} failed: ${result.stderr.trim()}`);
+      throw system('runc-kill', `runc kill ${id} failed: ${result.stderr.trim()}`);
     }
   }
 
   /** `delete --force` kills what still runs; a container runc never knew is success. */
   async delete(id: string): Promise<void> {
     const result = await run(this.argv(['delete', '--force', id]), { allowFailure: true, timeoutMs: 30_000 });
-    if (result.code !== 0 && !NOT_FOUND.test(result.stderr)) throw new Error(`runc delete ${id} failed: ${result.stderr.trim()}`);
+    if (result.code !== 0 && !NOT_FOUND.test(result.stderr)) throw system('runc-delete', `runc delete ${id} failed: ${result.stderr.trim()}`);
   }
 }

@@ -8,6 +8,8 @@
  */
 import { run } from '../../exec/index.js';
 import { system } from '../../errors/index.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { runUndo } from '../../util/undo.js';
 import type { NetnsTarget, SandboxPort, VethSpec } from '../ports.js';
 import { inNetns } from './netns-argv.js';
 import { isAlreadyExists, isNoSuchDevice } from './ip-errors.js';
@@ -20,6 +22,9 @@ function failure(action: string, error: unknown): Error {
 }
 
 export class LinuxSandboxes implements SandboxPort {
+  /** Rollback steps that fail are logged here. */
+  constructor(private readonly logger: Logger = createLogger('warn')) {}
+
   path(name: string): string {
     return `${NETNS_DIR}/${name}`;
   }
@@ -63,7 +68,7 @@ export class LinuxSandboxes implements SandboxPort {
     try {
       await run(['ip', '-n', spec.sandbox, '-batch', '-'], { input: sandboxCommands(spec), timeoutMs: TIMEOUT_MS });
     } catch (error) {
-      await this.unplugVeth(spec.hostName, target).catch(() => undefined);
+      await runUndo([{ name: `delete veth ${spec.hostName}`, run: () => this.unplugVeth(spec.hostName, target) }], this.logger, { sandbox: spec.sandbox });
       throw failure(`configure ${spec.ifname} in ${spec.sandbox}`, error);
     }
   }

@@ -63,6 +63,7 @@ async function readPid(file: string, process: PipedProcess): Promise<number> {
   let finished = false;
   void process.exited.then(() => (finished = true));
   for (let attempt = 0; attempt < 200; attempt++) {
+    // Not written yet: read again below.
     const pid = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
     if (pid > 0) return pid;
     if (finished) return 0;
@@ -73,10 +74,13 @@ async function readPid(file: string, process: PipedProcess): Promise<number> {
 
 /** Sets the size of the pty script made for runc: its slave is runc's stdin. */
 async function resizeScriptPty(scriptPid: number, height: number, width: number): Promise<void> {
+  // The script ended meanwhile: nothing to resize.
   const children = await readdir(`/proc/${scriptPid}/task`).catch(() => [] as string[]);
   for (const task of children) {
+    // A task or child that ended meanwhile has nothing to resize.
     const list = await readFile(`/proc/${scriptPid}/task/${task}/children`, 'utf8').catch(() => '');
     for (const child of list.trim().split(/\s+/).filter(Boolean)) {
+      // (gone meanwhile: skipped, as above)
       const tty = await readlink(`/proc/${child}/fd/0`).catch(() => '');
       if (!tty.startsWith('/dev/pts/')) continue;
       await run(['stty', '-F', tty, 'rows', String(height), 'cols', String(width)], { allowFailure: true, timeoutMs: 5_000 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { invalid } from '../../errors/index.js';
 
 async function lookup(file: string, name: string): Promise<{ id: number; gid: number } | undefined> {
+  // No such file in the image: the name is unknown, and the caller says so.
   const text = await readFile(file, 'utf8').catch(() => '');
   for (const line of text.split('\n')) {
     const fields = line.split(':');
@@ -41,6 +42,7 @@ export async function resolveExecUser(rootfs: string, user: string): Promise<str
 }
 
 async function lookupById(file: string, uid: number): Promise<number | undefined> {
+  // No such file in the image: the uid has no group entry, so the caller uses group 0 (as runc).
   const text = await readFile(file, 'utf8').catch(() => '');
   const line = text.split('\n').find((candidate) => candidate.split(':')[2] === String(uid));
   return line ? Number(line.split(':')[3]) : undefined;

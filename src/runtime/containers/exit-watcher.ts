@@ -19,6 +19,7 @@ export class ExitWatcher {
   }
 
   async read(id: string): Promise<number | undefined> {
+    // No exit file: the monitor has recorded no exit (yet).
     const text = await readFile(this.fileOf(id), 'utf8').catch(() => undefined);
     if (text === undefined || text.trim() === '') return undefined;
     const code = Number(text.trim());

@@ -7,6 +7,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
 import { parseLogLine, splitLines, type LogEntry } from './k8s-log.js';
+import { system } from '../../errors/index.js';
 
 export interface LogFollowerOptions {
   /** 'end' skips what is already there (attach), 'start' replays it (logs, attach with logs=1). */
@@ -40,13 +41,14 @@ export class LogFollower {
     try {
       await this.pump();
     } finally {
+      // A read-only handle: closing can fail only when it is already closed.
       await this.handle.close().catch(() => undefined);
     }
   }
 
   /** Delivers what is in the file now and keeps it open (logs --tail before --follow). */
   async readAvailable(): Promise<void> {
-    if (this.following) throw new Error('readAvailable after follow');
+    if (this.following) throw system('log-follower-state', 'readAvailable after follow');
     await this.pump();
   }
 
@@ -69,6 +71,7 @@ export class LogFollower {
       watcher = watch(this.path, () => this.wake());
       watcher.on('error', () => undefined);
     } catch {
+      // No file watch (inotify limits, file gone): the loop below polls every POLL_MS anyway.
       watcher = undefined;
     }
     try {
@@ -85,6 +88,7 @@ export class LogFollower {
       await this.pump();
     } finally {
       watcher?.close();
+      // A read-only handle: closing can fail only when it is already closed.
       await this.handle.close().catch(() => undefined);
     }
   }

@@ -14,6 +14,9 @@ import { mountOverlay, unmountTree } from '../../kernel/linux/mounts.js';
 import { LinuxRunc } from '../../kernel/linux/runc.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { buildOciSpec } from './oci-spec.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { runUndo } from '../../util/undo.js';
+import { system } from '../../errors/index.js';
 
 export interface ContainerStart {
   id: string;
@@ -39,6 +42,8 @@ export interface OciRuntimeOptions {
   execRoot: string;
   runcPath?: string;
   conmonPath?: string;
+  /** Rollback steps that fail (stderr at warn when absent). */
+  logger?: Logger;
 }
 
 /**
@@ -50,6 +55,7 @@ function isAlive(pid: number): boolean {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
+    // no /proc entry: the process is gone (and reaped)
     return false;
   }
 }
@@ -110,7 +116,8 @@ export class OciRuntime {
       await this.runc.start(spec.id);
       return { pid };
     } catch (error) {
-      await this.remove(spec.id, directory, { keepDirectory: true }).catch(() => undefined);
+      const undo = [{ name: `remove the runtime state of ${spec.id}`, run: () => this.remove(spec.id, directory, { keepDirectory: true }) }];
+      await runUndo(undo, this.options.logger ?? createLogger('warn'), { container: spec.id });
       throw error;
     }
   }
@@ -134,25 +141,27 @@ export class OciRuntime {
     // conmon forks and its first process exits at once; the monitor lives on, detached.
     const parent = startProcess(argv, { logFile: join(directory, 'conmon.log'), cwd: directory });
     const code = await parent.exited;
-    if (code !== 0) throw new Error(`conmon failed (${code}): ${await this.conmonLog(directory)}`);
+    if (code !== 0) throw system('conmon-failed', `conmon failed (${code}): ${await this.conmonLog(directory)}`);
   }
 
   /** runc writes the pid file once `create` succeeded; an exit file first means it failed. */
   private async waitForPid(id: string, directory: string): Promise<number> {
     const deadline = Date.now() + 15_000;
     for (;;) {
+      // Pid and conmon.pid files not written yet: polled again until the deadline.
       const text = await readFile(join(directory, 'pid'), 'utf8').catch(() => '');
       if (/^\d+/.test(text.trim())) return Number.parseInt(text, 10);
-      const conmonPid = Number.parseInt(await readFile(join(directory, 'conmon.pid'), 'utf8').catch(() => ''), 10);
+      const conmonPid = Number.parseInt(await readFile(join(directory, 'conmon.pid'), 'utf8').catch(() => ''), 10); // (as above)
       const conmonGone = conmonPid > 0 && !isAlive(conmonPid);
       if (conmonGone || (await this.exits.read(id)) !== undefined || Date.now() > deadline) {
-        throw new Error(`creating container ${id} failed: ${await this.conmonLog(directory)}`);
+        throw system('container-create', `creating container ${id} failed: ${await this.conmonLog(directory)}`);
       }
       await delay(5);
     }
   }
 
   private async conmonLog(directory: string): Promise<string> {
+    // No log: the message says conmon wrote nothing.
     const text = await readFile(join(directory, 'conmon.log'), 'utf8').catch(() => '');
     return text.trim().split('\n').slice(-5).join('; ') || '(conmon wrote nothing)';
   }
@@ -168,6 +177,7 @@ export class OciRuntime {
   /** Kills what runs, waits for conmon, deletes runc state, unmounts, removes the directory. Idempotent. */
   async remove(id: string, directory: string, options: { keepDirectory?: boolean } = {}): Promise<void> {
     await this.runc.delete(id);
+    // No conmon.pid: conmon never started, so there is none to wait for.
     const conmonPid = Number.parseInt(await readFile(join(directory, 'conmon.pid'), 'utf8').catch(() => ''), 10);
     if (conmonPid > 0) await this.waitGone(conmonPid, 5_000);
     await unmountTree(join(directory, 'merged'));
@@ -181,6 +191,7 @@ export class OciRuntime {
     const deadline = Date.now() + graceMs;
     while (alive() && Date.now() < deadline) await delay(20);
     if (alive()) {
+      // Gone meanwhile: nothing to kill.
       const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
       if (cmdline.startsWith(this.conmonPath) || cmdline.includes('conmon')) process.kill(pid, 'SIGKILL');
     }

@@ -5,6 +5,7 @@
  * /etc/hosts, /etc/hostname and /etc/resolv.conf bind-mounted. Pure: a value in, a value out.
  * Not yet: Docker's default seccomp profile, user namespaces, resource limits.
  */
+import { invalid } from '../../errors/index.js';
 
 export interface OciSpecOptions {
   /** The container's root filesystem (the mounted overlay). */
@@ -75,7 +76,7 @@ function withPath(env: readonly string[]): string[] {
 }
 
 export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
-  if (options.args.length === 0) throw new Error('no command specified');
+  if (options.args.length === 0) throw invalid('no-command', 'no command specified');
   const capabilities = [...DEFAULT_CAPABILITIES];
   return {
     ociVersion: '1.0.2-dev',

@@ -7,6 +7,7 @@ import { rm, readdir } from 'node:fs/promises';
 import { join, normalize, dirname, basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { run, runWithStdin } from '../../exec/index.js';
+import { invalid } from '../../errors/index.js';
 
 const TAR_FLAGS = ['--numeric-owner', '--same-owner', '--preserve-permissions', '--no-overwrite-dir', '--delay-directory-restore'];
 
@@ -41,7 +42,7 @@ export function whiteoutsOf(entries: readonly string[]): Whiteout[] {
 
 function inside(rootfs: string, relative: string): string {
   const target = join(rootfs, relative);
-  if (relative.split('/').includes('..') || !target.startsWith(rootfs)) throw new Error(`whiteout escapes the rootfs: ${relative}`);
+  if (relative.split('/').includes('..') || !target.startsWith(rootfs)) throw invalid('bad-archive', `whiteout escapes the rootfs: ${relative}`);
   return target;
 }
 
@@ -52,6 +53,7 @@ export async function applyLayer(layerTar: string, rootfs: string): Promise<void
       await rm(inside(rootfs, whiteout.path), { recursive: true, force: true });
     } else {
       const directory = inside(rootfs, whiteout.directory);
+      // The directory is not in the lower layers: nothing to make opaque.
       const names = await readdir(directory).catch(() => [] as string[]);
       for (const name of names) await rm(join(directory, name), { recursive: true, force: true });
     }

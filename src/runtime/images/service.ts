@@ -32,6 +32,7 @@ export class ImageService {
 
   private serial<T>(step: () => Promise<T>): Promise<T> {
     const next = this.chain.then(step, step);
+    // The chain only orders steps; each caller gets its own step's error from `next`.
     this.chain = next.catch(() => undefined);
     return next;
   }
@@ -187,6 +188,7 @@ function safeFormat(name: string): string {
   try {
     return formatReference(parseReference(name));
   } catch {
+    // not a reference we can normalise: shown as given
     return name;
   }
 }

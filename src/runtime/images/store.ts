@@ -36,11 +36,14 @@ export class ImageStore {
   async load(): Promise<void> {
     await mkdir(this.root, { recursive: true, mode: 0o700 });
     await rm(join(this.root, 'tmp'), { recursive: true, force: true });
+    // No tags file yet (first start): no tags.
     this.tags = JSON.parse(await readFile(join(this.root, 'repositories.json'), 'utf8').catch(() => '{}')) as Record<string, string>;
     for (const entry of await readdir(this.root)) {
       if (!/^[0-9a-f]{64}$/.test(entry)) continue;
+      // No config: a half-written image (crash during load/import); skipped.
       const config = await readFile(join(this.root, entry, 'config.json'), 'utf8').catch(() => undefined);
       if (config === undefined) continue;
+      // No meta file (older images): size and tag time unknown.
       const meta = JSON.parse(await readFile(join(this.root, entry, 'meta.json'), 'utf8').catch(() => '{}')) as Partial<Meta>;
       const id = `sha256:${entry}`;
       this.images.set(id, { id, config: JSON.parse(config) as ImageConfigDocument, repoTags: [], size: meta.size ?? 0, lastTagTime: meta.lastTagTime ?? '' });
@@ -70,6 +73,7 @@ export class ImageStore {
       const id = this.tags[formatReference(parseReference(name))];
       return id === undefined ? undefined : this.images.get(id);
     } catch {
+      // not a valid reference: no image has that name
       return undefined;
     }
   }
@@ -136,6 +140,7 @@ export class ImageStore {
     // Rename first so a half-deleted image never looks valid to load().
     const doomed = join(this.root, 'tmp', `deleted-${hexOf(id)}`);
     await mkdir(join(this.root, 'tmp'), { recursive: true });
+    // Missing directory: already gone is success.
     await rename(join(this.root, hexOf(id)), doomed).catch(() => undefined);
     await rm(doomed, { recursive: true, force: true });
   }

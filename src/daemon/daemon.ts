@@ -51,6 +51,7 @@ import { PortAllocator } from '../ports/allocator.js';
 import type { Network } from '../model/network.js';
 import { containerRuntime, containerStreams, imageSource } from './runtime-adapters.js';
 import { LinuxSysctl } from '../kernel/linux/sysctl.js';
+import { readHostForwarding } from '../kernel/linux/sysctl-forwarding.js';
 import { LinuxContainerDns } from '../kernel/linux/container-dns.js';
 import { LinuxNamespaceSockets } from '../kernel/linux/namespace-sockets.js';
 import { EmbeddedDns } from '../dns/index.js';
@@ -249,6 +250,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       dataRoot: config.dataRoot,
       startedAt: new Date().toISOString(),
       networkDrivers: () => drivers.names(),
+      forwarding: () => readHostForwarding(kernel.sysctl),
       counts: () => {
         const all = live.all();
         const running = all.filter((container) => container.state.status === 'running').length;

@@ -19,6 +19,7 @@ import { NetworkAttacher, type AttachResult, type Undo } from './network-attach.
 import type { ContainerRuntime, ImageSource, PortPublisher } from './dependencies.js';
 import { ContainerWaiters } from './waiters.js';
 import { StepClock } from './step-clock.js';
+import { ContainerIndex } from '../engine-index.js';
 
 export interface ContainerServiceDeps {
   store: Store;
@@ -36,6 +37,8 @@ export interface ContainerServiceDeps {
   hostFiles?: { resolvConf: string; hosts: string };
   /** Embedded DNS for containers on user-defined networks (absent: plain resolv.conf everywhere). */
   dns?: ContainerDnsSetup;
+  /** Where the containers are kept, shared with readers (images, DNS, the attacher); absent: a private one. */
+  index?: ContainerIndex;
 }
 
 export interface ResolverTarget {
@@ -55,33 +58,28 @@ export interface ContainerDnsSetup {
 }
 
 export class ContainerService {
-  private readonly containers = new Map<string, Container>();
+  private readonly containers: ContainerIndex;
   /** Runtime clean-ups still running after an exit (conmon may linger); start and remove await them. */
   private readonly cleanups = new Map<string, Promise<void>>();
   /** Where each running container's 127.0.0.11 rules point ("address:port"). */
   private readonly dnsTargets = new Map<string, string>();
   readonly waiters = new ContainerWaiters();
 
-  constructor(private readonly deps: ContainerServiceDeps) {}
+  constructor(private readonly deps: ContainerServiceDeps) {
+    this.containers = deps.index ?? new ContainerIndex();
+  }
 
   async load(): Promise<void> {
     for (const container of await this.deps.store.list<Container>('container')) this.containers.set(container.id, container);
   }
 
   all(): Container[] {
-    return [...this.containers.values()];
+    return this.containers.all();
   }
 
   /** Docker's lookup: full id, exact name, unique id prefix. */
   find(reference: string): Container | undefined {
-    const name = reference.startsWith('/') ? reference.slice(1) : reference;
-    const byId = this.containers.get(reference);
-    if (byId) return byId;
-    const byName = this.all().find((container) => container.name === name);
-    if (byName) return byName;
-    if (!/^[0-9a-f]+$/.test(reference)) return undefined;
-    const matches = this.all().filter((container) => container.id.startsWith(reference));
-    return matches.length === 1 ? matches[0] : undefined;
+    return this.containers.find(reference);
   }
 
   get(reference: string): Container {

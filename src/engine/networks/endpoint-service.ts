@@ -13,6 +13,8 @@ import type { ClusterState } from '../cluster/cluster-state.js';
 import { del, put, type Store } from '../../store/index.js';
 import { newId } from '../../util/ids.js';
 import { KeyedQueue } from '../../util/queue.js';
+import { EndpointIndex } from '../engine-index.js';
+import { withRemoteEndpoints } from './remote-endpoints.js';
 
 export interface ConnectRequest {
   containerId: string;
@@ -41,6 +43,8 @@ export interface EndpointServiceDeps {
   cluster?: ClusterState;
   /** Something that went wrong off the request path (a release the cluster store missed). */
   onError?: (message: string, error: unknown) => void;
+  /** Where this node's endpoints are kept, shared with readers (network inspect, DNS); absent: a private one. */
+  index?: EndpointIndex;
 }
 
 /** Docker's MAC for an IPv4 endpoint: 02:42 followed by the four address octets. */
@@ -50,12 +54,14 @@ export function macFromIpv4(address: string): string {
 }
 
 export class EndpointService {
-  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly endpoints: EndpointIndex;
   /** Endpoints of global networks claimed in the cluster store and not yet saved here. */
   private readonly connecting = new Set<string>();
   private readonly queue = new KeyedQueue();
 
-  constructor(private readonly deps: EndpointServiceDeps) {}
+  constructor(private readonly deps: EndpointServiceDeps) {
+    this.endpoints = deps.index ?? new EndpointIndex();
+  }
 
   async load(): Promise<void> {
     this.endpoints.clear();
@@ -63,7 +69,7 @@ export class EndpointService {
   }
 
   endpointsOf(networkId: string): Endpoint[] {
-    return [...this.endpoints.values()].filter((endpoint) => endpoint.networkId === networkId);
+    return this.endpoints.ofNetwork(networkId);
   }
 
   /**
@@ -71,14 +77,7 @@ export class EndpointService {
    * (marked with `remoteNode`): what inspect, DNS and `network rm` see.
    */
   allEndpointsOf(networkId: string): Endpoint[] {
-    const local = this.endpointsOf(networkId);
-    const cluster = this.deps.cluster;
-    if (!cluster) return local;
-    const remote = cluster
-      .endpointsOf(networkId)
-      .filter((endpoint) => endpoint.nodeId !== cluster.selfId)
-      .map((endpoint) => remoteEndpoint(endpoint));
-    return [...local, ...remote];
+    return withRemoteEndpoints(this.endpointsOf(networkId), networkId, this.deps.cluster);
   }
 
   /** Whether this node has (or is making) the endpoint: the cluster collector asks. */
@@ -87,7 +86,7 @@ export class EndpointService {
   }
 
   endpointsOfContainer(containerId: string): Endpoint[] {
-    return [...this.endpoints.values()].filter((endpoint) => endpoint.containerId === containerId);
+    return this.endpoints.ofContainer(containerId);
   }
 
   async connect(networkReference: string, request: ConnectRequest): Promise<Endpoint> {
@@ -244,27 +243,4 @@ export class EndpointService {
     if (family === 4) endpoint.gateway4 = assignment.gateway ?? '';
     else endpoint.gateway6 = assignment.gateway ?? '';
   }
-}
-
-/** Another node's endpoint as this node shows it (inspect, DNS): no sandbox or interface here. */
-function remoteEndpoint(endpoint: ClusterEndpoint): Endpoint {
-  return {
-    id: endpoint.id,
-    networkId: endpoint.networkId,
-    containerId: endpoint.containerId,
-    name: endpoint.name,
-    macAddress: endpoint.macAddress,
-    ipv4Address: endpoint.ipv4Address,
-    ipv6Address: endpoint.ipv6Address,
-    gateway4: '',
-    gateway6: '',
-    sandbox: '',
-    ifname: '',
-    hostIfname: '',
-    aliases: endpoint.aliases,
-    requestedIpv4: '',
-    requestedIpv6: '',
-    remoteNode: endpoint.nodeId,
-    hostname: endpoint.hostname,
-  };
 }

@@ -18,6 +18,7 @@ import { samePredefinedConfig } from './predefined.js';
 import { validateNetworkName } from './network-names.js';
 import type { NetworkCreateRequest } from './network-request.js';
 import { SerialQueue } from '../../util/queue.js';
+import { NetworkIndex } from '../engine-index.js';
 
 /** Where containers' attachments come from (the containers issue fills it). */
 export interface EndpointSource {
@@ -36,15 +37,19 @@ export interface NetworkServiceDeps {
   cluster?: ClusterState;
   /** Global-scope default pools (Docker: 10.0.0.0/8 in /24s). */
   globalPools?: readonly AddressPool[];
+  /** Where this node's networks are kept, shared with readers (the endpoint source); absent: a private one. */
+  index?: NetworkIndex;
 }
 
 export const NEEDS_CLUSTER = 'the overlay driver needs cluster mode: start conetd with --cluster-store etcd://HOST:PORT --cluster-advertise ADDR';
 
 export class NetworkService {
-  private readonly networks = new Map<string, Network>();
+  private readonly networks: NetworkIndex;
   private readonly queue = new SerialQueue();
 
-  constructor(private readonly deps: NetworkServiceDeps) {}
+  constructor(private readonly deps: NetworkServiceDeps) {
+    this.networks = deps.index ?? new NetworkIndex();
+  }
 
   /** Loads state; the daemon then calls reconcile(). */
   async load(): Promise<void> {

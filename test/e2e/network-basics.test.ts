@@ -4,6 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { run } from '../../src/exec/index.js';
 import { withHost, type TestHost } from '../helpers/host.js';
 import { recordedResponse } from '../helpers/fixtures.js';
 import { shapeOf } from '../helpers/shape.js';
@@ -166,6 +168,19 @@ test('docker version and info work against conetd', async () => {
     assert.equal(version, '1.41');
     const drivers = await host.dockerOk(['info', '--format', '{{json .Plugins.Network}}']);
     assert.deepEqual(JSON.parse(drivers), ['bridge', 'host', 'macvlan', 'null']);
+    // Forwarding and br_netfilter are the host namespace's own switches, read at each request:
+    // the daemon switched ip_forward on for its bridge; bridge-nf-call-iptables is flipped here.
+    const sysctl = async (...args: string[]): Promise<string> => (await run(['ip', 'netns', 'exec', host.netns, 'sysctl', ...args])).stdout.trim();
+    assert.equal(await sysctl('-n', 'net.ipv4.ip_forward'), '1');
+    assert.equal(await host.dockerOk(['info', '--format', '{{json .IPv4Forwarding}}']), 'true');
+    if (existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
+      // The raw API: docker CLI 28 no longer carries the BridgeNf fields (deprecated in moby).
+      const bridgeNfIptables = async (): Promise<unknown> => (JSON.parse((await host.api('GET', '/v1.41/info')).body) as Record<string, unknown>).BridgeNfIptables;
+      for (const value of ['1', '0']) {
+        await sysctl('-qw', `net.bridge.bridge-nf-call-iptables=${value}`);
+        assert.equal(await bridgeNfIptables(), value === '1');
+      }
+    }
     const tooNew = await host.api('GET', '/v1.99/networks');
     assert.equal(tooNew.status, 400);
     assert.match(tooNew.body, /client version 1.99 is too new/);

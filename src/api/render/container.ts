@@ -1,11 +1,9 @@
 /** Domain container -> Docker 20.10's inspect and list JSON (S049, S005). */
 import type { Container } from '../../model/container.js';
+import { MASKED_PATHS, READONLY_PATHS } from '../../model/container-paths.js';
 import { humanDuration } from './human-duration.js';
 import { renderNetworkSettings, renderPorts, type NetworkView } from './container-network.js';
 import { renderPortBindings } from './container-ports.js';
-
-const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
-const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
 export interface ContainerPaths {
   directory: string;

@@ -1,6 +1,8 @@
-import { hostname, totalmem, cpus, release, arch } from 'node:os';
+import { release, arch } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import { commonHeaders, sendJson } from '../http.js';
+import type { HostForwarding } from '../../model/host-forwarding.js';
+import { renderInfo } from '../render/info.js';
 import type { Router } from '../router.js';
 import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION } from '../version.js';
 
@@ -10,6 +12,8 @@ export interface SystemInfo {
   networkDrivers: () => string[];
   counts: () => { containers: number; running: number; paused: number; stopped: number; images: number };
   startedAt: string;
+  /** The host's forwarding and br_netfilter switches, read at each request. */
+  forwarding: () => Promise<HostForwarding>;
 }
 
 const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' };
@@ -55,66 +59,8 @@ export function systemRoutes(router: Router, info: SystemInfo): void {
     });
   });
 
-  router.add('GET', '/info', ({ response }) => {
-    const counts = info.counts();
-    sendJson(response, 200, {
-      ID: info.id,
-      Containers: counts.containers,
-      ContainersRunning: counts.running,
-      ContainersPaused: counts.paused,
-      ContainersStopped: counts.stopped,
-      Images: counts.images,
-      Driver: 'overlay',
-      DriverStatus: [],
-      Plugins: { Volume: [], Network: info.networkDrivers(), Authorization: null, Log: ['json-file'] },
-      MemoryLimit: false,
-      SwapLimit: false,
-      CpuCfsPeriod: false,
-      CpuCfsQuota: false,
-      CPUShares: false,
-      CPUSet: false,
-      PidsLimit: false,
-      IPv4Forwarding: true,
-      BridgeNfIptables: false,
-      BridgeNfIp6tables: false,
-      Debug: false,
-      NFd: 0,
-      OomKillDisable: false,
-      NGoroutines: 0,
-      SystemTime: new Date().toISOString(),
-      LoggingDriver: 'json-file',
-      CgroupDriver: 'cgroupfs',
-      CgroupVersion: '2',
-      NEventsListener: 0,
-      KernelVersion: release(),
-      OperatingSystem: 'conet',
-      OSVersion: '',
-      OSType: 'linux',
-      Architecture: arch() === 'x64' ? 'x86_64' : arch(),
-      IndexServerAddress: '',
-      RegistryConfig: { AllowNondistributableArtifactsCIDRs: [], AllowNondistributableArtifactsHostnames: [], InsecureRegistryCIDRs: [], IndexConfigs: {}, Mirrors: [] },
-      NCPU: cpus().length,
-      MemTotal: totalmem(),
-      GenericResources: null,
-      DockerRootDir: info.dataRoot,
-      HttpProxy: '',
-      HttpsProxy: '',
-      NoProxy: '',
-      Name: hostname(),
-      Labels: [],
-      ExperimentalBuild: false,
-      ServerVersion: ENGINE_VERSION,
-      Runtimes: { runc: { path: 'runc' } },
-      DefaultRuntime: 'runc',
-      Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
-      LiveRestoreEnabled: false,
-      Isolation: '',
-      InitBinary: '',
-      ContainerdCommit: { ID: '', Expected: '' },
-      RuncCommit: { ID: '', Expected: '' },
-      InitCommit: { ID: '', Expected: '' },
-      SecurityOptions: [],
-      Warnings: null,
-    });
+  router.add('GET', '/info', async ({ response }) => {
+    const facts = { id: info.id, dataRoot: info.dataRoot, networkDrivers: info.networkDrivers(), counts: info.counts(), forwarding: await info.forwarding() };
+    sendJson(response, 200, renderInfo(facts));
   });
 }

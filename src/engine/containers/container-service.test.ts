@@ -13,13 +13,13 @@ import { NetworkAttacher } from './network-attach.js';
 
 async function setup() {
   const directory = await mkdtemp(join(tmpdir(), 'conet-unit-'));
-  const { kernel, store, networks, endpoints } = await engineFixture();
+  const { kernel, store, networks, endpoints, index } = await engineFixture();
   const runtime = new FakeRuntime();
   const ports = new FakePorts();
-  let service: ContainerService | undefined;
-  const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: { find: (ref) => service?.find(ref) }, daemonShortId: 'd0' });
-  service = new ContainerService({
+  const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: index.containers, daemonShortId: 'd0' });
+  const service = new ContainerService({
     store,
+    index: index.containers,
     images: {
       find: (ref) => (ref.startsWith('busybox') || ref.startsWith('nginx') ? { id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: ['PATH=/bin'], workingDir: '', user: '', exposedPorts: ref.startsWith('nginx') ? ['80/tcp', '443/tcp'] : [] } : undefined),
       rootfsOf: () => '/nonexistent/rootfs',

@@ -26,6 +26,7 @@ import { normaliseSignal } from './signals.js';
 import { upgradeStoredContainer } from './stored-container.js';
 import { ContainerWaiters, isWaitCondition, waitFor } from './waiters.js';
 import { StepClock } from './step-clock.js';
+import { ContainerIndex } from '../engine-index.js';
 
 export interface ContainerServiceDeps {
   store: Store;
@@ -45,6 +46,8 @@ export interface ContainerServiceDeps {
   dns?: ContainerDnsSetup;
   /** Failures off the request path (rollback steps, clean-ups); stderr at warn when absent. */
   logger?: Logger;
+  /** Where the containers are kept, shared with readers (images, DNS, the attacher); absent: a private one. */
+  index?: ContainerIndex;
 }
 
 export interface ResolverTarget {
@@ -64,7 +67,7 @@ export interface ContainerDnsSetup {
 }
 
 export class ContainerService {
-  private readonly containers = new Map<string, Container>();
+  private readonly containers: ContainerIndex;
   /** Runtime clean-ups still running after an exit (conmon may linger); start and remove await them. */
   private readonly cleanups = new Map<string, Promise<void>>();
   /** Where each running container's 127.0.0.11 rules point ("address:port"). */
@@ -75,6 +78,7 @@ export class ContainerService {
 
   constructor(private readonly deps: ContainerServiceDeps) {
     this.logger = deps.logger ?? createLogger('warn');
+    this.containers = deps.index ?? new ContainerIndex();
   }
 
   async load(): Promise<void> {
@@ -85,7 +89,7 @@ export class ContainerService {
   }
 
   all(): Container[] {
-    return [...this.containers.values()];
+    return this.containers.all();
   }
 
   /** `docker ps`; `networksOf` names the networks a container shows (the network filter). */
@@ -95,14 +99,7 @@ export class ContainerService {
 
   /** Docker's lookup: full id, exact name, unique id prefix. */
   find(reference: string): Container | undefined {
-    const name = reference.startsWith('/') ? reference.slice(1) : reference;
-    const byId = this.containers.get(reference);
-    if (byId) return byId;
-    const byName = this.all().find((container) => container.name === name);
-    if (byName) return byName;
-    if (!/^[0-9a-f]+$/.test(reference)) return undefined;
-    const matches = this.all().filter((container) => container.id.startsWith(reference));
-    return matches.length === 1 ? matches[0] : undefined;
+    return this.containers.find(reference);
   }
 
   get(reference: string): Container {

@@ -15,6 +15,8 @@ import { newId } from '../../util/ids.js';
 import { KeyedQueue } from '../../util/queue.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { runUndo } from '../../util/undo.js';
+import { EndpointIndex } from '../engine-index.js';
+import { withRemoteEndpoints } from './remote-endpoints.js';
 
 export interface ConnectRequest {
   containerId: string;
@@ -45,6 +47,8 @@ export interface EndpointServiceDeps {
   onError?: (message: string, error: unknown) => void;
   /** Rollback steps that fail (stderr at warn when absent). */
   logger?: Logger;
+  /** Where this node's endpoints are kept, shared with readers (network inspect, DNS); absent: a private one. */
+  index?: EndpointIndex;
 }
 
 /** Docker's MAC for an IPv4 endpoint: 02:42 followed by the four address octets. */
@@ -54,7 +58,7 @@ export function macFromIpv4(address: string): string {
 }
 
 export class EndpointService {
-  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly endpoints: EndpointIndex;
   /** Endpoints of global networks claimed in the cluster store and not yet saved here. */
   private readonly connecting = new Set<string>();
   private readonly queue = new KeyedQueue();
@@ -62,6 +66,7 @@ export class EndpointService {
 
   constructor(private readonly deps: EndpointServiceDeps) {
     this.logger = deps.logger ?? createLogger('warn');
+    this.endpoints = deps.index ?? new EndpointIndex();
   }
 
   async load(): Promise<void> {
@@ -70,7 +75,7 @@ export class EndpointService {
   }
 
   endpointsOf(networkId: string): Endpoint[] {
-    return [...this.endpoints.values()].filter((endpoint) => endpoint.networkId === networkId);
+    return this.endpoints.ofNetwork(networkId);
   }
 
   /**
@@ -78,14 +83,7 @@ export class EndpointService {
    * (marked with `remoteNode`): what inspect, DNS and `network rm` see.
    */
   allEndpointsOf(networkId: string): Endpoint[] {
-    const local = this.endpointsOf(networkId);
-    const cluster = this.deps.cluster;
-    if (!cluster) return local;
-    const remote = cluster
-      .endpointsOf(networkId)
-      .filter((endpoint) => endpoint.nodeId !== cluster.selfId)
-      .map((endpoint) => remoteEndpoint(endpoint));
-    return [...local, ...remote];
+    return withRemoteEndpoints(this.endpointsOf(networkId), networkId, this.deps.cluster);
   }
 
   /** Whether this node has (or is making) the endpoint: the cluster collector asks. */
@@ -94,7 +92,7 @@ export class EndpointService {
   }
 
   endpointsOfContainer(containerId: string): Endpoint[] {
-    return [...this.endpoints.values()].filter((endpoint) => endpoint.containerId === containerId);
+    return this.endpoints.ofContainer(containerId);
   }
 
   async connect(networkReference: string, request: ConnectRequest): Promise<Endpoint> {
@@ -254,27 +252,4 @@ export class EndpointService {
     if (family === 4) endpoint.gateway4 = assignment.gateway ?? '';
     else endpoint.gateway6 = assignment.gateway ?? '';
   }
-}
-
-/** Another node's endpoint as this node shows it (inspect, DNS): no sandbox or interface here. */
-function remoteEndpoint(endpoint: ClusterEndpoint): Endpoint {
-  return {
-    id: endpoint.id,
-    networkId: endpoint.networkId,
-    containerId: endpoint.containerId,
-    name: endpoint.name,
-    macAddress: endpoint.macAddress,
-    ipv4Address: endpoint.ipv4Address,
-    ipv6Address: endpoint.ipv6Address,
-    gateway4: '',
-    gateway6: '',
-    sandbox: '',
-    ifname: '',
-    hostIfname: '',
-    aliases: endpoint.aliases,
-    requestedIpv4: '',
-    requestedIpv6: '',
-    remoteNode: endpoint.nodeId,
-    hostname: endpoint.hostname,
-  };
 }

@@ -21,6 +21,7 @@ import { SerialQueue } from '../../util/queue.js';
 import { logError } from '../../util/log-error.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { runUndo } from '../../util/undo.js';
+import { NetworkIndex } from '../engine-index.js';
 
 /** Where containers' attachments come from (the containers issue fills it). */
 export interface EndpointSource {
@@ -41,17 +42,20 @@ export interface NetworkServiceDeps {
   globalPools?: readonly AddressPool[];
   /** Rollback and clean-up steps that fail (stderr at warn when absent). */
   logger?: Logger;
+  /** Where this node's networks are kept, shared with readers (the endpoint source); absent: a private one. */
+  index?: NetworkIndex;
 }
 
 export const NEEDS_CLUSTER = 'the overlay driver needs cluster mode: start conetd with --cluster-store etcd://HOST:PORT --cluster-advertise ADDR';
 
 export class NetworkService {
-  private readonly networks = new Map<string, Network>();
+  private readonly networks: NetworkIndex;
   private readonly queue = new SerialQueue();
   private readonly logger: Logger;
 
   constructor(private readonly deps: NetworkServiceDeps) {
     this.logger = deps.logger ?? createLogger('warn');
+    this.networks = deps.index ?? new NetworkIndex();
   }
 
   /** Loads state; the daemon then calls reconcile(). */

@@ -1,0 +1,54 @@
+/**
+ * Every route of the Docker API on one router, from one typed bundle of the engine services the
+ * routes use. The order of registration is the order of matching.
+ */
+import type { ContainerNetworking } from '../../engine/containers/container-networks.js';
+import type { ContainerService } from '../../engine/containers/container-service.js';
+import type { ContainerStreams } from '../../engine/containers/dependencies.js';
+import type { ExecService } from '../../engine/exec/exec-service.js';
+import type { ImageCatalog } from '../../engine/images/catalog.js';
+import type { EndpointService } from '../../engine/networks/endpoint-service.js';
+import type { EndpointSource, NetworkService } from '../../engine/networks/network-service.js';
+import type { Router } from '../router.js';
+import { attachRoutes } from './attach.js';
+import { containerRoutes } from './containers.js';
+import { execRoutes } from './exec.js';
+import { imageRoutes } from './images.js';
+import { logRoutes } from './logs.js';
+import { networkConnectRoutes } from './network-connect.js';
+import { networkRoutes } from './networks.js';
+import { systemRoutes, type SystemInfo } from './system.js';
+
+export interface ApiServices {
+  /** What /info and /version say of this daemon (the container and image counts come from the services). */
+  system: Omit<SystemInfo, 'counts'>;
+  networks: NetworkService;
+  /** What `network inspect` lists: every node's endpoints and the running host-mode containers. */
+  networkEndpoints: EndpointSource;
+  endpoints: EndpointService;
+  images: ImageCatalog;
+  containers: ContainerService;
+  networking: ContainerNetworking;
+  streams: ContainerStreams;
+  execs: ExecService;
+  /** The path of a sandbox (network namespace) by name, shown as SandboxKey. */
+  sandboxPath: (name: string) => string;
+}
+
+export function registerRoutes(router: Router, services: ApiServices): void {
+  const { containers, streams } = services;
+  systemRoutes(router, { ...services.system, counts: () => counts(services) });
+  networkRoutes(router, services.networks, services.networkEndpoints);
+  imageRoutes(router, services.images);
+  containerRoutes(router, { containers, networks: services.networks, endpoints: services.endpoints, sandboxPath: services.sandboxPath });
+  networkConnectRoutes(router, services.networking);
+  attachRoutes(router, { containers, streams });
+  logRoutes(router, { containers, streams });
+  execRoutes(router, services.execs);
+}
+
+function counts(services: ApiServices): ReturnType<SystemInfo['counts']> {
+  const all = services.containers.all();
+  const running = all.filter((container) => container.state.status === 'running').length;
+  return { containers: all.length, running, paused: 0, stopped: all.length - running, images: services.images.list().length };
+}

@@ -1,0 +1,63 @@
+/**
+ * The Docker API on its unix socket: every route over the wired engine, request logging, and the
+ * connections hijacked by attach and exec, which the HTTP server no longer tracks and which
+ * close() must end itself.
+ */
+import type { Duplex } from 'node:stream';
+import { Router } from '../api/router.js';
+import { registerRoutes, type ApiServices } from '../api/routes/register.js';
+import { createApiServer, listenUnix } from '../api/server.js';
+import type { DriverRegistry } from '../drivers/driver.js';
+import type { Logger } from '../util/logger.js';
+import type { DaemonConfig } from './config.js';
+import type { Engine } from './wire-engine.js';
+import type { LinuxAdapters } from './wire-kernel.js';
+
+export interface ApiHandle {
+  close(): Promise<void>;
+}
+
+export function apiServices(engine: Engine, deps: { id: string; config: DaemonConfig; linux: LinuxAdapters; drivers: DriverRegistry }): ApiServices {
+  return {
+    system: {
+      id: deps.id,
+      dataRoot: deps.config.dataRoot,
+      startedAt: new Date().toISOString(),
+      networkDrivers: () => deps.drivers.names(),
+      forwarding: () => deps.linux.forwarding(),
+    },
+    networks: engine.networks,
+    networkEndpoints: engine.networkEndpoints,
+    endpoints: engine.endpoints,
+    images: engine.images,
+    containers: engine.containers,
+    networking: engine.networking,
+    streams: engine.streams,
+    execs: engine.execs,
+    sandboxPath: (name) => deps.linux.kernel.sandboxes.path(name),
+  };
+}
+
+export async function serveApi(host: string, services: ApiServices, logger: Logger): Promise<ApiHandle> {
+  const router = new Router();
+  registerRoutes(router, services);
+  const server = createApiServer(router, {
+    request: (entry) => logger.debug('api', entry),
+    error: (message, fields) => logger.error(message, fields),
+  });
+  const hijacked = new Set<Duplex>();
+  server.on('upgrade', (_request: unknown, socket: Duplex) => {
+    hijacked.add(socket);
+    socket.once('close', () => hijacked.delete(socket));
+  });
+  await listenUnix(server, host.slice('unix://'.length));
+  return {
+    async close() {
+      for (const socket of hijacked) socket.destroy();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

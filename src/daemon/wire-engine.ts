@@ -1,0 +1,147 @@
+/**
+ * The engine's services over the real mechanisms. They are built in one pass, in dependency
+ * order: what one service must know of another's state (which container uses an image, who
+ * holds an endpoint) is read from the shared index, never from a service built later.
+ */
+import { join } from 'node:path';
+import type { ClusterState } from '../engine/cluster/cluster-state.js';
+import { ContainerNetworking } from '../engine/containers/container-networks.js';
+import { ContainerService } from '../engine/containers/container-service.js';
+import type { ContainerStreams } from '../engine/containers/dependencies.js';
+import { NetworkAttacher } from '../engine/containers/network-attach.js';
+import { EngineIndex } from '../engine/engine-index.js';
+import { ExecService } from '../engine/exec/exec-service.js';
+import { EndpointService } from '../engine/networks/endpoint-service.js';
+import { indexEndpointSource } from '../engine/networks/endpoint-source.js';
+import { NEEDS_CLUSTER, NetworkService, type EndpointSource } from '../engine/networks/network-service.js';
+import { EmbeddedDns } from '../dns/index.js';
+import type { DriverRegistry } from '../drivers/driver.js';
+import type { FirewallService } from '../firewall/firewall-service.js';
+import { ulaPool, withDefaultIpv6Pool } from '../ipam/index.js';
+import type { Network } from '../model/network.js';
+import { PortAllocator } from '../ports/allocator.js';
+import { NftPortPublisher } from '../ports/publisher.js';
+import { OciRuntime } from '../runtime/containers/oci-runtime.js';
+import { ImageService, ImageStore } from '../runtime/images/index.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from '../util/logger.js';
+import type { DaemonConfig } from './config.js';
+import { ulaGlobalId } from './daemon-meta.js';
+import { containerRuntime, containerStreams, imageSource } from './runtime-adapters.js';
+import type { LinuxAdapters } from './wire-kernel.js';
+
+export interface EngineWiring {
+  config: DaemonConfig;
+  store: Store;
+  linux: LinuxAdapters;
+  drivers: DriverRegistry;
+  firewall: FirewallService;
+  cluster?: ClusterState;
+  logger: Logger;
+  /** The first 8 characters of the daemon's id: its sandboxes' names carry them. */
+  daemonShortId: string;
+}
+
+export interface Engine {
+  index: EngineIndex;
+  networks: NetworkService;
+  endpoints: EndpointService;
+  /** What the network service and `network inspect` count as a network's endpoints. */
+  networkEndpoints: EndpointSource;
+  imageStore: ImageStore;
+  images: ImageService;
+  runtime: OciRuntime;
+  publisher: NftPortPublisher;
+  dns: EmbeddedDns;
+  containers: ContainerService;
+  networking: ContainerNetworking;
+  streams: ContainerStreams;
+  execs: ExecService;
+  /** The host interface of a network (its bridge), for hairpin rules. */
+  interfaceOf(network: Network): string;
+}
+
+type Networking = Pick<Engine, 'networks' | 'endpoints' | 'networkEndpoints'>;
+type Mechanisms = Networking & Pick<Engine, 'index' | 'imageStore' | 'runtime' | 'publisher' | 'dns' | 'interfaceOf'>;
+
+const UNSUPPORTED_DRIVERS: Record<string, string> = {
+  ipvlan: 'failed to create the ipvlan network: the ipvlan driver is not supported by conet',
+};
+
+export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
+  const { config, linux, drivers } = wiring;
+  const index = new EngineIndex();
+  const networking = await wireNetworks(wiring, index);
+  const imageStore = new ImageStore(join(config.dataRoot, 'images'));
+  const images = new ImageService(imageStore, (imageId) => index.containers.usingImage(imageId));
+  const runtime = new OciRuntime({ execRoot: config.execRoot, logger: wiring.logger });
+  const allocator = new PortAllocator(await linux.portRange());
+  const publisher = new NftPortPublisher({ firewall: wiring.firewall, allocator, probe: linux.portProbe, sysctl: linux.kernel.sysctl });
+  const interfaceOf = (network: Network): string => drivers.get(network.driver)?.ownedInterfaces([network])[0] ?? '';
+  const dns = new EmbeddedDns({
+    networks: () => networking.networks.all(),
+    endpointsOf: (networkId) => networking.endpoints.allEndpointsOf(networkId),
+    container: (containerId) => index.containers.find(containerId),
+    onError: (error) => wiring.logger.debug('dns', { error: String(error) }),
+    namespaceSockets: linux.namespaceSockets,
+  });
+  const containers = wireContainers(wiring, { ...networking, index, imageStore, runtime, publisher, dns, interfaceOf });
+  const streams = containerStreams(runtime);
+  return {
+    ...networking, index, imageStore, images, runtime, publisher, dns, containers, streams, interfaceOf,
+    networking: new ContainerNetworking({ containers, networks: networking.networks, endpoints: networking.endpoints, logger: wiring.logger }),
+    execs: new ExecService(containers, streams),
+  };
+}
+
+async function wireNetworks(wiring: EngineWiring, index: EngineIndex): Promise<Networking> {
+  const { config, store, drivers, cluster } = wiring;
+  // Every node's endpoints of a global network: what `network rm`, inspect and DNS see.
+  // Running host-mode containers count on the host network, as Docker shows them.
+  const networkEndpoints = indexEndpointSource(index, cluster);
+  const networks = new NetworkService({
+    store,
+    drivers,
+    links: wiring.linux.kernel.links,
+    pools: withDefaultIpv6Pool(config.addressPools, ulaPool(await ulaGlobalId(store))),
+    endpoints: networkEndpoints,
+    index: index.networks,
+    unsupportedDrivers: cluster ? UNSUPPORTED_DRIVERS : { ...UNSUPPORTED_DRIVERS, overlay: NEEDS_CLUSTER },
+    ...(cluster ? { cluster } : {}),
+    logger: wiring.logger,
+  });
+  const endpoints = new EndpointService({
+    store,
+    drivers,
+    networks,
+    index: index.endpoints,
+    ...(cluster ? { cluster } : {}),
+    onError: (message, error) => wiring.logger.warn(message, { error: String(error) }),
+    logger: wiring.logger,
+  });
+  return { networks, endpoints, networkEndpoints };
+}
+
+function wireContainers(wiring: EngineWiring, parts: Mechanisms): ContainerService {
+  const { config, linux, logger } = wiring;
+  const { dns, index } = parts;
+  const attacher = new NetworkAttacher({ networks: parts.networks, endpoints: parts.endpoints, sandboxes: linux.kernel.sandboxes, containers: index.containers, daemonShortId: wiring.daemonShortId });
+  return new ContainerService({
+    store: wiring.store,
+    index: index.containers,
+    images: imageSource(parts.imageStore),
+    runtime: containerRuntime(parts.runtime),
+    attacher,
+    ports: parts.publisher,
+    directory: join(config.dataRoot, 'containers'),
+    interfaceOf: parts.interfaceOf,
+    events: (message, fields) => logger.info(message, fields),
+    logger,
+    dns: {
+      targetFor: (endpoints) => dns.targetFor(endpoints),
+      install: async (netnsPath, target, containerId) => void (await Promise.all([linux.containerDns.install(netnsPath, target), dns.attach(containerId, netnsPath, target)])),
+      release: (containerId) => dns.detach(containerId),
+      adopt: (containerId, netnsPath, target) => dns.attach(containerId, netnsPath, target).catch((error: unknown) => logger.error('dns listeners of adopted container', { id: containerId, error: String(error) })),
+    },
+  });
+}

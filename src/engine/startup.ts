@@ -1,0 +1,48 @@
+/**
+ * The engine's start-up, in the one order that works: load the saved state, adopt the containers
+ * still running under their monitors (and tidy what died meanwhile), add or update the predefined
+ * networks, let each driver reconcile the kernel, start collecting stale cluster claims, open the
+ * embedded resolver and give adopted containers their DNS back, then load the images. The daemon
+ * serves the API only after this returns.
+ */
+import { adoptDns, type DnsListener } from './startup-dns.js';
+import { recoverContainers, type RecoveryDeps } from './containers/container-recovery.js';
+import { predefinedNetworks, type DefaultBridgeConfig } from './networks/predefined.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from '../util/logger.js';
+
+export interface StartupDeps extends RecoveryDeps {
+  store: Store;
+  dns: DnsListener;
+  images: { start(): Promise<void> };
+  /** The default bridge as configured (the predefined `bridge` network follows it). */
+  defaultBridge: DefaultBridgeConfig;
+  /** Cluster mode: releases claims of endpoints this node no longer has. */
+  cluster?: { startCollector(isLocal: (endpointId: string) => boolean): void };
+  logger: Logger;
+}
+
+export async function startEngine(deps: StartupDeps): Promise<void> {
+  const { networks, endpoints, containers, logger } = deps;
+  await networks.load();
+  await endpoints.load();
+  await containers.load();
+  const recovery = await recoverContainers(deps);
+  logger.info('recovered containers', { adopted: recovery.adopted.length, exited: recovery.exited.length, strayEndpoints: recovery.strayEndpoints, straySandboxes: recovery.straySandboxes });
+  await definePredefined(deps);
+  const started = performance.now();
+  await networks.reconcile();
+  logger.info('reconciled kernel state', { networks: networks.all().length, ms: Math.round(performance.now() - started) });
+  deps.cluster?.startCollector((endpointId) => endpoints.hasEndpoint(endpointId));
+  await adoptDns(deps, recovery.adopted);
+  for (const containerId of recovery.adopted) containers.adopt(containerId);
+  await deps.images.start();
+}
+
+async function definePredefined(deps: StartupDeps): Promise<void> {
+  for (const network of predefinedNetworks(deps.defaultBridge)) {
+    const outcome = await deps.networks.definePredefined(network);
+    if (outcome === 'updated') deps.logger.info('predefined network follows the configuration', { network: network.name });
+    if (outcome === 'kept') deps.logger.warn('predefined network differs from the configuration but has containers: kept as it is until they are gone', { network: network.name });
+  }
+}

@@ -88,7 +88,9 @@ export class TestHost {
     if (this.options.daemonArgs) argv.push(...this.options.daemonArgs);
     const daemon = startProcess(argv, { logFile: this.logFile });
     this.daemon = daemon;
-    const deadline = Date.now() + 20_000;
+    // Generous: in cluster mode a daemon waits up to 10 s for etcd before starting from its saved
+    // copy, and a loaded 2-CPU machine adds seconds to Node's own start.
+    const deadline = Date.now() + 45_000;
     for (;;) {
       const exitedEarly = await Promise.race([daemon.exited.then(() => true), delay(50).then(() => false)]);
       if (exitedEarly) {
@@ -100,7 +102,7 @@ export class TestHost {
         this.daemonShortId ||= (await this.docker(['info', '--format', '{{.ID}}'])).stdout.trim().slice(0, 8);
         return;
       }
-      if (Date.now() > deadline) throw new Error(`conetd did not answer within 20 s:\n${await this.log()}`);
+      if (Date.now() > deadline) throw new Error(`conetd did not answer within 45 s:\n${await this.log()}`);
     }
   }
 

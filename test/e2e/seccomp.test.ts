@@ -76,7 +76,7 @@ test('security options this kernel cannot apply, unknown ones and bad profiles: 
     const create = (opts: unknown[]) => host.api('POST', '/v1.41/containers/create', JSON.stringify({ Image: 'busybox', HostConfig: { SecurityOpt: opts } }));
     const cases: Array<{ opts: unknown[]; message: RegExp }> = [
       { opts: ['apparmor=foo'], message: /apparmor=foo/ },
-      { opts: ['label=disable'], message: /label=disable/ },
+      { opts: ['label=type:svirt_apache_t'], message: /label=type:svirt_apache_t.*SELinux/ },
       { opts: ['bogus=1'], message: /bogus=1/ },
       { opts: ['no-new-privileges=maybe'], message: /no-new-privileges=maybe/ },
       { opts: ['seccomp={"defaultAction":"SCMP_ACT_NOPE","syscalls":[]}'], message: /seccomp profile.*SCMP_ACT_NOPE/ },

@@ -11,6 +11,8 @@ command -v curl >/dev/null || need+=(curl)
 command -v sysctl >/dev/null || need+=(procps)  # tests set per-namespace sysctls
 command -v mount >/dev/null || need+=(mount)  # overlay roots of containers
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)  # static: it is copied into images
+# Docker's own default seccomp profile (profiles/seccomp/default.json, 20.10), which containers run under.
+dpkg -s golang-github-docker-docker-dev >/dev/null 2>&1 || need+=(golang-github-docker-docker-dev)
 command -v runc >/dev/null || need+=(runc)
 command -v conmon >/dev/null || need+=(conmon)
 command -v make >/dev/null || need+=(make)

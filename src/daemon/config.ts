@@ -30,7 +30,15 @@ export interface DaemonConfig {
   /** `ipv6`: IPv6 on the default bridge, with `fixed-cidr-v6` as its subnet. */
   ipv6: boolean;
   fixedCidrV6?: string;
+  /**
+   * Containers' default seccomp profile (`seccomp-profile`): a file in Docker's profile format,
+   * Docker's own from Debian's golang-github-docker-docker-dev by default, or "unconfined".
+   */
+  seccompProfile: string;
 }
+
+/** Where Debian's golang-github-docker-docker-dev puts Docker's default seccomp profile (20.10). */
+export const DOCKER_SECCOMP_PROFILE = '/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json';
 
 export interface ClusterConfig {
   /** etcd client URLs, e.g. ["http://10.0.0.1:2379"]. */
@@ -59,6 +67,7 @@ export const DEFAULTS: DaemonConfig = {
   addressPools: DEFAULT_ADDRESS_POOLS,
   dataPathPort: 4789,
   ipv6: false,
+  seccompProfile: DOCKER_SECCOMP_PROFILE,
 };
 
 export interface DaemonFlags {
@@ -126,6 +135,12 @@ function checkLogLevel(value: string): LogLevel {
   return value;
 }
 
+/** `seccomp-profile`: a profile file (read and checked at start) or "unconfined". */
+function checkSeccompProfile(value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw invalid('config', 'seccomp-profile must be a profile file path or "unconfined"');
+  return value;
+}
+
 /** `fixed-cidr-v6`: an IPv6 subnet of /48 to /120 with no host bits, in canonical form. */
 function checkFixedCidrV6(value: unknown): string {
   const cidr = typeof value === 'string' ? tryParseCidr(value) : undefined;
@@ -187,7 +202,7 @@ export function clusterConfig(store: string, advertise: string | undefined, opts
 }
 
 function applyFile(config: DaemonConfig, file: Record<string, unknown>, cluster: FileCluster): void {
-  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6']);
+  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6', 'seccomp-profile']);
   for (const key of Object.keys(file)) if (!known.has(key)) throw invalid('config', `unknown key ${JSON.stringify(key)} in config file`);
   const hosts = file['hosts'];
   if (Array.isArray(hosts) && typeof hosts[0] === 'string') config.host = hosts[0];
@@ -232,6 +247,7 @@ function applyFile(config: DaemonConfig, file: Record<string, unknown>, cluster:
     if (typeof file['ipv6'] !== 'boolean') throw invalid('config', 'ipv6 must be true or false');
     config.ipv6 = file['ipv6'];
   }
+  if (file['seccomp-profile'] !== undefined) config.seccompProfile = checkSeccompProfile(file['seccomp-profile']);
   if (file['fixed-cidr-v6'] !== undefined) config.fixedCidrV6 = checkFixedCidrV6(file['fixed-cidr-v6']);
   if (config.ipv6 && config.fixedCidrV6 === undefined) {
     throw invalid('config', 'ipv6 on the default bridge needs fixed-cidr-v6 (its IPv6 subnet, e.g. "fd00:1::/64")');

@@ -11,6 +11,7 @@ import { SqliteStore } from '../store/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { startClusterMode } from './cluster-mode.js';
 import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
+import { loadConfinement } from './confinement.js';
 import { daemonId } from './daemon-meta.js';
 import { apiServices, serveApi } from './wire-api.js';
 import { wireDrivers } from './wire-drivers.js';
@@ -34,6 +35,8 @@ async function prepareRoots(config: DaemonConfig): Promise<string> {
 
 export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const config = await loadConfig(flags);
+  // Before anything is created: a missing profile file stops the daemon here.
+  const confinement = await loadConfinement(config);
   const logger = createLogger(config.logLevel);
   const stopLogging = onExec((result) => logger.debug('exec', { argv: result.argv, code: result.code, ms: Math.round(result.durationMs * 10) / 10 }));
   const pidFile = await prepareRoots(config);
@@ -45,10 +48,10 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const clusterMode = config.cluster ? await startClusterMode(config.cluster, { nodeId: id, store, logger }) : undefined;
   const cluster = clusterMode?.cluster;
   const { drivers, firewall } = wireDrivers(config, { linux, logger, ...(cluster ? { cluster } : {}) });
-  const engine = await wireEngine({ config, store, linux, drivers, firewall, logger, daemonShortId, ...(cluster ? { cluster } : {}) });
+  const engine = await wireEngine({ config, store, linux, drivers, firewall, logger, daemonShortId, confinement: confinement.runtime, ...(cluster ? { cluster } : {}) });
   const serve = async () => {
     await startEngine(startupDeps({ config, engine, store, linux, daemonShortId, logger, ...(clusterMode ? { clusterMode } : {}) }));
-    return serveApi(config.host, apiServices(engine, { id, config, linux, drivers }), logger);
+    return serveApi(config.host, apiServices(engine, { id, config, linux, drivers, confinement: confinement.host }), logger);
   };
   const api = await serve().catch(async (error: unknown) => {
     await clusterMode?.stop();

@@ -52,6 +52,8 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
         // The engine's "no namespace path" means host mode; the runtime's means a fresh one.
         ...(spec.netnsPath ? { netnsPath: spec.netnsPath } : { hostNetwork: true }),
         etc: spec.etc,
+        capabilities: spec.capabilities,
+        security: spec.security,
         ...(spec.ready ? { ready: spec.ready } : {}),
       }),
     waitExit: (id) => runtime.waitExit(id),

@@ -12,12 +12,13 @@ import type { Logger } from '../util/logger.js';
 import type { DaemonConfig } from './config.js';
 import type { Engine } from './wire-engine.js';
 import type { LinuxAdapters } from './wire-kernel.js';
+import type { HostConfinement } from '../model/security.js';
 
 export interface ApiHandle {
   close(): Promise<void>;
 }
 
-export function apiServices(engine: Engine, deps: { id: string; config: DaemonConfig; linux: LinuxAdapters; drivers: DriverRegistry }): ApiServices {
+export function apiServices(engine: Engine, deps: { id: string; config: DaemonConfig; linux: LinuxAdapters; drivers: DriverRegistry; confinement: HostConfinement }): ApiServices {
   return {
     system: {
       id: deps.id,
@@ -35,6 +36,7 @@ export function apiServices(engine: Engine, deps: { id: string; config: DaemonCo
     streams: engine.streams,
     execs: engine.execs,
     sandboxPath: (name) => deps.linux.kernel.sandboxes.path(name),
+    confinement: deps.confinement,
   };
 }
 

@@ -29,6 +29,7 @@ import type { DaemonConfig } from './config.js';
 import { ulaGlobalId } from './daemon-meta.js';
 import { containerRuntime, containerStreams, imageSource } from './runtime-adapters.js';
 import type { LinuxAdapters } from './wire-kernel.js';
+import type { DaemonConfinement } from '../runtime/containers/confinement.js';
 
 export interface EngineWiring {
   config: DaemonConfig;
@@ -38,6 +39,8 @@ export interface EngineWiring {
   firewall: FirewallService;
   cluster?: ClusterState;
   logger: Logger;
+  /** Containers' default seccomp profile, AppArmor, the host facts (loadConfinement). */
+  confinement: DaemonConfinement;
   /** The first 8 characters of the daemon's id: its sandboxes' names carry them. */
   daemonShortId: string;
 }
@@ -74,7 +77,7 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
   const networking = await wireNetworks(wiring, index);
   const imageStore = new ImageStore(join(config.dataRoot, 'images'));
   const images = new ImageService(imageStore, (imageId) => index.containers.usingImage(imageId));
-  const runtime = new OciRuntime({ execRoot: config.execRoot, logger: wiring.logger });
+  const runtime = new OciRuntime({ execRoot: config.execRoot, confinement: wiring.confinement, logger: wiring.logger });
   const allocator = new PortAllocator(await linux.portRange());
   const publisher = new NftPortPublisher({ firewall: wiring.firewall, allocator, probe: linux.portProbe, sysctl: linux.kernel.sysctl });
   const interfaceOf = (network: Network): string => drivers.get(network.driver)?.ownedInterfaces([network])[0] ?? '';

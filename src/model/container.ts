@@ -1,5 +1,7 @@
 /** Plain domain types for containers. Imports nothing but other domain types. */
+import type { CapabilityChanges } from './capabilities.js';
 import type { PortBinding, PublishedPort } from './port.js';
+import type { ContainerSecurity } from './security.js';
 
 export type { PortBinding, PublishedPort };
 
@@ -35,6 +37,10 @@ export interface ContainerHostConfig {
   extraHosts: string[];
   autoRemove: boolean;
   restartPolicy: { name: string; maximumRetryCount: number };
+  /** `--cap-add` / `--cap-drop`, normalized. */
+  capabilities: CapabilityChanges;
+  /** `--security-opt`, decoded (inspect shows the list as given, from raw). */
+  security: ContainerSecurity;
   /** The rest of the HostConfig as the client sent it, echoed by inspect. */
   raw: Record<string, unknown>;
 }

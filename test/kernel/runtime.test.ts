@@ -10,6 +10,12 @@ import { join } from 'node:path';
 import { run } from '../../src/exec/index.js';
 import { buildBusyboxRootfs } from '../../src/runtime/images/busybox.js';
 import { OciRuntime } from '../../src/runtime/containers/oci-runtime.js';
+import { DOCKER_SECCOMP_PROFILE } from '../../src/daemon/config.js';
+import { loadConfinement } from '../../src/daemon/confinement.js';
+import { DEFAULT_SECURITY } from '../../src/model/security.js';
+
+/** What a container without --cap-add, --cap-drop or --security-opt runs with. */
+const DEFAULTS = { capabilities: { add: [], drop: [] }, security: DEFAULT_SECURITY };
 import { ipIn, NetnsSandbox } from '../helpers/netns.js';
 
 async function leftovers(dir: string, id: string): Promise<string[]> {
@@ -27,7 +33,8 @@ async function leftovers(dir: string, id: string): Promise<string[]> {
 
 async function withRuntime(fn: (context: { dir: string; runtime: OciRuntime; image: string; containers: string[] }) => Promise<void>): Promise<void> {
   const dir = await mkdtemp('/tmp/conet-rt-');
-  const runtime = new OciRuntime({ execRoot: join(dir, 'exec') });
+  const { runtime: confinement } = await loadConfinement({ seccompProfile: DOCKER_SECCOMP_PROFILE });
+  const runtime = new OciRuntime({ execRoot: join(dir, 'exec'), confinement });
   const containers: string[] = [];
   try {
     const image = join(dir, 'image');
@@ -57,6 +64,7 @@ test('a container in a given netns prints, exits 3, has its hostname and hosts, 
         args: ['sh', '-c', 'echo hello; hostname; cat /etc/hosts; ip link set lo down; echo "lo-down=$?"; echo to-stderr >&2; exit 3'],
         netnsPath: netns.path,
         etc: { hosts: join(dir, 'hosts'), hostname: join(dir, 'hostname') },
+        ...DEFAULTS,
       });
       assert.ok(pid > 0);
       assert.equal(await runtime.waitExit(id), 3);
@@ -87,6 +95,7 @@ test('without a netns path the container gets a fresh namespace with only lo; ki
     await runtime.start({
       id, imageRootfs: image, directory, cwd: '/tmp', hostname: 'fresh', tty: false, openStdin: false, env: ['GREETING=hi'],
       args: ['sh', '-c', 'ip -o link | wc -l; pwd; echo $GREETING; touch /written; exec sleep 60'],
+      ...DEFAULTS,
     });
     const state = await runtime.runc.state(id);
     assert.equal(state?.status, 'running');

@@ -9,9 +9,12 @@ import { invalid } from '../../errors/index.js';
 import type { CreateContainerRequest } from '../../engine/containers/create-request.js';
 import type { ContainerConfig, EndpointRequest } from '../../model/container.js';
 import { decodeNetworkingConfig } from './endpoint-settings.js';
+import type { HostConfinement } from '../../model/security.js';
+import { decodeCapabilities } from './capabilities.js';
 import { bool, command, object, string, stringMap, strings, type Json } from './json.js';
 import { parseMacAddress } from './mac-address.js';
 import { parsePortBindings, readPortBindings } from './port-bindings.js';
+import { decodeSecurityOpts } from './security-opts.js';
 
 export type { CreateContainerRequest };
 
@@ -38,7 +41,8 @@ function decodeConfig(raw: Json): ContainerConfig {
   };
 }
 
-export function decodeContainerCreate(body: unknown): CreateContainerRequest {
+/** `confinement`: what this host confines with (AppArmor options are refused where it has none, and by default). */
+export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfinement, 'appArmor'> = { appArmor: false }): CreateContainerRequest {
   const raw = object(body, 'request body');
   if (body === undefined || body === null) throw invalid('request', 'request body must be a JSON object');
   const host = object(raw['HostConfig'], 'HostConfig');
@@ -55,6 +59,8 @@ export function decodeContainerCreate(body: unknown): CreateContainerRequest {
     extraHosts: strings(host['ExtraHosts'], 'HostConfig.ExtraHosts'),
     autoRemove: bool(host['AutoRemove'], 'HostConfig.AutoRemove'),
     restartPolicy: { name: string(restart['Name'], 'RestartPolicy.Name') || 'no', maximumRetryCount: Number(restart['MaximumRetryCount'] ?? 0) || 0 },
+    capabilities: decodeCapabilities(host['CapAdd'], host['CapDrop']),
+    security: decodeSecurityOpts(host['SecurityOpt'], confinement),
     raw: host,
   };
   const endpointRequests = decodeNetworkingConfig(raw['NetworkingConfig']);

@@ -8,6 +8,7 @@ const facts: InfoFacts = {
   networkDrivers: ['bridge', 'host', 'null'],
   counts: { containers: 3, running: 1, paused: 0, stopped: 2, images: 4 },
   forwarding: { ipv4Forwarding: true, bridgeNfIptables: false, bridgeNfIp6tables: false },
+  confinement: { appArmor: false, seccompProfile: 'default' },
 };
 
 describe('renderInfo', () => {
@@ -33,5 +34,11 @@ describe('renderInfo', () => {
     assert.ok(at('PidsLimit') < at('IPv4Forwarding') && at('BridgeNfIp6tables') < at('Debug') && at('NGoroutines') < at('SystemTime'));
     assert.ok(at('NEventsListener') < at('KernelVersion') && at('GenericResources') < at('DockerRootDir'));
     assert.equal(keys.at(-1), 'Warnings');
+  });
+
+  it('SecurityOptions as Docker lists them: AppArmor only where enabled, seccomp unless unconfined', () => {
+    assert.deepEqual(renderInfo(facts).SecurityOptions, ['name=seccomp,profile=default']);
+    assert.deepEqual(renderInfo({ ...facts, confinement: { appArmor: true, seccompProfile: '/etc/p.json' } }).SecurityOptions, ['name=apparmor', 'name=seccomp,profile=/etc/p.json']);
+    assert.deepEqual(renderInfo({ ...facts, confinement: { appArmor: false, seccompProfile: '' } }).SecurityOptions, []);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import type { HostForwarding } from '../../model/host-forwarding.js';
+import type { HostConfinement } from '../../model/security.js';
 import { ENGINE_VERSION } from '../version.js';
 
 export interface InfoFacts {
@@ -12,6 +13,15 @@ export interface InfoFacts {
   networkDrivers: string[];
   counts: { containers: number; running: number; paused: number; stopped: number; images: number };
   forwarding: HostForwarding;
+  confinement: HostConfinement;
+}
+
+/** Docker's SecurityOptions: AppArmor where enabled, the seccomp profile unless unconfined. */
+export function securityOptions(confinement: HostConfinement): string[] {
+  return [
+    ...(confinement.appArmor ? ['name=apparmor'] : []),
+    ...(confinement.seccompProfile !== '' ? [`name=seccomp,profile=${confinement.seccompProfile}`] : []),
+  ];
 }
 
 const NO_COMMIT = { ID: '', Expected: '' };
@@ -86,7 +96,7 @@ export function renderInfo(facts: InfoFacts, now: Date = new Date()): Record<str
     ContainerdCommit: NO_COMMIT,
     RuncCommit: NO_COMMIT,
     InitCommit: NO_COMMIT,
-    SecurityOptions: [],
+    SecurityOptions: securityOptions(facts.confinement),
     Warnings: null,
   };
 }

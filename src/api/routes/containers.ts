@@ -5,6 +5,7 @@ import { networkViews } from '../../engine/containers/views.js';
 import type { EndpointService } from '../../engine/networks/endpoint-service.js';
 import { parseFilters } from '../../util/filters.js';
 import type { NetworkService } from '../../engine/networks/network-service.js';
+import type { HostConfinement } from '../../model/security.js';
 import { decodeContainerCreate } from '../decode/container-create.js';
 import { commonHeaders, readJson, sendEmpty, sendJson } from '../http.js';
 import { renderInspect, renderListItem } from '../render/container.js';
@@ -15,6 +16,8 @@ export interface ContainerRouteDeps {
   networks: NetworkService;
   endpoints: EndpointService;
   sandboxPath: (name: string) => string;
+  /** What this host confines containers with (decoding refuses what it can't apply). */
+  confinement: HostConfinement;
 }
 
 const flag = (value: string | null): boolean => value === '1' || value === 'true' || value === 'True';
@@ -26,7 +29,7 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
   const views = (container: Parameters<typeof networkViews>[0]) => networkViews(container, deps);
 
   router.add('POST', '/containers/create', async ({ request, response, query }) => {
-    const created = await containers.create(decodeContainerCreate(await readJson(request)), query.get('name') || undefined);
+    const created = await containers.create(decodeContainerCreate(await readJson(request), deps.confinement), query.get('name') || undefined);
     sendJson(response, 201, { Id: created.id, Warnings: created.warnings });
   });
 

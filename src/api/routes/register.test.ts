@@ -53,6 +53,7 @@ async function apiOnFakes(directory: string) {
     networking: new ContainerNetworking({ containers, networks, endpoints }),
     execs: new ExecService(containers, streams),
     sandboxPath: (name) => `/run/netns/${name}`,
+    confinement: { appArmor: false, seccompProfile: 'default' },
   });
   return { router, containers };
 }
@@ -70,6 +71,7 @@ test('registerRoutes: system, network and container routes answer from the servi
     const info = (await get(socket, '/v1.41/info')).body as Record<string, unknown>;
     assert.deepEqual([info.ID, info.Containers, info.ContainersRunning, info.ContainersStopped, info.Images], ['daemon-1', 2, 1, 1, 2]);
     assert.deepEqual([info.IPv4Forwarding, info.BridgeNfIptables, info.BridgeNfIp6tables], [true, true, false]);
+    assert.deepEqual(info.SecurityOptions, ['name=seccomp,profile=default'], 'the confinement given reaches /info');
     const bridge = (await get(socket, '/v1.41/networks/bridge')).body as { Containers: Record<string, unknown> };
     assert.deepEqual(Object.keys(bridge.Containers), [id], 'network inspect lists the endpoint through the index');
     const listed = (await get(socket, '/v1.41/containers/json')).body as Array<{ Id: string }>;

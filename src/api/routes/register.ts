@@ -9,6 +9,7 @@ import type { ExecService } from '../../engine/exec/exec-service.js';
 import type { ImageCatalog } from '../../engine/images/catalog.js';
 import type { EndpointService } from '../../engine/networks/endpoint-service.js';
 import type { EndpointSource, NetworkService } from '../../engine/networks/network-service.js';
+import type { HostConfinement } from '../../model/security.js';
 import type { Router } from '../router.js';
 import { attachRoutes } from './attach.js';
 import { containerRoutes } from './containers.js';
@@ -21,7 +22,7 @@ import { systemRoutes, type SystemInfo } from './system.js';
 
 export interface ApiServices {
   /** What /info and /version say of this daemon (the container and image counts come from the services). */
-  system: Omit<SystemInfo, 'counts'>;
+  system: Omit<SystemInfo, 'counts' | 'confinement'>;
   networks: NetworkService;
   /** What `network inspect` lists: every node's endpoints and the running host-mode containers. */
   networkEndpoints: EndpointSource;
@@ -33,14 +34,16 @@ export interface ApiServices {
   execs: ExecService;
   /** The path of a sandbox (network namespace) by name, shown as SandboxKey. */
   sandboxPath: (name: string) => string;
+  /** AppArmor on this host, the daemon's seccomp profile: /info and container create read it. */
+  confinement: HostConfinement;
 }
 
 export function registerRoutes(router: Router, services: ApiServices): void {
   const { containers, streams } = services;
-  systemRoutes(router, { ...services.system, counts: () => counts(services) });
+  systemRoutes(router, { ...services.system, confinement: services.confinement, counts: () => counts(services) });
   networkRoutes(router, services.networks, services.networkEndpoints);
   imageRoutes(router, services.images);
-  containerRoutes(router, { containers, networks: services.networks, endpoints: services.endpoints, sandboxPath: services.sandboxPath });
+  containerRoutes(router, { containers, networks: services.networks, endpoints: services.endpoints, sandboxPath: services.sandboxPath, confinement: services.confinement });
   networkConnectRoutes(router, services.networking);
   attachRoutes(router, { containers, streams });
   logRoutes(router, { containers, streams });

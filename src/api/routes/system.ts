@@ -2,6 +2,7 @@ import { release, arch } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import { commonHeaders, sendJson } from '../http.js';
 import type { HostForwarding } from '../../model/host-forwarding.js';
+import type { HostConfinement } from '../../model/security.js';
 import { renderInfo } from '../render/info.js';
 import type { Router } from '../router.js';
 import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION } from '../version.js';
@@ -14,6 +15,7 @@ export interface SystemInfo {
   startedAt: string;
   /** The host's forwarding and br_netfilter switches, read at each request. */
   forwarding: () => Promise<HostForwarding>;
+  confinement: HostConfinement;
 }
 
 const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' };
@@ -60,7 +62,7 @@ export function systemRoutes(router: Router, info: SystemInfo): void {
   });
 
   router.add('GET', '/info', async ({ response }) => {
-    const facts = { id: info.id, dataRoot: info.dataRoot, networkDrivers: info.networkDrivers(), counts: info.counts(), forwarding: await info.forwarding() };
+    const facts = { id: info.id, dataRoot: info.dataRoot, networkDrivers: info.networkDrivers(), counts: info.counts(), forwarding: await info.forwarding(), confinement: info.confinement };
     sendJson(response, 200, renderInfo(facts));
   });
 }

@@ -194,6 +194,8 @@ export class ContainerService {
         stdinOnce: container.config.stdinOnce,
         ...(attached.netnsPath ? { netnsPath: attached.netnsPath } : {}),
         etc,
+        capabilities: container.hostConfig.capabilities,
+        security: container.hostConfig.security,
         ...(dnsReady ? { ready: dnsReady } : {}),
       });
       clock.mark('runtime');

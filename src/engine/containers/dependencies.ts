@@ -4,6 +4,8 @@
  * lives with its implementation in `ports/`. The daemon wires real ones; unit tests wire fakes.
  */
 import type { Readable, Writable } from 'node:stream';
+import type { CapabilityChanges } from '../../model/capabilities.js';
+import type { ContainerSecurity } from '../../model/security.js';
 
 export type { ContainerPublished, PortPublisher, PublishTarget } from '../../ports/publishing.js';
 
@@ -41,6 +43,9 @@ export interface RuntimeSpec {
   netnsPath?: string;
   /** Files bind-mounted at /etc/hosts, /etc/hostname, /etc/resolv.conf. */
   etc: { hosts: string; hostname: string; resolvConf: string };
+  /** `--cap-add` / `--cap-drop` and `--security-opt`: the runtime confines the process by them. */
+  capabilities: CapabilityChanges;
+  security: ContainerSecurity;
   /**
    * Awaited after the container is created and before its process runs: set-up that must be in
    * place for the process (the DNS rules in its namespace) overlaps the runtime's creation work.

@@ -41,6 +41,13 @@ test('empty maps become empty lists; a damaged entry is dropped, not fatal', () 
 });
 
 test('a record in the current shape is returned as it is', () => {
-  const current = oldRecord([], []);
+  const old = oldRecord([], []);
+  const current = { ...old, hostConfig: { ...old.hostConfig, capabilities: { add: ['CAP_SYS_ADMIN'], drop: [] }, security: { seccomp: { mode: 'unconfined' as const }, noNewPrivileges: true } } };
   assert.equal(upgradeStoredContainer(current), current);
+});
+
+test('a record from before --cap-add and --security-opt were applied gets the defaults: confined by the default profile', () => {
+  const upgraded = upgradeStoredContainer(oldRecord([], []));
+  assert.deepEqual(upgraded.hostConfig.capabilities, { add: [], drop: [] });
+  assert.deepEqual(upgraded.hostConfig.security, { seccomp: { mode: 'default' }, noNewPrivileges: false });
 });

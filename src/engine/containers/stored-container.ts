@@ -6,6 +6,7 @@
  * daemon from starting.
  */
 import type { Container, PortBinding, PublishedPort } from '../../model/container.js';
+import { DEFAULT_SECURITY } from '../../model/security.js';
 import { parseContainerPort, parseHostIp, parseHostPort } from '../../util/port-spec.js';
 
 type OldBindings = Record<string, Array<{ hostIp?: unknown; hostPort?: unknown }> | null>;
@@ -43,8 +44,19 @@ function publishedPorts(value: OldBindings): PublishedPort[] {
     .filter((port) => Number.isInteger(port.hostPort) && port.hostPort > 0 && port.hostPort <= 65535);
 }
 
+/**
+ * Records stored before `--cap-add`, `--cap-drop` and `--security-opt` were applied get what those
+ * containers ran with then: the default capabilities, now under the default seccomp profile.
+ */
+function withConfinement(container: Container): Container {
+  const { hostConfig } = container;
+  if (hostConfig.capabilities !== undefined && hostConfig.security !== undefined) return container;
+  return { ...container, hostConfig: { ...hostConfig, capabilities: hostConfig.capabilities ?? { add: [], drop: [] }, security: hostConfig.security ?? DEFAULT_SECURITY } };
+}
+
 /** The stored record in the current shape (the same object when it already is). */
-export function upgradeStoredContainer(container: Container): Container {
+export function upgradeStoredContainer(stored: Container): Container {
+  const container = withConfinement(stored);
   const bindings: unknown = container.hostConfig.portBindings;
   const ports: unknown = container.ports;
   if (Array.isArray(bindings) && Array.isArray(ports)) return container;

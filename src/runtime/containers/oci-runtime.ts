@@ -14,6 +14,9 @@ import { mountOverlay, unmountTree } from '../../kernel/linux/mounts.js';
 import { LinuxRunc } from '../../kernel/linux/runc.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { buildOciSpec } from './oci-spec.js';
+import { confinementOf, type DaemonConfinement } from './confinement.js';
+import type { CapabilityChanges } from '../../model/capabilities.js';
+import type { ContainerSecurity } from '../../model/security.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { runUndo } from '../../util/undo.js';
 import { system } from '../../errors/index.js';
@@ -34,12 +37,17 @@ export interface ContainerStart {
   netnsPath?: string;
   hostNetwork?: boolean;
   etc?: { hosts?: string; hostname?: string; resolvConf?: string };
+  /** `--cap-add`/`--cap-drop` and `--security-opt`, resolved with the daemon's confinement. */
+  capabilities: CapabilityChanges;
+  security: ContainerSecurity;
   /** Awaited between create and start: the process runs only once it has resolved. */
   ready?: Promise<unknown>;
 }
 
 export interface OciRuntimeOptions {
   execRoot: string;
+  /** The default seccomp profile, AppArmor and the host facts the profiles are resolved against. */
+  confinement: DaemonConfinement;
   runcPath?: string;
   conmonPath?: string;
   /** Rollback steps that fail (stderr at warn when absent). */
@@ -108,6 +116,7 @@ export class OciRuntime {
         ...(spec.netnsPath ? { netnsPath: spec.netnsPath } : {}),
         ...(spec.hostNetwork ? { hostNetwork: true } : {}),
         ...(spec.etc ? { etc: spec.etc } : {}),
+        confinement: confinementOf(spec.security, spec.capabilities, this.options.confinement),
       });
       await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
       await this.launchConmon(spec, bundle);

@@ -1,14 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildOciSpec, DEFAULT_CAPABILITIES } from './oci-spec.js';
+import { confinementOf } from './confinement.js';
+import { DEFAULT_SECURITY } from '../../model/security.js';
 
-const base = { rootfs: '/c/merged', args: ['sh', '-c', 'echo hi'], env: ['A=1'], cwd: '', hostname: 'abc123', terminal: false };
+const host = { arch: 'amd64', kernel: { kernel: 6, major: 1 } };
+const confinement = confinementOf(DEFAULT_SECURITY, { add: [], drop: [] }, { appArmor: false, host });
+const base = { rootfs: '/c/merged', args: ['sh', '-c', 'echo hi'], env: ['A=1'], cwd: '', hostname: 'abc123', terminal: false, confinement };
 
 interface Spec {
-  process: { args: string[]; env: string[]; cwd: string; terminal: boolean; capabilities: Record<string, string[]> };
+  process: { args: string[]; env: string[]; cwd: string; terminal: boolean; capabilities: Record<string, string[]>; noNewPrivileges: boolean; apparmorProfile?: string };
   hostname?: string;
   mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
-  linux: { namespaces: Array<{ type: string; path?: string }>; maskedPaths: string[]; readonlyPaths: string[] };
+  linux: { namespaces: Array<{ type: string; path?: string }>; maskedPaths: string[]; readonlyPaths: string[]; seccomp?: { defaultAction: string } };
 }
 const build = (extra: object = {}): Spec => buildOciSpec({ ...base, ...extra }) as unknown as Spec;
 
@@ -49,4 +53,19 @@ test('standard mounts, /sys read-only, /etc files bound, masked and read-only pa
   assert.ok(spec.linux.maskedPaths.includes('/proc/kcore'));
   assert.ok(spec.linux.readonlyPaths.includes('/proc/sys'));
   assert.equal(build().mounts.length, 6);
+});
+
+test('the confinement reaches config.json: capabilities, seccomp, AppArmor profile, no-new-privileges', () => {
+  const profile = { defaultAction: 'SCMP_ACT_ERRNO' as const, architectures: [], archMap: [], syscalls: [] };
+  const security = { seccomp: { mode: 'profile' as const, profile }, noNewPrivileges: true };
+  const spec = build({ confinement: confinementOf(security, { add: ['CAP_SYS_ADMIN'], drop: ['CAP_CHOWN'] }, { appArmor: true, host }) });
+  assert.ok(spec.process.capabilities['bounding']?.includes('CAP_SYS_ADMIN'));
+  assert.ok(!spec.process.capabilities['effective']?.includes('CAP_CHOWN'));
+  assert.equal(spec.linux.seccomp?.defaultAction, 'SCMP_ACT_ERRNO');
+  assert.equal(spec.process.apparmorProfile, 'conet-default');
+  assert.equal(spec.process.noNewPrivileges, true);
+  const plain = build();
+  assert.equal(plain.linux.seccomp, undefined, 'a daemon configured unconfined');
+  assert.equal(plain.process.apparmorProfile, undefined);
+  assert.equal(plain.process.noNewPrivileges, false);
 });

@@ -2,11 +2,16 @@
  * The OCI runtime config (config.json) for one container, built as Docker 20.10 builds it
  * (moby oci/defaults.go + daemon/oci_linux.go): the default capability set without NET_ADMIN or
  * SYS_ADMIN, masked and read-only /proc paths, the standard mounts, and the per-container
- * /etc/hosts, /etc/hostname and /etc/resolv.conf bind-mounted. Pure: a value in, a value out.
- * Not yet: Docker's default seccomp profile, user namespaces, resource limits.
+ * /etc/hosts, /etc/hostname and /etc/resolv.conf bind-mounted, and the container's confinement
+ * (capabilities, seccomp filter, AppArmor profile, no-new-privileges: see confinement.ts). Pure: a
+ * value in, a value out. Not yet: user namespaces, resource limits.
  */
 import { invalid } from '../../errors/index.js';
+import { DEFAULT_CAPABILITIES } from '../../model/capabilities.js';
 import { MASKED_PATHS, READONLY_PATHS } from '../../model/container-paths.js';
+import type { Confinement } from './confinement.js';
+
+export { DEFAULT_CAPABILITIES };
 
 export interface OciSpecOptions {
   /** The container's root filesystem (the mounted overlay). */
@@ -24,12 +29,9 @@ export interface OciSpecOptions {
   hostNetwork?: boolean;
   /** Host files bind-mounted over the image's. */
   etc?: { hosts?: string; hostname?: string; resolvConf?: string };
+  /** Capabilities, seccomp filter, AppArmor profile, no-new-privileges (confinementOf decides them). */
+  confinement: Confinement;
 }
-
-export const DEFAULT_CAPABILITIES: readonly string[] = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
-  'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
-];
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -71,7 +73,8 @@ function withPath(env: readonly string[]): string[] {
 
 export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
   if (options.args.length === 0) throw invalid('no-command', 'no command specified');
-  const capabilities = [...DEFAULT_CAPABILITIES];
+  const { confinement } = options;
+  const capabilities = [...confinement.capabilities];
   return {
     ociVersion: '1.0.2-dev',
     process: {
@@ -81,7 +84,8 @@ export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
       env: withPath(options.env),
       cwd: options.cwd || '/',
       capabilities: { bounding: capabilities, effective: capabilities, permitted: capabilities },
-      noNewPrivileges: false,
+      noNewPrivileges: confinement.noNewPrivileges,
+      ...(confinement.appArmorProfile ? { apparmorProfile: confinement.appArmorProfile } : {}),
       oomScoreAdj: 0,
     },
     root: { path: options.rootfs, readonly: false },
@@ -92,6 +96,7 @@ export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
       namespaces: namespaces(options),
       maskedPaths: [...MASKED_PATHS],
       readonlyPaths: [...READONLY_PATHS],
+      ...(confinement.seccomp ? { seccomp: confinement.seccomp } : {}),
     },
   };
 }

@@ -18,6 +18,9 @@ command -v conmon >/dev/null || need+=(conmon)
 command -v make >/dev/null || need+=(make)
 command -v g++ >/dev/null || need+=(g++)
 command -v python3 >/dev/null || need+=(python3)
+# bsdtar unpacks untrusted archives chrooted (--chroot); setfattr marks opaque overlay directories.
+command -v bsdtar >/dev/null || need+=(libarchive-tools)
+command -v setfattr >/dev/null || need+=(attr)
 # socat relays stdin to conmon's SOCK_SEQPACKET attach socket; script (bsdutils) gives runc exec -t a terminal.
 command -v socat >/dev/null || need+=(socat)
 command -v script >/dev/null || need+=(bsdutils)

@@ -31,7 +31,7 @@ export function imageSource(store: ImageStore): ImageSource {
         exposedPorts: Object.keys(config.ExposedPorts ?? {}),
       };
     },
-    rootfsOf: (imageId: string) => store.rootfsOf(imageId),
+    layersOf: (imageId: string) => store.layersOf(imageId),
   };
 }
 
@@ -40,7 +40,7 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
     start: (spec: RuntimeSpec) =>
       runtime.start({
         id: spec.id,
-        imageRootfs: spec.imageRootfs,
+        imageLayers: spec.imageLayers,
         directory: spec.directory,
         args: spec.args,
         env: spec.env,

@@ -39,7 +39,7 @@ function life(store: MemoryStore, kernel: FakeKernel, directory: string, dnsPort
   const runtime = new FakeRuntime();
   const containers = new ContainerService({
     store, index: index.containers, runtime, attacher, ports: new FakePorts(), directory,
-    images: { find: () => ({ id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: [], workingDir: '', user: '', exposedPorts: [] }), rootfsOf: () => '/nonexistent' },
+    images: { find: () => ({ id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: [], workingDir: '', user: '', exposedPorts: [] }), layersOf: () => ['/nonexistent'] },
     interfaceOf: () => 'conet0',
     hostFiles: { resolvConf: 'nameserver 10.0.0.53\n', hosts: '127.0.0.1 localhost\n' },
   });

@@ -18,6 +18,8 @@ export interface RunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** Working directory of the child (default: the daemon's). */
+  cwd?: string;
   /** Resolve instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
 }
@@ -97,6 +99,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
       stdio: ['pipe', 'pipe', 'pipe'],
       env: options.env ?? process.env,
       signal: options.signal,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/exec/index.js';
@@ -17,7 +17,7 @@ interface InspectedImage {
   Id: string;
   RepoTags: string[];
   Config: { Cmd: string[] | null; ExposedPorts?: Record<string, object>; Env: string[] | null };
-  GraphDriver: { Data: { Dir: string } };
+  GraphDriver: { Data: { UpperDir: string; LowerDir?: string }; Name: string };
   RootFS: { Layers: string[] };
 }
 
@@ -26,6 +26,8 @@ async function inspectImage(host: { dockerOk(args: string[]): Promise<string> },
   assert.ok(image);
   return image;
 }
+
+const digestOf = async (file: string): Promise<string> => `sha256:${createHash('sha256').update(await readFile(file)).digest('hex')}`;
 
 /** A busybox rootfs as a tar file (what a user would feed to `docker import`). */
 async function rootfsTar(dir: string): Promise<string> {
@@ -46,7 +48,7 @@ test('docker images, import with --change, inspect, tag, rmi and pull without a 
       assert.deepEqual(listed.split('\n'), ['busybox:latest']);
       const busybox = await inspectImage(host, 'busybox');
       assert.deepEqual(busybox.Config.Cmd, ['sh']);
-      await access(join(busybox.GraphDriver.Data.Dir, 'bin', 'sh'));
+      await access(join(busybox.GraphDriver.Data.UpperDir, 'bin', 'sh'));
 
       const tar = await rootfsTar(dir);
       const imported = await host.dockerOk([
@@ -60,7 +62,7 @@ test('docker images, import with --change, inspect, tag, rmi and pull without a 
       assert.deepEqual(nginx.Config.ExposedPorts, { '80/tcp': {}, '443/tcp': {} });
       const layerDigest = createHash('sha256').update(await readFile(tar)).digest('hex');
       assert.deepEqual(nginx.RootFS.Layers, [`sha256:${layerDigest}`]);
-      assert.equal(await readFile(join(nginx.GraphDriver.Data.Dir, 'var/www/index.html'), 'utf8'), '<h1>Welcome to nginx!</h1>\n');
+      assert.equal(await readFile(join(nginx.GraphDriver.Data.UpperDir, 'var/www/index.html'), 'utf8'), '<h1>Welcome to nginx!</h1>\n');
 
       await host.dockerOk(['tag', 'nginx:1.9.1', 'nginx:latest']);
       assert.deepEqual((await inspectImage(host, 'nginx')).RepoTags.sort(), ['nginx:1.9.1', 'nginx:latest']);
@@ -70,7 +72,7 @@ test('docker images, import with --change, inspect, tag, rmi and pull without a 
       assert.match(await host.dockerOk(['rmi', 'nginx:latest']), /^Untagged: nginx:latest$/);
       const removed = await host.dockerOk(['rmi', 'nginx:1.9.1']);
       assert.match(removed, /Untagged: nginx:1\.9\.1\nDeleted: sha256:[0-9a-f]{64}/);
-      await assert.rejects(access(nginx.GraphDriver.Data.Dir), 'the rootfs is gone');
+      await assert.rejects(access(nginx.GraphDriver.Data.UpperDir), 'the layer is gone');
 
       const missing = await host.docker(['image', 'inspect', 'nginx:1.9.1']);
       assert.equal(missing.code, 1);
@@ -110,7 +112,7 @@ test('docker load of a hand-built save archive applies layers in order with whit
     const config = JSON.stringify({
       architecture: 'amd64', os: 'linux', created: '2015-06-01T00:00:00Z',
       config: { Cmd: ['cat', '/etc/motd'], Env: ['PATH=/bin'], WorkingDir: '', Entrypoint: null, Labels: { layer: 'two' }, User: '' },
-      rootfs: { type: 'layers', diff_ids: ['sha256:' + '1'.repeat(64), 'sha256:' + '2'.repeat(64)] },
+      rootfs: { type: 'layers', diff_ids: [await digestOf(join(archive, 'l1/layer.tar')), await digestOf(join(archive, 'l2/layer.tar'))] },
     });
     const configName = `${createHash('sha256').update(config).digest('hex')}.json`;
     await writeFile(join(archive, configName), config);
@@ -123,13 +125,20 @@ test('docker load of a hand-built save archive applies layers in order with whit
       const image = await inspectImage(host, 'layered:v2');
       assert.equal(image.Id, `sha256:${configName.slice(0, 64)}`, 'the id is the digest of the config as saved');
       assert.deepEqual(image.Config.Cmd, ['cat', '/etc/motd']);
-      const rootfs = image.GraphDriver.Data.Dir;
-      assert.equal(await readFile(join(rootfs, 'etc/motd'), 'utf8'), 'layer two\n');
-      await access(join(rootfs, 'bin/sh'));
-      await assert.rejects(access(join(rootfs, 'bin/vi')), 'whiteout deleted bin/vi');
-      await assert.rejects(access(join(rootfs, 'bin/.wh.vi')), 'whiteout files are not extracted');
-      await assert.rejects(access(join(rootfs, 'var/www/index.html')), 'opaque directory hides the lower layer');
-      await access(join(rootfs, 'var/www/new.html'));
+      // Each layer has its own directory, whiteouts in overlayfs form (a 0/0 device, an opaque xattr).
+      assert.equal(image.GraphDriver.Name, 'overlay2');
+      const top = image.GraphDriver.Data.UpperDir;
+      const [lower] = (image.GraphDriver.Data.LowerDir ?? '').split(':');
+      assert.equal(image.GraphDriver.Data.LowerDir?.split(':').length, 1);
+      assert.equal(await readFile(join(top, 'etc/motd'), 'utf8'), 'layer two\n');
+      const whiteout = await lstat(join(top, 'bin/vi'));
+      assert.ok(whiteout.isCharacterDevice() && whiteout.rdev === 0, 'bin/vi is a whiteout device in the top layer');
+      await assert.rejects(access(join(top, 'bin/.wh.vi')), 'whiteout files are not extracted');
+      assert.match((await run(['getfattr', '--only-values', '-n', 'trusted.overlay.opaque', join(top, 'var/www')])).stdout, /^y/);
+      await access(join(lower!, 'bin/vi'));
+      // The container sees the stack: bin/vi deleted, var/www emptied then refilled.
+      const seen = await host.dockerOk(['run', '--rm', 'layered:v2', 'sh', '-c', 'cat /etc/motd; test -e /bin/vi || echo no-vi; ls /var/www; test -x /bin/sh && echo sh']);
+      assert.equal(seen, 'layer two\nno-vi\nnew.html\nsh');
 
       const bad = await host.docker(['load', '-i', base]);
       assert.equal(bad.code, 1);

@@ -40,7 +40,13 @@ export function renderImageSummary(image: ImageRecord): Record<string, unknown> 
   };
 }
 
-export function renderImage(image: ImageRecord, rootfs: string): Record<string, unknown> {
+/** Docker's overlay2 shape: the top layer as UpperDir, the ones below (top first) as LowerDir. */
+function graphDriver(layers: readonly string[]): Record<string, unknown> {
+  const below = layers.slice(0, -1).reverse();
+  return { Data: { ...(below.length > 0 ? { LowerDir: below.join(':') } : {}), UpperDir: layers.at(-1) ?? '' }, Name: 'overlay2' };
+}
+
+export function renderImage(image: ImageRecord, layers: readonly string[]): Record<string, unknown> {
   const config = renderConfig(image.config.config);
   return {
     Id: image.id,
@@ -58,7 +64,7 @@ export function renderImage(image: ImageRecord, rootfs: string): Record<string, 
     Os: image.config.os,
     Size: image.size,
     VirtualSize: image.size,
-    GraphDriver: { Data: { Dir: rootfs }, Name: 'conet-rootfs' },
+    GraphDriver: graphDriver(layers),
     RootFS: { Type: 'layers', Layers: image.config.rootfs.diff_ids },
     Metadata: { LastTagTime: image.lastTagTime || '0001-01-01T00:00:00Z' },
   };

@@ -54,7 +54,7 @@ export function imageRoutes(router: Router, images: ImageCatalog): void {
   for (const name of NAME_TEMPLATES) {
     router.add('GET', `/images/${name}/json`, ({ response, params }) => {
       const image = images.inspect(nameOf(params));
-      sendJson(response, 200, renderImage(image, images.rootfsOf(image.id)));
+      sendJson(response, 200, renderImage(image, images.layersOf(image.id)));
     });
 
     router.add('POST', `/images/${name}/tag`, async ({ response, params, query }) => {

@@ -36,7 +36,7 @@ async function apiOnFakes(directory: string) {
   const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: index.containers, daemonShortId: 'd0' });
   const containers = new ContainerService({
     store, index: index.containers, runtime: new FakeRuntime(), attacher, ports: new FakePorts(), directory,
-    images: { find: () => ({ id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: [], workingDir: '', user: '', exposedPorts: [] }), rootfsOf: () => '/nonexistent' },
+    images: { find: () => ({ id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: [], workingDir: '', user: '', exposedPorts: [] }), layersOf: () => ['/nonexistent'] },
     interfaceOf: () => 'conet0',
     hostFiles: { resolvConf: 'nameserver 10.0.0.53\n', hosts: '127.0.0.1 localhost\n' },
   });

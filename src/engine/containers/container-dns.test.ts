@@ -25,7 +25,7 @@ async function setup() {
   const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: { find: (ref) => service?.find(ref) }, daemonShortId: 'd0' });
   service = new ContainerService({
     store,
-    images: { find: () => ({ id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: [], workingDir: '', user: '', exposedPorts: [] }), rootfsOf: () => '/nonexistent' },
+    images: { find: () => ({ id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: [], workingDir: '', user: '', exposedPorts: [] }), layersOf: () => ['/nonexistent'] },
     runtime,
     attacher,
     ports: new FakePorts(),

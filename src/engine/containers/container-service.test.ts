@@ -22,7 +22,7 @@ async function setup() {
     index: index.containers,
     images: {
       find: (ref) => (ref.startsWith('busybox') || ref.startsWith('nginx') ? { id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: ['PATH=/bin'], workingDir: '', user: '', exposedPorts: ref.startsWith('nginx') ? ['80/tcp', '443/tcp'] : [] } : undefined),
-      rootfsOf: () => '/nonexistent/rootfs',
+      layersOf: () => ['/nonexistent/rootfs'],
     },
     runtime,
     attacher,

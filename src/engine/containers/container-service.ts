@@ -179,10 +179,10 @@ export class ContainerService {
       clock.mark('ports');
       const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined || this.joinsEmbeddedDns(container));
       clock.mark('etc');
-      const image = this.deps.images.rootfsOf(container.imageId);
+      const layers = this.deps.images.layersOf(container.imageId);
       const { pid } = await this.deps.runtime.start({
         id: container.id,
-        imageRootfs: image,
+        imageLayers: layers,
         directory: this.directoryOf(container.id),
         args: [container.path, ...container.args],
         env: container.config.env,

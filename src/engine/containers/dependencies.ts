@@ -22,12 +22,14 @@ export interface ImageInfo {
 export interface ImageSource {
   /** undefined when there is no such image. */
   find(reference: string): ImageInfo | undefined;
-  rootfsOf(imageId: string): string;
+  /** The image's layer directories, bottom first (overlay lower directories). */
+  layersOf(imageId: string): string[];
 }
 
 export interface RuntimeSpec {
   id: string;
-  imageRootfs: string;
+  /** The image's layer directories, bottom first. */
+  imageLayers: string[];
   /** Per-container directory for the bundle, upper layer and /etc files. */
   directory: string;
   args: string[];

@@ -9,8 +9,8 @@ export interface ImageCatalog {
   list(): ImageRecord[];
   /** Throws not-found for an unknown name or id. */
   inspect(name: string): ImageRecord;
-  /** Where the image's root filesystem is unpacked. */
-  rootfsOf(imageId: string): string;
+  /** The image's layer directories, bottom first. */
+  layersOf(imageId: string): string[];
   importTar(body: Readable, request: ImportRequest): Promise<ImageRecord>;
   /** `docker load`: returns Docker's progress lines ("Loaded image: …"). */
   load(body: Readable): Promise<string[]>;

@@ -4,11 +4,13 @@
  * and lazy-free: a busy mount is an error the caller must see, never silently left behind.
  */
 import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { run } from '../../exec/index.js';
 import { invalid, system } from '../../errors/index.js';
 
 export interface OverlayMount {
-  lower: string;
+  /** Lower directories, bottom first (an image's layers; one for a flattened rootfs). */
+  lower: readonly string[];
   upper: string;
   work: string;
   target: string;
@@ -29,10 +31,16 @@ export async function isMounted(target: string): Promise<boolean> {
 
 export async function mountOverlay(mount: OverlayMount): Promise<void> {
   if (await isMounted(mount.target)) return;
-  for (const path of [mount.lower, mount.upper, mount.work]) {
+  if (mount.lower.length === 0) throw invalid('overlay-path', 'an overlay needs at least one lower directory');
+  for (const path of [...mount.lower, mount.upper, mount.work]) {
     if (/[,:]/.test(path)) throw invalid('overlay-path', `overlay paths must not contain ',' or ':': ${path}`);
   }
-  await run(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${mount.lower},upperdir=${mount.upper},workdir=${mount.work}`, mount.target]);
+  // The options must fit in one page: layers that share a parent (an image's layers/) are named
+  // relative to it and mount runs there, as Docker's overlay2 does with its short links.
+  const parent = dirname(mount.lower[0]!);
+  const shared = mount.lower.every((path) => dirname(path) === parent);
+  const lower = [...mount.lower].reverse().map((path) => (shared ? basename(path) : path)).join(':');
+  await run(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${mount.upper},workdir=${mount.work}`, mount.target], shared ? { cwd: parent } : {});
 }
 
 /** Unmounts every mount at or below target, deepest first; nothing mounted is success. */

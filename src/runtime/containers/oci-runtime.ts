@@ -23,7 +23,8 @@ import { system } from '../../errors/index.js';
 
 export interface ContainerStart {
   id: string;
-  imageRootfs: string;
+  /** Overlay lower directories, bottom first. */
+  imageLayers: string[];
   directory: string;
   args: string[];
   env: string[];
@@ -110,7 +111,7 @@ export class OciRuntime {
     await rm(this.exits.fileOf(spec.id), { force: true });
     await rm(join(directory, 'pid'), { force: true });
     try {
-      await mountOverlay({ lower: spec.imageRootfs, upper: join(directory, 'upper'), work: join(directory, 'work'), target: merged });
+      await mountOverlay({ lower: spec.imageLayers, upper: join(directory, 'upper'), work: join(directory, 'work'), target: merged });
       const config = buildOciSpec({
         rootfs: merged, args: spec.args, env: spec.env, cwd: spec.cwd, hostname: spec.hostname, terminal: spec.tty,
         ...(spec.netnsPath ? { netnsPath: spec.netnsPath } : {}),

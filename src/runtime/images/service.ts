@@ -1,21 +1,23 @@
 /**
  * Image use cases behind the /images routes: import, load, tag, remove, and a pull that says
  * clearly why it cannot work. Store mutations run one at a time (a promise chain); unpacking,
- * the slow part, runs outside it in a private staging directory.
+ * the slow part, runs outside it in a private staging directory. Archives are untrusted: every
+ * one is unpacked by the confined extractor (extract.ts), each layer into its own directory.
  */
-import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { conflict, invalid, notFound } from '../../errors/index.js';
+import { conflict, notFound } from '../../errors/index.js';
 import type { DeleteRecord, ImportRequest } from '../../model/image.js';
-import { applyLayer, extractStream } from './archive.js';
 import { buildBusyboxRootfs } from './busybox.js';
 import { applyChanges } from './changes.js';
 import { emptyContainerConfig, type ImageConfigDocument } from './config.js';
 import { diskUsage } from './disk-usage.js';
 import { formatReference, looksLikeId, parseReference } from './reference.js';
-import { parseSaveManifest } from './save-manifest.js';
+import { extractConfined } from './extract.js';
+import { unpackLayer } from './layers.js';
+import { openLayer, readImageConfig, readManifest } from './save-archive.js';
+import type { SaveManifestEntry } from './save-manifest.js';
 
 export type { DeleteRecord, ImportRequest };
 import { ImageStore, type ImageRecord } from './store.js';
@@ -44,15 +46,15 @@ export class ImageService {
     if (await readFile(marker).then(() => true, () => false)) return;
     if (!this.store.find('busybox:latest')) {
       const staging = await this.store.staging();
-      const config = await buildBusyboxRootfs(join(staging, 'rootfs'));
-      const size = await diskUsage(join(staging, 'rootfs'));
+      const config = await buildBusyboxRootfs(await ImageStore.layerOf(staging, 0));
+      const size = await diskUsage(join(staging, 'layers'));
       await this.serial(async () => this.store.tag((await this.store.add(staging, config, size)).id, 'busybox:latest'));
     }
     await writeFile(marker, 'created\n');
   }
 
-  rootfsOf(imageId: string): string {
-    return this.store.rootfsOf(imageId);
+  layersOf(imageId: string): string[] {
+    return this.store.layersOf(imageId);
   }
 
   list(): ImageRecord[] {
@@ -69,10 +71,7 @@ export class ImageService {
     const config = applyChanges(emptyContainerConfig(), request.changes);
     const staging = await this.store.staging();
     try {
-      const hash = createHash('sha256');
-      await extractStream(body, join(staging, 'rootfs'), { tap: (chunk) => hash.update(chunk) }).catch((error: Error) => {
-        throw invalid('bad-archive', `importing the image failed: the body is not a tar archive (${error.message.split('\n')[0]})`);
-      });
+      const { diffId } = await unpackLayer(body, staging, 0, { what: 'the imported archive' });
       const created = new Date().toISOString();
       const document: ImageConfigDocument = {
         architecture: 'amd64',
@@ -80,10 +79,10 @@ export class ImageService {
         created,
         comment: request.message || 'Imported from -',
         config,
-        rootfs: { type: 'layers', diff_ids: [`sha256:${hash.digest('hex')}`] },
+        rootfs: { type: 'layers', diff_ids: [diffId] },
         history: [{ created, comment: request.message || 'Imported from -' }],
       };
-      const size = await diskUsage(join(staging, 'rootfs'));
+      const size = await diskUsage(join(staging, 'layers'));
       return await this.serial(async () => {
         const image = await this.store.add(staging, JSON.stringify(document), size);
         if (target) await this.store.tag(image.id, formatReference(target));
@@ -97,34 +96,41 @@ export class ImageService {
   /** `docker load`: a `docker save` tarball (manifest.json, configs, layer tars). Returns what to print. */
   async load(body: Readable): Promise<string[]> {
     const staged = await this.store.staging();
-    const unpacked = join(staged, 'rootfs');
+    const archive = join(staged, 'archive');
     try {
-      await extractStream(body, unpacked).catch((error: Error) => {
-        throw invalid('bad-archive', `loading the image failed: the body is not a tar archive (${error.message.split('\n')[0]})`);
-      });
-      const manifestText = await readFile(join(unpacked, 'manifest.json'), 'utf8').catch(() => {
-        throw invalid('bad-archive', 'loading the image failed: manifest.json not found (only `docker save` archives are supported)');
-      });
+      await mkdir(archive, { mode: 0o700 });
+      await extractConfined(body, archive, { what: 'the image archive' });
       const lines: string[] = [];
-      for (const entry of parseSaveManifest(manifestText)) {
-        const configText = await readFile(join(unpacked, entry.config), 'utf8');
-        const staging = await this.store.staging();
-        try {
-          for (const layer of entry.layers) await applyLayer(join(unpacked, layer), join(staging, 'rootfs'));
-          const size = await diskUsage(join(staging, 'rootfs'));
-          await this.serial(async () => {
-            const image = await this.store.add(staging, configText, size);
-            for (const tag of entry.repoTags) await this.store.tag(image.id, tag);
-            if (entry.repoTags.length === 0) lines.push(`Loaded image ID: ${image.id}`);
-          });
-          for (const tag of entry.repoTags) lines.push(`Loaded image: ${tag}`);
-        } finally {
-          await rm(staging, { recursive: true, force: true });
-        }
-      }
+      for (const entry of await readManifest(archive)) lines.push(...(await this.loadImage(archive, entry)));
       return lines;
     } finally {
       await rm(staged, { recursive: true, force: true });
+    }
+  }
+
+  /** One image of a `docker load` archive: its layers unpacked and checked against the config's diff_ids. */
+  private async loadImage(archive: string, entry: SaveManifestEntry): Promise<string[]> {
+    const { text: configText, diffIds } = await readImageConfig(archive, entry);
+    const staging = await this.store.staging();
+    try {
+      for (const [index, layer] of entry.layers.entries()) {
+        const handle = await openLayer(archive, layer);
+        try {
+          await unpackLayer(handle.createReadStream({ autoClose: false }), staging, index, { what: `layer ${JSON.stringify(layer)}`, expected: diffIds[index]! });
+        } finally {
+          await handle.close();
+        }
+      }
+      const size = await diskUsage(join(staging, 'layers'));
+      const lines: string[] = [];
+      await this.serial(async () => {
+        const image = await this.store.add(staging, configText, size);
+        for (const tag of entry.repoTags) await this.store.tag(image.id, tag);
+        if (entry.repoTags.length === 0) lines.push(`Loaded image ID: ${image.id}`);
+      });
+      return [...lines, ...entry.repoTags.map((tag) => `Loaded image: ${tag}`)];
+    } finally {
+      await rm(staging, { recursive: true, force: true });
     }
   }
 

@@ -1,6 +1,8 @@
 /**
  * Images on disk, no database: `<root>/<hex>/config.json` (the exact bytes whose sha256 is the id),
- * `<root>/<hex>/rootfs/` (the flattened layers, used read-only as an overlay lowerdir),
+ * `<root>/<hex>/layers/<n>/` (layer n, bottom first, each unpacked on its own with whiteouts in
+ * overlayfs form: the image's root filesystem is their stack as overlay lower directories; images
+ * of an older store have one flattened `<root>/<hex>/rootfs/` instead, a one-element stack),
  * `<root>/<hex>/meta.json` (size, tag time) and `<root>/repositories.json` (tag -> id).
  * New images are staged under `<root>/tmp/` and renamed into place, so a crash mid-import leaves
  * only a tmp directory, which load() sweeps.
@@ -27,9 +29,20 @@ export function noSuchImage(name: string): Error {
   return notFound('no-such-image', `no such image: ${name}: No such image: ${hasTag || looksLikeId(name) ? name : `${name}:latest`}`);
 }
 
+/** `layers/0..n-1` of an image directory, bottom first; an older store's flattened `rootfs/` alone. */
+async function layerDirectories(imageDir: string): Promise<string[]> {
+  // No layers/ directory: an image of an older store, with one flattened rootfs.
+  const names = await readdir(join(imageDir, 'layers')).catch(() => undefined);
+  if (names === undefined) return [join(imageDir, 'rootfs')];
+  const indexes = names.filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+  return indexes.map((index) => join(imageDir, 'layers', String(index)));
+}
+
 export class ImageStore {
   private readonly images = new Map<string, ImageRecord>();
   private tags: Record<string, string> = {};
+  /** Layer directories per image id, bottom first. */
+  private readonly layers = new Map<string, string[]>();
 
   constructor(readonly root: string) {}
 
@@ -46,6 +59,7 @@ export class ImageStore {
       // No meta file (older images): size and tag time unknown.
       const meta = JSON.parse(await readFile(join(this.root, entry, 'meta.json'), 'utf8').catch(() => '{}')) as Partial<Meta>;
       const id = `sha256:${entry}`;
+      this.layers.set(id, await layerDirectories(join(this.root, entry)));
       this.images.set(id, { id, config: JSON.parse(config) as ImageConfigDocument, repoTags: [], size: meta.size ?? 0, lastTagTime: meta.lastTagTime ?? '' });
     }
     for (const [tag, id] of Object.entries(this.tags)) {
@@ -58,8 +72,9 @@ export class ImageStore {
     return [...this.images.values()];
   }
 
-  rootfsOf(id: string): string {
-    return join(this.root, hexOf(id), 'rootfs');
+  /** The image's layer directories, bottom first. */
+  layersOf(id: string): string[] {
+    return this.layers.get(id) ?? [join(this.root, hexOf(id), 'rootfs')];
   }
 
   /** By tag (`busybox`, `busybox:latest`), full id or unique id prefix. */
@@ -84,10 +99,20 @@ export class ImageStore {
     return image;
   }
 
-  /** A fresh empty directory under the store's tmp/ (same filesystem, so add() can rename). */
+  /**
+   * A fresh directory under the store's tmp/ (same filesystem, so add() can rename) with an empty
+   * `layers/`; the caller fills `layers/0`, `layers/1`, … (see layerOf).
+   */
   async staging(): Promise<string> {
     const dir = join(this.root, 'tmp', randomBytes(8).toString('hex'));
-    await mkdir(join(dir, 'rootfs'), { recursive: true, mode: 0o755 });
+    await mkdir(join(dir, 'layers'), { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  /** Creates and returns the empty directory of layer `index` (0 = bottom) in a staging directory. */
+  static async layerOf(stagingDir: string, index: number): Promise<string> {
+    const dir = join(stagingDir, 'layers', String(index));
+    await mkdir(dir, { mode: 0o755 });
     return dir;
   }
 
@@ -102,11 +127,14 @@ export class ImageStore {
       await rm(stagingDir, { recursive: true, force: true });
       return existing;
     }
+    // An image without layers still needs one (empty) lower directory for its overlay.
+    if ((await readdir(join(stagingDir, 'layers'))).length === 0) await ImageStore.layerOf(stagingDir, 0);
     const meta: Meta = { size, lastTagTime: '' };
     await writeFile(join(stagingDir, 'config.json'), text);
     await writeFile(join(stagingDir, 'meta.json'), JSON.stringify(meta));
     await rename(stagingDir, join(this.root, hexOf(id)));
     const record: ImageRecord = { id, config, repoTags: [], size, lastTagTime: '' };
+    this.layers.set(id, await layerDirectories(join(this.root, hexOf(id))));
     this.images.set(id, record);
     return record;
   }
@@ -137,6 +165,7 @@ export class ImageStore {
     for (const [tag, owner] of Object.entries(this.tags)) if (owner === id) delete this.tags[tag];
     await this.saveTags();
     this.images.delete(id);
+    this.layers.delete(id);
     // Rename first so a half-deleted image never looks valid to load().
     const doomed = join(this.root, 'tmp', `deleted-${hexOf(id)}`);
     await mkdir(join(this.root, 'tmp'), { recursive: true });

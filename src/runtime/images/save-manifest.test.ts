@@ -1,16 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { whiteoutsOf } from './archive.js';
 import { parseSaveManifest } from './save-manifest.js';
 import { looksLikeId, parseReference } from './reference.js';
-
-test('whiteouts: deletions and opaque directories, relative to the rootfs', () => {
-  assert.deepEqual(whiteoutsOf(['./', './etc/', './etc/.wh.motd', 'var/.wh..wh..opq', '.wh.tmp', 'bin/sh']), [
-    { kind: 'delete', path: 'etc/motd' },
-    { kind: 'opaque', directory: 'var' },
-    { kind: 'delete', path: 'tmp' },
-  ]);
-});
 
 test('save manifest: configs, tags and layers in order; unsafe paths refused', () => {
   const manifest = JSON.stringify([{ Config: 'abc.json', RepoTags: ['web:1'], Layers: ['l1/layer.tar', 'l2/layer.tar'] }]);

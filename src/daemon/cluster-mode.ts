@@ -24,7 +24,7 @@ export async function startClusterMode(config: ClusterConfig, deps: { nodeId: st
   const etcd = new EtcdClusterStore({ endpoints: config.endpoints, prefix: config.prefix, ttlSeconds: config.ttlSeconds, ...(config.tls ? { tls: config.tls } : {}), logger });
   await openClusterStore(etcd, store, logger);
   const stopSaving = saveClusterMirror(etcd, store, logger);
-  const cluster = new ClusterState(etcd, { id: deps.nodeId, name: config.advertise, address: config.advertise, since: new Date().toISOString() });
+  const cluster = new ClusterState(etcd, { id: deps.nodeId, name: config.advertise, address: config.advertise, since: new Date().toISOString() }, logger);
   await registerNode(cluster, logger);
   let collector: NodeJS.Timeout | undefined;
   return {

@@ -250,14 +250,27 @@ export class OverlayDriver implements NetworkDriver {
     this.applied.set(device, state);
   }
 
-  /** Endpoints on other live nodes. */
+  /**
+   * Endpoints on other live nodes. A MAC already behind another VTEP, or an address already with
+   * another MAC, is left out (the first, in key order, wins): the kernel takes one of each, and
+   * one conflicting record must not stop the network's other entries.
+   */
   private peersOf(networkId: string): VxlanPeer[] {
     const peers: VxlanPeer[] = [];
+    const vtepOf = new Map<string, string>();
+    const macOf = new Map<string, string>();
     for (const endpoint of this.deps.cluster.endpointsOf(networkId)) {
       if (endpoint.nodeId === this.deps.cluster.selfId || !endpoint.ipv4Address) continue;
       const node = this.deps.cluster.node(endpoint.nodeId);
       if (!node) continue;
-      peers.push({ mac: endpoint.macAddress, address: endpoint.ipv4Address.split('/')[0] ?? '', vtep: node.address });
+      const peer = { mac: endpoint.macAddress.toLowerCase(), address: endpoint.ipv4Address.split('/')[0] ?? '', vtep: node.address };
+      if ((vtepOf.get(peer.mac) ?? peer.vtep) !== peer.vtep || (macOf.get(peer.address) ?? peer.mac) !== peer.mac) {
+        this.logger.warn('overlay: skipped a conflicting peer', { network: networkId, endpoint: endpoint.id, mac: peer.mac, address: peer.address });
+        continue;
+      }
+      vtepOf.set(peer.mac, peer.vtep);
+      macOf.set(peer.address, peer.mac);
+      peers.push(peer);
     }
     return peers;
   }
@@ -301,11 +314,14 @@ export class OverlayDriver implements NetworkDriver {
       const network = this.deps.cluster.network(id);
       if (!network || !this.hasLocalEndpoints(id)) await this.removeLocal(id);
     }
+    // Each network on its own: one that fails (a record the kernel refuses) never stops the others.
+    const failures: unknown[] = [];
     for (const [id, view] of this.present) {
       const network = this.deps.cluster.network(id);
-      if (network) await this.syncNetwork(network, view);
+      if (network) await this.syncNetwork(network, view).catch((error: unknown) => failures.push(error));
     }
     await this.syncRoutes();
+    if (failures.length > 0) throw failures[0];
   }
 
   private async removeLocal(networkId: string): Promise<void> {

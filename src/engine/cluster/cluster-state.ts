@@ -6,16 +6,25 @@
  * nodes racing for the same one can't both win.
  */
 import { conflict, forbidden } from '../../errors/index.js';
-import type { ClusterEndpoint, ClusterNode, ClusterStore, ClusterCompare, ClusterOp, ClusterEvent } from '../../cluster/cluster-store.js';
+import type { ClusterEndpoint, ClusterEntry, ClusterNode, ClusterStore, ClusterCompare, ClusterOp, ClusterEvent } from '../../cluster/cluster-store.js';
 import { keys } from '../../cluster/keys.js';
 import type { Network } from '../../model/network.js';
+import { errorFields } from '../../util/log-error.js';
+import { createLogger, type Logger } from '../../util/logger.js';
+import { decodeEndpoint, decodeNetwork, decodeNode, decodeSlices } from './cluster-records.js';
 
 export type CreateOutcome = { ok: true } | { ok: false; reason: 'claim' };
 
 export class ClusterState {
+  /** Decoded records by the mirror's value object: a record is decoded once per change. */
+  private readonly decoded = new WeakMap<object, { context: unknown; value: unknown }>();
+  /** Keys already reported as bad, with the revision reported (one warning per bad write). */
+  private readonly reported = new Map<string, string>();
+
   constructor(
     readonly store: ClusterStore,
     readonly self: ClusterNode,
+    private readonly logger: Logger = createLogger('warn'),
   ) {}
 
   get selfId(): string {
@@ -23,30 +32,87 @@ export class ClusterState {
   }
 
   networks(): Network[] {
-    return this.store.list<Network>(keys.networks).map((entry) => entry.value);
+    return this.store.list(keys.networks).flatMap((entry) => this.decode(entry, undefined, () => decodeNetwork(entry.key.slice(keys.networks.length), entry.value)));
   }
 
   network(id: string): Network | undefined {
-    return this.store.get<Network>(keys.network(id))?.value;
+    const entry = this.store.get(keys.network(id));
+    return entry ? this.decode(entry, undefined, () => decodeNetwork(id, entry.value))[0] : undefined;
   }
 
+  /** The valid endpoints of a valid network (none when the network's own record is bad). */
   endpointsOf(networkId: string): ClusterEndpoint[] {
-    return this.store.list<ClusterEndpoint>(keys.endpointsOf(networkId)).map((entry) => entry.value);
+    const network = this.network(networkId);
+    if (!network) return [];
+    const prefix = keys.endpointsOf(networkId);
+    return this.store
+      .list(prefix)
+      .flatMap((entry) => this.decode(entry, network, () => decodeEndpoint(networkId, entry.key.slice(prefix.length), entry.value, network)))
+      .filter((endpoint) => this.holdsItsAddresses(endpoint));
+  }
+
+  /**
+   * claimEndpoint writes the endpoint and its address claims in one transaction: an endpoint
+   * whose address is claimed by another endpoint (or by none) was not written by a node, and
+   * would take that address's traffic.
+   */
+  private holdsItsAddresses(endpoint: ClusterEndpoint): boolean {
+    for (const address of addressesOf(endpoint)) {
+      const claim = this.store.get(keys.address(endpoint.networkId, address));
+      if (claim?.value !== endpoint.id) {
+        const key = keys.endpoint(endpoint.networkId, endpoint.id);
+        this.report(key, this.store.get(key)?.modRevision ?? '', `address ${address} is claimed by ${claim ? `endpoint ${String(claim.value).slice(0, 12)}` : 'no endpoint'}`);
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Nodes whose registration (lease) is alive. */
   nodes(): ClusterNode[] {
-    return this.store.list<ClusterNode>(keys.nodes).map((entry) => entry.value);
+    return this.store.list(keys.nodes).flatMap((entry) => this.decode(entry, undefined, () => decodeNode(entry.key.slice(keys.nodes.length), entry.value)));
   }
 
   node(id: string): ClusterNode | undefined {
-    return this.store.get<ClusterNode>(keys.node(id))?.value;
+    const entry = this.store.get(keys.node(id));
+    return entry ? this.decode(entry, undefined, () => decodeNode(id, entry.value))[0] : undefined;
   }
 
-  /** Routed mode: every node's slice of a network. */
+  /** Routed mode: every node's slice of a network (valid, inside the subnet, claimed, not overlapping). */
   slices(networkId: string): Array<{ nodeId: string; cidr: string }> {
+    const network = this.network(networkId);
+    if (!network) return [];
     const prefix = keys.slicesOf(networkId);
-    return this.store.list<string>(prefix).map((entry) => ({ nodeId: entry.key.slice(prefix.length), cidr: entry.value }));
+    const entries = this.store.list(prefix);
+    const records = entries.map((entry) => {
+      const nodeId = entry.key.slice(prefix.length);
+      const claimed = typeof entry.value === 'string' && this.store.get(keys.sliceClaim(networkId, entry.value))?.value === nodeId;
+      return { key: entry.key, nodeId, value: entry.value, claimed };
+    });
+    return decodeSlices(records, network, this.self.id, (key, reason) => this.report(key, entries.find((entry) => entry.key === key)?.modRevision ?? '', reason));
+  }
+
+  /** One decoded record, or none (logged once per write) when it is not valid. */
+  private decode<T>(entry: ClusterEntry, context: unknown, decode: () => T): T[] {
+    const cacheable = typeof entry.value === 'object' && entry.value !== null;
+    const cached = cacheable ? this.decoded.get(entry.value as object) : undefined;
+    if (cached && cached.context === context) return cached.value === undefined ? [] : [cached.value as T];
+    let value: T | undefined;
+    try {
+      value = decode();
+    } catch (error) {
+      // Reason: a bad record is another node's (or an intruder's) problem, never this node's sync's.
+      this.report(entry.key, entry.modRevision, errorFields(error)['error'] ?? String(error));
+    }
+    if (cacheable) this.decoded.set(entry.value as object, { context, value });
+    return value === undefined ? [] : [value];
+  }
+
+  private report(key: string, modRevision: string, reason: unknown): void {
+    if (this.reported.get(key) === modRevision) return;
+    if (this.reported.size > 10_000) this.reported.clear();
+    this.reported.set(key, modRevision);
+    this.logger.warn('cluster store: skipped a bad record', { key, reason: String(reason) });
   }
 
   onChange(listener: (events: readonly ClusterEvent[]) => void): () => void {

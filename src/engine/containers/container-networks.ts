@@ -4,6 +4,7 @@
  */
 import { forbidden, invalid, system } from '../../errors/index.js';
 import type { Container, EndpointRequest } from '../../model/container.js';
+import type { Network } from '../../model/network.js';
 import type { EndpointService } from '../networks/endpoint-service.js';
 import type { NetworkService } from '../networks/network-service.js';
 import type { ContainerService } from './container-service.js';
@@ -20,9 +21,18 @@ export interface ConnectOptions {
 export class ContainerNetworking {
   constructor(private readonly deps: { containers: ContainerService; networks: NetworkService; endpoints: EndpointService; logger?: Logger }) {}
 
+  /** Under the container's lock: a parallel start, disconnect or second connect waits (ethN stays unique). */
   async connect(networkReference: string, containerReference: string, options: ConnectOptions = {}): Promise<void> {
     const network = this.deps.networks.inspect(networkReference);
-    const container = this.deps.containers.get(containerReference);
+    await this.deps.containers.locked(containerReference, (container) => this.connectNow(network, container, options));
+  }
+
+  async disconnect(networkReference: string, containerReference: string): Promise<void> {
+    const network = this.deps.networks.inspect(networkReference);
+    await this.deps.containers.locked(containerReference, (container) => this.disconnectNow(network, container));
+  }
+
+  private async connectNow(network: Network, container: Container, options: ConnectOptions): Promise<void> {
     const mode = container.hostConfig.networkMode;
     if (network.driver === 'host' || mode === 'host') {
       throw invalid('endpoint-host', 'container cannot be disconnected from host network or connected to host network');
@@ -65,9 +75,7 @@ export class ContainerNetworking {
     await this.deps.containers.save(container);
   }
 
-  async disconnect(networkReference: string, containerReference: string): Promise<void> {
-    const network = this.deps.networks.inspect(networkReference);
-    const container = this.deps.containers.get(containerReference);
+  private async disconnectNow(network: Network, container: Container): Promise<void> {
     if (network.driver === 'host') {
       throw invalid('endpoint-host', 'container cannot be disconnected from host network or connected to host network');
     }

@@ -3,8 +3,7 @@
  * network attach, port publishing, /etc files and the runtime as steps with undos; an exit
  * releases the network (as Docker does: a stopped container keeps no address).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { hostname as osHostname } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { conflict, invalid, notFound, system } from '../../errors/index.js';
 import type { Container } from '../../model/container.js';
@@ -16,6 +15,8 @@ import { parseContainerPort } from '../../util/port-spec.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { logError } from '../../util/log-error.js';
 import { UndoStack } from '../../util/undo.js';
+import { KeyedQueue } from '../../util/queue.js';
+import { newContainer } from './new-container.js';
 import { listContainers, type ContainerListQuery } from './container-list.js';
 import type { CreateContainerRequest } from './create-request.js';
 import { hostModeHostsFile, hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
@@ -68,8 +69,15 @@ export interface ContainerDnsSetup {
 
 export class ContainerService {
   private readonly containers: ContainerIndex;
-  /** Runtime clean-ups still running after an exit (conmon may linger); start and remove await them. */
+  /**
+   * The release after an exit (network, ports, runtime clean-up; conmon may linger), registered
+   * the moment the exit is seen: start and remove await it, so a new start never meets the old
+   * namespace being torn down.
+   */
   private readonly cleanups = new Map<string, Promise<void>>();
+  /** Names taken by creates not yet stored, with the id they were taken for. */
+  private readonly reservedNames = new Map<string, string>();
+  private readonly locks = new KeyedQueue();
   /** Where each running container's 127.0.0.11 rules point ("address:port"). */
   private readonly dnsTargets = new Map<string, string>();
   readonly waiters = new ContainerWaiters();
@@ -118,48 +126,58 @@ export class ContainerService {
       const reference = request.config.image.includes(':') ? request.config.image : `${request.config.image}:latest`;
       throw notFound('no-such-image', `No such image: ${reference}`);
     }
-    const chosen = name ? validateContainerName(name) : generateName((candidate) => this.find(candidate) !== undefined);
-    const clash = this.all().find((container) => container.name === chosen);
-    if (clash) {
-      throw conflict('container-name-in-use', `Conflict. The container name "/${chosen}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`);
-    }
     const id = newId();
-    const entrypoint = request.config.entrypoint ?? image.entrypoint ?? [];
-    const cmd = request.config.cmd ?? (request.config.entrypoint ? [] : image.cmd ?? []);
-    const argv = [...entrypoint, ...cmd];
-    if (argv.length === 0) throw conflict('no-command', 'No command specified');
-    const exposed = { ...Object.fromEntries(image.exposedPorts.map((port) => [port, {}])), ...request.config.exposedPorts };
-    const container: Container = {
-      id,
-      name: chosen,
-      created: timestamp(),
-      imageId: image.id,
-      path: argv[0] ?? '',
-      args: argv.slice(1),
-      config: {
-        ...request.config,
-        hostname: request.config.hostname || (request.hostConfig.networkMode === 'host' ? osHostname() : id.slice(0, 12)),
-        env: [...(image.env ?? []), ...request.config.env],
-        workingDir: request.config.workingDir || image.workingDir,
-        user: request.config.user || image.user,
-        exposedPorts: exposed as Container['config']['exposedPorts'],
-        cmd: request.config.cmd ?? image.cmd,
-      },
-      hostConfig: request.hostConfig,
-      endpointRequests: request.endpointRequests,
-      state: { status: 'created', pid: 0, exitCode: 0, error: '', startedAt: ZERO_TIME, finishedAt: ZERO_TIME },
-      sandbox: '',
-      ports: [],
-      restartCount: 0,
-    };
-    await mkdir(this.directoryOf(id), { recursive: true });
-    await this.save(container);
+    const chosen = name ? validateContainerName(name) : generateName((candidate) => this.holderOf(candidate) !== undefined);
+    // Reserved before the first await: a parallel create of the same name sees it (moby's registrar).
+    this.reserveName(chosen, id);
+    const undo = new UndoStack();
+    undo.push(`release the name ${chosen}`, () => this.reservedNames.delete(chosen));
+    try {
+      const container = newContainer(id, chosen, request, image);
+      undo.push(`remove the directory of ${id}`, () => rm(this.directoryOf(id), { recursive: true, force: true }));
+      await mkdir(this.directoryOf(id), { recursive: true });
+      undo.push(`forget container ${id}`, () => this.containers.delete(id));
+      await this.save(container);
+    } catch (error) {
+      await undo.rollback(this.logger, { container: id, action: 'create' });
+      throw error;
+    }
+    // Stored and indexed: the index holds the name from now on.
+    this.reservedNames.delete(chosen);
     return { id, warnings: request.warnings };
   }
 
+  /** The id of the container that has (or is being created with) the name. */
+  private holderOf(name: string): string | undefined {
+    return this.reservedNames.get(name) ?? this.all().find((container) => container.name === name)?.id;
+  }
+
+  private reserveName(name: string, id: string): void {
+    const holder = this.holderOf(name);
+    if (holder) {
+      throw conflict('container-name-in-use', `Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
+    }
+    this.reservedNames.set(name, id);
+  }
+
+  /**
+   * Runs `task` under the container's lock: start, stop, restart, rm, connect and disconnect of
+   * one container never interleave (two starts would build two namespaces; rm during a start
+   * would leave the start's namespace behind). The container is looked up again inside, so a
+   * request that waited behind an rm gets the 404. Tasks never take the lock again (no nesting):
+   * restart and the --rm clean-up of a failed start call the unlocked steps.
+   */
+  locked<T>(reference: string, task: (container: Container) => Promise<T>): Promise<T> {
+    const { id } = this.get(reference);
+    return this.locks.run(id, async () => task(this.get(id)));
+  }
+
   /** Returns false when it was already running (the API answers 304). */
-  async start(reference: string): Promise<boolean> {
-    const container = this.get(reference);
+  start(reference: string): Promise<boolean> {
+    return this.locked(reference, (container) => this.startNow(container));
+  }
+
+  private async startNow(container: Container): Promise<boolean> {
     if (container.state.status === 'running') return false;
     await this.cleanups.get(container.id);
     const undo = new UndoStack();
@@ -213,7 +231,7 @@ export class ContainerService {
       await this.save(container).catch(logError(this.logger, 'warn', 'saving a failed start', { container: container.id }));
       // As Docker: a --rm container that fails to start is removed, or `docker run --rm` (which
       // waits for condition=removed after a failed start) would wait forever.
-      if (container.hostConfig.autoRemove) await this.remove(container.id, { force: true }).catch(logError(this.logger, 'warn', 'removing a --rm container after a failed start', { container: container.id }));
+      if (container.hostConfig.autoRemove) await this.removeNow(container, { force: true }).catch(logError(this.logger, 'warn', 'removing a --rm container after a failed start', { container: container.id }));
       throw error;
     }
     this.monitor(container);
@@ -333,10 +351,24 @@ export class ContainerService {
     );
   }
 
-  private async exited(id: string, code: number, error = ''): Promise<void> {
+  /**
+   * Not under the container's lock: stop and rm -f hold it while they wait for this exit. The
+   * release is registered in `cleanups` before the first await, and start waits for it.
+   */
+  private exited(id: string, code: number, error = ''): void {
     const container = this.containers.get(id);
     if (!container || container.state.status !== 'running') return;
     container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp() };
+    const released: Promise<void> = this.releaseExited(container, code)
+      .catch(logError(this.logger, 'warn', 'releasing an exited container', { container: id }))
+      .finally(() => {
+        if (this.cleanups.get(id) === released) this.cleanups.delete(id);
+      });
+    this.cleanups.set(id, released);
+  }
+
+  private async releaseExited(container: Container, code: number): Promise<void> {
+    const id = container.id;
     const clock = new StepClock();
     this.deps.dns?.release?.(id);
     // Ports and namespace go in parallel: each is one process, and the nft delete is the slower.
@@ -345,18 +377,29 @@ export class ContainerService {
       this.deps.attacher.release(container).catch(logError(this.logger, 'warn', 'releasing the network of an exited container', { container: id })),
     ]);
     clock.mark('network');
-    const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of an exited container', { container: id })).finally(() => this.cleanups.delete(id));
-    this.cleanups.set(id, cleanup);
+    const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of an exited container', { container: id }));
     container.sandbox = '';
     container.ports = [];
     this.dnsTargets.delete(id);
     await this.save(container).catch(logError(this.logger, 'warn', 'saving an exit', { container: id }));
     this.deps.events?.('container exited', { id, exitCode: code, steps: clock.steps });
     this.waiters.exited(id, code);
-    if (container.hostConfig.autoRemove) await this.remove(id, { force: true }).catch(logError(this.logger, 'warn', 'removing an exited --rm container', { container: id }));
+    // Not awaited: the remove takes the container's lock and then awaits this very release. A
+    // `docker rm -f` that holds the lock now has removed it by the time the lock is free.
+    if (container.hostConfig.autoRemove) {
+      const remove = async () => {
+        const current = this.containers.get(id);
+        if (current) await this.removeNow(current, { force: true });
+      };
+      void this.locks.run(id, remove).catch(logError(this.logger, 'warn', 'removing an exited --rm container', { container: id }));
+    }
+    await cleanup;
   }
 
-  /** `signal`: "KILL", "SIGKILL" or a number (Docker's 400 for anything else). */
+  /**
+   * `signal`: "KILL", "SIGKILL" or a number (Docker's 400 for anything else). Not under the lock:
+   * a signal changes no engine state, and `docker kill` must reach a container whose `stop` waits.
+   */
   async kill(reference: string, signal = 'SIGKILL'): Promise<void> {
     signal = normaliseSignal(signal);
     const container = this.get(reference);
@@ -365,8 +408,11 @@ export class ContainerService {
   }
 
   /** Returns false when it wasn't running (304). */
-  async stop(reference: string, timeoutSeconds = 10): Promise<boolean> {
-    const container = this.get(reference);
+  stop(reference: string, timeoutSeconds = 10): Promise<boolean> {
+    return this.locked(reference, (container) => this.stopNow(container, timeoutSeconds));
+  }
+
+  private async stopNow(container: Container, timeoutSeconds: number): Promise<boolean> {
     if (container.state.status !== 'running') return false;
     const exited = this.waiters.nextExit(container.id);
     await this.deps.runtime.kill(container.id, 'SIGTERM').catch(logError(this.logger, 'debug', 'SIGTERM on stop (the process may have just exited)', { container: container.id }));
@@ -378,10 +424,12 @@ export class ContainerService {
     return true;
   }
 
-  /** `docker restart`: a stop (when running) then a start. */
+  /** `docker restart`: a stop (when running) then a start, under one hold of the lock. */
   async restart(reference: string, timeoutSeconds = 10): Promise<void> {
-    await this.stop(reference, timeoutSeconds);
-    await this.start(reference);
+    await this.locked(reference, async (container) => {
+      await this.stopNow(container, timeoutSeconds);
+      await this.startNow(this.get(container.id));
+    });
   }
 
   /**
@@ -396,6 +444,14 @@ export class ContainerService {
 
   async remove(reference: string, options: { force?: boolean } = {}): Promise<void> {
     const container = this.get(reference);
+    // rm -f kills at once, as Docker's: a `stop` holding the lock with a long timeout ends now.
+    if (options.force && container.state.status === 'running') {
+      await this.deps.runtime.kill(container.id, 'SIGKILL').catch(logError(this.logger, 'debug', 'SIGKILL on forced remove (the process may have just exited)', { container: container.id }));
+    }
+    await this.locked(container.id, (current) => this.removeNow(current, options));
+  }
+
+  private async removeNow(container: Container, options: { force?: boolean }): Promise<void> {
     if (container.state.status === 'running') {
       if (!options.force) {
         throw conflict('container-running', `You cannot remove a running container ${container.id}. Stop the container before attempting removal or force remove`);
@@ -404,9 +460,10 @@ export class ContainerService {
       await this.deps.runtime.kill(container.id, 'SIGKILL').catch(logError(this.logger, 'debug', 'SIGKILL on forced remove (the process may have just exited)', { container: container.id }));
       await exited;
     }
+    // The release of an exit saves the container: it must be done before the record goes.
+    await this.cleanups.get(container.id);
     if (!this.containers.has(container.id)) return;
     this.containers.delete(container.id);
-    await this.cleanups.get(container.id);
     try {
       await this.deps.runtime.remove(container.id, this.directoryOf(container.id));
       await this.deps.store.commit([del('container', container.id)]);

@@ -6,6 +6,8 @@ export class FakeRuntime implements ContainerRuntime {
   readonly started = new Map<string, RuntimeSpec>();
   readonly removed: string[] = [];
   failNextStart = false;
+  /** Every runtime start, including those of a container started before (races count them). */
+  startCalls = 0;
   private readonly exits = new Map<string, (code: number) => void>();
   private nextPid = 1000;
 
@@ -14,6 +16,7 @@ export class FakeRuntime implements ContainerRuntime {
       this.failNextStart = false;
       throw new Error('runc: exec format error');
     }
+    this.startCalls += 1;
     this.started.set(spec.id, spec);
     return { pid: this.nextPid++ };
   }

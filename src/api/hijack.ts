@@ -32,6 +32,7 @@ export function acceptUpgrade(socket: Duplex): void {
   );
 }
 
+/** Answers an upgrade request with an error and closes the connection once the answer is out. */
 export function rejectUpgrade(socket: Duplex, error: unknown): void {
   const { status, body } = toHttpError(error);
   const text = `${JSON.stringify(body)}\n`;
@@ -39,6 +40,8 @@ export function rejectUpgrade(socket: Duplex, error: unknown): void {
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
       Object.entries(commonHeaders()).map(([key, value]) => `${key}: ${value}\r\n`).join('') +
       `Connection: close\r\n\r\n${text}`,
+    // A client still sending (a body over the cap) would otherwise hold the half-closed socket.
+    () => socket.destroy(),
   );
 }
 

@@ -7,6 +7,7 @@ import { chmod, lstat, unlink } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { armBodyDeadline } from './body-deadline.js';
+import { PacedCloser } from './client-errors.js';
 import { readUpgradeBody, rejectUpgrade } from './hijack.js';
 import { conflict, notFound, EngineError } from '../errors/index.js';
 import { sendError, sendJson } from './http.js';
@@ -36,6 +37,7 @@ export function createApiServer(router: Router, logger: ApiLogger, limits: ApiLi
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     void handleUpgrade(router, logger, limits, request, socket, head);
   });
+  server.on('clientError', new PacedCloser().onClientError);
   return server;
 }
 

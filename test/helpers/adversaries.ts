@@ -26,13 +26,20 @@ export function timedGet(socketPath: string, path: string, timeoutMs = 5_000): P
   });
 }
 
-/** Parallel loops of network list requests with a catastrophic-backtracking name filter. */
-export function regexFlood(socketPath: string, loops = 4): Adversary & { statuses: number[] } {
+/**
+ * Parallel loops of network list requests with a catastrophic-backtracking name filter, each
+ * request pauseMs after the answer to the last: under a backtracking engine one is enough to
+ * freeze the daemon; paced, they test for stalls, not for how many requests a second it serves.
+ */
+export function regexFlood(socketPath: string, loops = 4, pauseMs = 20): Adversary & { statuses: number[] } {
   const statuses: number[] = [];
   let running = true;
-  const path = `/v1.43/networks?filters=${encodeURIComponent(JSON.stringify({ name: { '^(a+)+z$': true } }))}`;
+  const path = `/v1.41/networks?filters=${encodeURIComponent(JSON.stringify({ name: { '^(a+)+z$': true } }))}`;
   const loop = async (): Promise<void> => {
-    while (running) statuses.push((await timedGet(socketPath, path, 3_000)).status);
+    while (running) {
+      statuses.push((await timedGet(socketPath, path, 3_000)).status);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
   };
   const done = Promise.all(Array.from({ length: loops }, loop));
   return {
@@ -56,7 +63,7 @@ function openSockets(socketPath: string, count: number): Socket[] {
 
 /** Connections that send their request head one byte every intervalMs and never finish it. */
 export function slowLoris(socketPath: string, count = 50, intervalMs = 100): Adversary & { closedAfterMs: number[] } {
-  const head = `GET /v1.43/_ping HTTP/1.1\r\nHost: docker\r\nX-Trickle: ${'a'.repeat(100_000)}`;
+  const head = `GET /v1.41/_ping HTTP/1.1\r\nHost: docker\r\nX-Trickle: ${'a'.repeat(100_000)}`;
   const started = performance.now();
   const closedAfterMs: number[] = [];
   const sockets = openSockets(socketPath, count);
@@ -90,17 +97,17 @@ export function idleConnections(socketPath: string, count = 200): Adversary & { 
 
 /**
  * A request head announcing `length` bytes of body, then zeros as fast as the daemon takes them
- * until it answers or closes. Resolves with the status line the daemon sent ('' if none) and how
- * many bytes it accepted.
+ * until it answers or closes. Resolves with the status line and reply the daemon sent ('' if
+ * none) and how many bytes were written.
  */
-export function hugeBody(socketPath: string, head: string, length: number): Adversary & { result: Promise<{ status: string; sent: number }> } {
+export function hugeBody(socketPath: string, head: string, length: number): Adversary & { result: Promise<{ status: string; reply: string; sent: number }> } {
   const socket = createConnection(socketPath);
   const chunk = Buffer.alloc(256 * 1024);
   let sent = 0;
   let reply = '';
   let stopped = false;
-  const result = new Promise<{ status: string; sent: number }>((resolve) => {
-    const finish = (): void => resolve({ status: reply.split('\r\n')[0] ?? '', sent });
+  const result = new Promise<{ status: string; reply: string; sent: number }>((resolve) => {
+    const finish = (): void => resolve({ status: reply.split('\r\n')[0] ?? '', reply, sent });
     socket.on('data', (data: Buffer) => (reply += data.toString('latin1')));
     socket.once('close', finish);
     socket.on('error', () => socket.destroy());
@@ -125,6 +132,20 @@ export function hugeBody(socketPath: string, head: string, length: number): Adve
       stopped = true;
       socket.destroy();
       await result;
+    },
+  };
+}
+
+/** Starts `start()` again every everyMs until stop(); keeps every attempt for the test to check. */
+export function repeatedly<T extends Adversary>(name: string, everyMs: number, start: () => T): Adversary & { attempts: T[] } {
+  const attempts: T[] = [start()];
+  const timer = setInterval(() => attempts.push(start()), everyMs);
+  return {
+    name,
+    attempts,
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(attempts.map((attempt) => attempt.stop()));
     },
   };
 }

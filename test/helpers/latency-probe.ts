@@ -53,6 +53,8 @@ async function sample(probe: (index: number) => Promise<void>, count: number, in
 
 async function main(): Promise<void> {
   const [socketPath = '', name = '', count = '30', interval = '100'] = process.argv.slice(2);
+  // Warm-up, not counted: this process's first request loads and compiles its own code.
+  await Promise.all([timed(() => pingOnce(socketPath)), timed(() => dnsOnce(name, 999))]);
   const [ping, dns] = await Promise.all([
     sample(() => pingOnce(socketPath), Number(count), Number(interval)),
     sample((index) => dnsOnce(name, 1000 + index), Number(count), Number(interval)),

@@ -5,8 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { toHttpError } from '../errors/index.js';
-import { commonHeaders } from './http.js';
+import { invalid, toHttpError } from '../errors/index.js';
+import { bodyTooLarge, commonHeaders } from './http.js';
+import { declaredLengthFits } from './limits.js';
 
 export interface HijackContext {
   request: IncomingMessage;
@@ -31,6 +32,7 @@ export function acceptUpgrade(socket: Duplex): void {
   );
 }
 
+/** Answers an upgrade request with an error and closes the connection once the answer is out. */
 export function rejectUpgrade(socket: Duplex, error: unknown): void {
   const { status, body } = toHttpError(error);
   const text = `${JSON.stringify(body)}\n`;
@@ -38,5 +40,44 @@ export function rejectUpgrade(socket: Duplex, error: unknown): void {
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
       Object.entries(commonHeaders()).map(([key, value]) => `${key}: ${value}\r\n`).join('') +
       `Connection: close\r\n\r\n${text}`,
+    // A client still sending (a body over the cap) would otherwise hold the half-closed socket.
+    () => socket.destroy(),
   );
+}
+
+/** The next chunk from the socket; null at its end or once the deadline has passed. */
+function nextChunk(socket: Duplex, deadline: number): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const done = (chunk: Buffer | null): void => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      resolve(chunk);
+    };
+    const onData = (chunk: Buffer): void => done(chunk);
+    const onEnd = (): void => done(null);
+    const timer = setTimeout(() => done(null), Math.max(0, deadline - Date.now()));
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+  });
+}
+
+/**
+ * The body a client sends with its upgrade request (exec start's JSON), capped like any JSON body
+ * and due within timeoutMs; the bytes after it already belong to the stream.
+ */
+export async function readUpgradeBody(request: IncomingMessage, socket: Duplex, head: Buffer, timeoutMs: number): Promise<{ body: string; rest: Buffer }> {
+  if (!declaredLengthFits(request.headers['content-length'])) throw bodyTooLarge();
+  const length = Number(request.headers['content-length'] ?? 0);
+  const chunks = [head];
+  let size = head.length;
+  const deadline = Date.now() + timeoutMs;
+  while (size < length) {
+    const chunk = await nextChunk(socket, deadline);
+    if (chunk === null) throw invalid('request-body', `request body not received within ${timeoutMs / 1000} s`);
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  const buffer = Buffer.concat(chunks);
+  return { body: buffer.subarray(0, length).toString('utf8'), rest: buffer.subarray(length) };
 }

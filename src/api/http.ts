@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { invalid, toHttpError } from '../errors/index.js';
+import { invalid, toHttpError, type EngineError } from '../errors/index.js';
+import { declaredLengthFits, MAX_BODY_BYTES } from './limits.js';
 import { API_VERSION, ENGINE_VERSION } from './version.js';
-
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export function commonHeaders(): Record<string, string> {
   return {
@@ -37,12 +36,18 @@ export function sendError(response: ServerResponse, error: unknown): void {
   sendJson(response, status, body);
 }
 
+export function bodyTooLarge(): EngineError {
+  return invalid('request-too-large', `request body too large: at most ${MAX_BODY_BYTES / (1024 * 1024)} MiB`);
+}
+
+/** A whole body up to MAX_BODY_BYTES; a larger one is refused before it is read, or as it passes the cap. */
 export async function readBody(request: IncomingMessage): Promise<string> {
+  if (!declaredLengthFits(request.headers['content-length'])) throw bodyTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw invalid('request-too-large', 'request body too large');
+    if (size > MAX_BODY_BYTES) throw bodyTooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -11,11 +11,23 @@ export interface RouteContext {
 
 export type Handler = (context: RouteContext) => Promise<void> | void;
 
+export interface RouteOptions {
+  /** The body is an upload streamed to a service (image load, import): no body deadline. */
+  streamsBody?: boolean;
+}
+
 interface Route {
   method: string;
   pattern: RegExp;
   keys: string[];
   handler: Handler;
+  streamsBody: boolean;
+}
+
+export interface RouteMatch {
+  handler: Handler;
+  params: Record<string, string>;
+  streamsBody: boolean;
 }
 
 /** Method + path templates like "/networks/{id}"; a parameter matches one path segment. */
@@ -38,20 +50,20 @@ export class Router {
     return undefined;
   }
 
-  add(method: string, template: string, handler: Handler): this {
+  add(method: string, template: string, handler: Handler, options: RouteOptions = {}): this {
     const { pattern, keys } = compile(template);
-    this.routes.push({ method, pattern, keys, handler });
+    this.routes.push({ method, pattern, keys, handler, streamsBody: options.streamsBody ?? false });
     return this;
   }
 
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method-not-allowed' | undefined {
+  match(method: string, path: string): RouteMatch | 'method-not-allowed' | undefined {
     let pathMatched = false;
     for (const route of this.routes) {
       const match = route.pattern.exec(path);
       if (!match) continue;
       pathMatched = true;
       if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) continue;
-      return { handler: route.handler, params: paramsOf(route.keys, match) };
+      return { handler: route.handler, params: paramsOf(route.keys, match), streamsBody: route.streamsBody };
     }
     return pathMatched ? 'method-not-allowed' : undefined;
   }

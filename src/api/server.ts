@@ -6,9 +6,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { rejectUpgrade } from './hijack.js';
+import { armBodyDeadline } from './body-deadline.js';
+import { PacedCloser } from './client-errors.js';
+import { readUpgradeBody, rejectUpgrade } from './hijack.js';
 import { conflict, notFound, EngineError } from '../errors/index.js';
 import { sendError, sendJson } from './http.js';
+import { DEFAULT_LIMITS, type ApiLimits } from './limits.js';
 import type { Router } from './router.js';
 import { splitVersion } from './version.js';
 
@@ -17,39 +20,35 @@ export interface ApiLogger {
   error(message: string, fields: Record<string, unknown>): void;
 }
 
-export function createApiServer(router: Router, logger: ApiLogger): Server {
-  const server = createServer((request, response) => {
-    void handle(router, logger, request, response);
-  });
+/** The server with the caps and deadlines of limits.ts; Node's whole-request timeout is off for uploads. */
+export function createApiServer(router: Router, logger: ApiLogger, limits: ApiLimits = DEFAULT_LIMITS): Server {
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: 0,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    (request, response) => {
+      void handle(router, logger, limits, request, response);
+    },
+  );
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    void handleUpgrade(router, logger, request, socket, head);
+    void handleUpgrade(router, logger, limits, request, socket, head);
   });
+  server.on('clientError', new PacedCloser().onClientError);
   return server;
 }
 
-/** Reads a body the client sent with its upgrade request (exec start's JSON). */
-async function upgradeBody(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: string; rest: Buffer }> {
-  const length = Number(request.headers['content-length'] ?? 0);
-  let buffer = head;
-  while (buffer.length < length) {
-    const chunk = await new Promise<Buffer | null>((resolve) => {
-      socket.once('data', (data: Buffer) => resolve(data));
-      socket.once('end', () => resolve(null));
-    });
-    if (chunk === null) break;
-    buffer = Buffer.concat([buffer, chunk]);
-  }
-  return { body: buffer.subarray(0, length).toString('utf8'), rest: buffer.subarray(length) };
-}
-
-async function handleUpgrade(router: Router, logger: ApiLogger, request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+async function handleUpgrade(router: Router, logger: ApiLogger, limits: ApiLimits, request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://docker');
   socket.on('error', () => undefined);
   try {
     const { version, path } = splitVersion(url.pathname);
     const matched = router.matchHijack(request.method ?? 'POST', path);
     if (!matched) throw notFound('page-not-found', 'page not found');
-    const { body, rest } = await upgradeBody(request, socket, head);
+    const { body, rest } = await readUpgradeBody(request, socket, head, limits.bodyTimeoutMs);
     logger.request({ method: request.method ?? '', path: url.pathname, status: 101, ms: 0 });
     await matched.handler({ request, socket, head: rest, params: matched.params, query: url.searchParams, version, body });
   } catch (error) {
@@ -58,15 +57,17 @@ async function handleUpgrade(router: Router, logger: ApiLogger, request: Incomin
   }
 }
 
-async function handle(router: Router, logger: ApiLogger, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(router: Router, logger: ApiLogger, limits: ApiLimits, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const started = performance.now();
   const url = new URL(request.url ?? '/', 'http://docker');
   response.on('finish', () => {
     logger.request({ method: request.method ?? '', path: url.pathname, status: response.statusCode, ms: performance.now() - started });
   });
+  const cancelDeadline = armBodyDeadline(request, response, limits.bodyTimeoutMs);
   try {
     const { version, path } = splitVersion(url.pathname);
     const matched = router.match(request.method ?? 'GET', path);
+    if (typeof matched === 'object' && matched.streamsBody) cancelDeadline();
     if (matched === undefined) throw notFound('page-not-found', 'page not found');
     if (matched === 'method-not-allowed') {
       sendJson(response, 405, { message: `method ${request.method} not allowed for ${path}` });
@@ -77,6 +78,8 @@ async function handle(router: Router, logger: ApiLogger, request: IncomingMessag
     if (!(error instanceof EngineError) || error.kind === 'system') {
       logger.error('request failed', { method: request.method, path: url.pathname, error: String(error), cause: String((error as Error).cause ?? '') });
     }
+    // The rest of a refused body is not read: the connection closes after the answer.
+    if (!request.complete && !response.headersSent) response.setHeader('Connection', 'close');
     sendError(response, error);
   }
 }

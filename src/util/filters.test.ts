@@ -19,13 +19,26 @@ test('parseFilters rejects unknown keys and malformed JSON with 400s', () => {
   assert.throws(() => parseFilters('{"name":[1]}', ['name']), /must be strings/);
 });
 
-test('matchesAny is a regular-expression search, with a literal fallback', () => {
+test("matchesAny is Go's filters.Match: an exact value, or an unanchored RE2 search", () => {
   const filters = new Map([['name', ['^my', 'net$']]]);
   assert.ok(matchesAny(filters, 'name', 'my_bridge'));
   assert.ok(matchesAny(filters, 'name', 'other_net'));
   assert.ok(!matchesAny(filters, 'name', 'other'));
-  assert.ok(matchesAny(new Map([['name', ['a(']]]), 'name', 'xa(y'));
+  assert.ok(matchesAny(new Map([['name', ['ridg']]]), 'name', 'my_bridge'), 'unanchored');
+  assert.ok(matchesAny(new Map([['name', ['(?i)^MY_']]]), 'name', 'my_bridge'), "Go's inline flags");
+  // A value that doesn't compile as Go's regexp matches only itself (filters.Match skips it).
+  assert.ok(!matchesAny(new Map([['name', ['a(']]]), 'name', 'xa(y'));
+  assert.ok(matchesAny(new Map([['name', ['a(']]]), 'name', 'a('));
+  assert.ok(!matchesAny(new Map([['name', ['a(?=b)']]]), 'name', 'ab'), 'no look-ahead in RE2');
   assert.ok(matchesAny(new Map(), 'name', 'anything'));
+});
+
+test('matchesAny: the issue-10 pattern against a name of only a\'s answers at once', () => {
+  const filters = new Map([['name', ['^(a+)+z$']]]);
+  const started = performance.now();
+  for (let length = 20; length <= 128; length++) assert.ok(!matchesAny(filters, 'name', 'a'.repeat(length)));
+  assert.ok(performance.now() - started < 1_000, `${Math.round(performance.now() - started)} ms`);
+  assert.ok(matchesAny(filters, 'name', `${'a'.repeat(100)}z`));
 });
 
 test('matchesLabels: key, key=value, all must match', () => {

@@ -4,6 +4,7 @@
  */
 import { invalid } from '../errors/index.js';
 import { parseBool } from './bool.js';
+import { PatternSet } from './go-pattern.js';
 
 export { parseBool };
 
@@ -32,19 +33,24 @@ export function parseFilters(raw: string | null | undefined, allowed: readonly s
   return result;
 }
 
-/** Go's filters.Match: any value, read as a regular expression, matches somewhere in source. */
+/** Compiled once per request: the values array is the key, so a list compiles each pattern once. */
+const compiled = new WeakMap<readonly string[], PatternSet>();
+
+/**
+ * Go's filters.Match: a value equal to source matches, else any value read as a Go regular
+ * expression (RE2, linear time) that matches somewhere in source. A value that doesn't compile,
+ * or is over the size caps of go-pattern.ts, matches only itself; a filter that takes too long
+ * over a long list is a 400.
+ */
 export function matchesAny(filters: Filters, key: string, source: string): boolean {
   const values = filters.get(key);
   if (!values || values.length === 0) return true;
-  return values.some((value) => {
-    if (value.length > 256) return false;
-    try {
-      return new RegExp(value).test(source);
-    } catch {
-      // not a valid regular expression: matched as plain text
-      return source.includes(value);
-    }
-  });
+  let patterns = compiled.get(values);
+  if (!patterns) {
+    patterns = new PatternSet(key, values);
+    compiled.set(values, patterns);
+  }
+  return patterns.matches(source);
 }
 
 export function exactAny(filters: Filters, key: string, source: string): boolean {

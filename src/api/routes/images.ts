@@ -44,12 +44,12 @@ export function imageRoutes(router: Router, images: ImageCatalog): void {
       message: query.get('message') ?? '',
     });
     sendStream(response, [{ status: image.id }]);
-  });
+  }, { streamsBody: true });
 
   router.add('POST', '/images/load', async ({ request, response }) => {
     const lines = await images.load(request);
     sendStream(response, lines.map((line) => ({ stream: `${line}\n` })));
-  });
+  }, { streamsBody: true });
 
   for (const name of NAME_TEMPLATES) {
     router.add('GET', `/images/${name}/json`, ({ response, params }) => {

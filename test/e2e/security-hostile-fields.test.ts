@@ -16,6 +16,7 @@ import { hostileString } from '../../src/util/hostile-strings.test-support.js';
 import { delay, withHost, type TestHost } from '../helpers/host.js';
 
 const RUNS = Number(process.env['CONET_PROPERTY_RUNS'] ?? 30);
+const SEED = process.env['CONET_PROPERTY_SEED'] === undefined ? {} : { seed: Number(process.env['CONET_PROPERTY_SEED']) };
 const NETWORK = 'propnet';
 const CONTAINER = 'propbox';
 
@@ -115,9 +116,13 @@ async function inspectAndUndo(host: TestHost, field: Field, value: string, answe
   } else {
     const id = (JSON.parse(answer) as { Id: string }).Id;
     const inspect = JSON.parse((await host.api('GET', `/v1.41/containers/${id}/json`)).body) as unknown;
-    assert.ok(field.name === 'MacAddress' || field.name.endsWith('.MacAddress') || holds(inspect, value) || (field.query !== undefined && holds(inspect, `/${value}`)), `${field.name}: stored verbatim`);
-    // Start too: where the kernel scripts run. Failing to start is fine; running anything extra is not.
-    await host.api('POST', `/v1.41/containers/${id}/start`);
+    // An empty name means "no name" (one is made up), an empty MAC "derive one": nothing to compare.
+    const nothingToCompare = value === '' || field.name === 'MacAddress' || field.name.endsWith('.MacAddress');
+    assert.ok(nothingToCompare || holds(inspect, value) || (field.query !== undefined && holds(inspect, `/${value}`)), `${field.name}: stored verbatim`);
+    // Start too: where the kernel scripts run. Failing to start is fine; running anything extra is
+    // not. Waited for to the end (a start can take a while to fail), so the removal below doesn't
+    // race it: start against rm is issue 10's item 4, not what this test is about.
+    await run(['curl', '-sS', '--max-time', '120', '--unix-socket', host.socket, '-X', 'POST', '-o', '/dev/null', `http://docker/v1.41/containers/${id}/start`], { allowFailure: true, timeoutMs: 130_000 });
     await host.api('DELETE', `/v1.41/containers/${id}?force=1`);
   }
 }
@@ -138,7 +143,7 @@ test('hostile strings in every string field of create, connect and network creat
         assert.deepEqual(await snapshot(host), before, `${field.name}: nothing changed`);
         assert.deepEqual(await children(host), processes, `${field.name}: no new process`);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, includeErrorInReport: true, endOnFailure: true, ...SEED },
     );
   });
 });

@@ -10,7 +10,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Kernel, NetnsTarget, VethSpec } from './ports.js';
+import type { BridgeSpec, Kernel, NetnsTarget, VethSpec } from './ports.js';
+
+/** Specs as plain strings: the contract hands adapters values their types would refuse, too (16-character names). */
+type Loose<T> = { [K in keyof T]: T[K] extends string | undefined ? string | Extract<T[K], undefined> : T[K] extends string[] ? string[] : T[K] };
+
+function ensure(kernel: Kernel, spec: Loose<BridgeSpec>, target?: NetnsTarget): Promise<{ owned: boolean }> {
+  return kernel.links.ensureBridge(spec as BridgeSpec, target);
+}
 
 export interface KernelHarness {
   /** The ports under test; undefined targets reach a namespace the test owns. */
@@ -82,7 +89,7 @@ async function bridge(world: World, links: string[]): Promise<void> {
   const { kernel } = world;
   const name = `brc-${hex(3)}`;
   links.push(name);
-  await kernel.links.ensureBridge({ name, addresses: ['10.231.0.1/24', 'fd31::1/64'], mtu: 1400, alias: 'conet-net:contract', mac: '02:42:0a:e7:00:01' });
+  await ensure(kernel, { name, addresses: ['10.231.0.1/24', 'fd31::1/64'], mtu: 1400, alias: 'conet-net:contract', mac: '02:42:0a:e7:00:01' });
   const link = (await kernel.links.listLinks()).find((each) => each.name === name);
   assert.ok(link, 'listed in the host namespace');
   assert.deepEqual({ ...link, index: link.index > 0 }, { name, index: true, kind: 'bridge', up: true, mtu: 1400, mac: '02:42:0a:e7:00:01', alias: 'conet-net:contract', master: '' });
@@ -90,12 +97,30 @@ async function bridge(world: World, links: string[]): Promise<void> {
   const routes = await kernel.links.listRoutes();
   assert.ok(routes.some((route) => route.destination === '10.231.0.0/24' && route.device === name), `connected route by network: ${JSON.stringify(routes)}`);
   // Again with other settings: the same device, made to match.
-  await kernel.links.ensureBridge({ name, addresses: ['10.231.1.1/24'], mtu: 1500, alias: 'conet-net:other' });
+  await ensure(kernel, { name, addresses: ['10.231.1.1/24'], mtu: 1500, alias: 'conet-net:contract' });
   const again = (await kernel.links.listLinks()).find((each) => each.name === name);
   assert.equal(again?.index, link.index, 'not recreated');
   assert.equal(again?.mtu, 1500);
-  assert.equal(again?.alias, 'conet-net:other');
   assert.deepEqual(await addressesOf(kernel, name), ['10.231.1.1/24'], 'old addresses removed');
+}
+
+/** A bridge without our alias is someone else's: used, never changed or removed (issue 10, item 6). */
+async function foreignBridge(world: World, links: string[]): Promise<void> {
+  const { kernel } = world;
+  const name = `brf-${hex(3)}`;
+  links.push(name);
+  await ensure(kernel, { name, addresses: ['10.235.0.7/24'], mtu: 1400, alias: 'someone-else' });
+  const before = (await kernel.links.listLinks()).find((each) => each.name === name);
+  const result = await ensure(kernel, { name, addresses: ['10.235.0.1/24'], mtu: 1500, alias: 'conet-net:f', mac: '02:42:0a:eb:00:01' });
+  assert.deepEqual(result, { owned: false });
+  const after = (await kernel.links.listLinks()).find((each) => each.name === name);
+  assert.deepEqual({ mtu: after?.mtu, alias: after?.alias, mac: after?.mac, index: after?.index }, { mtu: 1400, alias: 'someone-else', mac: before?.mac, index: before?.index });
+  assert.deepEqual(await addressesOf(kernel, name), ['10.235.0.7/24', '10.235.0.1/24'], 'its address kept, ours added');
+  assert.equal(await kernel.links.deleteOwnedLink(name, 'conet-net:f'), false);
+  assert.ok((await linkNames(kernel)).includes(name), 'deleteOwnedLink leaves a link without our alias');
+  assert.equal(await kernel.links.deleteOwnedLink(name, 'someone-else'), true);
+  assert.ok(!(await linkNames(kernel)).includes(name));
+  assert.equal(await kernel.links.deleteOwnedLink(name, 'someone-else'), false, 'gone is fine');
 }
 
 async function targeting(world: World, links: string[]): Promise<void> {
@@ -104,14 +129,14 @@ async function targeting(world: World, links: string[]): Promise<void> {
   const y = await world.sandbox('y');
   const name = `brt-${hex(3)}`;
   links.push(name);
-  await kernel.links.ensureBridge({ name, addresses: ['10.232.0.1/24'], mtu: 1500, alias: 'conet-net:x' }, x.at);
+  await ensure(kernel, { name, addresses: ['10.232.0.1/24'], mtu: 1500, alias: 'conet-net:x' }, x.at);
   assert.ok((await linkNames(kernel, x.at)).includes(name), 'seen in the namespace it was made in');
   assert.ok(!(await linkNames(kernel)).includes(name), 'not in the host namespace');
   assert.ok(!(await linkNames(kernel, y.at)).includes(name), 'not in another namespace');
   assert.ok(!(await kernel.links.listAddresses()).some((a) => a.address === '10.232.0.1'));
   assert.ok(!(await kernel.links.listRoutes(y.at)).some((route) => route.device === name));
   // The same name in the host is another device; names are unique per namespace only.
-  await kernel.links.ensureBridge({ name, addresses: ['10.233.0.1/24'], mtu: 1500, alias: 'conet-net:host' });
+  await ensure(kernel, { name, addresses: ['10.233.0.1/24'], mtu: 1500, alias: 'conet-net:host' });
   assert.deepEqual(await addressesOf(kernel, name), ['10.233.0.1/24']);
   assert.deepEqual(await addressesOf(kernel, name, x.at), ['10.232.0.1/24']);
   await kernel.links.deleteLink(name, x.at);
@@ -140,11 +165,11 @@ async function names(world: World, links: string[]): Promise<void> {
   const { kernel } = world;
   const long = `brn-${hex(6)}`; // 16 characters
   assert.equal(long.length, 16);
-  await assert.rejects(kernel.links.ensureBridge({ name: long, addresses: ['10.234.0.1/24'], mtu: 1500, alias: 'conet-net:n' }));
+  await assert.rejects(ensure(kernel, { name: long, addresses: ['10.234.0.1/24'], mtu: 1500, alias: 'conet-net:n' }));
   assert.ok(!(await linkNames(kernel)).some((name) => name.startsWith(long.slice(0, 15))), 'nothing made');
   const longest = long.slice(0, 15);
   links.push(longest);
-  await kernel.links.ensureBridge({ name: longest, addresses: [], mtu: 1500, alias: 'conet-net:n' });
+  await ensure(kernel, { name: longest, addresses: [], mtu: 1500, alias: 'conet-net:n' });
   assert.ok((await linkNames(kernel)).includes(longest), '15 characters are fine');
   // A veth whose name is taken by the bridge, and a bridge whose name is taken by a veth.
   const sandbox = world.adopt(world.name('n'));
@@ -153,18 +178,19 @@ async function names(world: World, links: string[]): Promise<void> {
   const hostName = `vc${hex(4)}`;
   links.push(hostName);
   await kernel.sandboxes.plugVeth(veth({ hostName, bridge: longest, sandbox, createSandbox: !(await kernel.sandboxes.exists(sandbox)) }, 2));
-  await assert.rejects(kernel.links.ensureBridge({ name: hostName, addresses: [], mtu: 1500, alias: 'conet-net:n' }), (error: Error & { code?: string }) => error.code === 'kernel-conflict');
+  await assert.rejects(ensure(kernel, { name: hostName, addresses: [], mtu: 1500, alias: 'conet-net:n' }), (error: Error & { code?: string }) => error.code === 'kernel-conflict');
   await assert.rejects(kernel.sandboxes.plugVeth(veth({ hostName: `vc${hex(4)}`, bridge: longest, sandbox }, 3)), 'eth0 exists in the sandbox');
 }
 
-function veth(fields: Pick<VethSpec, 'hostName' | 'bridge' | 'sandbox'> & Partial<VethSpec>, host: number): VethSpec {
-  return { ifname: 'eth0', mac: `02:42:0a:e8:00:0${host}`, mtu: 1500, addresses: [`10.232.0.${host}/24`], ...fields };
+function veth(fields: Pick<Loose<VethSpec>, 'hostName' | 'bridge' | 'sandbox'> & Partial<Loose<VethSpec>>, host: number): VethSpec {
+  return { ifname: 'eth0', mac: `02:42:0a:e8:00:0${host}`, mtu: 1500, addresses: [`10.232.0.${host}/24`], ...fields } as VethSpec;
 }
 
 export function kernelContract(label: string, harness: KernelHarness): void {
   const cases: Array<[string, (world: World, links: string[]) => Promise<void>]> = [
     ['a bridge is listed with its settings, addresses and connected route; ensuring it again converges', bridge],
     ['an object made in one namespace is seen there only, and the same name may exist in another', targeting],
+    ['a bridge without our alias is used as it is and only deleteOwnedLink with its alias removes it', foreignBridge],
     ['sysctls are per namespace', sysctls],
     ['link names are unique per namespace and at most 15 characters', names],
     ...sandboxCases,
@@ -187,7 +213,7 @@ async function deletes(world: World, links: string[]): Promise<void> {
   const x = await world.sandbox('x');
   const name = `brd-${hex(3)}`;
   links.push(name);
-  await kernel.links.ensureBridge({ name, addresses: [], mtu: 1500, alias: 'conet-net:d' }, x.at);
+  await ensure(kernel, { name, addresses: [], mtu: 1500, alias: 'conet-net:d' }, x.at);
   await kernel.links.deleteLink(name, x.at);
   assert.ok(!(await linkNames(kernel, x.at)).includes(name));
   await kernel.links.deleteLink(name, x.at);
@@ -219,7 +245,7 @@ async function plug(world: World, links: string[]): Promise<void> {
   const bridgeName = `brp-${hex(3)}`;
   const hostName = `vp${hex(4)}`;
   links.push(bridgeName, hostName);
-  await kernel.links.ensureBridge({ name: bridgeName, addresses: ['10.232.0.1/24'], mtu: 1500, alias: 'conet-net:p' });
+  await ensure(kernel, { name: bridgeName, addresses: ['10.232.0.1/24'], mtu: 1500, alias: 'conet-net:p' });
   const sandbox = world.adopt(world.name('p'));
   const at = { netns: kernel.sandboxes.path(sandbox) };
   await kernel.sandboxes.plugVeth(veth({ hostName, bridge: bridgeName, sandbox, createSandbox: true, gateway4: '10.232.0.1' }, 2));
@@ -255,9 +281,9 @@ async function removeTakesLinks(world: World, links: string[]): Promise<void> {
   const bridgeName = `brr-${hex(3)}`;
   const hostName = `vr${hex(4)}`;
   links.push(bridgeName, hostName);
-  await kernel.links.ensureBridge({ name: bridgeName, addresses: ['10.232.0.1/24'], mtu: 1500, alias: 'conet-net:r' });
+  await ensure(kernel, { name: bridgeName, addresses: ['10.232.0.1/24'], mtu: 1500, alias: 'conet-net:r' });
   const { name: sandbox, at } = await world.sandbox('r');
-  await kernel.links.ensureBridge({ name: 'br-inner', addresses: [], mtu: 1500, alias: 'conet-net:inner' }, at);
+  await ensure(kernel, { name: 'br-inner', addresses: [], mtu: 1500, alias: 'conet-net:inner' }, at);
   await kernel.sandboxes.plugVeth(veth({ hostName, bridge: bridgeName, sandbox }, 2));
   assert.ok((await linkNames(kernel)).includes(hostName));
   await kernel.sandboxes.remove(sandbox);

@@ -4,6 +4,9 @@
  */
 
 import type { PortProtocol } from '../model/port.js';
+import type { InterfaceAddress, InterfaceName, IpAddressText, MacAddress, NetnsName } from '../util/kernel-values.js';
+
+export type { InterfaceAddress, InterfaceName, IpAddressText, MacAddress, NetnsName };
 
 export interface NetnsTarget {
   netns?: string;
@@ -34,44 +37,55 @@ export interface RouteInfo {
   gateway: string;
 }
 
+/** Values are typed (util/kernel-values.ts): only their parsers make them, so no raw text gets here. */
 export interface BridgeSpec {
-  name: string;
+  name: InterfaceName;
   /** CIDRs with the gateway as host part, e.g. "172.18.0.1/16". */
-  addresses: string[];
+  addresses: InterfaceAddress[];
   mtu: number;
   /** IFLA_IFALIAS marker so we can find our own devices after a crash. */
   alias: string;
   /** MAC to set (Docker-style 02:42:..); optional. */
-  mac?: string;
+  mac?: MacAddress;
 }
 
 export interface LinkPort {
   listLinks(target?: NetnsTarget): Promise<LinkInfo[]>;
   listAddresses(target?: NetnsTarget): Promise<AddressInfo[]>;
   listRoutes(target?: NetnsTarget): Promise<RouteInfo[]>;
-  /** Create the bridge if missing, make its addresses, MTU and alias match, bring it up. */
-  ensureBridge(spec: BridgeSpec, target?: NetnsTarget): Promise<void>;
+  /**
+   * Create the bridge if missing, make its addresses, MTU, MAC and alias match, bring it up. A
+   * bridge of that name without `spec.alias` is someone else's (moby's "created by user"): it is
+   * used as it is (its MTU, MAC, alias and addresses left alone), only the missing addresses are
+   * added and it is brought up. `owned` says which case it was.
+   */
+  ensureBridge(spec: BridgeSpec, target?: NetnsTarget): Promise<{ owned: boolean }>;
   /** Delete a link; a link that is already gone is success. */
   deleteLink(name: string, target?: NetnsTarget): Promise<void>;
+  /**
+   * Delete a link only if it carries `alias` (conet's ownership marker); a link that is gone is
+   * success. Resolves to whether it deleted: a link of that name that isn't ours stays.
+   */
+  deleteOwnedLink(name: string, alias: string, target?: NetnsTarget): Promise<boolean>;
 }
 
 export interface VethSpec {
   /** Host-side name, e.g. "veth" + 7 hex. */
-  hostName: string;
+  hostName: InterfaceName;
   /** Bridge the host side is enslaved to. */
-  bridge: string;
+  bridge: InterfaceName;
   /** Name of the sandbox namespace (under /run/netns). */
-  sandbox: string;
+  sandbox: NetnsName;
   /** Create the sandbox namespace in the same batch (saves a process). */
   createSandbox?: boolean;
   /** Interface name inside the sandbox, e.g. "eth0". */
-  ifname: string;
-  mac: string;
+  ifname: InterfaceName;
+  mac: MacAddress;
   mtu: number;
   /** CIDRs for the sandbox side, e.g. "172.18.0.2/16". */
-  addresses: string[];
-  gateway4?: string;
-  gateway6?: string;
+  addresses: InterfaceAddress[];
+  gateway4?: IpAddressText;
+  gateway6?: IpAddressText;
   /**
    * Bridge port isolation (`bridge_slave isolated on`): isolated ports of one bridge never
    * forward to each other, whether or not br_netfilter shows the frames to nftables (icc=false).
@@ -96,27 +110,27 @@ export type MacvlanMode = 'bridge' | 'private' | 'vepa' | 'passthru';
 
 export interface MacvlanSpec {
   /** Parent link in the daemon's namespace (or the target's). */
-  parent: string;
+  parent: InterfaceName;
   mode: MacvlanMode;
   /** Name of the sandbox namespace (under /run/netns). */
-  sandbox: string;
+  sandbox: NetnsName;
   /** Create the sandbox namespace in the same batch (saves a process). */
   createSandbox?: boolean;
   /** Interface name inside the sandbox, e.g. "eth0". */
-  ifname: string;
-  mac: string;
+  ifname: InterfaceName;
+  mac: MacAddress;
   /** Unset: the parent's MTU, as the kernel gives a macvlan. */
   mtu?: number;
   /** CIDRs for the interface, e.g. "10.201.0.128/24". */
-  addresses: string[];
-  gateway4?: string;
-  gateway6?: string;
+  addresses: InterfaceAddress[];
+  gateway4?: IpAddressText;
+  gateway6?: IpAddressText;
 }
 
 /** A link a driver creates to serve as a parent: an 802.1q sub-interface or a dummy. */
 export type ParentLinkSpec =
-  | { kind: 'vlan'; name: string; link: string; vlanId: number; alias: string }
-  | { kind: 'dummy'; name: string; alias: string };
+  | { kind: 'vlan'; name: InterfaceName; link: InterfaceName; vlanId: number; alias: string }
+  | { kind: 'dummy'; name: InterfaceName; alias: string };
 
 /** macvlan interfaces in sandboxes, and the parent links they may need. */
 export interface MacvlanPort {

@@ -5,6 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { LinuxLinks } from '../../src/kernel/linux/links.js';
 import { LinuxSandboxes } from '../../src/kernel/linux/sandboxes.js';
 import { execIn, NetnsSandbox } from '../helpers/netns.js';
+import type { BridgeSpec, VethSpec } from '../../src/kernel/ports.js';
+
+/** Test values as plain strings; the adapters take them typed (util/kernel-values.ts). */
+const bridge = (spec: Record<string, unknown>): BridgeSpec => spec as unknown as BridgeSpec;
+const veth = (spec: Record<string, unknown>): VethSpec => spec as unknown as VethSpec;
 
 const BUSYBOX = '/usr/bin/busybox';
 
@@ -15,9 +20,9 @@ test('plug a sandbox into a bridge, reach it both ways, unplug and remove withou
   try {
     const host = await namespaces.create('host');
     const target = { netns: host.path };
-    await new LinuxLinks().ensureBridge({ name: 'br-test', addresses: ['10.70.0.1/24', 'fd70::1/64'], mtu: 1500, alias: 'conet-net:test' }, target);
+    await new LinuxLinks().ensureBridge(bridge({ name: 'br-test', addresses: ['10.70.0.1/24', 'fd70::1/64'], mtu: 1500, alias: 'conet-net:test' }), target);
     await sandboxes.plugVeth(
-      {
+      veth({
         hostName: 'vethtest01',
         bridge: 'br-test',
         sandbox: name,
@@ -28,7 +33,7 @@ test('plug a sandbox into a bridge, reach it both ways, unplug and remove withou
         addresses: ['10.70.0.2/24', 'fd70::2/64'],
         gateway4: '10.70.0.1',
         gateway6: 'fd70::1',
-      },
+      }),
       target,
     );
     assert.ok(await sandboxes.exists(name));
@@ -63,10 +68,10 @@ test('a failure inside the sandbox removes the veth it made', async () => {
   try {
     const host = await namespaces.create('host');
     const target = { netns: host.path };
-    await new LinuxLinks().ensureBridge({ name: 'br-test', addresses: ['10.71.0.1/24'], mtu: 1500, alias: 'conet-net:test' }, target);
+    await new LinuxLinks().ensureBridge(bridge({ name: 'br-test', addresses: ['10.71.0.1/24'], mtu: 1500, alias: 'conet-net:test' }), target);
     await assert.rejects(
       sandboxes.plugVeth(
-        { hostName: 'vethtest02', bridge: 'br-test', sandbox: name, createSandbox: true, ifname: 'eth0', mac: '02:42:0a:47:00:02', mtu: 1500, addresses: ['10.71.0.2/24'], gateway4: '10.99.99.1' },
+        veth({ hostName: 'vethtest02', bridge: 'br-test', sandbox: name, createSandbox: true, ifname: 'eth0', mac: '02:42:0a:47:00:02', mtu: 1500, addresses: ['10.71.0.2/24'], gateway4: '10.99.99.1' }),
         target,
       ),
       /configure eth0/,
@@ -87,15 +92,15 @@ test('isolated ports (icc=false) reach the gateway but not each other, with br_n
     const target = { netns: host.path };
     // Without br_netfilter no nft rule sees bridged frames: only the bridge itself can isolate.
     await execIn(host, ['sysctl', '-qw', 'net.bridge.bridge-nf-call-iptables=0'], { allowFailure: true });
-    await new LinuxLinks().ensureBridge({ name: 'br-test', addresses: ['10.72.0.1/24'], mtu: 1500, alias: 'conet-net:test' }, target);
+    await new LinuxLinks().ensureBridge(bridge({ name: 'br-test', addresses: ['10.72.0.1/24'], mtu: 1500, alias: 'conet-net:test' }), target);
     for (const [index, name] of names.entries()) {
       await sandboxes.plugVeth(
-        {
+        veth({
           hostName: `vethiso0${index}`, bridge: 'br-test', sandbox: name, createSandbox: true, ifname: 'eth0',
           mac: `02:42:0a:48:00:0${index + 2}`, mtu: 1500, addresses: [`10.72.0.${index + 2}/24`], gateway4: '10.72.0.1',
           // a and b are ports of an icc=false network; c is an ordinary port.
           ...(index < 2 ? { isolated: true } : {}),
-        },
+        }),
         target,
       );
     }

@@ -13,6 +13,8 @@ import type { NetworkDriver } from '../driver.js';
 import { bridgeAddresses, splitSubnets } from './bridge-addresses.js';
 import { decodeBridgeOptions, type BridgeOptions } from './bridge-options.js';
 import { DecodedOptions } from './decoded-options.js';
+import { endpointInterface } from './endpoint-interface.js';
+import { parseInterfaceAddress, parseInterfaceName, parseMac } from '../../util/kernel-values.js';
 
 export const OWNER_ALIAS_PREFIX = 'conet-net:';
 
@@ -92,7 +94,7 @@ export class BridgeNetworks implements NetworkDriver {
       await this.deps.firewall.addNetwork(this.firewallIntent(network));
     } catch (error) {
       const { bridgeName } = this.bridgeOptions.of(network);
-      await runUndo([{ name: `delete bridge ${bridgeName}`, run: () => this.deps.kernel.links.deleteLink(bridgeName) }], this.deps.logger ?? createLogger('warn'), { network: network.id });
+      await runUndo([{ name: `delete bridge ${bridgeName}`, run: () => this.deleteBridge(network) }], this.deps.logger ?? createLogger('warn'), { network: network.id });
       throw error;
     }
   }
@@ -100,9 +102,20 @@ export class BridgeNetworks implements NetworkDriver {
   async deleteNetwork(network: Network): Promise<void> {
     const errors: unknown[] = [];
     await this.deps.firewall.removeNetwork(this.firewallIntent(network)).catch((error: unknown) => errors.push(error));
-    const { bridgeName } = this.bridgeOptions.of(network);
-    await this.deps.kernel.links.deleteLink(bridgeName).catch((error: unknown) => errors.push(error));
+    await this.deleteBridge(network).catch((error: unknown) => errors.push(error));
     if (errors.length > 0) throw errors[0];
+  }
+
+  /**
+   * Only a bridge that carries our alias is deleted: one named by com.docker.network.bridge.name
+   * that existed before (moby's ifaceCreatedByUser) never got it and stays, with its addresses.
+   */
+  private async deleteBridge(network: Network): Promise<void> {
+    await this.deps.kernel.links.deleteOwnedLink(this.bridgeOptions.of(network).bridgeName, this.aliasOf(network));
+  }
+
+  private aliasOf(network: Pick<Network, 'id'>): string {
+    return `${this.aliasPrefix}${network.id}`;
   }
 
   async restore(networks: readonly Network[]): Promise<void> {
@@ -119,17 +132,12 @@ export class BridgeNetworks implements NetworkDriver {
   async join(network: Network, endpoint: Endpoint, options: { createSandbox: boolean }): Promise<void> {
     const decoded = this.bridgeOptions.of(network);
     await this.deps.kernel.sandboxes.plugVeth({
-      hostName: endpoint.hostIfname,
-      bridge: decoded.bridgeName,
-      sandbox: endpoint.sandbox,
-      createSandbox: options.createSandbox,
-      ifname: endpoint.ifname,
-      mac: endpoint.macAddress,
-      mtu: decoded.mtu,
-      addresses: [endpoint.ipv4Address, endpoint.ipv6Address].filter((cidr) => cidr !== ''),
       // An internal network has no way out, so no default route (Docker: S156).
-      ...(endpoint.gateway4 && !network.internal ? { gateway4: endpoint.gateway4 } : {}),
-      ...(endpoint.gateway6 && !network.internal ? { gateway6: endpoint.gateway6 } : {}),
+      ...endpointInterface(endpoint, !network.internal),
+      hostName: parseInterfaceName(endpoint.hostIfname),
+      bridge: decoded.bridgeName,
+      createSandbox: options.createSandbox,
+      mtu: decoded.mtu,
       ...(decoded.icc ? {} : { isolated: true }),
     });
   }
@@ -160,12 +168,12 @@ export class BridgeNetworks implements NetworkDriver {
     const options = this.bridgeOptions.of(network);
     await this.deps.kernel.links.ensureBridge({
       name: options.bridgeName,
-      addresses: bridgeAddresses(network),
+      addresses: bridgeAddresses(network).map(parseInterfaceAddress),
       mtu: options.mtu,
-      alias: `${this.aliasPrefix}${network.id}`,
+      alias: this.aliasOf(network),
       // A fixed MAC, as Docker gives docker0: otherwise the bridge takes its ports' addresses
       // and its MAC changes as containers come and go.
-      mac: `02:42:${network.id.slice(0, 8).match(/../g)?.join(':')}`,
+      mac: parseMac(`02:42:${network.id.slice(0, 8).match(/../g)?.join(':')}`),
     });
   }
 }

@@ -6,6 +6,7 @@ import { invalid } from '../../errors/index.js';
 import { parseBool } from '../../util/bool.js';
 import { shortId } from '../../util/ids.js';
 import type { Network } from '../../model/network.js';
+import { parseInterfaceName, type InterfaceName } from '../../util/kernel-values.js';
 
 export const BRIDGE_NAME = 'com.docker.network.bridge.name';
 export const ENABLE_MASQUERADE = 'com.docker.network.bridge.enable_ip_masquerade';
@@ -15,7 +16,7 @@ export const DEFAULT_BRIDGE = 'com.docker.network.bridge.default_bridge';
 export const DRIVER_MTU = 'com.docker.network.driver.mtu';
 
 export interface BridgeOptions {
-  bridgeName: string;
+  bridgeName: InterfaceName;
   masquerade: boolean;
   icc: boolean;
   hostBindingIpv4: string;
@@ -58,7 +59,7 @@ export function decodeBridgeOptions(network: Pick<Network, 'id' | 'options'>, de
     }
   }
   return {
-    bridgeName,
+    bridgeName: parseInterfaceName(bridgeName),
     masquerade: bool(options, ENABLE_MASQUERADE, true),
     icc: bool(options, ENABLE_ICC, true),
     hostBindingIpv4,

@@ -13,6 +13,8 @@ import { forbidden, invalid } from '../../errors/index.js';
 import type { LinkInfo, LinkPort, MacvlanPort } from '../../kernel/ports.js';
 import type { Endpoint, Network } from '../../model/network.js';
 import { DecodedOptions } from '../common/decoded-options.js';
+import { endpointInterface } from '../common/endpoint-interface.js';
+import { parseInterfaceName } from '../../util/kernel-values.js';
 import type { NetworkDriver } from '../driver.js';
 import { decodeMacvlanOptions, type MacvlanOptions } from './options.js';
 import { logError } from '../../util/log-error.js';
@@ -77,16 +79,11 @@ export class MacvlanDriver implements NetworkDriver {
     const decoded = this.macvlanOptions.of(network);
     const internal = network.internal || decoded.parentKind.kind === 'dummy';
     await this.deps.macvlan.plugMacvlan({
-      parent: decoded.parent,
+      ...endpointInterface(endpoint, !internal),
+      parent: parseInterfaceName(decoded.parent),
       mode: decoded.mode,
-      sandbox: endpoint.sandbox,
       createSandbox: options.createSandbox,
-      ifname: endpoint.ifname,
-      mac: endpoint.macAddress,
       ...(decoded.mtu === undefined ? {} : { mtu: decoded.mtu }),
-      addresses: [endpoint.ipv4Address, endpoint.ipv6Address].filter((cidr) => cidr !== ''),
-      ...(endpoint.gateway4 && !internal ? { gateway4: endpoint.gateway4 } : {}),
-      ...(endpoint.gateway6 && !internal ? { gateway6: endpoint.gateway6 } : {}),
     });
   }
 
@@ -111,10 +108,10 @@ export class MacvlanDriver implements NetworkDriver {
       if (!names.has(kind.link)) {
         throw invalid('macvlan-parent-missing', `-o parent interface was not found on the host: ${kind.link} (for vlan sub-interface ${options.parent})`);
       }
-      await this.deps.macvlan.createParentLink({ kind: 'vlan', name: options.parent, link: kind.link, vlanId: kind.vlanId, alias });
+      await this.deps.macvlan.createParentLink({ kind: 'vlan', name: parseInterfaceName(options.parent), link: parseInterfaceName(kind.link), vlanId: kind.vlanId, alias });
       return;
     }
-    await this.deps.macvlan.createParentLink({ kind: 'dummy', name: options.parent, alias });
+    await this.deps.macvlan.createParentLink({ kind: 'dummy', name: parseInterfaceName(options.parent), alias });
   }
 }
 

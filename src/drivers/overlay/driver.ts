@@ -330,16 +330,17 @@ export class OverlayDriver implements NetworkDriver {
     if (view) await this.removeObjects(networkId, view);
     else {
       this.applied.delete(vxlanNameOf({ id: networkId }));
-      // Not made by this process (e.g. left by a crash before restore): delete by name.
-      await this.deps.kernel.links.deleteLink(vxlanNameOf({ id: networkId })).catch(logError(this.logger, 'warn', 'deleting a leftover vxlan device', { network: networkId }));
-      await this.deps.kernel.links.deleteLink(bridgeNameOf({ id: networkId })).catch(logError(this.logger, 'warn', 'deleting a leftover overlay bridge', { network: networkId }));
+      // Not made by this process (e.g. left by a crash before restore): delete by name, but only
+      // devices that carry our alias for this network (never someone else's of that name).
+      await this.deps.kernel.links.deleteOwnedLink(vxlanNameOf({ id: networkId }), `${OVERLAY_VXLAN_ALIAS}${networkId}`).catch(logError(this.logger, 'warn', 'deleting a leftover vxlan device', { network: networkId }));
+      await this.deps.kernel.links.deleteOwnedLink(bridgeNameOf({ id: networkId }), `${OVERLAY_BRIDGE_ALIAS}${networkId}`).catch(logError(this.logger, 'warn', 'deleting a leftover overlay bridge', { network: networkId }));
     }
     await this.syncRoutes();
   }
 
   private async removeObjects(networkId: string, view: Network): Promise<void> {
     this.applied.delete(vxlanNameOf({ id: networkId }));
-    await this.deps.kernel.links.deleteLink(vxlanNameOf({ id: networkId })).catch(logError(this.logger, 'warn', 'deleting the vxlan device', { network: networkId }));
+    await this.deps.kernel.links.deleteOwnedLink(vxlanNameOf({ id: networkId }), `${OVERLAY_VXLAN_ALIAS}${networkId}`).catch(logError(this.logger, 'warn', 'deleting the vxlan device', { network: networkId }));
     await this.bridge.deleteNetwork(view);
   }
 }

@@ -91,12 +91,26 @@ export class FakeKernel implements Kernel {
       const ns = this.namespaces.at(target);
       const existing = ns.links.get(spec.name);
       if (existing && existing.kind !== 'bridge') throw system('kernel-conflict', `a ${existing.kind} device named ${spec.name} exists`);
+      if (existing && existing.alias !== spec.alias) {
+        // Someone else's bridge: used as it is, only missing addresses added (as LinuxLinks).
+        existing.up = true;
+        existing.addresses.push(...spec.addresses.filter((cidr) => !existing.addresses.includes(cidr)));
+        return { owned: false };
+      }
       const bridge = existing ?? this.namespaces.addLink(ns, { name: spec.name, kind: 'bridge', mac: '02:42:00:00:00:00' });
       Object.assign(bridge, { up: true, mtu: spec.mtu, alias: spec.alias, addresses: [...spec.addresses], ...(spec.mac ? { mac: spec.mac } : {}) });
+      return { owned: true };
     },
     deleteLink: async (name: string, target?: NetnsTarget) => {
       this.check('deleteLink');
       this.namespaces.deleteLink(this.namespaces.at(target), name);
+    },
+    deleteOwnedLink: async (name: string, alias: string, target?: NetnsTarget) => {
+      this.check('deleteLink');
+      const ns = this.namespaces.at(target);
+      if (ns.links.get(name)?.alias !== alias) return false;
+      this.namespaces.deleteLink(ns, name);
+      return true;
     },
   };
 

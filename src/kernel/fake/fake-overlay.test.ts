@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { isEngineError } from '../../errors/index.js';
 import { FakeKernel } from './fake-kernel.js';
 import { FakeOverlay } from './fake-overlay.js';
+import { parseInterfaceAddress, parseInterfaceName } from '../../util/kernel-values.js';
 
 const spec = { name: 'vx-abc', vni: 4242, local: '10.98.0.1', port: 4789, mtu: 1450, master: 'br-ov', alias: 'conet-ov:abc' };
 const peer = { mac: '02:42:0A:00:09:03', address: '10.0.9.3', vtep: '10.98.0.2' };
@@ -47,7 +48,7 @@ test('with a FakeKernel the device is a link: it needs its bridge, shows in list
   const kernel = new FakeKernel();
   const overlay = new FakeOverlay(kernel);
   await assert.rejects(overlay.ensureVxlan(spec), /no bridge br-ov/);
-  await kernel.links.ensureBridge({ name: 'br-ov', addresses: ['10.0.9.1/24'], mtu: 1450, alias: 'conet-ov:abc' });
+  await kernel.links.ensureBridge({ name: parseInterfaceName('br-ov'), addresses: [parseInterfaceAddress('10.0.9.1/24')], mtu: 1450, alias: 'conet-ov:abc' });
   await overlay.ensureVxlan(spec);
   const link = (await kernel.links.listLinks()).find((one) => one.name === 'vx-abc');
   assert.deepEqual([link?.kind, link?.master, link?.alias, link?.mtu], ['vxlan', 'br-ov', 'conet-ov:abc', 1450]);

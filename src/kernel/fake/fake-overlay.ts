@@ -86,6 +86,9 @@ export class FakeOverlay implements OverlayPort {
       if (this.kernel.linkMap.get(spec.master)?.kind !== 'bridge') throw system('overlay-vxlan', `create VXLAN device ${spec.name}: no bridge ${spec.master}`);
     }
     const existing = this.device(spec.name, target);
+    if (existing && existing.spec.alias !== spec.alias && !(existing.spec.vni === spec.vni && existing.spec.port === spec.port && normalizeAddress(existing.spec.local) === local)) {
+      throw system('kernel-conflict', `cannot create VXLAN device ${spec.name}: a device with that name exists and is not conet's`);
+    }
     const same = existing && existing.spec.vni === spec.vni && existing.spec.port === spec.port && normalizeAddress(existing.spec.local) === local;
     for (const other of [...this.deviceMap.values()]) {
       if (other.netns !== netns || other.spec.name === spec.name || !this.device(other.spec.name, target)) continue;

@@ -8,6 +8,7 @@ import type { AddressInfo, BridgeSpec, LinkInfo, LinkPort, NetnsTarget, RouteInf
 import { inNetns } from './netns-argv.js';
 import { parseAddresses, parseLinks, parseRoutes } from './ip-json.js';
 import { isNoSuchDevice } from './ip-errors.js';
+import { batchLine, batchScript, quoted } from './batch-script.js';
 
 const TIMEOUT_MS = 15_000;
 
@@ -39,25 +40,21 @@ export class LinuxLinks implements LinkPort {
     return [...parseRoutes(v4), ...parseRoutes(v6)];
   }
 
-  async ensureBridge(spec: BridgeSpec, target?: NetnsTarget): Promise<void> {
-    let current: { link: LinkInfo; addresses: AddressInfo[] } | undefined;
-    try {
-      const text = await ip(['-json', '-details', 'addr', 'show', 'dev', spec.name], target);
-      const link = parseLinks(text)[0];
-      if (link) current = { link, addresses: parseAddresses(text) };
-    } catch (error) {
-      if (!isNoSuchDevice(error)) throw ipFailure(`inspect bridge ${spec.name}`, error);
-    }
+  async ensureBridge(spec: BridgeSpec, target?: NetnsTarget): Promise<{ owned: boolean }> {
+    const current = await this.inspectLink(spec.name, target);
     if (current && current.link.kind !== 'bridge') {
       throw system('kernel-conflict', `cannot create bridge ${spec.name}: a ${current.link.kind || 'non-bridge'} device with that name exists`);
     }
-    const commands = bridgeCommands(spec, current?.addresses);
-    if (!current) commands.unshift(`link add name ${spec.name} type bridge`);
+    const owned = !current || current.link.alias === spec.alias;
+    const commands = owned ? bridgeCommands(spec, current?.addresses) : foreignBridgeCommands(spec, current.addresses);
+    // The alias right after the add: a bridge we made carries our marker from its first moment.
+    if (!current) commands.unshift(batchLine`link add name ${spec.name} type bridge`, batchLine`link set dev ${spec.name} alias ${quoted(spec.alias)}`);
     try {
-      await ip(['-batch', '-'], target, commands.join('\n') + '\n');
+      await ip(['-batch', '-'], target, batchScript(commands));
     } catch (error) {
       throw ipFailure(`configure bridge ${spec.name}`, error);
     }
+    return { owned };
   }
 
   async deleteLink(name: string, target?: NetnsTarget): Promise<void> {
@@ -68,25 +65,52 @@ export class LinuxLinks implements LinkPort {
       throw ipFailure(`delete link ${name}`, error);
     }
   }
+
+  async deleteOwnedLink(name: string, alias: string, target?: NetnsTarget): Promise<boolean> {
+    const current = await this.inspectLink(name, target);
+    if (!current || current.link.alias !== alias) return false;
+    await this.deleteLink(name, target);
+    return true;
+  }
+
+  private async inspectLink(name: string, target?: NetnsTarget): Promise<{ link: LinkInfo; addresses: AddressInfo[] } | undefined> {
+    try {
+      const text = await ip(['-json', '-details', 'addr', 'show', 'dev', name], target);
+      const link = parseLinks(text)[0];
+      return link ? { link, addresses: parseAddresses(text) } : undefined;
+    } catch (error) {
+      if (isNoSuchDevice(error)) return undefined;
+      throw ipFailure(`inspect link ${name}`, error);
+    }
+  }
 }
 
-/** The changes that make an existing (or new) bridge match its spec. Pure, so it is unit-tested. */
+/** The changes that make an existing (or new) bridge of ours match its spec. Pure, so it is unit-tested. */
 export function bridgeCommands(spec: BridgeSpec, existing: AddressInfo[] = []): string[] {
-  const wanted = new Set(spec.addresses);
-  const commands: string[] = [];
-  const linkSet = [`link set dev ${spec.name} mtu ${spec.mtu}`];
-  if (spec.mac) linkSet.push(`address ${spec.mac}`);
-  commands.push(linkSet.join(' '));
+  const wanted = new Set<string>(spec.addresses);
+  const commands = [spec.mac ? batchLine`link set dev ${spec.name} mtu ${spec.mtu} address ${spec.mac}` : batchLine`link set dev ${spec.name} mtu ${spec.mtu}`];
   // alias may contain ':'; quoted for ip's batch tokenizer.
-  commands.push(`link set dev ${spec.name} alias "${spec.alias}"`);
+  commands.push(batchLine`link set dev ${spec.name} alias ${quoted(spec.alias)}`);
   const have = new Set<string>();
   for (const address of existing) {
     const cidr = `${address.address}/${address.prefixLength}`;
     if (address.family === 'inet6' && address.address.toLowerCase().startsWith('fe80:')) continue;
     if (wanted.has(cidr)) have.add(cidr);
-    else commands.push(`addr del ${cidr} dev ${spec.name}`);
+    else commands.push(batchLine`addr del ${cidr} dev ${spec.name}`);
   }
-  for (const cidr of spec.addresses) if (!have.has(cidr)) commands.push(`addr add ${cidr} dev ${spec.name}`);
-  commands.push(`link set dev ${spec.name} up`);
+  for (const cidr of spec.addresses) if (!have.has(cidr)) commands.push(batchLine`addr add ${cidr} dev ${spec.name}`);
+  commands.push(batchLine`link set dev ${spec.name} up`);
+  return commands;
+}
+
+/**
+ * A bridge someone else made (named by com.docker.network.bridge.name): as moby, it is used as
+ * it is and brought up; unlike moby (which swaps one IPv4 address for its gateway) nothing of it
+ * is removed or changed: only the gateway addresses it lacks are added.
+ */
+export function foreignBridgeCommands(spec: BridgeSpec, existing: AddressInfo[]): string[] {
+  const have = new Set(existing.map((address) => `${address.address}/${address.prefixLength}`));
+  const commands = spec.addresses.filter((cidr) => !have.has(cidr)).map((cidr) => batchLine`addr add ${cidr} dev ${spec.name}`);
+  commands.push(batchLine`link set dev ${spec.name} up`);
   return commands;
 }

@@ -12,6 +12,8 @@ import { isAlreadyExists, isNoSuchDevice } from './ip-errors.js';
 import { ExecError } from '../../exec/index.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { runUndo } from '../../util/undo.js';
+import { batchLine, batchScript, quoted } from './batch-script.js';
+import { interfaceCommands } from './sandboxes.js';
 
 const TIMEOUT_MS = 15_000;
 
@@ -71,26 +73,18 @@ export class LinuxMacvlan implements MacvlanPort {
 
 /** Where the parent lives: the namespace when asked, then the macvlan born inside it. */
 export function macvlanHostCommands(spec: MacvlanSpec): string {
-  const create = spec.createSandbox ? [`netns add ${spec.sandbox}`] : [];
-  const mtu = spec.mtu === undefined ? '' : ` mtu ${spec.mtu}`;
-  return [
-    ...create,
-    `link add link ${spec.parent} name ${spec.ifname} netns ${spec.sandbox} address ${spec.mac}${mtu} type macvlan mode ${spec.mode}`,
-    '',
-  ].join('\n');
+  const create = spec.createSandbox ? [batchLine`netns add ${spec.sandbox}`] : [];
+  const add = spec.mtu === undefined
+    ? batchLine`link add link ${spec.parent} name ${spec.ifname} netns ${spec.sandbox} address ${spec.mac} type macvlan mode ${spec.mode}`
+    : batchLine`link add link ${spec.parent} name ${spec.ifname} netns ${spec.sandbox} address ${spec.mac} mtu ${spec.mtu} type macvlan mode ${spec.mode}`;
+  return batchScript([...create, add]);
 }
 
-/** Inside the sandbox: addresses, up, default routes via the gateways. */
-export function macvlanSandboxCommands(spec: MacvlanSpec): string {
-  const lines = spec.addresses.map((cidr) => `addr add ${cidr} dev ${spec.ifname}${cidr.includes(':') ? ' nodad' : ''}`);
-  lines.push(`link set dev ${spec.ifname} up`, 'link set dev lo up');
-  if (spec.gateway4) lines.push(`route replace default via ${spec.gateway4} dev ${spec.ifname}`);
-  if (spec.gateway6) lines.push(`route replace default via ${spec.gateway6} dev ${spec.ifname}`);
-  return `${lines.join('\n')}\n`;
-}
+/** Inside the sandbox: addresses, up, default routes via the gateways (as for a veth). */
+export const macvlanSandboxCommands = (spec: MacvlanSpec): string => interfaceCommands(spec);
 
 /** A parent link, marked with the owner's alias (quoted for ip's batch tokenizer) and up. */
 export function parentLinkCommands(spec: ParentLinkSpec): string {
-  const add = spec.kind === 'vlan' ? `link add link ${spec.link} name ${spec.name} type vlan id ${spec.vlanId}` : `link add name ${spec.name} type dummy`;
-  return [add, `link set dev ${spec.name} alias "${spec.alias}"`, `link set dev ${spec.name} up`, ''].join('\n');
+  const add = spec.kind === 'vlan' ? batchLine`link add link ${spec.link} name ${spec.name} type vlan id ${spec.vlanId}` : batchLine`link add name ${spec.name} type dummy`;
+  return batchScript([add, batchLine`link set dev ${spec.name} alias ${quoted(spec.alias)}`, batchLine`link set dev ${spec.name} up`]);
 }

@@ -72,7 +72,12 @@ export class LinuxOverlay implements OverlayPort {
       }
       return;
     }
-    // Missing, or a VXLAN device of that name with other identity (vni, port, local, flags):
+    // A device of that name with another identity and without our alias is someone else's: never
+    // replaced. (Same identity and a drifted alias is ours, set right above.)
+    if (current && current.alias !== spec.alias) {
+      throw system('kernel-conflict', `cannot create VXLAN device ${spec.name}: a device with that name exists and is not conet's`);
+    }
+    // Missing, or a VXLAN device of ours with other identity (vni, port, local, flags):
     // (re)created in one batch. A failure removes whatever part of it was made.
     const commands = [...(current ? [`link del dev ${spec.name}`] : []), ...vxlanCreateCommands(spec)];
     try {

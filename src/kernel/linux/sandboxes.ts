@@ -13,6 +13,8 @@ import { runUndo } from '../../util/undo.js';
 import type { NetnsTarget, SandboxPort, VethSpec } from '../ports.js';
 import { inNetns } from './netns-argv.js';
 import { isAlreadyExists, isNoSuchDevice } from './ip-errors.js';
+import { batchLine, batchScript } from './batch-script.js';
+import { isIpv6 } from '../../util/kernel-values.js';
 
 const NETNS_DIR = '/run/netns';
 const TIMEOUT_MS = 15_000;
@@ -84,27 +86,27 @@ export class LinuxSandboxes implements SandboxPort {
 
 /** Host side: the namespace when asked, the pair, the peer created directly in the sandbox, the host end on the bridge. */
 export function hostCommands(spec: VethSpec): string {
-  const create = spec.createSandbox ? [`netns add ${spec.sandbox}`] : [];
-  const peer = [`peer name ${spec.ifname}`, `netns ${spec.sandbox}`, `address ${spec.mac}`, `mtu ${spec.mtu}`].join(' ');
-  return [
+  const create = spec.createSandbox ? [batchLine`netns add ${spec.sandbox}`] : [];
+  return batchScript([
     ...create,
-    `link add name ${spec.hostName} mtu ${spec.mtu} type veth ${peer}`,
-    `link set dev ${spec.hostName} master ${spec.bridge} up`,
+    batchLine`link add name ${spec.hostName} mtu ${spec.mtu} type veth peer name ${spec.ifname} netns ${spec.sandbox} address ${spec.mac} mtu ${spec.mtu}`,
+    batchLine`link set dev ${spec.hostName} master ${spec.bridge} up`,
     // With br_netfilter, a container reaching its own published port is DNAT-ed back out of the
     // port it came in on; without hairpin mode the bridge drops that frame (Docker sets it too
     // when it runs without the userland proxy).
     // icc=false: isolated ports never forward frames to each other in the bridge itself, so the
     // block holds with br_netfilter off (the nft rule only sees bridged frames when it is on).
-    `link set dev ${spec.hostName} type bridge_slave hairpin on${spec.isolated ? ' isolated on' : ''}`,
-    '',
-  ].join('\n');
+    spec.isolated ? batchLine`link set dev ${spec.hostName} type bridge_slave hairpin on isolated on` : batchLine`link set dev ${spec.hostName} type bridge_slave hairpin on`,
+  ]);
 }
 
-/** Sandbox side: addresses, up, default routes via the gateways. */
-export function sandboxCommands(spec: VethSpec): string {
-  const lines = spec.addresses.map((cidr) => `addr add ${cidr} dev ${spec.ifname}${cidr.includes(':') ? ' nodad' : ''}`);
-  lines.push(`link set dev ${spec.ifname} up`, 'link set dev lo up');
-  if (spec.gateway4) lines.push(`route replace default via ${spec.gateway4} dev ${spec.ifname}`);
-  if (spec.gateway6) lines.push(`route replace default via ${spec.gateway6} dev ${spec.ifname}`);
-  return `${lines.join('\n')}\n`;
+/** Sandbox side (veth or macvlan): addresses, up, default routes via the gateways. */
+export function interfaceCommands(spec: Pick<VethSpec, 'ifname' | 'addresses' | 'gateway4' | 'gateway6'>): string {
+  const lines = spec.addresses.map((cidr) => (isIpv6(cidr) ? batchLine`addr add ${cidr} dev ${spec.ifname} nodad` : batchLine`addr add ${cidr} dev ${spec.ifname}`));
+  lines.push(batchLine`link set dev ${spec.ifname} up`, 'link set dev lo up');
+  if (spec.gateway4) lines.push(batchLine`route replace default via ${spec.gateway4} dev ${spec.ifname}`);
+  if (spec.gateway6) lines.push(batchLine`route replace default via ${spec.gateway6} dev ${spec.ifname}`);
+  return batchScript(lines);
 }
+
+export const sandboxCommands = interfaceCommands;

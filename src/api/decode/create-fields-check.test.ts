@@ -43,8 +43,8 @@ test('refused options are 400s naming the field and the flag', () => {
     [{ ...CLI_DEFAULTS, User: '65534' }, 'conet does not support User (--user) yet'],
     [{ ...CLI_DEFAULTS, Healthcheck: { Test: ['CMD-SHELL', 'true'] } }, 'conet does not support Healthcheck (--health-cmd) yet'],
     [{ ...CLI_DEFAULTS, StopTimeout: 3 }, 'conet does not support StopTimeout (--stop-timeout) yet'],
-    [{ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { Links: ['a:b'] } } } }, 'conet does not support NetworkingConfig.EndpointsConfig.web.Links (--link) yet'],
-    [{ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { IPAMConfig: { LinkLocalIPs: ['169.254.0.9'] } } } } }, 'conet does not support NetworkingConfig.EndpointsConfig.web.IPAMConfig.LinkLocalIPs (--link-local-ip) yet'],
+    [{ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { Links: ['a:b'] } } } }, 'conet does not support NetworkingConfig.EndpointsConfig."web".Links (--link) yet'],
+    [{ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { IPAMConfig: { LinkLocalIPs: ['169.254.0.9'] } } } } }, 'conet does not support NetworkingConfig.EndpointsConfig."web".IPAMConfig.LinkLocalIPs (--link-local-ip) yet'],
   ];
   for (const [body, message] of cases) assert.throws(() => decodeContainerCreate(body), { kind: 'invalid', message }, message);
 });
@@ -59,13 +59,20 @@ test("the values the CLI sends for an option's default pass", () => {
   assert.doesNotThrow(() => decodeContainerCreate({ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { IPAMConfig: { IPv4Address: '10.0.0.2' }, Aliases: ['a'], Links: null, GwPriority: 0 } } } }));
 });
 
+test('a network name in a refusal is quoted and cut short, dots and all', () => {
+  const long = `a.b${'x'.repeat(100)}`;
+  assert.throws(() => decodeContainerCreate({ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { [long]: { DriverOpts: { k: 'v' } } } } }), {
+    message: `conet does not support NetworkingConfig.EndpointsConfig.${JSON.stringify(long.slice(0, 64))}.DriverOpts (--network driver-opt=…) yet`,
+  });
+});
+
 test('unknown fields are ignored, as Docker ignores them', () => {
   assert.doesNotThrow(() => decodeContainerCreate({ ...CLI_DEFAULTS, NoSuchField: 1, HostConfig: { ...CLI_DEFAULTS.HostConfig, AlsoUnknown: true } }));
 });
 
 test('valuesAt follows dotted paths and `*` over a map', () => {
   const body = { A: { x: { B: 1 }, y: { B: 2 }, z: {} } };
-  assert.deepEqual(valuesAt(body, 'A.*.B'), [{ path: 'A.x.B', value: 1 }, { path: 'A.y.B', value: 2 }]);
+  assert.deepEqual(valuesAt(body, 'A.*.B'), [{ keys: ['A', 'x', 'B'], value: 1 }, { keys: ['A', 'y', 'B'], value: 2 }]);
   assert.deepEqual(valuesAt(body, 'Q.R'), []);
   assert.deepEqual(valuesAt({ A: 'text' }, 'A.B'), []);
 });

@@ -7,8 +7,8 @@ import { invalid } from '../../errors/index.js';
 import { isZero, type FieldRule } from './create-fields.js';
 
 interface Found {
-  /** The concrete path, `*` replaced by the key found there. */
-  path: string;
+  /** The concrete path, one key per segment, `*` replaced by the key found there. */
+  keys: string[];
   value: unknown;
 }
 
@@ -16,13 +16,13 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** Every value at `path` in `body` (several when the path has a `*`); absent ones are skipped. */
 export function valuesAt(body: unknown, path: string): Found[] {
-  let found: Found[] = [{ path: '', value: body }];
+  let found: Found[] = [{ keys: [], value: body }];
   for (const segment of path.split('.')) {
     const next: Found[] = [];
-    for (const { path: at, value } of found) {
+    for (const { keys: at, value } of found) {
       if (!isRecord(value)) continue;
       const keys = segment === '*' ? Object.keys(value) : Object.hasOwn(value, segment) ? [segment] : [];
-      for (const key of keys) next.push({ path: at === '' ? key : `${at}.${key}`, value: value[key] });
+      for (const key of keys) next.push({ keys: [...at, key], value: value[key] });
     }
     found = next;
   }
@@ -34,9 +34,13 @@ export function isNotAskedFor(rule: FieldRule, value: unknown): boolean {
   return isZero(value) || (rule.accepts?.(value) ?? false);
 }
 
-export function refusal(rule: FieldRule, path: string): Error {
+/** A key from the request (a network name) is quoted in the message, and cut short. */
+const named = (keys: readonly string[], rule: FieldRule): string =>
+  rule.path.split('.').map((segment, index) => (segment === '*' ? JSON.stringify((keys[index] ?? '').slice(0, 64)) : segment)).join('.');
+
+export function refusal(rule: FieldRule, keys: readonly string[]): Error {
   const flag = rule.flag ? ` (${rule.flag})` : '';
-  return invalid('unsupported-option', `conet does not support ${path}${flag} yet`);
+  return invalid('unsupported-option', `conet does not support ${named(keys, rule)}${flag} yet`);
 }
 
 /** Throws the 400 for the first refused field that is set; returns Docker's warnings for dropped ones. */
@@ -44,9 +48,9 @@ export function checkFields(body: unknown, rules: readonly FieldRule[]): string[
   const warnings: string[] = [];
   for (const rule of rules) {
     if (rule.class === 'applied') continue;
-    for (const { path, value } of valuesAt(body, rule.path)) {
+    for (const { keys, value } of valuesAt(body, rule.path)) {
       if (isNotAskedFor(rule, value)) continue;
-      if (rule.class === 'refused') throw refusal(rule, path);
+      if (rule.class === 'refused') throw refusal(rule, keys);
       if (rule.warning) warnings.push(rule.warning);
     }
   }

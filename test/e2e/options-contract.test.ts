@@ -90,6 +90,9 @@ const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--link', 'web1:web'], names: /HostConfig\.Links \(--link\)/ },
   { args: ['--group-add', '10'], names: /HostConfig\.GroupAdd \(--group-add\)/ },
   { args: ['--log-driver', 'syslog'], names: /HostConfig\.LogConfig/ },
+  { args: ['--mount', 'type=tmpfs,target=/x'], names: /HostConfig\.Mounts \(--mount\)/ },
+  { args: ['--stop-signal', 'SIGUSR1'], names: /StopSignal \(--stop-signal\)/ },
+  { args: ['--cap-add', 'NET_ADMIN', '--device', '/dev/null:/dev/x'], names: /HostConfig\.Devices \(--device\)/ },
 ];
 
 test('refused options fail naming the option and leave nothing behind; docker update and build are refused', async () => {

@@ -27,6 +27,7 @@ command -v script >/dev/null || need+=(bsdutils)
 # etcd is the cluster store of overlay networks; the tests start their own servers in namespaces.
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v openssl >/dev/null || need+=(openssl)  # the TLS test's throwaway CA
+command -v dnsperf >/dev/null || need+=(dnsperf)  # the embedded resolver's flood test (test/e2e/dns-attack.test.ts)
 # shellcheck source=scripts/lib/apt.sh
 . scripts/lib/apt.sh
 apt_install setup "${need[@]}"

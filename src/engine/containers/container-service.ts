@@ -184,9 +184,9 @@ export class ContainerService {
       const attached = await this.deps.attacher.attach(container, undo);
       clock.mark('network');
       container.sandbox = attached.sandbox;
-      // The DNS rules are one nft process in the container's namespace (~15-20 ms, nft's own
-      // start-up): it runs while the runtime creates the container, which waits for it before
-      // starting the process, so the first query of the process already finds them.
+      // The resolver's side of the namespace is one nft process (the rules) and one Node child
+      // (the listeners), side by side: they run while the runtime creates the container, which
+      // waits for them before starting the process, so its first query already finds them.
       const dnsTarget = attached.netnsPath ? this.deps.dns?.targetFor(attached.endpoints) : undefined;
       const dnsReady = dnsTarget && attached.netnsPath ? this.installDns(container.id, attached.netnsPath, dnsTarget) : undefined;
       // Only marks the rejection handled: the runtime (ready) and the await below both see it.

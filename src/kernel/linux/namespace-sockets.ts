@@ -2,7 +2,8 @@
  * Listening sockets inside another network namespace, for the daemon. Node can't setns(2), so a
  * short-lived Node child is started in the namespace (nsenter), binds there and passes the
  * descriptors back over its IPC channel (SCM_RIGHTS under Node's handle passing); the daemon then
- * serves them as its own. What dockerd does in-process for 127.0.0.11 costs us one Node start.
+ * serves them as its own. What dockerd does in-process for 127.0.0.11 costs us one Node start
+ * per container start with a DNS network (every one of them since issue 10, item 8).
  */
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server } from 'node:net';
@@ -33,7 +34,9 @@ export class LinuxNamespaceSockets implements NamespaceSocketPort {
       const received = await exchangeWithChild(namespaceSocketsArgv(netnsPath, address, port), {
         done: (_message, all) => bothArrived(all),
         reply: { kind: 'ok' },
-        timeoutMs: 10_000,
+        // Every container start with a DNS network waits for this child: generous, since a Node
+        // start on a loaded machine takes seconds, and a slow start beats a failed one.
+        timeoutMs: 30_000,
       });
       const udp = received.find((entry) => kindOf(entry.message) === 'udp')?.handle as UdpSocket;
       const tcp = received.find((entry) => kindOf(entry.message) === 'tcp')?.handle as Server;

@@ -17,6 +17,7 @@ command -v runc >/dev/null || need+=(runc)
 command -v conmon >/dev/null || need+=(conmon)
 command -v make >/dev/null || need+=(make)
 command -v g++ >/dev/null || need+=(g++)
+command -v cc >/dev/null || need+=(gcc)  # npm run build compiles native/netns-sockets.c (the resolver's socket helper)
 command -v python3 >/dev/null || need+=(python3)
 # bsdtar unpacks untrusted archives chrooted (--chroot); setfattr marks opaque overlay directories.
 command -v bsdtar >/dev/null || need+=(libarchive-tools)

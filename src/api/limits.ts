@@ -11,7 +11,12 @@ export interface ApiLimits {
   maxHeaderBytes: number;
   /** From the first byte of a request until its last header (Node answers 408 and closes). */
   headersTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this. */
+  /**
+   * An idle keep-alive connection is closed after this. Longer than the idle timeout of the
+   * clients that pool connections (Go's http.Transport, which the docker CLI, compose and the Go
+   * SDK use, closes at 90 s), so the client always closes first: a server that closes first races
+   * the client's next request on that connection, which then fails with EPIPE or ECONNRESET.
+   */
   keepAliveTimeoutMs: number;
   /** A JSON (or unread) request body must have fully arrived this long after its head. */
   bodyTimeoutMs: number;
@@ -23,7 +28,7 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_LIMITS: Readonly<ApiLimits> = {
   maxHeaderBytes: 64 * 1024,
   headersTimeoutMs: 10_000,
-  keepAliveTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 120_000,
   bodyTimeoutMs: 30_000,
 };
 

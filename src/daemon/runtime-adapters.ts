@@ -14,7 +14,7 @@ import { payloadOf } from '../runtime/containers/k8s-log.js';
 import { LogFollower } from '../runtime/containers/log-follower.js';
 import { statInRoot, tarFromRoot } from '../runtime/containers/archive-out.js';
 import { extractIntoRoot } from '../runtime/containers/archive-in.js';
-import { withContainerRoot } from '../runtime/containers/container-root.js';
+import { etcMountsOf, withContainerRoot } from '../runtime/containers/container-root.js';
 import { relayStdin, resizeMessage } from '../runtime/containers/stdin-relay.js';
 import { system } from '../errors/index.js';
 
@@ -113,7 +113,7 @@ export function containerFiles(): ContainerFiles {
   return {
     withRoot: withContainerRoot,
     stat: statInRoot,
-    read: tarFromRoot,
+    read: async (root, path) => tarFromRoot(root, path, await etcMountsOf(root)),
     extract: (root, path, input, options) => extractIntoRoot(root, path, input, options),
   };
 }

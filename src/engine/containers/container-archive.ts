@@ -36,7 +36,7 @@ export class ContainerArchives {
   read(reference: string, path: string, send: (stat: PathStat, archive: Readable) => Promise<void>): Promise<void> {
     return this.inRoot(reference, async (root) => {
       const stat = await this.statOrFail(root, reference, path);
-      const archive = this.files.read(root, path);
+      const archive = await this.files.read(root, path);
       try {
         await Promise.all([send(stat, archive.stream), archive.done]);
       } finally {

@@ -138,7 +138,7 @@ export interface ContainerFiles {
   withRoot<T>(directory: string, imageLayers: readonly string[], task: (root: string) => Promise<T>): Promise<T>;
   /** undefined when the path does not exist inside the root. */
   stat(root: string, path: string): Promise<PathStat | undefined>;
-  read(root: string, path: string): ArchiveOut;
+  read(root: string, path: string): Promise<ArchiveOut>;
   /** Unpacks `input` into the directory `path` inside the root; `ownerUser` for `cp -a`. */
   extract(root: string, path: string, input: Readable, options: { ownerUser?: string }): Promise<'done' | 'missing' | 'not-directory'>;
 }

@@ -7,6 +7,15 @@
  * own /etc/passwd reader is not glibc's NSS, which would load the container's libnss_*.so: the
  * CVE-2019-14271 of docker cp). Every path the tar walks then resolves inside the root, whatever
  * symlinks the container swaps in while it runs (CVE-2018-15664): the root is the process's `/`.
+ *
+ * The files conet bind-mounts into a running container (/etc/hostname, /etc/hosts,
+ * /etc/resolv.conf) are bind-mounted for the tar too, as Docker's cp mounts them, in a private
+ * mount namespace that holds nothing but the chrooted tar. Only targets that the walk found as
+ * regular files at exactly that path inside the root are mounted. The mount itself names the
+ * target by path (a descriptor opened before unshare belongs to the parent namespace's mount, and
+ * mount(2) refuses it): a symlink swapped in meanwhile can only move conet's own hostname/hosts
+ * file elsewhere in that throwaway namespace, where the chrooted tar can't see anything outside
+ * the root, and the host's namespace never sees the mount.
  */
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -25,6 +34,8 @@ const CHROOT_EXEC = [
   'os.chdir("/")',
   'os.execve(binary, sys.argv[3:], {})',
 ].join('\n');
+/** Mounts "$1" onto "$2" (pairs, up to "--"), then execs the rest; sources are conet's own files. */
+const MOUNT_THEN_EXEC = 'while [ "$1" != -- ]; do mount --no-canonicalize --bind "$1" "$2" || exit 1; shift 2; done; shift; exec "$@"';
 const TAR_TIMEOUT_MS = 3_600_000;
 const MAX_STDERR = 4096;
 
@@ -58,10 +69,29 @@ export function tarMember(path: string): { directory: string; member: string } {
   return { directory: posix.dirname(trimmed), member: posix.basename(trimmed) };
 }
 
-/** A tar of `path` made chrooted into `root`, streamed (never held in memory). */
-export function tarFromRoot(root: string, path: string): ArchiveStream {
+/** A file conet bind-mounts into the container: `target` inside the root, `source` on the host (conet's own). */
+export interface RootMount {
+  target: string;
+  source: string;
+}
+
+/** The mounts whose target exists inside the root as a regular file at exactly that path. */
+async function mountable(root: string, mounts: readonly RootMount[]): Promise<RootMount[]> {
+  const found: RootMount[] = [];
+  for (const mount of mounts) {
+    const entry = await lookupInRoot(root, mount.target, { followLast: false });
+    await entry?.handle.close();
+    if (entry?.stat.isFile() && entry.path === mount.target) found.push(mount);
+  }
+  return found;
+}
+
+/** A tar of `path` made chrooted into `root` (with `mounts` in place), streamed (never held in memory). */
+export async function tarFromRoot(root: string, path: string, mounts: readonly RootMount[] = []): Promise<ArchiveStream> {
   const { directory, member } = tarMember(path);
-  const argv = [PYTHON, '-I', '-S', '-c', CHROOT_EXEC, root, BUSYBOX_BINARY, 'busybox', 'tar', 'c', '-f', '-', '-C', directory, '--', member];
+  const pairs = (await mountable(root, mounts)).flatMap((mount) => [mount.source, posix.join(root, mount.target)]);
+  const tar = [PYTHON, '-I', '-S', '-c', CHROOT_EXEC, root, BUSYBOX_BINARY, 'busybox', 'tar', 'c', '-f', '-', '-C', directory, '--', member];
+  const argv = ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', MOUNT_THEN_EXEC, 'sh', ...pairs, '--', ...tar];
   const child = startPiped(argv, { stdin: 'ignore' });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(0, MAX_STDERR)));

@@ -4,9 +4,10 @@
  * overlay mounted for the task and unmounted after it. The engine holds the container's lock, so
  * no start or rm runs meanwhile.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { isMounted, mountOverlay, unmountTree } from '../../kernel/linux/mounts.js';
+import type { RootMount } from './archive-out.js';
 
 export async function withContainerRoot<T>(directory: string, imageLayers: readonly string[], task: (root: string) => Promise<T>): Promise<T> {
   const merged = join(directory, 'merged');
@@ -18,4 +19,20 @@ export async function withContainerRoot<T>(directory: string, imageLayers: reado
   } finally {
     await unmountTree(merged);
   }
+}
+
+/** The files a started container has bind-mounted (etc-files.ts writes them next to `merged/`); none before its first start. */
+export async function etcMountsOf(root: string): Promise<RootMount[]> {
+  const directory = dirname(root);
+  const mounts = [
+    { target: '/etc/hostname', source: join(directory, 'hostname') },
+    { target: '/etc/hosts', source: join(directory, 'hosts') },
+    { target: '/etc/resolv.conf', source: join(directory, 'resolv.conf') },
+  ];
+  const written = await Promise.all(mounts.map(async (mount) => {
+    // Not written yet (never started): nothing to mount.
+    const found = await stat(mount.source).catch(() => undefined);
+    return found?.isFile() ? mount : undefined;
+  }));
+  return written.filter((mount): mount is RootMount => mount !== undefined);
 }

@@ -37,6 +37,7 @@ export class ContainerArchives {
     return this.inRoot(reference, async (root) => {
       const stat = await this.statOrFail(root, reference, path);
       const archive = await this.files.read(root, path);
+      if (!archive) throw fileNotFound(path, reference);
       try {
         await Promise.all([send(stat, archive.stream), archive.done]);
       } finally {

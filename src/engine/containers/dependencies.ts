@@ -138,7 +138,8 @@ export interface ContainerFiles {
   withRoot<T>(directory: string, imageLayers: readonly string[], task: (root: string) => Promise<T>): Promise<T>;
   /** undefined when the path does not exist inside the root. */
   stat(root: string, path: string): Promise<PathStat | undefined>;
-  read(root: string, path: string): Promise<ArchiveOut>;
+  /** undefined when the path is gone by the time the archive is made. */
+  read(root: string, path: string): Promise<ArchiveOut | undefined>;
   /** Unpacks `input` into the directory `path` inside the root; `ownerUser` for `cp -a`. */
   extract(root: string, path: string, input: Readable, options: { ownerUser?: string }): Promise<'done' | 'missing' | 'not-directory'>;
 }

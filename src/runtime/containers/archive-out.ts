@@ -17,6 +17,7 @@
  * file elsewhere in that throwaway namespace, where the chrooted tar can't see anything outside
  * the root, and the host's namespace never sees the mount.
  */
+import { once } from 'node:events';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { startPiped } from '../../exec/index.js';
@@ -36,6 +37,8 @@ const CHROOT_EXEC = [
 ].join('\n');
 /** Mounts "$1" onto "$2" (pairs, up to "--"), then execs the rest; sources are conet's own files. */
 const MOUNT_THEN_EXEC = 'while [ "$1" != -- ]; do mount --no-canonicalize --bind "$1" "$2" || exit 1; shift 2; done; shift; exec "$@"';
+/** busybox tar's words for a path that is not there (any more). */
+const MISSING = /No such file or directory|Not a directory|can't change directory/;
 const TAR_TIMEOUT_MS = 3_600_000;
 const MAX_STDERR = 4096;
 
@@ -86,8 +89,11 @@ async function mountable(root: string, mounts: readonly RootMount[]): Promise<Ro
   return found;
 }
 
-/** A tar of `path` made chrooted into `root` (with `mounts` in place), streamed (never held in memory). */
-export async function tarFromRoot(root: string, path: string, mounts: readonly RootMount[] = []): Promise<ArchiveStream> {
+/**
+ * A tar of `path` made chrooted into `root` (with `mounts` in place), streamed (never held in
+ * memory); undefined when the path is gone by the time the tar looks.
+ */
+export async function tarFromRoot(root: string, path: string, mounts: readonly RootMount[] = []): Promise<ArchiveStream | undefined> {
   const { directory, member } = tarMember(path);
   const pairs = (await mountable(root, mounts)).flatMap((mount) => [mount.source, posix.join(root, mount.target)]);
   const tar = [PYTHON, '-I', '-S', '-c', CHROOT_EXEC, root, BUSYBOX_BINARY, 'busybox', 'tar', 'c', '-f', '-', '-C', directory, '--', member];
@@ -96,10 +102,21 @@ export async function tarFromRoot(root: string, path: string, mounts: readonly R
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(0, MAX_STDERR)));
   const timer = setTimeout(() => child.signal('SIGKILL'), TAR_TIMEOUT_MS);
-  const done = child.exited.then((code) => {
-    clearTimeout(timer);
-    if (code !== 0) throw system('archive-failed', `archiving ${path} failed: ${stderr.trim() || `tar exited with ${code}`}`);
+  const failure = (code: number) => system('archive-failed', `archiving ${path} failed: ${stderr.trim() || `tar exited with ${code}`}`);
+  const exited = child.exited.finally(() => clearTimeout(timer));
+  const stream = child.stdout;
+  if (!stream) throw system('archive-failed', 'tar has no output pipe');
+  // The answer's status goes out with the first bytes: a tar that fails before writing any (the
+  // path went away since the stat) is an error, not an empty archive with a 200.
+  // ('readable' also fires at the end, with nothing buffered.)
+  const output = await Promise.race([once(stream, 'readable').then(() => stream.readableLength > 0), exited.then(() => false)]);
+  const first = output ? undefined : await exited;
+  if (first !== undefined && first !== 0) {
+    if (MISSING.test(stderr)) return undefined;
+    throw failure(first);
+  }
+  const done = exited.then((code) => {
+    if (code !== 0) throw failure(code);
   });
-  if (!child.stdout) throw system('archive-failed', 'tar has no output pipe');
-  return { stream: child.stdout, done, cancel: () => child.signal('SIGKILL') };
+  return { stream, done, cancel: () => child.signal('SIGKILL') };
 }

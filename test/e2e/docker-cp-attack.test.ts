@@ -38,7 +38,8 @@ async function assertUntouched(marker: Marker, what: string): Promise<void> {
 
 async function waitReady(host: TestHost, name: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    if ((await host.docker(['exec', name, 'test', '-e', '/ready'])).code === 0) return;
+    // A stat through the API (`docker exec` would hang in runc on a FIFO at /etc/passwd).
+    if ((await host.api('HEAD', `/v1.41/containers/${name}/archive?path=/ready`)).status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${name} never got ready`);
@@ -131,4 +132,19 @@ test('docker cp: the CVE-2018-15664 symlink-swap race reads and writes nothing o
     await rm(marker.dir, { recursive: true, force: true });
     await rm(local, { recursive: true, force: true });
   }
+});
+
+test('docker cp: a FIFO planted at /etc/passwd fails a copy-out in bounded time and holds nothing', async () => {
+  await withHost(async (host) => {
+    await host.dockerOk(['run', '-d', '--name', 'fifo', 'busybox', 'sh', '-c', 'rm /etc/passwd && mkfifo /etc/passwd && touch /ready && sleep 600']);
+    await waitReady(host, 'fifo');
+    const started = Date.now();
+    const out = await host.docker(['cp', 'fifo:/bin/busybox', '-'], { timeoutMs: 120_000 });
+    assert.notEqual(out.code, 0, 'the tar (busybox reads /etc/passwd for owner names) is stopped');
+    assert.match(out.stderr, /wrote nothing/);
+    assert.ok(Date.now() - started < 60_000, `failed after ${Date.now() - started} ms`);
+    assert.equal((await host.api('GET', '/_ping')).status, 200);
+    const removed = await host.docker(['rm', '-f', 'fifo'], { timeoutMs: 60_000 });
+    assert.equal(removed.code, 0, `the container's lock is free: ${removed.stderr}`);
+  });
 });

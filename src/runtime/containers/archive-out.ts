@@ -39,6 +39,7 @@ const CHROOT_EXEC = [
 const MOUNT_THEN_EXEC = 'while [ "$1" != -- ]; do mount --no-canonicalize --bind "$1" "$2" || exit 1; shift 2; done; shift; exec "$@"';
 /** busybox tar's words for a path that is not there (any more). */
 const MISSING = /No such file or directory|Not a directory|can't change directory/;
+const FIRST_OUTPUT_MS = 20_000;
 const TAR_TIMEOUT_MS = 3_600_000;
 const MAX_STDERR = 4096;
 
@@ -108,8 +109,17 @@ export async function tarFromRoot(root: string, path: string, mounts: readonly R
   if (!stream) throw system('archive-failed', 'tar has no output pipe');
   // The answer's status goes out with the first bytes: a tar that fails before writing any (the
   // path went away since the stat) is an error, not an empty archive with a 200.
-  // ('readable' also fires at the end, with nothing buffered.)
-  const output = await Promise.race([once(stream, 'readable').then(() => stream.readableLength > 0), exited.then(() => false)]);
+  // ('readable' also fires at the end, with nothing buffered.) A tar that writes nothing for
+  // FIRST_OUTPUT_MS is stuck (the container made its /etc/passwd a FIFO): killed, and the
+  // container's lock is free again.
+  let stalled: NodeJS.Timeout | undefined;
+  const stall = new Promise<'stalled'>((resolve) => (stalled = setTimeout(() => resolve('stalled'), FIRST_OUTPUT_MS)));
+  const output = await Promise.race([once(stream, 'readable').then(() => stream.readableLength > 0), exited.then(() => false), stall]);
+  clearTimeout(stalled);
+  if (output === 'stalled') {
+    child.signal('SIGKILL');
+    throw system('archive-stalled', `archiving ${path} wrote nothing in ${FIRST_OUTPUT_MS / 1000} s (a FIFO where the tar reads?)`);
+  }
   const first = output ? undefined : await exited;
   if (first !== undefined && first !== 0) {
     if (MISSING.test(stderr)) return undefined;

@@ -61,7 +61,7 @@ export class ContainerArchives {
     return stat;
   }
 
-  private inRoot<T>(reference: string, task: (root: string, container: Container) => Promise<T>): Promise<T> {
+  private async inRoot<T>(reference: string, task: (root: string, container: Container) => Promise<T>): Promise<T> {
     return this.containers.locked(reference, (container) =>
       this.files.withRoot(this.containers.directoryOf(container.id), this.images.layersOf(container.imageId), (root) => task(root, container)),
     );

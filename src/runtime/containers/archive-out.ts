@@ -26,10 +26,15 @@ import type { PathStat } from '../../model/path-stat.js';
 import { system } from '../../errors/index.js';
 import { BUSYBOX_BINARY } from '../images/busybox.js';
 
-/** Debian's interpreter (not one on PATH): opens argv[2], chroots into argv[1], execs the binary with argv[3:]. */
+/**
+ * Debian's interpreter (not one on PATH): opens argv[2], chroots into argv[1], execs the binary
+ * with argv[3:]. unshare, sh and python all exec, so the tar is the daemon's own child.
+ */
 const PYTHON = '/usr/bin/python3';
 const CHROOT_EXEC = [
-  'import os, sys',
+  'import ctypes, os, sys',
+  // PR_SET_PDEATHSIG, SIGKILL: a tar blocked inside the container dies with the daemon.
+  'ctypes.CDLL(None).prctl(1, 9)',
   'binary = os.open(sys.argv[2], os.O_RDONLY | os.O_CLOEXEC)',
   'os.chroot(sys.argv[1])',
   'os.chdir("/")',

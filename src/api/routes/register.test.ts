@@ -20,15 +20,16 @@ import { Router } from '../router.js';
 import { createApiServer, listenUnix } from '../server.js';
 import { registerRoutes } from './register.js';
 
-function get(socketPath: string, path: string, method = 'GET'): Promise<{ status: number; body: unknown; headers: Record<string, unknown> }> {
+function get(socketPath: string, path: string, method = 'GET', body?: string): Promise<{ status: number; body: unknown; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const call = request({ socketPath, path, method }, (response) => {
+    const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+    const call = request({ socketPath, path, method, headers }, (response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined, headers: response.headers }));
     });
     call.on('error', reject);
-    call.end();
+    call.end(body);
   });
 }
 
@@ -94,6 +95,15 @@ test('registerRoutes: system, network and container routes answer from the servi
     const empty = await get(socket, '/v1.41/containers/web/archive?path=');
     assert.deepEqual([empty.status, empty.body], [400, { message: 'bad parameter: path cannot be empty' }]);
     assert.equal((await get(socket, '/v1.41/containers/ghost/archive?path=%2F', 'HEAD')).status, 404);
+    const build = await get(socket, '/v1.41/build', 'POST', 'not a tar');
+    assert.equal(build.status, 501);
+    assert.match((build.body as { message: string }).message, /conet does not build images/);
+    assert.equal((await get(socket, '/v1.41/build/prune', 'POST')).status, 501);
+    const update = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ Memory: 1 << 26 }));
+    assert.deepEqual([update.status, update.body], [400, { message: 'conet does not support Memory (--memory) yet' }]);
+    const updated = await get(socket, '/v1.41/containers/idle/update', 'POST', '{}');
+    assert.deepEqual([updated.status, updated.body], [200, { Warnings: [] }]);
+    assert.equal((await get(socket, '/v1.41/containers/nosuch/update', 'POST', '{}')).status, 404);
   } finally {
     server.close();
     await rm(directory, { recursive: true, force: true });

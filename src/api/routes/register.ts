@@ -14,6 +14,7 @@ import type { HostConfinement } from '../../model/security.js';
 import type { Router } from '../router.js';
 import { archiveRoutes } from './archive.js';
 import { attachRoutes } from './attach.js';
+import { buildRoutes } from './build.js';
 import { containerRoutes } from './containers.js';
 import { execRoutes } from './exec.js';
 import { imageRoutes } from './images.js';
@@ -53,6 +54,7 @@ export function registerRoutes(router: Router, services: ApiServices): void {
   logRoutes(router, { containers, streams });
   execRoutes(router, services.execs);
   archiveRoutes(router, services.archives);
+  buildRoutes(router);
 }
 
 function counts(services: ApiServices): ReturnType<SystemInfo['counts']> {

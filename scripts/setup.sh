@@ -18,7 +18,7 @@ command -v conmon >/dev/null || need+=(conmon)
 command -v make >/dev/null || need+=(make)
 command -v g++ >/dev/null || need+=(g++)
 command -v cc >/dev/null || need+=(gcc)  # npm run build compiles native/netns-sockets.c (the resolver's socket helper)
-command -v python3 >/dev/null || need+=(python3)
+[ -x /usr/bin/python3 ] || need+=(python3)  # node-gyp; docker cp chroots its busybox tar with /usr/bin/python3 (fexecve)
 # bsdtar unpacks untrusted archives chrooted (--chroot); setfattr marks opaque overlay directories.
 command -v bsdtar >/dev/null || need+=(libarchive-tools)
 command -v setfattr >/dev/null || need+=(attr)

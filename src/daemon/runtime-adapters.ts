@@ -5,13 +5,16 @@
 import { constants } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerRuntime, ContainerStreams, ImageInfo, ImageSource, RuntimeSpec } from '../engine/containers/dependencies.js';
+import type { ContainerFiles, ContainerRuntime, ContainerStreams, ImageInfo, ImageSource, RuntimeSpec } from '../engine/containers/dependencies.js';
 import type { ImageStore } from '../runtime/images/index.js';
 import { OciRuntime } from '../runtime/containers/oci-runtime.js';
 import { startExec } from '../runtime/containers/exec-process.js';
 import { resolveExecUser } from '../runtime/containers/exec-user.js';
 import { payloadOf } from '../runtime/containers/k8s-log.js';
 import { LogFollower } from '../runtime/containers/log-follower.js';
+import { statInRoot, tarFromRoot } from '../runtime/containers/archive-out.js';
+import { extractIntoRoot } from '../runtime/containers/archive-in.js';
+import { etcMountsOf, withContainerRoot } from '../runtime/containers/container-root.js';
 import { relayStdin, resizeMessage } from '../runtime/containers/stdin-relay.js';
 import { system } from '../errors/index.js';
 
@@ -102,5 +105,15 @@ export function containerStreams(runtime: OciRuntime): ContainerStreams {
         pid: () => pid, resize: (height, width) => started.resize(height, width), kill: () => child.signal('SIGKILL'),
       };
     },
+  };
+}
+
+/** `docker cp`: the container's root and what is done inside it, confined (runtime/containers/archive-*.ts). */
+export function containerFiles(): ContainerFiles {
+  return {
+    withRoot: withContainerRoot,
+    stat: statInRoot,
+    read: async (root, path) => tarFromRoot(root, path, await etcMountsOf(root)),
+    extract: (root, path, input, options) => extractIntoRoot(root, path, input, options),
   };
 }

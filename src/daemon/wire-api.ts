@@ -35,6 +35,7 @@ export function apiServices(engine: Engine, deps: { id: string; config: DaemonCo
     networking: engine.networking,
     streams: engine.streams,
     execs: engine.execs,
+    archives: engine.archives,
     sandboxPath: (name) => deps.linux.kernel.sandboxes.path(name),
     confinement: deps.confinement,
   };

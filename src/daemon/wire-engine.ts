@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { ClusterState } from '../engine/cluster/cluster-state.js';
+import { ContainerArchives } from '../engine/containers/container-archive.js';
 import { ContainerNetworking } from '../engine/containers/container-networks.js';
 import { ContainerService } from '../engine/containers/container-service.js';
 import type { ContainerStreams } from '../engine/containers/dependencies.js';
@@ -27,7 +28,7 @@ import type { Store } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { DaemonConfig } from './config.js';
 import { ulaGlobalId } from './daemon-meta.js';
-import { containerRuntime, containerStreams, imageSource } from './runtime-adapters.js';
+import { containerFiles, containerRuntime, containerStreams, imageSource } from './runtime-adapters.js';
 import type { LinuxAdapters } from './wire-kernel.js';
 import type { DaemonConfinement } from '../runtime/containers/confinement.js';
 
@@ -60,6 +61,7 @@ export interface Engine {
   networking: ContainerNetworking;
   streams: ContainerStreams;
   execs: ExecService;
+  archives: ContainerArchives;
   /** The host interface of a network (its bridge), for hairpin rules. */
   interfaceOf(network: Network): string;
 }
@@ -94,6 +96,7 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
     ...networking, index, imageStore, images, runtime, publisher, dns, containers, streams, interfaceOf,
     networking: new ContainerNetworking({ containers, networks: networking.networks, endpoints: networking.endpoints, logger: wiring.logger }),
     execs: new ExecService(containers, streams),
+    archives: new ContainerArchives(containers, containerFiles(), imageStore),
   };
 }
 

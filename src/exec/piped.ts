@@ -13,6 +13,8 @@ export interface PipedOptions {
   stdout?: 'pipe' | 'ignore';
   stderr?: 'pipe' | 'ignore';
   cwd?: string;
+  /** Open descriptors the child inherits as its fds 3, 4, ... */
+  fds?: readonly number[];
 }
 
 export interface PipedProcess {
@@ -30,7 +32,7 @@ const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2,
 export function startPiped(argv: readonly string[], options: PipedOptions = {}): PipedProcess {
   const [command, ...args] = argv as [string, ...string[]];
   const child = spawn(command, args, {
-    stdio: [options.stdin ?? 'pipe', options.stdout ?? 'pipe', options.stderr ?? 'pipe'],
+    stdio: [options.stdin ?? 'pipe', options.stdout ?? 'pipe', options.stderr ?? 'pipe', ...(options.fds ?? [])],
     env: options.env ?? process.env,
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });

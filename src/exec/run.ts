@@ -2,7 +2,7 @@
  * The only place that spawns processes. argv arrays only (never a shell), a timeout on every
  * call, optional stdin, and a typed ExecError that carries what the caller needs to classify it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -22,6 +22,11 @@ export interface RunOptions {
   cwd?: string;
   /** Resolve instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
+  /**
+   * Open descriptors the child inherits as its fds 3, 4, ... (a directory held with O_PATH that
+   * the child enters through /proc/self/fd/3, so no path is walked again between check and use).
+   */
+  fds?: readonly number[];
 }
 
 export interface RunResult {
@@ -96,11 +101,12 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
   spawnCount += 1;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe', ...(options.fds ?? [])],
       env: options.env ?? process.env,
       signal: options.signal,
       ...(options.cwd ? { cwd: options.cwd } : {}),
-    });
+      // stdin, stdout and stderr are always pipes; the extra descriptors don't change that.
+    }) as ChildProcessWithoutNullStreams;
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let timedOut = false;

@@ -5,10 +5,11 @@ import { request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ContainerArchives } from '../../engine/containers/container-archive.js';
 import { ContainerNetworking } from '../../engine/containers/container-networks.js';
 import { ContainerService } from '../../engine/containers/container-service.js';
 import { decodeContainerCreate } from '../decode/container-create.js';
-import type { ContainerStreams } from '../../engine/containers/dependencies.js';
+import type { ContainerFiles, ContainerStreams } from '../../engine/containers/dependencies.js';
 import { FakePorts, FakeRuntime } from '../../engine/containers/fake-runtime.test-support.js';
 import { NetworkAttacher } from '../../engine/containers/network-attach.js';
 import { engineFixture } from '../../engine/engine.test-support.js';
@@ -19,13 +20,13 @@ import { Router } from '../router.js';
 import { createApiServer, listenUnix } from '../server.js';
 import { registerRoutes } from './register.js';
 
-function get(socketPath: string, path: string, method = 'GET', body?: string): Promise<{ status: number; body: unknown }> {
+function get(socketPath: string, path: string, method = 'GET', body?: string): Promise<{ status: number; body: unknown; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
     const call = request({ socketPath, path, method, headers }, (response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined, headers: response.headers }));
     });
     call.on('error', reject);
     call.end(body);
@@ -43,6 +44,11 @@ async function apiOnFakes(directory: string) {
   });
   const images = { list: () => [{}, {}] } as unknown as ImageCatalog;
   const streams = {} as ContainerStreams;
+  // `docker cp` on a fake root: /etc/hostname exists, nothing else does.
+  const files = {
+    withRoot: (_directory, _layers, task) => task('/fake-root'),
+    stat: async (_root, path) => (path === '/etc/hostname' ? { name: 'hostname', size: 13, mode: 0o100644, mtime: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), linkTarget: '' } : undefined),
+  } as ContainerFiles;
   const router = new Router();
   registerRoutes(router, {
     system: {
@@ -53,6 +59,7 @@ async function apiOnFakes(directory: string) {
     networks, networkEndpoints: indexEndpointSource(index), endpoints, images, containers, streams,
     networking: new ContainerNetworking({ containers, networks, endpoints }),
     execs: new ExecService(containers, streams),
+    archives: new ContainerArchives(containers, files, { layersOf: () => [] }),
     sandboxPath: (name) => `/run/netns/${name}`,
     confinement: { appArmor: false, seccompProfile: 'default' },
   });
@@ -79,13 +86,23 @@ test('registerRoutes: system, network and container routes answer from the servi
     assert.deepEqual(listed.map((entry) => entry.Id), [id]);
     assert.equal((await get(socket, '/v1.41/containers/idle/json')).status, 200);
     assert.equal((await get(socket, '/v1.41/exec/nope/json')).status, 404);
+    const stat = await get(socket, '/v1.41/containers/web/archive?path=%2Fetc%2Fhostname', 'HEAD');
+    assert.equal(stat.status, 200, 'HEAD archive is its own route, not the GET one');
+    const header = JSON.parse(Buffer.from(String(stat.headers['x-docker-container-path-stat']), 'base64').toString());
+    assert.deepEqual(header, { name: 'hostname', size: 13, mode: 0o644, mtime: '2024-01-02T03:04:05Z', linkTarget: '' });
+    assert.equal((await get(socket, '/v1.41/containers/web/archive?path=%2Fnope', 'HEAD')).status, 404);
+    assert.deepEqual((await get(socket, '/v1.41/containers/web/archive?path=%2Fnope')).body, { message: 'Could not find the file /nope in container web' });
+    const empty = await get(socket, '/v1.41/containers/web/archive?path=');
+    assert.deepEqual([empty.status, empty.body], [400, { message: 'bad parameter: path cannot be empty' }]);
+    assert.equal((await get(socket, '/v1.41/containers/ghost/archive?path=%2F', 'HEAD')).status, 404);
     const build = await get(socket, '/v1.41/build', 'POST', 'not a tar');
     assert.equal(build.status, 501);
     assert.match((build.body as { message: string }).message, /conet does not build images/);
     assert.equal((await get(socket, '/v1.41/build/prune', 'POST')).status, 501);
     const update = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ Memory: 1 << 26 }));
     assert.deepEqual([update.status, update.body], [400, { message: 'conet does not support Memory (--memory) yet' }]);
-    assert.deepEqual(await get(socket, '/v1.41/containers/idle/update', 'POST', '{}'), { status: 200, body: { Warnings: [] } });
+    const updated = await get(socket, '/v1.41/containers/idle/update', 'POST', '{}');
+    assert.deepEqual([updated.status, updated.body], [200, { Warnings: [] }]);
     assert.equal((await get(socket, '/v1.41/containers/nosuch/update', 'POST', '{}')).status, 404);
   } finally {
     server.close();

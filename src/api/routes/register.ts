@@ -2,6 +2,7 @@
  * Every route of the Docker API on one router, from one typed bundle of the engine services the
  * routes use. The order of registration is the order of matching.
  */
+import type { ContainerArchives } from '../../engine/containers/container-archive.js';
 import type { ContainerNetworking } from '../../engine/containers/container-networks.js';
 import type { ContainerService } from '../../engine/containers/container-service.js';
 import type { ContainerStreams } from '../../engine/containers/dependencies.js';
@@ -11,6 +12,7 @@ import type { EndpointService } from '../../engine/networks/endpoint-service.js'
 import type { EndpointSource, NetworkService } from '../../engine/networks/network-service.js';
 import type { HostConfinement } from '../../model/security.js';
 import type { Router } from '../router.js';
+import { archiveRoutes } from './archive.js';
 import { attachRoutes } from './attach.js';
 import { buildRoutes } from './build.js';
 import { containerRoutes } from './containers.js';
@@ -33,6 +35,8 @@ export interface ApiServices {
   networking: ContainerNetworking;
   streams: ContainerStreams;
   execs: ExecService;
+  /** `docker cp`: the archive endpoints. */
+  archives: ContainerArchives;
   /** The path of a sandbox (network namespace) by name, shown as SandboxKey. */
   sandboxPath: (name: string) => string;
   /** AppArmor on this host, the daemon's seccomp profile: /info and container create read it. */
@@ -49,6 +53,7 @@ export function registerRoutes(router: Router, services: ApiServices): void {
   attachRoutes(router, { containers, streams });
   logRoutes(router, { containers, streams });
   execRoutes(router, services.execs);
+  archiveRoutes(router, services.archives);
   buildRoutes(router);
 }
 

@@ -6,6 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { CapabilityChanges } from '../../model/capabilities.js';
 import type { ContainerSecurity } from '../../model/security.js';
+import type { PathStat } from '../../model/path-stat.js';
 
 export type { ContainerPublished, PortPublisher, PublishTarget } from '../../ports/publishing.js';
 
@@ -120,4 +121,25 @@ export interface ContainerStreams {
   resize(id: string, height: number, width: number): Promise<void>;
   /** Starts the command in the running container; rejects when it cannot (e.g. unknown user). */
   exec(containerId: string, directory: string, request: ExecRequest): Promise<ExecHandle>;
+}
+
+/** A tar being streamed out of a container's root. */
+export interface ArchiveOut {
+  stream: Readable;
+  /** Settles when the archive has ended; rejects when it failed (the stream is then cut short). */
+  done: Promise<void>;
+  /** Stops it (the client left). */
+  cancel(): void;
+}
+
+/** `docker cp`: a container's files, read and written confined to its root. */
+export interface ContainerFiles {
+  /** Runs `task` with the container's root: the running overlay, or one mounted for the task. */
+  withRoot<T>(directory: string, imageLayers: readonly string[], task: (root: string) => Promise<T>): Promise<T>;
+  /** undefined when the path does not exist inside the root. */
+  stat(root: string, path: string): Promise<PathStat | undefined>;
+  /** undefined when the path is gone by the time the archive is made. */
+  read(root: string, path: string): Promise<ArchiveOut | undefined>;
+  /** Unpacks `input` into the directory `path` inside the root; `ownerUser` for `cp -a`. */
+  extract(root: string, path: string, input: Readable, options: { ownerUser?: string }): Promise<'done' | 'missing' | 'not-directory'>;
 }

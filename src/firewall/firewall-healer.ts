@@ -6,8 +6,9 @@
  * path would notice until a restart. The healer watches table deletions (the kernel port runs
  * `nft monitor`) and, on one of ours or the users' table, asks the FirewallService to heal: the
  * service checks whether the table is really gone (our own start-up replace also reports a
- * `delete table`, immediately followed by the new table) and rebuilds it from its in-memory state
- * in one transaction. The window between the deletion and the rebuild is the monitor's wake-up
+ * `delete table`, but with the new table in the same transaction, which the watch filters out;
+ * when the watch says the table is gone the check is skipped) and rebuilds it from its in-memory
+ * state in one transaction. The window between the deletion and the rebuild is the monitor's wake-up
  * plus two nft runs: tens of milliseconds, well under the 1 s the tests allow.
  *
  * Events arriving during a heal are coalesced into one more check after it, so a burst of
@@ -24,6 +25,7 @@ export class FirewallHealer {
   private running = false;
   private again = false;
   private since: number | undefined;
+  private tableGone = false;
 
   constructor(
     private readonly service: FirewallService,
@@ -34,7 +36,9 @@ export class FirewallHealer {
   start(): void {
     const ours = new Set([this.service.table, userTableName(this.service.table)]);
     this.watch = this.watchPort.watchTableDeletions((deleted) => {
-      if (deleted === undefined || (deleted.family === FAMILY && ours.has(deleted.table))) this.check();
+      if (deleted === undefined || (deleted.family === FAMILY && ours.has(deleted.table))) {
+        this.check(deleted?.table === this.service.table);
+      }
     });
     this.check();
   }
@@ -44,9 +48,10 @@ export class FirewallHealer {
     this.watch = undefined;
   }
 
-  /** Runs one heal now, or one more after the current one. */
-  check(): void {
+  /** Runs one heal now, or one more after the current one; `tableGone` skips its listing. */
+  check(tableGone = false): void {
     this.since ??= performance.now();
+    this.tableGone ||= tableGone;
     if (this.running) {
       this.again = true;
       return;
@@ -59,9 +64,11 @@ export class FirewallHealer {
     do {
       this.again = false;
       const since = this.since ?? performance.now();
+      const tableGone = this.tableGone;
       this.since = undefined;
+      this.tableGone = false;
       try {
-        if (await this.service.heal()) {
+        if (await this.service.heal({ tableGone })) {
           this.logger.warn('firewall table was deleted; rebuilt from state', { table: this.service.table, ms: Math.round(performance.now() - since) });
         }
       } catch (error) {

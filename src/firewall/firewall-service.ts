@@ -65,11 +65,13 @@ export class FirewallService {
   /**
    * Self-heal: if our table is gone (`nft flush ruleset`, `nft delete table`), puts it back from
    * what this service holds, in one transaction; creates the users' table if that is gone.
-   * Returns whether our table had to be rebuilt.
+   * Returns whether our table had to be rebuilt. The users' table is checked before it is
+   * created (the user may have made it again meanwhile), ours is rebuilt whole either way.
    */
-  heal(): Promise<boolean> {
+  heal(options: { tableGone?: boolean } = {}): Promise<boolean> {
     return this.queue.run(async () => {
-      const missing = !(await this.port.tableExists(FAMILY, this.table));
+      // Told gone (the monitor saw it deleted and not created again): one nft run, no listing first.
+      const missing = options.tableGone === true || !(await this.port.tableExists(FAMILY, this.table));
       if (missing) await this.port.apply(this.ruleset([...this.networks.values()].map((entry) => entry.network)));
       await this.ensureUserTable();
       return missing;

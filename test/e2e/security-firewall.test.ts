@@ -186,6 +186,13 @@ test('self-heal: after `nft flush ruleset` or `nft delete table inet conet` ever
           await monitor.stop();
         }
         assert.equal(host.daemonPid, daemonPid, 'no restart');
+        // Changes after a heal land in the rebuilt table (the daemon's long-lived `nft -i` included).
+        await host.dockerOk(['network', 'create', 'c']);
+        await host.dockerOk(['run', '-d', '--name', 'late', '--network', 'c', '-p', '18097:80', 'nginx:latest']);
+        assert.match((await outside.fetch(`http://${HOST_ADDRESS}:18097/`)).stdout, NGINX, 'a port published after the heal');
+        const late = await sandboxOf(host, 'late');
+        const b1 = await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.Networks.b.IPAddress}}', 'b1']);
+        assert.notEqual((await httpGet(late, `http://${b1}/`)).code, 0, 'a network created after the heal is isolated');
       } finally {
         await server.stop(2_000);
       }

@@ -16,7 +16,7 @@ import type { ProcessHandle } from '../../src/exec/index.js';
 import { delay, withHost, type TestHost } from '../helpers/host.js';
 import { standInImages } from '../helpers/images.js';
 import { HOST_ADDRESS, OUTSIDE_ADDRESS, Outside, httpGet } from '../helpers/outside.js';
-import { TableEventLog, craftedSyn, echoAddressServer, received, udpReceiver, udpSender } from '../helpers/firewall-probes.js';
+import { TableEventLog, craftedSyn, echoAddressServer, received, udpPusher, udpReceiver, udpSendOnce, udpSender } from '../helpers/firewall-probes.js';
 
 const NGINX = /Welcome to nginx/;
 
@@ -113,6 +113,31 @@ test('conntrack: a UDP flow does not follow a removed container\'s address; the 
         handles.push(udpReceiver(await sandboxOf(host, 'next'), 5300, nextLog));
         await waitFor('the new publisher of the port to receive the flow', async () => (await received(nextLog)).length > 0);
         assert.deepEqual(await received(heirLog), [], 'and still nothing');
+      } finally {
+        await stopAll(handles);
+      }
+    });
+  });
+});
+
+test('conntrack: replies to a removed container\'s outbound UDP flow don\'t reach the next owner of its address', async () => {
+  await withHost(async (host) => {
+    await withOutside(host, async (_outside, outsidePath) => {
+      const handles: ProcessHandle[] = [];
+      try {
+        await host.dockerOk(['network', 'create', '--subnet', '10.204.0.0/24', 'outnet']);
+        handles.push(udpPusher(outsidePath, 9999));
+        await delay(500); // the pusher binds
+        await host.dockerOk(['run', '-d', '--name', 'client', '--network', 'outnet', '--ip', '10.204.0.10', 'busybox', 'sleep', '600']);
+        // The container opens the flow (source port 5302, masqueraded); the outside keeps replying.
+        await udpSendOnce(await sandboxOf(host, 'client'), 5302, OUTSIDE_ADDRESS, 9999);
+        await delay(1_000);
+        await host.dockerOk(['rm', '-f', 'client']);
+        await host.dockerOk(['run', '-d', '--name', 'heir', '--network', 'outnet', '--ip', '10.204.0.10', 'busybox', 'sleep', '600']);
+        const heirLog = join(host.dir, 'heir-out.udp');
+        handles.push(udpReceiver(await sandboxOf(host, 'heir'), 5302, heirLog));
+        await delay(2_000);
+        assert.deepEqual(await received(heirLog), [], 'the outside\'s replies to the old flow must not reach the new owner of the address');
       } finally {
         await stopAll(handles);
       }

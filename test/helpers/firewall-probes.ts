@@ -88,3 +88,16 @@ export class TableEventLog {
     await this.child.exited;
   }
 }
+
+const UDP_PUSHER = 'import socket, sys, time\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind(("0.0.0.0", int(sys.argv[1])))\n_, peer = s.recvfrom(256)\nwhile True:\n  try: s.sendto(b"push", peer)\n  except OSError: pass\n  time.sleep(0.05)\n';
+
+/** Waits for one datagram on port, then keeps sending to its sender every 50 ms (a server push). */
+export function udpPusher(netnsPath: string, port: number): ProcessHandle {
+  return startProcess(['nsenter', `--net=${netnsPath}`, PYTHON, '-c', UDP_PUSHER, String(port)]);
+}
+
+/** One datagram from sourcePort to address:port. */
+export async function udpSendOnce(netnsPath: string, sourcePort: number, address: string, port: number): Promise<void> {
+  const script = 'import socket, sys\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind(("0.0.0.0", int(sys.argv[1])))\ns.sendto(b"hello", (sys.argv[2], int(sys.argv[3])))\n';
+  await run(['nsenter', `--net=${netnsPath}`, PYTHON, '-c', script, String(sourcePort), address, String(port)], { timeoutMs: 20_000 });
+}

@@ -147,7 +147,9 @@ export class BridgeNetworks implements NetworkDriver {
 
   async leave(_network: Network, endpoint: Endpoint): Promise<void> {
     await this.deps.kernel.sandboxes.unplugVeth(endpoint.hostIfname);
-    // After the veth is gone: a flow's next packet can no longer be delivered to the old end.
+  }
+
+  async forgetEndpoint(_network: Network, endpoint: Endpoint): Promise<void> {
     await this.deps.firewall.forgetAddresses?.([endpoint.ipv4Address, endpoint.ipv6Address]);
   }
 

@@ -4,7 +4,8 @@
  *   published on 127.0.0.1 (raw-priority drop);
  * - NAT-mode networks are closed to direct connections from outside; gateway_mode_ipv4=routed opens them;
  * - a UDP flow doesn't follow a removed container's address to its next owner, and reaches the
- *   container that publishes the port next (conntrack flushes);
+ *   container that publishes the port next; replies to a removed container's outbound flow don't
+ *   reach the next owner of its address either (conntrack flushes);
  * - `nft flush ruleset` / `nft delete table inet conet` are healed within 1 s: isolation,
  *   masquerade and published ports work again without a restart;
  * - the users' table `inet conet-user`: a drop there closes a published port and survives restarts.

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v ip >/dev/null || need+=(iproute2)
 command -v nft >/dev/null || need+=(nftables)
+command -v conntrack >/dev/null || need+=(conntrack)  # flushes tracked flows of removed ports and containers
 command -v nsenter >/dev/null || need+=(util-linux)
 command -v curl >/dev/null || need+=(curl)
 command -v sysctl >/dev/null || need+=(procps)  # tests set per-namespace sysctls

@@ -6,6 +6,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEngine } from '../engine/startup.js';
+import { FirewallHealer } from '../firewall/firewall-healer.js';
 import { onExec } from '../exec/index.js';
 import { SqliteStore } from '../store/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
@@ -49,11 +50,15 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const cluster = clusterMode?.cluster;
   const { drivers, firewall } = wireDrivers(config, { linux, logger, ...(cluster ? { cluster } : {}) });
   const engine = await wireEngine({ config, store, linux, drivers, firewall, logger, daemonShortId, confinement: confinement.runtime, ...(cluster ? { cluster } : {}) });
+  // Watches for our nft table being deleted behind our back, once start-up has built it.
+  const healer = new FirewallHealer(firewall, linux.firewallWatch, logger);
   const serve = async () => {
     await startEngine(startupDeps({ config, engine, store, linux, daemonShortId, logger, ...(clusterMode ? { clusterMode } : {}) }));
+    healer.start();
     return serveApi(config.host, apiServices(engine, { id, config, linux, drivers, confinement: confinement.host }), logger);
   };
   const api = await serve().catch(async (error: unknown) => {
+    healer.close();
     await clusterMode?.stop();
     engine.dns.close();
     engine.runtime.close();
@@ -66,6 +71,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     config,
     async stop() {
       engine.execs.close();
+      healer.close();
       await api.close();
       await clusterMode?.stop();
       engine.dns.close();

@@ -23,7 +23,9 @@ export interface DriverWiring {
 
 export function wireDrivers(config: DaemonConfig, deps: DriverWiring): { drivers: DriverRegistry; firewall: FirewallService } {
   const { kernel } = deps.linux;
-  const firewall = new FirewallService(kernel.firewall, config.nftTable);
+  const firewall = new FirewallService(kernel.firewall, config.nftTable, {
+    onFlushError: (error) => deps.logger.warn('conntrack flush failed', { error: String(error) }),
+  });
   const drivers = new DriverRegistry();
   drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(firewall), defaultMtu: config.mtu, ip6Masquerade: config.ip6Masquerade, logger: deps.logger }));
   drivers.register(new HostDriver());

@@ -8,6 +8,7 @@ import { LinuxLinks } from '../kernel/linux/links.js';
 import { LinuxMacvlan } from '../kernel/linux/macvlan.js';
 import { LinuxNamespaceSockets } from '../kernel/linux/namespace-sockets.js';
 import { LinuxNftables } from '../kernel/linux/nft.js';
+import { LinuxFirewallWatch } from '../kernel/linux/nft-monitor.js';
 import { LinuxOverlay } from '../kernel/linux/overlay.js';
 import { LinuxPortProbe } from '../kernel/linux/port-probe.js';
 import { LinuxSandboxes } from '../kernel/linux/sandboxes.js';
@@ -23,6 +24,8 @@ export interface LinuxAdapters {
   portProbe: LinuxPortProbe;
   containerDns: LinuxContainerDns;
   namespaceSockets: LinuxNamespaceSockets;
+  /** `nft monitor` for the firewall's self-heal. */
+  firewallWatch: LinuxFirewallWatch;
   /** The daemon namespace's forwarding switches, read live (`docker info`). */
   forwarding(): Promise<HostForwarding>;
   /** The kernel's ephemeral port range, where -P picks host ports (as Docker). */
@@ -40,6 +43,7 @@ export function linuxAdapters(logger: Logger): LinuxAdapters {
     portProbe: new LinuxPortProbe(),
     containerDns: new LinuxContainerDns(),
     namespaceSockets: new LinuxNamespaceSockets(),
+    firewallWatch: new LinuxFirewallWatch(),
     forwarding: () => readHostForwarding(kernel.sysctl),
     portRange: () => readPortRange(kernel),
     close: () => nftables.close(),

@@ -35,6 +35,11 @@ export interface NetworkDriver {
   join?(network: Network, endpoint: Endpoint, options: { createSandbox: boolean }): Promise<void>;
   /** Unplugs it; an interface that is already gone is fine. */
   leave?(network: Network, endpoint: Endpoint): Promise<void>;
+  /**
+   * The endpoint is gone (unplugged, or its sandbox is about to be deleted): forget the kernel's
+   * tracked flows of its addresses, so none carries on to the address's next owner. Never throws.
+   */
+  forgetEndpoint?(network: Network, endpoint: Endpoint): Promise<void>;
   /** Names of host interfaces this driver owns, so IPAM doesn't mistake their routes for the host's. */
   ownedInterfaces(networks: readonly Network[]): string[];
   /**

@@ -6,3 +6,6 @@ export * from './nft-ruleset.js';
 export * from './validate-ports.js';
 export * from './nft-ports.js';
 export * from './port-sysctls.js';
+export * from './nft-guards.js';
+export * from './firewall-healer.js';
+export * from './conntrack-filters.js';

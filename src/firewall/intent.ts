@@ -24,6 +24,12 @@ export interface FirewallNetwork {
   /** --internal: no traffic in or out of the bridge, only within it. */
   internal: boolean;
   /**
+   * com.docker.network.bridge.gateway_mode_ipv4=routed: the IPv4 subnets are routed, not NATed.
+   * No IPv4 masquerade, and hosts with a route to the subnet may open flows to containers.
+   * Absent or false ("nat", the default): only published ports and replies get in.
+   */
+  routed4?: boolean;
+  /**
    * Routed overlay (host-gw): the network's other IPv4 slices, on other hosts. Packets from them
    * may enter the bridge, and packets to them leave without masquerade (containers see each
    * other's real addresses across hosts).

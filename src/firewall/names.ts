@@ -61,3 +61,14 @@ export function networkChains(networkId: string): NetworkChainNames {
 export function quoteIfname(name: string): string {
   return `"${name}"`;
 }
+
+/** Raw-priority prerouting chain: drops 127.0.0.0/8 and ::1 arriving on any interface but lo. */
+export const CHAIN_RAW_PREROUTING = 'raw-prerouting';
+
+/** The users' table (Docker's DOCKER-USER): `<table>-user`, created empty, never rewritten. */
+export function userTableName(table: string): string {
+  return `${table}-user`;
+}
+
+/** Its one base chain, at filter priority -10: before our forward chain, so its drop is final. */
+export const USER_CHAIN_FORWARD = 'forward';

@@ -13,6 +13,9 @@
  *         route to the subnet; flows DNAT-ed to a published port are accepted before the drop.
  *   masq  packets from the bridge with a source in the subnets leaving through any other interface
  *         are masqueraded (moby's POSTROUTING `-s subnet ! -o bridge -j MASQUERADE`).
+ *         gateway_mode_ipv4=routed (routed4) accepts every IPv4 packet here and adds no IPv4
+ *         masquerade: the subnet is routed, as Docker's routed mode, and reachable by any host
+ *         with a route to it (restrict it in the users' table, nft-guards.ts).
  *   peers a routed overlay's slices on other hosts (peerSubnets4) may open flows into the bridge
  *         and are reached without masquerade.
  */
@@ -49,13 +52,19 @@ export function networkRules(network: FirewallNetwork): NetworkRules {
   // DNAT-ed flows are published ports (nft-ports.ts); internal networks never get any.
   const peers = network.internal ? [] : network.peerSubnets4 ?? [];
   const peerMatch = peers.length === 1 ? peers[0] : `{ ${peers.join(', ')} }`;
+  const routed = network.routed4 === true && !network.internal;
   const to = network.internal
     ? ['drop']
-    : ['ct state established,related accept', 'ct status dnat accept', ...(peers.length > 0 ? [`ip saddr ${peerMatch} accept`] : []), 'drop'];
+    : [
+      'ct state established,related accept', 'ct status dnat accept',
+      ...(peers.length > 0 ? [`ip saddr ${peerMatch} accept`] : []),
+      ...(routed ? ['meta nfproto ipv4 accept'] : []),
+      'drop',
+    ];
   const masquerade: string[] = [];
   if (network.masquerade && !network.internal) {
     if (peers.length > 0 && network.subnets4.length > 0) masquerade.push(`ip daddr ${peerMatch} accept`);
-    if (network.subnets4.length > 0) masquerade.push(`oifname != ${bridge} ${addressMatch('ip', network.subnets4)} masquerade`);
+    if (network.subnets4.length > 0 && !routed) masquerade.push(`oifname != ${bridge} ${addressMatch('ip', network.subnets4)} masquerade`);
     if (network.subnets6.length > 0 && network.masquerade6 !== false) masquerade.push(`oifname != ${bridge} ${addressMatch('ip6', network.subnets6)} masquerade`);
   }
   return { chains: networkChains(network.id), from, to, masquerade: masquerade.length > 0 ? masquerade : null };

@@ -24,6 +24,8 @@
  * - Published ports (nft-ports.ts, which has their own note) add four maps, `nat-prerouting`,
  *   `nat-output`, `filter-input`, the `published-ports` chain and two rules at the top of
  *   `nat-postrouting`; the table has them even with no port, so publishing is only elements.
+ * - Guards (nft-guards.ts): `raw-prerouting` drops loopback destinations from the wire; the
+ *   users' table `inet <table>-user` is created beside ours, never by this replace.
  */
 import { invalid } from '../errors/index.js';
 import type { FirewallNetwork, FirewallState, PortMapping } from './intent.js';
@@ -31,6 +33,7 @@ import {
   CHAIN_FORWARD, CHAIN_POSTROUTING, CHAIN_PUBLISHED, FAMILY, MAP_FORWARD_FROM_BRIDGE, MAP_FORWARD_TO_BRIDGE,
   MAP_POSTROUTING_FROM_BRIDGE, SET_BRIDGES, SET_HAIRPIN4, SET_HAIRPIN6,
 } from './names.js';
+import { RAW_PREROUTING_CHAIN } from './nft-guards.js';
 import { networkElements, networkRules, type NetworkRules } from './nft-network.js';
 import {
   PORT_BASE_CHAINS, PORT_MAPS, PORT_POSTROUTING_RULES, PUBLISHED_RULES, portsElements,
@@ -112,6 +115,7 @@ export function buildRuleset(state: FirewallState): string {
     `iifname vmap @${MAP_POSTROUTING_FROM_BRIDGE}`,
   ], 'type nat hook postrouting priority srcnat; policy accept;'));
   for (const [name, hook, rules] of PORT_BASE_CHAINS) blocks.push(chainBlock(name, rules, hook));
+  blocks.push(chainBlock(RAW_PREROUTING_CHAIN[0], [...RAW_PREROUTING_CHAIN[2]], RAW_PREROUTING_CHAIN[1]));
   blocks.push(chainBlock(CHAIN_PUBLISHED, [...PUBLISHED_RULES]));
   for (const rules of perNetwork) {
     blocks.push(chainBlock(rules.chains.from, rules.from));

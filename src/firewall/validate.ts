@@ -76,6 +76,7 @@ export function validateNetwork(network: FirewallNetwork): FirewallNetwork {
     ...(network.masquerade6 === undefined ? {} : { masquerade6: network.masquerade6 }),
     icc: network.icc,
     internal: network.internal,
+    ...(network.routed4 === true ? { routed4: true } : {}),
     ...(network.peerSubnets4 && network.peerSubnets4.length > 0 ? { peerSubnets4: network.peerSubnets4.map(normalizeSubnet4) } : {}),
   };
 }

@@ -210,6 +210,39 @@ export interface FirewallPort {
    */
   applyElements(script: string, target?: NetnsTarget): Promise<void>;
   deleteTable(family: string, name: string, target?: NetnsTarget): Promise<void>;
+  tableExists(family: string, name: string, target?: NetnsTarget): Promise<boolean>;
+  /** Deletes the connection-tracking entries matching every given field; none matching is success. */
+  flushConntrack(filter: ConntrackFilter, target?: NetnsTarget): Promise<void>;
+}
+
+/**
+ * Which conntrack entries to delete; every field given must match. Addresses are one family,
+ * checked by the adapter; ports are original-direction destination ports (the published port).
+ */
+export interface ConntrackFilter {
+  /** Family of the table to search; default: that of the addresses, else ipv4 (conntrack's). */
+  family?: 'ipv4' | 'ipv6';
+  /** Original source (a container's own outbound flows). */
+  source?: string;
+  /** Original destination (flows opened straight to a container's address). */
+  destination?: string;
+  /** Reply source: flows DNATed to this address (a published port's container). */
+  replySource?: string;
+  protocol?: 'tcp' | 'udp' | 'sctp';
+  /** Original destination port; needs `protocol`. */
+  destinationPort?: number;
+}
+
+/**
+ * Table deletions in one namespace, as `nft monitor` reports them; close() ends the watch.
+ * `onDeleted(undefined)` says events may have been missed (the watch restarted): check everything.
+ */
+export interface FirewallWatchPort {
+  watchTableDeletions(onDeleted: (deleted: { family: string; table: string } | undefined) => void, target?: NetnsTarget): FirewallWatch;
+}
+
+export interface FirewallWatch {
+  close(): void;
 }
 
 export interface SysctlPort {

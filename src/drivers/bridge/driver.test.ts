@@ -72,3 +72,15 @@ test('options replaced on a network (start-up updating a predefined one) are dec
   assert.deepEqual(driver.ownedInterfaces([net]), ['conet6']);
   assert.equal(kernel.linkMap.get('conet6')?.mtu, 1300);
 });
+
+test('forgetEndpoint flushes the tracked flows of the endpoint\'s addresses through the firewall', async () => {
+  const { driver } = setup();
+  const forgotten: string[][] = [];
+  const withForget = new BridgeDriver({
+    kernel: new FakeKernel(), defaultMtu: 1500,
+    firewall: { addNetwork: async () => undefined, removeNetwork: async () => undefined, rebuild: async () => undefined, forgetAddresses: async (addresses) => void forgotten.push([...addresses]) },
+  });
+  await withForget.forgetEndpoint(network('f1', {}), endpoint('f1'));
+  assert.deepEqual(forgotten, [['10.202.0.2/24', '']]);
+  await driver.forgetEndpoint(network('f1', {}), endpoint('f1')); // a firewall without it: nothing to do
+});

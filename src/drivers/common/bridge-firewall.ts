@@ -21,4 +21,8 @@ export class NftBridgeFirewall implements BridgeFirewall {
   rebuild(networks: FirewallNetwork[]): Promise<void> {
     return this.firewall.rebuild(networks, this.owner);
   }
+
+  forgetAddresses(addresses: readonly string[]): Promise<void> {
+    return this.firewall.forgetAddresses(addresses);
+  }
 }

@@ -24,6 +24,8 @@ export interface BridgeFirewall {
   removeNetwork(network: FirewallNetwork): Promise<void>;
   /** Replaces all bridge networks in the table (start-up). */
   rebuild(networks: FirewallNetwork[]): Promise<void>;
+  /** An endpoint's addresses left its bridge: flush the connection tracking of their flows. */
+  forgetAddresses?(addresses: readonly string[]): Promise<void>;
 }
 
 export interface BridgeNetworksDeps {
@@ -84,6 +86,7 @@ export class BridgeNetworks implements NetworkDriver {
       ...(this.deps.ip6Masquerade === false ? { masquerade6: false } : {}),
       icc: options.icc,
       internal: network.internal,
+      ...(options.routed4 ? { routed4: true } : {}),
     };
   }
 
@@ -144,6 +147,10 @@ export class BridgeNetworks implements NetworkDriver {
 
   async leave(_network: Network, endpoint: Endpoint): Promise<void> {
     await this.deps.kernel.sandboxes.unplugVeth(endpoint.hostIfname);
+  }
+
+  async forgetEndpoint(_network: Network, endpoint: Endpoint): Promise<void> {
+    await this.deps.firewall.forgetAddresses?.([endpoint.ipv4Address, endpoint.ipv6Address]);
   }
 
   ownedInterfaces(networks: readonly Network[]): string[] {

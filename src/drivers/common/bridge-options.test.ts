@@ -12,7 +12,17 @@ test('defaults: br-<12 hex>, masquerade and icc on, host MTU', () => {
     hostBindingIpv4: '0.0.0.0',
     mtu: 1500,
     defaultBridge: false,
+    routed4: false,
   });
+});
+
+test('gateway_mode_ipv4: nat (default) or routed; anything else is a 400 naming the option', () => {
+  const mode = (value: string) => decodeBridgeOptions({ id, options: { 'com.docker.network.bridge.gateway_mode_ipv4': value } }, { mtu: 1500 }).routed4;
+  assert.equal(mode('nat'), false);
+  assert.equal(mode('routed'), true);
+  for (const bad of ['ROUTED', 'nat-unprotected', 'isolated', 'routed\n', 'x']) {
+    assert.throws(() => mode(bad), (error: Error & { kind?: string }) => error.kind === 'invalid' && /com\.docker\.network\.bridge\.gateway_mode_ipv4/.test(error.message), bad);
+  }
 });
 
 test('Docker option keys are honoured', () => {
@@ -29,7 +39,7 @@ test('Docker option keys are honoured', () => {
     },
     { mtu: 1500 },
   );
-  assert.deepEqual(decoded, { bridgeName: 'mybr0', masquerade: false, icc: false, hostBindingIpv4: '127.0.0.1', mtu: 1400, defaultBridge: false });
+  assert.deepEqual(decoded, { bridgeName: 'mybr0', masquerade: false, icc: false, hostBindingIpv4: '127.0.0.1', mtu: 1400, defaultBridge: false, routed4: false });
 });
 
 test('values that could be read as syntax are refused', () => {

@@ -14,6 +14,7 @@ export const ENABLE_ICC = 'com.docker.network.bridge.enable_icc';
 export const HOST_BINDING_IPV4 = 'com.docker.network.bridge.host_binding_ipv4';
 export const DEFAULT_BRIDGE = 'com.docker.network.bridge.default_bridge';
 export const DRIVER_MTU = 'com.docker.network.driver.mtu';
+export const GATEWAY_MODE_IPV4 = 'com.docker.network.bridge.gateway_mode_ipv4';
 
 export interface BridgeOptions {
   bridgeName: InterfaceName;
@@ -22,6 +23,20 @@ export interface BridgeOptions {
   hostBindingIpv4: string;
   mtu: number;
   defaultBridge: boolean;
+  /** gateway_mode_ipv4=routed: IPv4 routed, not NATed (docs/firewall.md). */
+  routed4: boolean;
+}
+
+/** Docker 28's gateway modes that conet implements; `nat` is the default. */
+const GATEWAY_MODES = ['nat', 'routed'];
+
+function routed4(options: Record<string, string>): boolean {
+  const raw = options[GATEWAY_MODE_IPV4];
+  if (raw === undefined || raw === '') return false;
+  if (!GATEWAY_MODES.includes(raw)) {
+    throw invalid('bridge-option', `invalid value ${JSON.stringify(raw)} for option ${GATEWAY_MODE_IPV4}: expected nat or routed`);
+  }
+  return raw === 'routed';
 }
 
 /** Linux interface names: 1-15 bytes; we also refuse anything nft or ip could read as syntax. */
@@ -65,5 +80,6 @@ export function decodeBridgeOptions(network: Pick<Network, 'id' | 'options'>, de
     hostBindingIpv4,
     mtu,
     defaultBridge: bool(options, DEFAULT_BRIDGE, false),
+    routed4: routed4(options),
   };
 }

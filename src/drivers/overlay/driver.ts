@@ -154,6 +154,10 @@ export class OverlayDriver implements NetworkDriver {
     await this.deps.kernel.sandboxes.unplugVeth(endpoint.hostIfname);
   }
 
+  forgetEndpoint(network: Network, endpoint: Endpoint): Promise<void> {
+    return this.bridge.forgetEndpoint(network, endpoint);
+  }
+
   ownedInterfaces(networks: readonly Network[]): string[] {
     return networks.map(bridgeNameOf);
   }

@@ -109,7 +109,10 @@ export class EndpointService {
     return this.queue.run(network.id, async () => {
       const endpoint = this.endpointsOf(network.id).find((candidate) => candidate.containerId === containerId);
       if (!endpoint) throw system('endpoint-not-connected', `container ${containerId} is not connected to network ${network.name}`);
-      if (options.unplug !== false) await this.deps.drivers.get(network.driver)?.leave?.(network, endpoint);
+      const driver = this.deps.drivers.get(network.driver);
+      if (options.unplug !== false) await driver?.leave?.(network, endpoint);
+      // Either way the address is free for the next container: its tracked flows must not follow.
+      await driver?.forgetEndpoint?.(network, endpoint);
       await this.deps.store.commit([del('endpoint', endpoint.id)]);
       this.endpoints.delete(endpoint.id);
       if (network.scope !== 'local' && this.deps.cluster) {

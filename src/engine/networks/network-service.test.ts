@@ -29,6 +29,7 @@ test('reconcile creates the default bridge and the table', async () => {
   const { kernel } = await setup();
   assert.deepEqual(kernel.linkMap.get('conet0')?.addresses, ['172.17.0.1/16']);
   assert.match(kernel.scripts[0] ?? '', /table inet conet/);
+  assert.match(kernel.scripts[1] ?? '', /^table inet conet-user \{/, 'the users\' table, created because it was missing');
   assert.equal(kernel.sysctls.get('net.ipv4.ip_forward'), '1');
 });
 
@@ -38,8 +39,8 @@ test('create picks 172.18.0.0/16, makes the bridge and one nft transaction', asy
   const bridge = kernel.linkMap.get(`br-${id.slice(0, 12)}`);
   assert.deepEqual(bridge?.addresses, ['172.18.0.1/16']);
   assert.equal(bridge?.alias, `conet-net:${id}`);
-  assert.equal(kernel.scripts.length, 2);
-  assert.match(kernel.scripts[1] ?? '', new RegExp(id.slice(0, 12)));
+  assert.equal(kernel.scripts.length, 3, 'start-up: our table and the users\' table; then one transaction');
+  assert.match(kernel.scripts[2] ?? '', new RegExp(id.slice(0, 12)));
 });
 
 test('a subnet that overlaps a host route is skipped', async () => {
@@ -72,7 +73,7 @@ test('bridge name collisions are refused before the kernel is touched', async ()
     service.create(networkRequest('x', { options: { 'com.docker.network.bridge.name': 'conet0' } })),
     (error: unknown) => kindOf(error) === 'forbidden' && /already used by network bridge/.test((error as Error).message),
   );
-  assert.equal(kernel.scripts.length, 1);
+  assert.equal(kernel.scripts.length, 2, 'only the start-up scripts');
 });
 
 test('remove: predefined is 403, in use is 403, unknown is 404; concurrent creates get distinct subnets', async () => {

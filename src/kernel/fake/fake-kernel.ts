@@ -5,7 +5,7 @@
  * rollback paths. linkMap, routes, scripts and sysctls are the host namespace's, for assertions.
  */
 import { system } from '../../errors/index.js';
-import type { AddressInfo, BridgeSpec, FirewallPort, Kernel, LinkInfo, LinkPort, MacvlanPort, MacvlanSpec, NetnsTarget, ParentLinkSpec, RouteInfo, SandboxPort, SysctlPort, VethSpec } from '../ports.js';
+import type { AddressInfo, BridgeSpec, ConntrackFilter, FirewallPort, Kernel, LinkInfo, LinkPort, MacvlanPort, MacvlanSpec, NetnsTarget, ParentLinkSpec, RouteInfo, SandboxPort, SysctlPort, VethSpec } from '../ports.js';
 import { checkLinkName, FakeNamespaces, type FakeLink, type FakeNamespace } from './fake-namespaces.js';
 
 type FailPoint = 'ensureBridge' | 'deleteLink' | 'apply' | 'plugVeth' | 'plugMacvlan';
@@ -185,7 +185,26 @@ export class FakeKernel implements Kernel {
     deleteTable: async (_family: string, _name: string, target?: NetnsTarget) => {
       this.namespaces.at(target);
     },
+    // A table exists once a script declared it, until a later script deleted it.
+    tableExists: async (family: string, name: string, target?: NetnsTarget) => {
+      const where = `${family} ${name}`;
+      let exists = false;
+      for (const script of this.namespaces.at(target).scripts) {
+        for (const line of script.split('\n')) {
+          if (line === `table ${where} {` || line === `add table ${where}`) exists = true;
+          if (line === `delete table ${where}`) exists = false;
+        }
+      }
+      return exists;
+    },
+    flushConntrack: async (filter: ConntrackFilter, target?: NetnsTarget) => {
+      this.namespaces.at(target);
+      this.conntrackFlushes.push(filter);
+    },
   };
+
+  /** Every conntrack flush asked for, in order. */
+  readonly conntrackFlushes: ConntrackFilter[] = [];
 
   readonly sysctl: SysctlPort = {
     read: async (key: string, target?: NetnsTarget) => this.namespaces.at(target).sysctls.get(key) ?? '0',

@@ -5,7 +5,8 @@
  */
 import { ExecError, run } from '../../exec/index.js';
 import { EngineError, invalid, notFound, system } from '../../errors/index.js';
-import type { FirewallPort, NetnsTarget } from '../ports.js';
+import type { ConntrackFilter, FirewallPort, NetnsTarget } from '../ports.js';
+import { flushConntrack } from './conntrack.js';
 import { NftSession } from './nft-session.js';
 
 const TIMEOUT_MS = 15_000;
@@ -147,6 +148,10 @@ export class LinuxNftables implements FirewallPort {
     } catch (error) {
       throw nftFailure(`nft list tables ${family}`, error);
     }
+  }
+
+  flushConntrack(filter: ConntrackFilter, target?: NetnsTarget): Promise<void> {
+    return flushConntrack(filter, target);
   }
 
   /** Deletes a table with everything in it; a table that is already gone is success. */

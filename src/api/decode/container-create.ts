@@ -12,6 +12,7 @@ import { decodeNetworkingConfig } from './endpoint-settings.js';
 import type { HostConfinement } from '../../model/security.js';
 import { decodeCapabilities } from './capabilities.js';
 import { bool, command, object, string, stringMap, strings, type Json } from './json.js';
+import { decodeLogConfig } from './log-config.js';
 import { parseMacAddress } from './mac-address.js';
 import { parsePortBindings, readPortBindings } from './port-bindings.js';
 import { decodeSecurityOpts } from './security-opts.js';
@@ -61,6 +62,7 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
     restartPolicy: { name: string(restart['Name'], 'RestartPolicy.Name') || 'no', maximumRetryCount: Number(restart['MaximumRetryCount'] ?? 0) || 0 },
     capabilities: decodeCapabilities(host['CapAdd'], host['CapDrop']),
     security: decodeSecurityOpts(host['SecurityOpt'], confinement),
+    logConfig: decodeLogConfig(host['LogConfig']),
     raw: host,
   };
   const endpointRequests = decodeNetworkingConfig(raw['NetworkingConfig']);

@@ -6,7 +6,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { conflict, invalid, notFound, system } from '../../errors/index.js';
-import type { Container } from '../../model/container.js';
+import type { Container, LogConfig, LogLimits } from '../../model/container.js';
 import type { Network } from '../../model/network.js';
 import { ZERO_TIME } from '../../model/container.js';
 import { del, put, type Store } from '../../store/index.js';
@@ -27,6 +27,7 @@ import { normaliseSignal } from './signals.js';
 import { upgradeStoredContainer } from './stored-container.js';
 import { ContainerWaiters, isWaitCondition, waitFor } from './waiters.js';
 import { StepClock } from './step-clock.js';
+import { logLimitsOf, mergeLogConfig } from './log-options.js';
 import { ContainerIndex } from '../engine-index.js';
 
 export interface ContainerServiceDeps {
@@ -49,6 +50,8 @@ export interface ContainerServiceDeps {
   logger?: Logger;
   /** Where the containers are kept, shared with readers (images, DNS, the attacher); absent: a private one. */
   index?: ContainerIndex;
+  /** The daemon's `log-driver`/`log-opts`, validated: filled into each create's log config. */
+  logDefaults?: LogConfig;
 }
 
 export interface ResolverTarget {
@@ -120,6 +123,16 @@ export class ContainerService {
     return join(this.deps.directory, id);
   }
 
+  /** The live log file (inspect's LogPath): rotated ones sit beside it as .1, .2 … */
+  logPathOf(id: string): string {
+    return this.deps.runtime.logPathOf(this.directoryOf(id));
+  }
+
+  /** Where the log rotates: the container's own config, or (records from before) the daemon's defaults. */
+  private logLimits(container: Container): LogLimits {
+    return logLimitsOf(container.hostConfig.logConfig ?? mergeLogConfig(undefined, this.deps.logDefaults));
+  }
+
   async create(request: CreateContainerRequest, name?: string): Promise<{ id: string; warnings: string[] }> {
     const image = this.deps.images.find(request.config.image);
     if (!image) {
@@ -133,7 +146,8 @@ export class ContainerService {
     const undo = new UndoStack();
     undo.push(`release the name ${chosen}`, () => this.reservedNames.delete(chosen));
     try {
-      const container = newContainer(id, chosen, request, image);
+      const logConfig = mergeLogConfig(request.hostConfig.logConfig, this.deps.logDefaults);
+      const container = newContainer(id, chosen, { ...request, hostConfig: { ...request.hostConfig, logConfig } }, image);
       undo.push(`remove the directory of ${id}`, () => rm(this.directoryOf(id), { recursive: true, force: true }));
       await mkdir(this.directoryOf(id), { recursive: true });
       undo.push(`forget container ${id}`, () => this.containers.delete(id));
@@ -215,6 +229,7 @@ export class ContainerService {
         capabilities: container.hostConfig.capabilities,
         security: container.hostConfig.security,
         ...(dnsReady ? { ready: dnsReady } : {}),
+        log: this.logLimits(container),
       });
       clock.mark('runtime');
       if (dnsReady) clock.steps['dns'] = await dnsReady;
@@ -340,7 +355,9 @@ export class ContainerService {
 
   /** Recovery: watch an adopted container's exit again. */
   adopt(id: string): void {
-    this.monitor(this.get(id));
+    const container = this.get(id);
+    this.deps.runtime.resumeLog?.(id, this.directoryOf(id), this.logLimits(container));
+    this.monitor(container);
   }
 
   private monitor(container: Container): void {
@@ -436,10 +453,10 @@ export class ContainerService {
    * `docker wait`: resolves with the exit code once `condition` holds. Not async on purpose: an
    * unknown container or condition throws here, before the API has sent its response headers.
    */
-  wait(reference: string, condition = 'not-running'): Promise<number> {
+  wait(reference: string, condition = 'not-running', signal?: AbortSignal): Promise<number> {
     const container = this.get(reference);
     if (!isWaitCondition(condition)) throw invalid('wait-condition', `invalid condition: "${condition}"`);
-    return waitFor(this.waiters, container, condition);
+    return waitFor(this.waiters, container, condition, signal);
   }
 
   async remove(reference: string, options: { force?: boolean } = {}): Promise<void> {

@@ -22,6 +22,8 @@ export interface RunOptions {
   cwd?: string;
   /** Resolve instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
+  /** An open file descriptor of ours given to the child as its fd 3 (`flock 3` locks our open file). */
+  fd3?: number;
 }
 
 export interface RunResult {
@@ -96,7 +98,8 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
   spawnCount += 1;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // The first three are pipes either way (the type says so; a fourth entry only adds fd 3).
+      stdio: ['pipe', 'pipe', 'pipe', ...(options.fd3 === undefined ? [] : [options.fd3])] as ['pipe', 'pipe', 'pipe'],
       env: options.env ?? process.env,
       signal: options.signal,
       ...(options.cwd ? { cwd: options.cwd } : {}),

@@ -84,6 +84,7 @@ export class ContainerService {
   /** Where each running container's 127.0.0.11 rules point ("address:port"). */
   private readonly dnsTargets = new Map<string, string>();
   readonly waiters = new ContainerWaiters();
+  private readonly removalListeners: Array<(id: string) => void> = [];
 
   private readonly logger: Logger;
 
@@ -488,7 +489,13 @@ export class ContainerService {
       throw system('container-remove', `failed to remove container ${container.id}: ${(error as Error).message}`, error);
     } finally {
       this.waiters.removed(container.id, container.state.exitCode);
+      for (const listener of this.removalListeners) listener(container.id);
     }
+  }
+
+  /** Called with the id of each container removed (what is kept per container, e.g. exec sessions, goes). */
+  onRemoved(listener: (id: string) => void): void {
+    this.removalListeners.push(listener);
   }
 
   async save(container: Container): Promise<void> {

@@ -5,9 +5,10 @@
  * when renamed), checks the live file's size at most every CHECK_MS, and rotates with
  * log-files.ts. A poll every POLL_MS backs the watch up. One rotation at a time per container.
  *
- * conmon keeps running while the daemon is away (restart, crash): its `--log-size-max`, set to
- * twice max-size by the runtime, is then the hard bound, and the daemon resumes rotating when it
- * adopts the container again.
+ * conmon keeps running while the daemon is away (restart, crash): the log is not rotated then,
+ * and the daemon rotates it at once when it adopts the container again. conmon's `--log-size-max`
+ * can't be the bound meanwhile: Debian's conmon 2.1.6 counts it from its own start, not from the
+ * last reopen, so it would also truncate (drop) the live file of a container rotated normally.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';

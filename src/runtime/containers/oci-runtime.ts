@@ -149,9 +149,9 @@ export class OciRuntime {
       // conmon calls sync(2) after the container exits unless told not to: a whole-machine flush
       // that kept it (and every `docker rm`) waiting 1-2 s here.
       '--no-sync-log',
-      // conmon's own cap truncates the file: the hard bound while the daemon is away; the daemon
-      // rotates at max-size (log-rotator.ts), long before conmon would.
-      '--log-size-max', String(spec.log.maxSize * 2),
+      // No --log-size-max: the daemon rotates (log-rotator.ts). conmon 2.1.6 counts that cap from
+      // its own start, not from the last reopen, so with rotation it would still truncate the live
+      // file (dropping its lines) every time the running total crossed it (seen in bounded-logs).
       '--runtime-arg', '--root', '--runtime-arg', this.runc.root,
       ...(spec.tty ? ['-t'] : []), ...(spec.openStdin ? ['-i'] : []),
       // Docker keeps a container's stdin open across attaches unless StdinOnce (`docker run -i`).

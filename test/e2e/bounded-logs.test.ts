@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { delay, withHost, type TestHost } from '../helpers/host.js';
 
@@ -25,6 +25,24 @@ async function waitForLastLine(host: TestHost, id: string, marker: string, timeo
     await delay(300);
   }
   throw new Error(`the log of ${id} never ended with ${marker}`);
+}
+
+/** Polls the file itself (not the daemon: its memory is measured after) until it ends with the marker. */
+async function waitForFileEnd(path: string, marker: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      const tail = Buffer.alloc(Math.min(size, 256));
+      await handle.read(tail, 0, tail.length, size - tail.length);
+      if (tail.toString().includes(marker)) return;
+    } finally {
+      await handle.close();
+    }
+    await delay(300);
+  }
+  throw new Error(`${path} never ended with ${marker}`);
 }
 
 async function logFiles(logPath: string): Promise<Array<{ name: string; size: number }>> {
@@ -61,9 +79,9 @@ test('logs --tail 1 of a 50 MB log answers from the end: < 2 s, daemon RSS grows
     // 50,000 lines of 1000 bytes, then the marker.
     const script = 'yes "$(head -c 999 /dev/zero | tr "\\0" x)" | head -n 50000; echo THE-LAST-LINE; sleep 1000';
     const id = await host.dockerOk(['run', '-d', '--log-opt', 'max-size=200m', 'busybox', 'sh', '-c', script]);
-    await waitForLastLine(host, id, 'THE-LAST-LINE', 180_000);
-    const inspect = JSON.parse(await host.dockerOk(['inspect', id])) as Array<{ LogPath: string }>;
-    const size = (await stat(inspect[0]!.LogPath)).size;
+    const logPath = await host.dockerOk(['inspect', '-f', '{{.LogPath}}', id]);
+    await waitForFileEnd(logPath, 'THE-LAST-LINE', 180_000);
+    const size = (await stat(logPath)).size;
     assert.ok(size > 50_000_000, `the log is ${size} bytes`);
     const pid = host.daemonPid!;
     const before = await rssKb(pid);

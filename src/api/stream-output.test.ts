@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { Demultiplexer } from './stdcopy.js';
 import { outputWriter } from './stream-output.js';
-import { lastLines } from './routes/logs.js';
 
 function collect(sink: PassThrough): Buffer {
   return (sink.read() as Buffer | null) ?? Buffer.alloc(0);
@@ -27,17 +26,6 @@ test('TTY output goes raw', () => {
   const write = outputWriter(sink, { tty: true, stdout: true, stderr: true });
   write('stdout', Buffer.from('a\r\n'));
   assert.equal(collect(sink).toString(), 'a\r\n');
-});
-
-test('--tail counts lines, a partial record belongs to the line it ends', () => {
-  const entry = (text: string) => ({ time: '2024-05-01T10:00:00Z', stream: 'stdout' as const, data: Buffer.from(text) });
-  const entries = [entry('a\n'), entry('b'), entry('c\n'), entry('d\n'), entry('no newline')];
-  const text = (count: number) => lastLines(entries, count).map((item) => item.data.toString()).join('');
-  assert.equal(text(1), 'no newline');
-  assert.equal(text(2), 'd\nno newline');
-  assert.equal(text(3), 'bc\nd\nno newline');
-  assert.equal(text(10), 'a\nbc\nd\nno newline');
-  assert.equal(text(0), '');
 });
 
 test('a slow client gets a promise to wait on instead of an ever-growing buffer', async () => {

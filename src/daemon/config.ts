@@ -7,6 +7,8 @@ import { invalid } from '../errors/index.js';
 import { DEFAULT_ADDRESS_POOLS, formatCidr, tryParseAddress, tryParseCidr, validateAddressPools, type AddressPool } from '../ipam/index.js';
 import { validInterfaceName } from '../drivers/common/bridge-options.js';
 import { isLogLevel, type LogLevel } from '../util/logger.js';
+import { BUILTIN_LOG_CONFIG, mergeLogConfig, validateLogConfig } from '../engine/containers/log-options.js';
+import type { LogConfig } from '../model/container.js';
 
 export interface DaemonConfig {
   host: string;
@@ -35,6 +37,11 @@ export interface DaemonConfig {
    * Docker's own from Debian's golang-github-docker-docker-dev by default, or "unconfined".
    */
   seccompProfile: string;
+  /**
+   * Containers' default `log-driver` and `log-opts` (json-file's max-size and max-file), over
+   * the built-in cap of 20m x 5: a container's log is never unbounded.
+   */
+  logConfig: LogConfig;
 }
 
 /** Where Debian's golang-github-docker-docker-dev puts Docker's default seccomp profile (20.10). */
@@ -68,6 +75,7 @@ export const DEFAULTS: DaemonConfig = {
   dataPathPort: 4789,
   ipv6: false,
   seccompProfile: DOCKER_SECCOMP_PROFILE,
+  logConfig: BUILTIN_LOG_CONFIG,
 };
 
 export interface DaemonFlags {
@@ -141,6 +149,22 @@ function checkSeccompProfile(value: unknown): string {
   return value;
 }
 
+/** `log-driver` and `log-opts` (an object of strings), checked as a create's would be. */
+function checkLogConfig(driver: unknown, opts: unknown): LogConfig {
+  if (driver !== undefined && typeof driver !== 'string') throw invalid('config', 'log-driver must be a string');
+  const options = opts ?? {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options) || Object.values(options).some((value) => typeof value !== 'string')) {
+    throw invalid('config', 'log-opts must be an object of strings, e.g. {"max-size": "10m", "max-file": "3"}');
+  }
+  const requested = { type: driver ?? '', config: { ...(options as Record<string, string>) } };
+  try {
+    validateLogConfig(requested);
+  } catch (error) {
+    throw invalid('config', `invalid log configuration in config file: ${(error as Error).message}`);
+  }
+  return mergeLogConfig(requested);
+}
+
 /** `fixed-cidr-v6`: an IPv6 subnet of /48 to /120 with no host bits, in canonical form. */
 function checkFixedCidrV6(value: unknown): string {
   const cidr = typeof value === 'string' ? tryParseCidr(value) : undefined;
@@ -202,7 +226,7 @@ export function clusterConfig(store: string, advertise: string | undefined, opts
 }
 
 function applyFile(config: DaemonConfig, file: Record<string, unknown>, cluster: FileCluster): void {
-  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6', 'seccomp-profile']);
+  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6', 'seccomp-profile', 'log-driver', 'log-opts']);
   for (const key of Object.keys(file)) if (!known.has(key)) throw invalid('config', `unknown key ${JSON.stringify(key)} in config file`);
   const hosts = file['hosts'];
   if (Array.isArray(hosts) && typeof hosts[0] === 'string') config.host = hosts[0];
@@ -248,6 +272,7 @@ function applyFile(config: DaemonConfig, file: Record<string, unknown>, cluster:
     config.ipv6 = file['ipv6'];
   }
   if (file['seccomp-profile'] !== undefined) config.seccompProfile = checkSeccompProfile(file['seccomp-profile']);
+  if (file['log-driver'] !== undefined || file['log-opts'] !== undefined) config.logConfig = checkLogConfig(file['log-driver'], file['log-opts']);
   if (file['fixed-cidr-v6'] !== undefined) config.fixedCidrV6 = checkFixedCidrV6(file['fixed-cidr-v6']);
   if (config.ipv6 && config.fixedCidrV6 === undefined) {
     throw invalid('config', 'ipv6 on the default bridge needs fixed-cidr-v6 (its IPv6 subnet, e.g. "fd00:1::/64")');

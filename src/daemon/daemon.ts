@@ -7,6 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEngine } from '../engine/startup.js';
 import { FirewallHealer } from '../firewall/firewall-healer.js';
+import { lockDataRoot, type DataRootLock } from '../kernel/linux/data-root-lock.js';
 import { onExec } from '../exec/index.js';
 import { SqliteStore } from '../store/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
@@ -25,13 +26,17 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-/** The data and exec roots, and the pid file in the latter (returned: stop removes it). */
-async function prepareRoots(config: DaemonConfig): Promise<string> {
+/**
+ * The data root, locked before anything else is touched (a second daemon on it stops here), the
+ * exec root, and the pid file in the latter (returned: stop removes it).
+ */
+async function prepareRoots(config: DaemonConfig): Promise<{ pidFile: string; lock: DataRootLock }> {
   await mkdir(config.dataRoot, { recursive: true, mode: 0o700 });
+  const lock = await lockDataRoot(config.dataRoot);
   await mkdir(config.execRoot, { recursive: true, mode: 0o700 });
   const pidFile = join(config.execRoot, 'conetd.pid');
   await writeFile(pidFile, `${process.pid}\n`);
-  return pidFile;
+  return { pidFile, lock };
 }
 
 export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
@@ -40,7 +45,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const confinement = await loadConfinement(config);
   const logger = createLogger(config.logLevel);
   const stopLogging = onExec((result) => logger.debug('exec', { argv: result.argv, code: result.code, ms: Math.round(result.durationMs * 10) / 10 }));
-  const pidFile = await prepareRoots(config);
+  const { pidFile, lock } = await prepareRoots(config);
   const linux = linuxAdapters(logger);
   const store = new SqliteStore(join(config.dataRoot, 'conet.db'));
   const id = await daemonId(store);
@@ -63,6 +68,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     engine.dns.close();
     engine.runtime.close();
     await store.close();
+    await lock.release();
     stopLogging();
     throw error;
   });
@@ -79,6 +85,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
       linux.close();
       await store.close();
       await rm(pidFile, { force: true });
+      await lock.release();
       logger.info('daemon stopped');
       stopLogging();
     },

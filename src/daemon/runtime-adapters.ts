@@ -58,11 +58,14 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
         capabilities: spec.capabilities,
         security: spec.security,
         ...(spec.ready ? { ready: spec.ready } : {}),
+        log: spec.log,
       }),
     waitExit: (id) => runtime.waitExit(id),
     kill: (id, signal) => runtime.kill(id, signal),
     cleanup: (id, directory) => runtime.remove(id, directory, { keepDirectory: true }),
     remove: (id, directory) => runtime.remove(id, directory),
+    logPathOf: (directory) => OciRuntime.logFileOf(directory),
+    resumeLog: (id, directory, limits) => runtime.rotateLog(id, directory, limits),
   };
 }
 
@@ -73,6 +76,7 @@ export function containerStreams(runtime: OciRuntime): ContainerStreams {
     async openOutput(_id, directory, options) {
       const follower = await LogFollower.open(OciRuntime.logFileOf(directory), {
         from: options.from,
+        ...(options.tail !== undefined ? { tail: options.tail } : {}),
         onEntry: (entry) => options.onEntry({ time: entry.time, stream: entry.stream, data: payloadOf(entry) }),
       });
       return { readAvailable: () => follower.readAvailable(), follow: () => follower.follow(), stop: () => follower.stop() };

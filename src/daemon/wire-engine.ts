@@ -141,6 +141,7 @@ function wireContainers(wiring: EngineWiring, parts: Mechanisms): ContainerServi
     ports: parts.publisher,
     directory: join(config.dataRoot, 'containers'),
     interfaceOf: parts.interfaceOf,
+    logDefaults: config.logConfig,
     events: (message, fields) => logger.info(message, fields),
     logger,
     dns: {

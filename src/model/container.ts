@@ -41,8 +41,25 @@ export interface ContainerHostConfig {
   capabilities: CapabilityChanges;
   /** `--security-opt`, decoded (inspect shows the list as given, from raw). */
   security: ContainerSecurity;
+  /**
+   * `--log-driver` / `--log-opt`, validated; create fills in the daemon's defaults, so a stored
+   * container always has a bounded log. Absent only in records stored before logs rotated.
+   */
+  logConfig?: LogConfig;
   /** The rest of the HostConfig as the client sent it, echoed by inspect. */
   raw: Record<string, unknown>;
+}
+
+/** Docker's HostConfig.LogConfig: a driver name and its options, as strings. */
+export interface LogConfig {
+  type: string;
+  config: Record<string, string>;
+}
+
+/** What a log config means for the runtime: rotate at maxSize bytes, keep maxFiles files (the live one included). */
+export interface LogLimits {
+  maxSize: number;
+  maxFiles: number;
 }
 
 /** What a container asks for on one network (Docker's EndpointSettings, decoded). */

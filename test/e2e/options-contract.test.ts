@@ -89,7 +89,7 @@ const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--stop-timeout', '3'], names: /StopTimeout \(--stop-timeout\)/ },
   { args: ['--link', 'web1:web'], names: /HostConfig\.Links \(--link\)/ },
   { args: ['--group-add', '10'], names: /HostConfig\.GroupAdd \(--group-add\)/ },
-  { args: ['--log-driver', 'syslog'], names: /HostConfig\.LogConfig/ },
+  { args: ['--log-driver', 'syslog'], names: /log driver "syslog" is not supported/ },
   { args: ['--mount', 'type=tmpfs,target=/x'], names: /HostConfig\.Mounts \(--mount\)/ },
   { args: ['--stop-signal', 'SIGUSR1'], names: /StopSignal \(--stop-signal\)/ },
   { args: ['--cap-add', 'NET_ADMIN', '--device', '/dev/null:/dev/x'], names: /HostConfig\.Devices \(--device\)/ },

@@ -60,7 +60,7 @@ test('a container in a given netns prints, exits 3, has its hostname and hosts, 
       await writeFile(join(dir, 'hosts'), '127.0.0.1\tlocalhost\n10.9.0.2\tc0ffee\n');
       await writeFile(join(dir, 'hostname'), 'c0ffee\n');
       const { pid } = await runtime.start({
-        id, imageLayers: [image], directory, cwd: '/', hostname: 'c0ffee', tty: false, openStdin: false, env: [],
+        id, imageLayers: [image], directory, log: { maxSize: 1 << 20, maxFiles: 2 }, cwd: '/', hostname: 'c0ffee', tty: false, openStdin: false, env: [],
         args: ['sh', '-c', 'echo hello; hostname; cat /etc/hosts; ip link set lo down; echo "lo-down=$?"; echo to-stderr >&2; exit 3'],
         netnsPath: netns.path,
         etc: { hosts: join(dir, 'hosts'), hostname: join(dir, 'hostname') },
@@ -93,7 +93,7 @@ test('without a netns path the container gets a fresh namespace with only lo; ki
     containers.push(id);
     const directory = join(dir, 'containers', id);
     await runtime.start({
-      id, imageLayers: [image], directory, cwd: '/tmp', hostname: 'fresh', tty: false, openStdin: false, env: ['GREETING=hi'],
+      id, imageLayers: [image], directory, log: { maxSize: 1 << 20, maxFiles: 2 }, cwd: '/tmp', hostname: 'fresh', tty: false, openStdin: false, env: ['GREETING=hi'],
       args: ['sh', '-c', 'ip -o link | wc -l; pwd; echo $GREETING; touch /written; exec sleep 60'],
       ...DEFAULTS,
     });

@@ -14,6 +14,7 @@ import { decodeCapabilities } from './capabilities.js';
 import { CREATE_FIELDS } from './create-fields.js';
 import { checkFields } from './create-fields-check.js';
 import { bool, command, object, string, stringMap, strings, type Json } from './json.js';
+import { decodeLogConfig } from './log-config.js';
 import { parseMacAddress } from './mac-address.js';
 import { parsePortBindings, readPortBindings } from './port-bindings.js';
 import { decodeSecurityOpts } from './security-opts.js';
@@ -64,6 +65,7 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
     restartPolicy: { name: string(restart['Name'], 'RestartPolicy.Name') || 'no', maximumRetryCount: Number(restart['MaximumRetryCount'] ?? 0) || 0 },
     capabilities: decodeCapabilities(host['CapAdd'], host['CapDrop']),
     security: decodeSecurityOpts(host['SecurityOpt'], confinement),
+    logConfig: decodeLogConfig(host['LogConfig']),
     raw: host,
   };
   const endpointRequests = decodeNetworkingConfig(raw['NetworkingConfig']);

@@ -38,8 +38,8 @@ test('refused options are 400s naming the field and the flag', () => {
     [withHost({ Binds: ['/tmp:/mnt'] }), 'conet does not support HostConfig.Binds (--volume) yet'],
     [withHost({ Init: true }), 'conet does not support HostConfig.Init (--init) yet'],
     [withHost({ MaskedPaths: [], ReadonlyPaths: [] }), 'conet does not support HostConfig.MaskedPaths (--security-opt systempaths=unconfined) yet'],
-    [withHost({ LogConfig: { Type: 'syslog', Config: {} } }), 'conet does not support HostConfig.LogConfig (--log-driver/--log-opt) yet'],
-    [withHost({ LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } } }), 'conet does not support HostConfig.LogConfig (--log-driver/--log-opt) yet'],
+    [withHost({ LogConfig: { Type: 'syslog', Config: {} } }), 'log driver "syslog" is not supported by conet: use json-file (rotated with max-size and max-file)'],
+    [withHost({ LogConfig: { Type: 'json-file', Config: { compress: 'true' } } }), 'unknown log opt "compress" for json-file log driver: conet supports max-size and max-file'],
     [{ ...CLI_DEFAULTS, User: '65534' }, 'conet does not support User (--user) yet'],
     [{ ...CLI_DEFAULTS, Healthcheck: { Test: ['CMD-SHELL', 'true'] } }, 'conet does not support Healthcheck (--health-cmd) yet'],
     [{ ...CLI_DEFAULTS, StopTimeout: 3 }, 'conet does not support StopTimeout (--stop-timeout) yet'],
@@ -51,7 +51,7 @@ test('refused options are 400s naming the field and the flag', () => {
 
 test("the values the CLI sends for an option's default pass", () => {
   for (const extra of [
-    { RestartPolicy: { Name: '' } }, { RestartPolicy: null }, { LogConfig: { Type: 'json-file', Config: null } }, { IpcMode: 'private' }, { UsernsMode: 'host' },
+    { RestartPolicy: { Name: '' } }, { RestartPolicy: null }, { LogConfig: { Type: 'json-file', Config: null } }, { LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } } }, { IpcMode: 'private' }, { UsernsMode: 'host' },
     { CgroupnsMode: 'host' }, { ShmSize: 67108864 }, { Runtime: 'runc' }, { Isolation: 'default' }, { PidsLimit: -1 }, { PidsLimit: null }, { MemorySwappiness: null },
     { ConsoleSize: [40, 120] }, { ContainerIDFile: '/tmp/cid' },
   ]) assert.deepEqual(decodeContainerCreate(withHost(extra)).warnings, [], JSON.stringify(extra));

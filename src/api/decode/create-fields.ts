@@ -37,7 +37,7 @@ export interface FieldRule {
 /**
  * null, false, 0, "", an array of those (ConsoleSize [0,0]), an empty object. An object with a key
  * is not zero: in a map (Tmpfs, Sysctls, Volumes) the key itself is the request; the structs
- * (RestartPolicy, LogConfig) say what their defaults are with `accepts`.
+ * (RestartPolicy) say what their defaults are with `accepts`.
  */
 export function isZero(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === '') return true;
@@ -126,17 +126,11 @@ const isRestartNo = (value: unknown): boolean => {
   return typeof value === 'object' && value !== null && oneOf('', 'no', undefined, null)(policy.Name) && isZero(policy.MaximumRetryCount);
 };
 
-// TODO(sec-bounded): that branch applies --log-opt max-size/max-file; merge its LogConfig here.
-const isDefaultLog = (value: unknown): boolean => {
-  const log = value as { Type?: unknown; Config?: unknown };
-  return typeof value === 'object' && value !== null && oneOf('', 'json-file', 'k8s-file', undefined, null)(log.Type) && isZero(log.Config);
-};
-
 const HOST: FieldRule[] = [
   ...RESOURCES,
   refused('Binds', '--volume'),
   ignored('ContainerIDFile', 'the CLI writes the file itself; the daemon ignores it', '--cidfile'),
-  refused('LogConfig', '--log-driver/--log-opt', isDefaultLog, 'Type "", "json-file" or "k8s-file" with no Config (conmon\'s k8s-file log)'),
+  applied('LogConfig', 'json-file (or k8s-file) rotated at max-size keeping max-file (log-config.ts); other drivers and options are 400s', '--log-driver/--log-opt'),
   applied('NetworkMode', 'network attachment, host/none/container: modes', '--network'),
   applied('PortBindings', 'nftables DNAT and port proxy', '--publish'),
   refused('RestartPolicy', '--restart', isRestartNo, '{"Name":"no"}'),

@@ -7,6 +7,8 @@ import { renderPortBindings } from './container-ports.js';
 
 export interface ContainerPaths {
   directory: string;
+  /** The live log file. */
+  logPath: string;
   sandboxKey: string;
 }
 
@@ -38,7 +40,7 @@ function renderHostConfig(container: Container): Record<string, unknown> {
   const host = container.hostConfig;
   return {
     ...host.raw,
-    LogConfig: { Type: 'json-file', Config: {} },
+    LogConfig: { Type: host.logConfig?.type ?? 'json-file', Config: host.logConfig?.config ?? {} },
     NetworkMode: host.networkMode,
     PortBindings: renderPortBindings(host.portBindings),
     RestartPolicy: { Name: host.restartPolicy.name, MaximumRetryCount: host.restartPolicy.maximumRetryCount },
@@ -81,7 +83,7 @@ export function renderInspect(container: Container, views: readonly NetworkView[
     ResolvConfPath: `${paths.directory}/resolv.conf`,
     HostnamePath: `${paths.directory}/hostname`,
     HostsPath: `${paths.directory}/hosts`,
-    LogPath: `${paths.directory}/${container.id}-json.log`,
+    LogPath: paths.logPath,
     Name: `/${container.name}`,
     RestartCount: container.restartCount,
     Driver: 'overlay',

@@ -74,8 +74,11 @@ export function attachRoutes(router: Router, deps: StreamRouteDeps): void {
     const detachKeys = parseDetachKeys(query.get('detachKeys') ?? '');
     if (container.state.status === 'paused') throw conflict('container-paused', `You cannot attach to a paused container, unpause it first`);
     const write = outputWriter(socket, { tty: container.config.tty, stdout: flag(query.get('stdout')), stderr: flag(query.get('stderr')) });
-    // Registered before the 101, so an exit right after `start` can't slip by.
-    const exited = live ? containers.waiters.nextExit(id) : Promise.resolve(0);
+    // Registered before the 101, so an exit right after `start` can't slip by; the client
+    // leaving drops it from the registry (it would otherwise wait for the container's exit).
+    const left = new AbortController();
+    socket.once('close', () => left.abort());
+    const exited = live ? containers.waiters.nextExit(id, left.signal) : Promise.resolve(0);
     const reader = await streams.openOutput(id, containers.directoryOf(id), {
       from: flag(query.get('logs')) ? 'start' : 'end',
       onEntry: (entry) => write(entry.stream, entry.data),

@@ -10,6 +10,7 @@ import { decodeContainerCreate } from '../decode/container-create.js';
 import { decodeContainerUpdate } from '../decode/container-update.js';
 import { commonHeaders, readJson, sendEmpty, sendJson } from '../http.js';
 import { renderInspect, renderListItem } from '../render/container.js';
+import { whenAborted } from '../../engine/containers/waiters.js';
 import type { Router } from '../router.js';
 
 export interface ContainerRouteDeps {
@@ -52,7 +53,7 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
   router.add('GET', '/containers/{id}/json', ({ response, params }) => {
     const container = containers.get(params['id'] ?? '');
     const sandbox = container.hostConfig.networkMode === 'host' ? '/proc/1/ns/net' : container.sandbox ? deps.sandboxPath(container.sandbox) : '';
-    sendJson(response, 200, renderInspect(container, views(container), { directory: containers.directoryOf(container.id), sandboxKey: sandbox }));
+    sendJson(response, 200, renderInspect(container, views(container), { directory: containers.directoryOf(container.id), logPath: containers.logPathOf(container.id), sandboxKey: sandbox }));
   });
 
   router.add('POST', '/containers/{id}/start', async ({ response, params }) => {
@@ -79,13 +80,14 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
   });
 
   // The CLI sends `start` only once these headers have arrived, so they go out at once.
-  router.add('POST', '/containers/{id}/wait', async ({ request, response, params, query }) => {
-    const done = containers.wait(params['id'] ?? '', query.get('condition') || undefined);
+  router.add('POST', '/containers/{id}/wait', async ({ response, params, query }) => {
+    // A client that leaves takes its waiter with it (a closed response aborts it).
+    const gone = new AbortController();
+    const done = containers.wait(params['id'] ?? '', query.get('condition') || undefined, gone.signal);
+    response.once('close', () => gone.abort());
     response.writeHead(200, { ...commonHeaders(), 'Content-Type': 'application/json' });
     response.flushHeaders();
-    let closed = false;
-    request.socket.once('close', () => (closed = true));
-    const code = await done;
-    if (!closed) response.end(`${JSON.stringify({ Error: null, StatusCode: code })}\n`);
+    const code = await Promise.race([done, whenAborted(gone.signal).then(() => undefined)]);
+    if (code !== undefined && !gone.signal.aborted) response.end(`${JSON.stringify({ Error: null, StatusCode: code })}\n`);
   });
 }

@@ -1,10 +1,12 @@
 /**
  * GET /containers/{id}/logs: a plain streaming body (not hijacked), frames without a TTY, raw with
- * one. What is in the log file is read first so --tail can pick the last N lines; --follow then
- * keeps reading from where that stopped until the container exits or the client leaves.
+ * one. What is in the log files is read first (--tail N: only the last N lines, read backwards from
+ * the end); --follow then keeps reading from where that stopped until the container exits or the
+ * client leaves.
  */
 import { invalid } from '../../errors/index.js';
 import type { OutputEntry } from '../../engine/containers/dependencies.js';
+import { whenAborted } from '../../engine/containers/waiters.js';
 import { dockerTimestamp } from '../render/timestamp.js';
 import { commonHeaders } from '../http.js';
 import type { Router } from '../router.js';
@@ -17,18 +19,6 @@ function bound(value: string | null, name: string): number | undefined {
   const seconds = Number(value);
   if (!Number.isFinite(seconds)) throw invalid('logs-time', `invalid value for "${name}": ${value}`);
   return seconds * 1000;
-}
-
-/** The entries of the last `count` lines; a line ends with a record that is not partial. */
-export function lastLines(entries: readonly OutputEntry[], count: number): OutputEntry[] {
-  if (count <= 0) return [];
-  let lines = 0;
-  for (let index = entries.length - 1; index >= 0; index--) {
-    const complete = entries[index]?.data.at(-1) === 0x0a;
-    if (complete && index !== entries.length - 1) lines++;
-    if (lines === count) return entries.slice(index + 1);
-  }
-  return entries.slice();
 }
 
 export function logRoutes(router: Router, deps: StreamRouteDeps): void {
@@ -46,6 +36,9 @@ export function logRoutes(router: Router, deps: StreamRouteDeps): void {
     const timestamps = flag(query.get('timestamps'));
     const follow = flag(query.get('follow')) && container.state.status === 'running';
     const tty = container.config.tty;
+    // The client leaving frees what waits for it (the exit waiter), not only the stream.
+    const gone = new AbortController();
+    response.once('close', () => gone.abort());
 
     const write = outputWriter(response, { tty, stdout, stderr });
     const send = (entry: OutputEntry): Promise<void> | undefined => {
@@ -53,28 +46,19 @@ export function logRoutes(router: Router, deps: StreamRouteDeps): void {
       if ((since !== undefined && time < since) || (until !== undefined && time > until)) return undefined;
       return write(entry.stream, timestamps ? Buffer.concat([Buffer.from(`${dockerTimestamp(entry.time)} `), entry.data]) : entry.data);
     };
-    // Only --tail needs the whole backlog in memory; otherwise entries stream as they are read.
+    // --tail reads the files backwards from their end (memory bounded by the lines asked for).
     const all = tail === 'all' || tail === '';
-    const backlog: OutputEntry[] = [];
-    let live = all;
-    const exited = follow ? containers.waiters.nextExit(container.id) : undefined;
+    const exited = follow ? containers.waiters.nextExit(container.id, gone.signal) : undefined;
     const reader = await streams.openOutput(container.id, containers.directoryOf(container.id), {
-      from: 'start',
-      onEntry: (entry) => {
-        if (live) return send(entry);
-        backlog.push(entry);
-        return undefined;
-      },
+      ...(all ? { from: 'start' as const } : { from: 'end' as const, tail: Number(tail) }),
+      onEntry: send,
     });
     response.writeHead(200, { ...commonHeaders(), 'Content-Type': tty ? RAW : MULTIPLEXED });
     response.flushHeaders();
     await reader.readAvailable();
-    for (const entry of all ? [] : lastLines(backlog, Number(tail))) await send(entry);
-    live = true;
     if (exited) {
       reader.follow();
-      const gone = new Promise<void>((resolve) => request.socket.once('close', () => resolve()));
-      await Promise.race([exited, gone]);
+      await Promise.race([exited, whenAborted(gone.signal)]);
     }
     await reader.stop();
     response.end();

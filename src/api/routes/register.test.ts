@@ -109,3 +109,31 @@ test('registerRoutes: system, network and container routes answer from the servi
     await rm(directory, { recursive: true, force: true });
   }
 });
+
+test('POST /containers/{id}/wait: 200 clients that leave take their waiters with them', async () => {
+  const directory = await mkdtemp(join(tmpdir(), 'conet-unit-'));
+  const { router, containers } = await apiOnFakes(directory);
+  const server = createApiServer(router, { request: () => undefined, error: () => undefined });
+  const socket = join(directory, 'api.sock');
+  try {
+    await listenUnix(server, socket);
+    const { id } = await containers.create(decodeContainerCreate({ Image: 'busybox', Cmd: ['sleep', '60'] }), 'web');
+    await containers.start(id);
+    const calls = Array.from({ length: 200 }, (_, index) => {
+      const call = request({ socketPath: socket, method: 'POST', path: `/v1.41/containers/web/wait${index % 2 ? '?condition=removed' : ''}` });
+      call.on('error', () => undefined);
+      call.end();
+      return call;
+    });
+    const deadline = Date.now() + 10_000;
+    while (containers.waiters.count() < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(containers.waiters.count(), 200, 'all waits registered');
+    for (const call of calls) call.destroy();
+    while (containers.waiters.count() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(containers.waiters.count(), 0, 'no waiter outlives its client');
+  } finally {
+    server.closeAllConnections?.();
+    server.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+});

@@ -6,7 +6,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { conflict, invalid, notFound, system } from '../../errors/index.js';
-import type { Container } from '../../model/container.js';
+import type { Container, LogConfig, LogLimits } from '../../model/container.js';
 import type { Network } from '../../model/network.js';
 import { ZERO_TIME } from '../../model/container.js';
 import { del, put, type Store } from '../../store/index.js';
@@ -27,6 +27,7 @@ import { normaliseSignal } from './signals.js';
 import { upgradeStoredContainer } from './stored-container.js';
 import { ContainerWaiters, isWaitCondition, waitFor } from './waiters.js';
 import { StepClock } from './step-clock.js';
+import { logLimitsOf, mergeLogConfig } from './log-options.js';
 import { ContainerIndex } from '../engine-index.js';
 
 export interface ContainerServiceDeps {
@@ -49,6 +50,8 @@ export interface ContainerServiceDeps {
   logger?: Logger;
   /** Where the containers are kept, shared with readers (images, DNS, the attacher); absent: a private one. */
   index?: ContainerIndex;
+  /** The daemon's `log-driver`/`log-opts`, validated: filled into each create's log config. */
+  logDefaults?: LogConfig;
 }
 
 export interface ResolverTarget {
@@ -79,6 +82,7 @@ export class ContainerService {
   /** Where each running container's 127.0.0.11 rules point ("address:port"). */
   private readonly dnsTargets = new Map<string, string>();
   readonly waiters = new ContainerWaiters();
+  private readonly removalListeners: Array<(id: string) => void> = [];
 
   private readonly logger: Logger;
 
@@ -118,6 +122,16 @@ export class ContainerService {
     return join(this.deps.directory, id);
   }
 
+  /** The live log file (inspect's LogPath): rotated ones sit beside it as .1, .2 … */
+  logPathOf(id: string): string {
+    return this.deps.runtime.logPathOf(this.directoryOf(id));
+  }
+
+  /** Where the log rotates: the container's own config, or (records from before) the daemon's defaults. */
+  private logLimits(container: Container): LogLimits {
+    return logLimitsOf(container.hostConfig.logConfig ?? mergeLogConfig(undefined, this.deps.logDefaults));
+  }
+
   async create(request: CreateContainerRequest, name?: string): Promise<{ id: string; warnings: string[] }> {
     const image = this.deps.images.find(request.config.image);
     if (!image) {
@@ -131,7 +145,8 @@ export class ContainerService {
     const undo = new UndoStack();
     undo.push(`release the name ${chosen}`, () => this.reservedNames.delete(chosen));
     try {
-      const container = newContainer(id, chosen, request, image);
+      const logConfig = mergeLogConfig(request.hostConfig.logConfig, this.deps.logDefaults);
+      const container = newContainer(id, chosen, { ...request, hostConfig: { ...request.hostConfig, logConfig } }, image);
       undo.push(`remove the directory of ${id}`, () => rm(this.directoryOf(id), { recursive: true, force: true }));
       await mkdir(this.directoryOf(id), { recursive: true });
       undo.push(`forget container ${id}`, () => this.containers.delete(id));
@@ -213,6 +228,7 @@ export class ContainerService {
         capabilities: container.hostConfig.capabilities,
         security: container.hostConfig.security,
         ...(dnsReady ? { ready: dnsReady } : {}),
+        log: this.logLimits(container),
       });
       clock.mark('runtime');
       if (dnsReady) clock.steps['dns'] = await dnsReady;
@@ -350,7 +366,9 @@ export class ContainerService {
 
   /** Recovery: watch an adopted container's exit again. */
   adopt(id: string): void {
-    this.monitor(this.get(id));
+    const container = this.get(id);
+    this.deps.runtime.resumeLog?.(id, this.directoryOf(id), this.logLimits(container));
+    this.monitor(container);
   }
 
   private monitor(container: Container): void {
@@ -446,10 +464,10 @@ export class ContainerService {
    * `docker wait`: resolves with the exit code once `condition` holds. Not async on purpose: an
    * unknown container or condition throws here, before the API has sent its response headers.
    */
-  wait(reference: string, condition = 'not-running'): Promise<number> {
+  wait(reference: string, condition = 'not-running', signal?: AbortSignal): Promise<number> {
     const container = this.get(reference);
     if (!isWaitCondition(condition)) throw invalid('wait-condition', `invalid condition: "${condition}"`);
-    return waitFor(this.waiters, container, condition);
+    return waitFor(this.waiters, container, condition, signal);
   }
 
   async remove(reference: string, options: { force?: boolean } = {}): Promise<void> {
@@ -481,7 +499,13 @@ export class ContainerService {
       throw system('container-remove', `failed to remove container ${container.id}: ${(error as Error).message}`, error);
     } finally {
       this.waiters.removed(container.id, container.state.exitCode);
+      for (const listener of this.removalListeners) listener(container.id);
     }
+  }
+
+  /** Called with the id of each container removed (what is kept per container, e.g. exec sessions, goes). */
+  onRemoved(listener: (id: string) => void): void {
+    this.removalListeners.push(listener);
   }
 
   async save(container: Container): Promise<void> {

@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { CapabilityChanges } from '../../model/capabilities.js';
 import type { ContainerSecurity } from '../../model/security.js';
 import type { PathStat } from '../../model/path-stat.js';
+import type { LogLimits } from '../../model/container.js';
 
 export type { ContainerPublished, PortPublisher, PublishTarget } from '../../ports/publishing.js';
 
@@ -54,6 +55,8 @@ export interface RuntimeSpec {
    * place for the process (the DNS rules in its namespace) overlaps the runtime's creation work.
    */
   ready?: Promise<unknown>;
+  /** The log's rotation limits (`--log-opt max-size/max-file` over the daemon's defaults). */
+  log: LogLimits;
 }
 
 export interface AttachStreams {
@@ -72,6 +75,10 @@ export interface ContainerRuntime {
   cleanup(id: string, directory: string): Promise<void>;
   /** Removes runtime state, mounts and the directory; idempotent. */
   remove(id: string, directory: string): Promise<void>;
+  /** The live log file of the container in `directory` (inspect's LogPath). */
+  logPathOf(directory: string): string;
+  /** Recovery: rotate the log of an adopted running container again. */
+  resumeLog?(id: string, directory: string, limits: LogLimits): void;
 }
 
 /** One record of a container's output, as kept in its log. */
@@ -115,7 +122,7 @@ export interface ExecHandle {
 /** What attach, logs and exec need from the runtime. */
 export interface ContainerStreams {
   /** Opens the output log now (positioned at its start or end) and calls onEntry per record. */
-  openOutput(id: string, directory: string, options: { from: 'start' | 'end'; onEntry: (entry: OutputEntry) => void | Promise<void> }): Promise<OutputReader>;
+  openOutput(id: string, directory: string, options: { from: 'start' | 'end'; tail?: number; onEntry: (entry: OutputEntry) => void | Promise<void> }): Promise<OutputReader>;
   /** A writable to the running container's stdin; ending it closes the container's stdin. */
   openStdin(id: string): Writable;
   resize(id: string, height: number, width: number): Promise<void>;

@@ -37,6 +37,10 @@ export class FakeRuntime implements ContainerRuntime {
 
   async cleanup(): Promise<void> {}
 
+  logPathOf(directory: string): string {
+    return `${directory}/container.log`;
+  }
+
   async remove(id: string): Promise<void> {
     this.removed.push(id);
   }

@@ -9,7 +9,8 @@ import { ExecService, type ExecConfig } from './exec-service.js';
 
 const config: ExecConfig = { cmd: ['ip', 'addr'], env: [], tty: false, attachStdin: false, attachStdout: true, attachStderr: true, user: '', workingDir: '', privileged: false, detachKeys: '' };
 
-function setup(status: Container['state']['status'] = 'running') {
+function setup(status: Container['state']['status'] = 'running', options: ConstructorParameters<typeof ExecService>[2] = {}) {
+  const removals: Array<(id: string) => void> = [];
   const container = { id: 'c'.repeat(64), state: { status } } as Container;
   const containers = {
     get: (reference: string) => {
@@ -18,6 +19,7 @@ function setup(status: Container['state']['status'] = 'running') {
     },
     find: (reference: string) => (reference === container.id ? container : undefined),
     directoryOf: () => '/nonexistent',
+    onRemoved: (listener: (id: string) => void) => void removals.push(listener),
   } as unknown as ContainerService;
   let exit: (code: number) => void = () => undefined;
   const handle: ExecHandle = {
@@ -33,7 +35,7 @@ function setup(status: Container['state']['status'] = 'running') {
       return handle;
     },
   } as unknown as ContainerStreams;
-  return { container, execs: new ExecService(containers, streams), handle, requests, exit: (code: number) => exit(code), failNext: () => (fail = true) };
+  return { container, execs: new ExecService(containers, streams, options), removed: (id: string) => removals.forEach((listener) => listener(id)), handle, requests, exit: (code: number) => exit(code), failNext: () => (fail = true) };
 }
 
 test('a start runs once, with the TTY of the start request over the one of create, and records the exit', async () => {
@@ -68,4 +70,28 @@ test("Docker's errors: not running is a 409, a failed start leaves exit code 126
   await assert.rejects(execs.start(id), /unable to find user/);
   assert.equal(execs.get(id).exitCode, 126);
   assert.throws(() => execs.get('nosuch'), { message: 'No such exec instance: nosuch' });
+});
+
+test('ended sessions stay inspectable for keepMs, then are collected; all go when the container is removed', async () => {
+  let now = 1_000_000;
+  const { container, execs, exit, removed } = setup('running', { keepMs: 5 * 60_000, now: () => now });
+  const id = execs.create(container.id, config);
+  const started = await execs.start(id);
+  exit(0);
+  await started.finished;
+  now += 4 * 60_000;
+  assert.equal(execs.get(id).exitCode, 0);
+  now += 60_000;
+  assert.throws(() => execs.get(id), /No such exec instance/);
+  assert.equal(execs.size(), 0);
+  const other = execs.create(container.id, config);
+  removed(container.id);
+  assert.equal(execs.size(), 0);
+  assert.throws(() => execs.get(other), /No such exec instance/);
+});
+
+test('at most maxSessions sessions: a create beyond gets a 409 that says why', () => {
+  const { container, execs } = setup('running', { maxSessions: 3 });
+  for (let index = 0; index < 3; index++) execs.create(container.id, config);
+  assert.throws(() => execs.create(container.id, config), (error: Error & { kind?: string }) => error.kind === 'conflict' && /too many exec sessions \(3\)/.test(error.message));
 });

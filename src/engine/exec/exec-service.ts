@@ -2,11 +2,30 @@
  * Exec sessions (`docker exec`): created against a running container, started once, inspected
  * for their exit code afterwards (the CLI reads ExitCode from /exec/{id}/json when the stream
  * ends). Sessions live in memory: an exec process is a child of the daemon and ends with it.
+ *
+ * Bounded: a session that is not running (ended, or created and never started) is collected
+ * KEEP_MS after it ended (or was created), so inspect still works for the CLI and for a while
+ * after; all of a container's sessions go when it is removed; and at most MAX_SESSIONS exist at
+ * once (a create beyond gets a 409 saying so), so a client looping on exec create can't grow the
+ * daemon without bound.
  */
 import { conflict, notFound } from '../../errors/index.js';
 import type { ContainerService } from '../containers/container-service.js';
 import type { ContainerStreams, ExecHandle } from '../containers/dependencies.js';
 import { newId } from '../../util/ids.js';
+
+/** How long a session that is not running stays inspectable. */
+export const KEEP_MS = 5 * 60_000;
+/** Sessions per daemon (running, ended and not yet collected, or not started). */
+export const MAX_SESSIONS = 1024;
+const SWEEP_MS = 30_000;
+
+export interface ExecServiceOptions {
+  keepMs?: number;
+  maxSessions?: number;
+  /** The clock (tests). */
+  now?: () => number;
+}
 
 export interface ExecConfig {
   cmd: string[];
@@ -29,6 +48,9 @@ export interface ExecSession {
   started: boolean;
   exitCode: number | null;
   pid: number;
+  /** When it was created, and when it ended (ms since the epoch): it is collected KEEP_MS after. */
+  createdAt: number;
+  endedAt?: number;
 }
 
 export interface ExecStartOptions {
@@ -51,19 +73,40 @@ export class ExecService {
   private readonly sessions = new Map<string, ExecSession>();
   private readonly handles = new Map<string, ExecHandle>();
 
-  constructor(private readonly containers: ContainerService, private readonly streams: ContainerStreams) {}
+  private readonly keepMs: number;
+  private readonly maxSessions: number;
+  private readonly now: () => number;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly containers: ContainerService, private readonly streams: ContainerStreams, options: ExecServiceOptions = {}) {
+    this.keepMs = options.keepMs ?? KEEP_MS;
+    this.maxSessions = options.maxSessions ?? MAX_SESSIONS;
+    this.now = options.now ?? Date.now;
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+    containers.onRemoved((containerId) => this.forgetContainer(containerId));
+  }
+
+  /** Sessions held now (tests; a leak shows here). */
+  size(): number {
+    return this.sessions.size;
+  }
 
   /** `config` is decoded by the front door (the Docker API's: api/decode/exec.ts). */
   create(reference: string, config: ExecConfig): string {
     const container = this.containers.get(reference);
     if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
-    this.forgetRemovedContainers();
+    this.sweep();
+    if (this.sessions.size >= this.maxSessions) {
+      throw conflict('exec-limit', `too many exec sessions (${this.maxSessions}): wait for running ones to end; ended ones are collected ${Math.round(this.keepMs / 1000)} s after they end`);
+    }
     const id = newId();
-    this.sessions.set(id, { id, containerId: container.id, config, running: false, started: false, exitCode: null, pid: 0 });
+    this.sessions.set(id, { id, containerId: container.id, config, running: false, started: false, exitCode: null, pid: 0, createdAt: this.now() });
     return id;
   }
 
   get(id: string): ExecSession {
+    this.sweep();
     const session = this.sessions.get(id);
     if (!session) throw notFound('exec-not-found', `No such exec instance: ${id}`);
     return session;
@@ -87,6 +130,7 @@ export class ExecService {
       tty, stdin: session.config.attachStdin,
     }).catch((error: unknown) => {
       session.exitCode = 126;
+      session.endedAt = this.now();
       throw error;
     });
     session.running = true;
@@ -100,6 +144,7 @@ export class ExecService {
       session.pid = await handle.pid();
       session.running = false;
       session.exitCode = code;
+      session.endedAt = this.now();
       this.handles.delete(id);
       return code;
     });
@@ -113,12 +158,25 @@ export class ExecService {
 
   /** Kills every running exec (daemon shutdown). */
   close(): void {
+    clearInterval(this.sweeper);
     for (const handle of this.handles.values()) handle.kill();
   }
 
-  private forgetRemovedContainers(): void {
+  /** Drops sessions not running for longer than keepMs, and those of containers gone. */
+  private sweep(): void {
+    const now = this.now();
     for (const [id, session] of this.sessions) {
-      if (!session.running && !this.containers.find(session.containerId)) this.sessions.delete(id);
+      if (session.running) continue;
+      if (now - (session.endedAt ?? session.createdAt) >= this.keepMs || !this.containers.find(session.containerId)) this.sessions.delete(id);
+    }
+  }
+
+  /** The container was removed: its sessions go (a running one's process died with it). */
+  private forgetContainer(containerId: string): void {
+    for (const [id, session] of this.sessions) {
+      if (session.containerId !== containerId) continue;
+      this.sessions.delete(id);
+      this.handles.delete(id);
     }
   }
 }

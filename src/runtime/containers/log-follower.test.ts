@@ -46,3 +46,35 @@ test('LogFollower: from the start with readAvailable, then a truncated file is r
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('LogFollower: from the start reads rotated files oldest first, follows across a rotation, tail reads backwards', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'conet-log-'));
+  try {
+    const file = join(dir, 'container.log');
+    await writeFile(`${file}.2`, record('stdout', 'F', 'one'));
+    await writeFile(`${file}.1`, record('stdout', 'F', 'two'));
+    await writeFile(file, record('stdout', 'F', 'three'));
+    const seen: string[] = [];
+    const follower = await LogFollower.open(file, { from: 'start', onEntry: (entry) => void seen.push(payloadOf(entry).toString()) });
+    await follower.readAvailable();
+    assert.deepEqual(seen, ['one\n', 'two\n', 'three\n']);
+    follower.follow();
+    // A rotation as conmon sees it: written to the renamed file until the reopen, then a new live file.
+    const { rotateLogFiles } = await import('./log-files.js');
+    await rotateLogFiles(file, 2, async () => {
+      await appendFile(`${file}.1`, record('stdout', 'F', 'four'));
+      await writeFile(file, record('stdout', 'F', 'five'));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await follower.stop();
+    assert.deepEqual(seen, ['one\n', 'two\n', 'three\n', 'four\n', 'five\n']);
+    const { rotatedLogFiles } = await import('./log-files.js');
+    assert.deepEqual(await rotatedLogFiles(file), [`${file}.1`]);
+    const tail: string[] = [];
+    const tailer = await LogFollower.open(file, { from: 'end', tail: 2, onEntry: (entry) => void tail.push(payloadOf(entry).toString()) });
+    await tailer.readToEnd();
+    assert.deepEqual(tail, ['four\n', 'five\n']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

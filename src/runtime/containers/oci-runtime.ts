@@ -4,15 +4,18 @@
  * the exit code to `<exec-root>/exits/<id>`, the output to a log file (k8s-file format) and keeps
  * an attach socket for stdin/TTY. runc state lives in `<exec-root>/runc` (runc --root), private to
  * this daemon. Per container `<directory>/`: upper/ work/ merged/ (the overlay), bundle/config.json,
- * pid, conmon.pid, conmon.log, container.log.
+ * pid, conmon.pid, conmon.log, container.log (and container.log.1 … once rotated: log-files.ts).
  */
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants, readFileSync } from 'node:fs';
+import { access, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startProcess } from '../../exec/index.js';
 import { mountOverlay, unmountTree } from '../../kernel/linux/mounts.js';
 import { LinuxRunc } from '../../kernel/linux/runc.js';
 import { ExitWatcher } from './exit-watcher.js';
+import { LogRotator } from './log-rotator.js';
+import { REOPEN_LOG_MESSAGE } from './stdin-relay.js';
+import type { LogLimits } from '../../model/container.js';
 import { buildOciSpec } from './oci-spec.js';
 import { confinementOf, type DaemonConfinement } from './confinement.js';
 import type { CapabilityChanges } from '../../model/capabilities.js';
@@ -43,6 +46,8 @@ export interface ContainerStart {
   security: ContainerSecurity;
   /** Awaited between create and start: the process runs only once it has resolved. */
   ready?: Promise<unknown>;
+  /** `--log-opt max-size/max-file`: the daemon rotates the log at this size. */
+  log: LogLimits;
 }
 
 export interface OciRuntimeOptions {
@@ -76,6 +81,7 @@ export class OciRuntime {
   readonly exits: ExitWatcher;
   private readonly runcPath: string;
   private readonly conmonPath: string;
+  private readonly rotators = new Map<string, LogRotator>();
 
   constructor(private readonly options: OciRuntimeOptions) {
     this.runcPath = options.runcPath ?? '/usr/sbin/runc';
@@ -124,6 +130,7 @@ export class OciRuntime {
       const pid = await this.waitForPid(spec.id, directory);
       await spec.ready;
       await this.runc.start(spec.id);
+      this.rotateLog(spec.id, directory, spec.log);
       return { pid };
     } catch (error) {
       const undo = [{ name: `remove the runtime state of ${spec.id}`, run: () => this.remove(spec.id, directory, { keepDirectory: true }) }];
@@ -142,6 +149,9 @@ export class OciRuntime {
       // conmon calls sync(2) after the container exits unless told not to: a whole-machine flush
       // that kept it (and every `docker rm`) waiting 1-2 s here.
       '--no-sync-log',
+      // No --log-size-max: the daemon rotates (log-rotator.ts). conmon 2.1.6 counts that cap from
+      // its own start, not from the last reopen, so with rotation it would still truncate the live
+      // file (dropping its lines) every time the running total crossed it (seen in bounded-logs).
       '--runtime-arg', '--root', '--runtime-arg', this.runc.root,
       ...(spec.tty ? ['-t'] : []), ...(spec.openStdin ? ['-i'] : []),
       // Docker keeps a container's stdin open across attaches unless StdinOnce (`docker run -i`).
@@ -176,6 +186,34 @@ export class OciRuntime {
     return text.trim().split('\n').slice(-5).join('; ') || '(conmon wrote nothing)';
   }
 
+  /** Rotates the container's log at its limits (after a start, or when a daemon adopts it). */
+  rotateLog(id: string, directory: string, limits: LogLimits): void {
+    void this.rotators.get(id)?.stop();
+    const rotator = new LogRotator(OciRuntime.logFileOf(directory), {
+      limits,
+      reopen: () => this.reopenLog(id, directory),
+      onError: (error) => (this.options.logger ?? createLogger('warn')).warn('log rotation failed', { container: id, error: String(error) }),
+    });
+    this.rotators.set(id, rotator);
+  }
+
+  /** conmon's control fifo: reopen the log; resolves once the new live file exists (or after 2 s). */
+  private async reopenLog(id: string, directory: string): Promise<void> {
+    // Non-blocking: conmon holds the read end; without it (conmon gone) there is nothing to reopen.
+    const fifo = await open(this.controlFifoOf(id), constants.O_WRONLY | constants.O_NONBLOCK).catch(() => undefined);
+    if (!fifo) return;
+    await fifo.write(REOPEN_LOG_MESSAGE).finally(() => fifo.close());
+    const deadline = Date.now() + 2_000;
+    // Not there yet: conmon has not handled the message; looked at again until the deadline.
+    while (Date.now() < deadline && !(await access(OciRuntime.logFileOf(directory)).then(() => true, () => false))) await delay(5);
+  }
+
+  private async stopRotating(id: string): Promise<void> {
+    const rotator = this.rotators.get(id);
+    this.rotators.delete(id);
+    await rotator?.stop();
+  }
+
   waitExit(id: string): Promise<number> {
     return this.exits.wait(id);
   }
@@ -186,6 +224,7 @@ export class OciRuntime {
 
   /** Kills what runs, waits for conmon, deletes runc state, unmounts, removes the directory. Idempotent. */
   async remove(id: string, directory: string, options: { keepDirectory?: boolean } = {}): Promise<void> {
+    await this.stopRotating(id);
     await this.runc.delete(id);
     // No conmon.pid: conmon never started, so there is none to wait for.
     const conmonPid = Number.parseInt(await readFile(join(directory, 'conmon.pid'), 'utf8').catch(() => ''), 10);
@@ -208,6 +247,7 @@ export class OciRuntime {
   }
 
   close(): void {
+    for (const id of [...this.rotators.keys()]) void this.stopRotating(id);
     this.exits.close();
   }
 }

@@ -17,3 +17,6 @@ export function relayStdin(socketPath: string): PipedProcess {
 export function resizeMessage(height: number, width: number): string {
   return `1 ${height} ${width}\n`;
 }
+
+/** conmon's control fifo: "2 0 0\n" makes it reopen its log file (a new live file after a rotation). */
+export const REOPEN_LOG_MESSAGE = '2 0 0\n';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startEngine } from '../engine/startup.js';
 import { onExec } from '../exec/index.js';
 import { SqliteStore } from '../store/index.js';
+import { configureFailpoints, parseFailpoints } from '../util/failpoint.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { startClusterMode } from './cluster-mode.js';
 import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
@@ -35,6 +36,8 @@ async function prepareRoots(config: DaemonConfig): Promise<string> {
 
 export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const config = await loadConfig(flags);
+  // Parsed first (a typo stops the daemon before it changes anything), armed once start-up is done.
+  const failpoints = parseFailpoints(process.env['CONET_FAILPOINTS']);
   // Before anything is created: a missing profile file stops the daemon here.
   const confinement = await loadConfinement(config);
   const logger = createLogger(config.logLevel);
@@ -51,6 +54,8 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const engine = await wireEngine({ config, store, linux, drivers, firewall, logger, daemonShortId, confinement: confinement.runtime, ...(cluster ? { cluster } : {}) });
   const serve = async () => {
     await startEngine(startupDeps({ config, engine, store, linux, daemonShortId, logger, ...(clusterMode ? { clusterMode } : {}) }));
+    if (failpoints.size > 0) logger.warn('failpoints armed (CONET_FAILPOINTS): this daemon fails on purpose', { failpoints: Object.fromEntries(failpoints) });
+    configureFailpoints(failpoints);
     return serveApi(config.host, apiServices(engine, { id, config, linux, drivers, confinement: confinement.host }), logger);
   };
   const api = await serve().catch(async (error: unknown) => {

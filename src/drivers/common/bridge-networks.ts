@@ -15,6 +15,7 @@ import { decodeBridgeOptions, type BridgeOptions } from './bridge-options.js';
 import { DecodedOptions } from './decoded-options.js';
 import { endpointInterface } from './endpoint-interface.js';
 import { parseInterfaceAddress, parseInterfaceName, parseMac } from '../../util/kernel-values.js';
+import { failpoint } from '../../util/failpoint.js';
 
 export const OWNER_ALIAS_PREFIX = 'conet-net:';
 
@@ -90,6 +91,7 @@ export class BridgeNetworks implements NetworkDriver {
   async createNetwork(network: Network): Promise<void> {
     await this.enableForwarding([network]);
     await this.makeDevice(network);
+    failpoint('network.create.after-bridge');
     try {
       await this.deps.firewall.addNetwork(this.firewallIntent(network));
     } catch (error) {
@@ -102,6 +104,7 @@ export class BridgeNetworks implements NetworkDriver {
   async deleteNetwork(network: Network): Promise<void> {
     const errors: unknown[] = [];
     await this.deps.firewall.removeNetwork(this.firewallIntent(network)).catch((error: unknown) => errors.push(error));
+    failpoint('network.rm.after-firewall');
     await this.deleteBridge(network).catch((error: unknown) => errors.push(error));
     if (errors.length > 0) throw errors[0];
   }

@@ -11,6 +11,7 @@ import type { ContainerService } from './container-service.js';
 import { networkNameOf } from './network-attach.js';
 import { logError } from '../../util/log-error.js';
 import { createLogger, type Logger } from '../../util/logger.js';
+import { failpoint } from '../../util/failpoint.js';
 
 export interface ConnectOptions {
   ipv4Address?: string;
@@ -65,6 +66,7 @@ export class ContainerNetworking {
         ...(options.ipv6Address ? { ipv6Address: options.ipv6Address } : {}),
         aliases: request.aliases,
       });
+      failpoint('container.connect.after-endpoint');
       await this.refreshDns(container);
     } else if (request.ipv4Address || request.ipv6Address) {
       // Checked now so a bad address fails the connect, not a later start.
@@ -85,6 +87,7 @@ export class ContainerNetworking {
     if (!attached && !recorded) throw system('endpoint-not-connected', `container ${container.id} is not connected to network ${network.name}`);
     if (attached) {
       await this.deps.endpoints.disconnect(network.id, container.id);
+      failpoint('container.disconnect.after-endpoint');
       await this.refreshDns(container);
     }
     const { [network.name]: _removed, ...rest } = container.endpointRequests;

@@ -28,6 +28,7 @@ import { upgradeStoredContainer } from './stored-container.js';
 import { ContainerWaiters, isWaitCondition, waitFor } from './waiters.js';
 import { StepClock } from './step-clock.js';
 import { ContainerIndex } from '../engine-index.js';
+import { failpoint } from '../../util/failpoint.js';
 
 export interface ContainerServiceDeps {
   store: Store;
@@ -136,8 +137,10 @@ export class ContainerService {
       const container = newContainer(id, chosen, request, image);
       undo.push(`remove the directory of ${id}`, () => rm(this.directoryOf(id), { recursive: true, force: true }));
       await mkdir(this.directoryOf(id), { recursive: true });
+      failpoint('container.create.after-dir');
       undo.push(`forget container ${id}`, () => this.containers.delete(id));
       await this.save(container);
+      failpoint('container.create.after-store');
     } catch (error) {
       await undo.rollback(this.logger, { container: id, action: 'create' });
       throw error;
@@ -185,6 +188,7 @@ export class ContainerService {
       const clock = new StepClock();
       const attached = await this.deps.attacher.attach(container, undo);
       clock.mark('network');
+      failpoint('container.start.after-network');
       container.sandbox = attached.sandbox;
       // The DNS rules are one nft process in the container's namespace (~15-20 ms, nft's own
       // start-up): it runs while the runtime creates the container, which waits for it before
@@ -195,6 +199,7 @@ export class ContainerService {
       dnsReady?.catch(() => undefined);
       container.ports = await this.publish(container, attached, undo);
       clock.mark('ports');
+      failpoint('container.start.after-ports');
       const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined || this.joinsEmbeddedDns(container));
       clock.mark('etc');
       const layers = this.deps.images.layersOf(container.imageId);
@@ -217,10 +222,12 @@ export class ContainerService {
         ...(dnsReady ? { ready: dnsReady } : {}),
       });
       clock.mark('runtime');
+      failpoint('container.start.after-runtime');
       if (dnsReady) clock.steps['dns'] = await dnsReady;
       container.state = { status: 'running', pid, exitCode: 0, error: '', startedAt: timestamp(), finishedAt: ZERO_TIME };
       await this.save(container);
       clock.mark('store');
+      failpoint('container.start.after-store');
       this.deps.events?.('container started', { id: container.id, mode: container.hostConfig.networkMode, steps: clock.steps });
     } catch (error) {
       this.deps.dns?.release?.(container.id);
@@ -466,6 +473,7 @@ export class ContainerService {
     this.containers.delete(container.id);
     try {
       await this.deps.runtime.remove(container.id, this.directoryOf(container.id));
+      failpoint('container.rm.after-store');
       await this.deps.store.commit([del('container', container.id)]);
     } catch (error) {
       throw system('container-remove', `failed to remove container ${container.id}: ${(error as Error).message}`, error);

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from '../../util/logger.js';
 import { runUndo } from '../../util/undo.js';
 import { EndpointIndex } from '../engine-index.js';
 import { withRemoteEndpoints } from './remote-endpoints.js';
+import { failpoint } from '../../util/failpoint.js';
 
 export interface ConnectRequest {
   containerId: string;
@@ -110,6 +111,7 @@ export class EndpointService {
       const endpoint = this.endpointsOf(network.id).find((candidate) => candidate.containerId === containerId);
       if (!endpoint) throw system('endpoint-not-connected', `container ${containerId} is not connected to network ${network.name}`);
       if (options.unplug !== false) await this.deps.drivers.get(network.driver)?.leave?.(network, endpoint);
+      failpoint('endpoint.disconnect.after-unplug');
       await this.deps.store.commit([del('endpoint', endpoint.id)]);
       this.endpoints.delete(endpoint.id);
       if (network.scope !== 'local' && this.deps.cluster) {
@@ -156,12 +158,14 @@ export class EndpointService {
       throw invalid('endpoint-static-ip', 'user specified IP address is supported on user defined networks only');
     }
     await driver.join?.(network, endpoint, { createSandbox: request.createSandbox });
+    failpoint('endpoint.connect.after-veth');
     try {
       await this.deps.store.commit([put('endpoint', endpoint.id, endpoint)]);
     } catch (error) {
       await runUndo([{ name: `leave network ${network.name}`, run: () => driver.leave?.(network, endpoint) }], this.logger, { endpoint: endpoint.id, action: 'connect' });
       throw system('store-write', `failed to save endpoint of ${request.containerName}: ${(error as Error).message}`, error);
     }
+    failpoint('endpoint.connect.after-store');
     this.endpoints.set(endpoint.id, endpoint);
     return endpoint;
   }

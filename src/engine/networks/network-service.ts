@@ -22,6 +22,7 @@ import { logError } from '../../util/log-error.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { runUndo } from '../../util/undo.js';
 import { NetworkIndex } from '../engine-index.js';
+import { failpoint } from '../../util/failpoint.js';
 
 /** Where containers' attachments come from (the containers issue fills it). */
 export interface EndpointSource {
@@ -150,12 +151,14 @@ export class NetworkService {
       return { id: network.id, warning: '' };
     }
     await driver.createNetwork(network);
+    failpoint('network.create.after-firewall');
     try {
       await this.deps.store.commit([put('network', network.id, network)]);
     } catch (error) {
       await runUndo([{ name: `delete network ${name} in the driver`, run: () => driver.deleteNetwork(network) }], this.logger, { network: network.id, action: 'create' });
       throw system('store-write', `failed to save network ${name}: ${(error as Error).message}`, error);
     }
+    failpoint('network.create.after-store');
     this.networks.set(network.id, network);
     return { id: network.id, warning: '' };
   }
@@ -225,6 +228,7 @@ export class NetworkService {
       return;
     }
     if (driver) await driver.deleteNetwork(network);
+    failpoint('network.rm.after-kernel');
     await this.deps.store.commit([del('network', network.id)]);
     this.networks.delete(network.id);
   }

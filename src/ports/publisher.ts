@@ -35,13 +35,17 @@ export class NftPortPublisher implements PortPublisher {
     } catch (error) {
       throw this.failure(target, error);
     }
-    failpoint('ports.publish.after-reserve');
+    let added = false;
     try {
+      failpoint('ports.publish.after-reserve');
       for (const setting of publishedPortSysctls([target.network.bridge])) await this.deps.sysctl.write(setting.path, setting.value);
       const mappings = toPortMappings(portEndpoint(target, target.network.id, target.network.bridge), reserved);
       await this.deps.firewall.addPorts(target.containerId, mappings);
+      added = true;
       failpoint('ports.publish.after-nft');
     } catch (error) {
+      // The client must see the first failure; an element this leaves is gone at the next start (the table is rebuilt).
+      if (added) await this.deps.firewall.removePorts(target.containerId).catch(() => undefined);
       releasePorts(this.deps.allocator, reserved);
       throw this.failure(target, error);
     }

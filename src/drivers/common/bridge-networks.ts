@@ -91,8 +91,8 @@ export class BridgeNetworks implements NetworkDriver {
   async createNetwork(network: Network): Promise<void> {
     await this.enableForwarding([network]);
     await this.makeDevice(network);
-    failpoint('network.create.after-bridge');
     try {
+      failpoint('network.create.after-bridge');
       await this.deps.firewall.addNetwork(this.firewallIntent(network));
     } catch (error) {
       const { bridgeName } = this.bridgeOptions.of(network);
@@ -103,8 +103,18 @@ export class BridgeNetworks implements NetworkDriver {
 
   async deleteNetwork(network: Network): Promise<void> {
     const errors: unknown[] = [];
-    await this.deps.firewall.removeNetwork(this.firewallIntent(network)).catch((error: unknown) => errors.push(error));
-    failpoint('network.rm.after-firewall');
+    const intent = this.firewallIntent(network);
+    const removed = await this.deps.firewall.removeNetwork(intent).then(() => true, (error: unknown) => {
+      errors.push(error);
+      return false;
+    });
+    try {
+      failpoint('network.rm.after-firewall');
+    } catch (error) {
+      const undo = removed ? [{ name: `re-add the firewall share of ${intent.bridge}`, run: () => this.deps.firewall.addNetwork(intent) }] : [];
+      await runUndo(undo, this.deps.logger ?? createLogger('warn'), { network: network.id, action: 'remove' });
+      throw error;
+    }
     await this.deleteBridge(network).catch((error: unknown) => errors.push(error));
     if (errors.length > 0) throw errors[0];
   }

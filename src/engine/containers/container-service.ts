@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { conflict, invalid, notFound, system } from '../../errors/index.js';
+import { conflict, EngineError, invalid, notFound, system } from '../../errors/index.js';
 import type { Container } from '../../model/container.js';
 import type { Network } from '../../model/network.js';
 import { ZERO_TIME } from '../../model/container.js';
@@ -140,6 +140,7 @@ export class ContainerService {
       failpoint('container.create.after-dir');
       undo.push(`forget container ${id}`, () => this.containers.delete(id));
       await this.save(container);
+      undo.push(`delete the record of ${id}`, () => this.deps.store.commit([del('container', id)]));
       failpoint('container.create.after-store');
     } catch (error) {
       await undo.rollback(this.logger, { container: id, action: 'create' });
@@ -184,6 +185,7 @@ export class ContainerService {
     if (container.state.status === 'running') return false;
     await this.cleanups.get(container.id);
     const undo = new UndoStack();
+    const before = container.state;
     try {
       const clock = new StepClock();
       const attached = await this.deps.attacher.attach(container, undo);
@@ -221,6 +223,7 @@ export class ContainerService {
         security: container.hostConfig.security,
         ...(dnsReady ? { ready: dnsReady } : {}),
       });
+      undo.push(`stop the process of ${container.id}`, () => this.stopStarted(container.id));
       clock.mark('runtime');
       failpoint('container.start.after-runtime');
       if (dnsReady) clock.steps['dns'] = await dnsReady;
@@ -234,7 +237,8 @@ export class ContainerService {
       await undo.rollback(this.logger, { container: container.id, action: 'start' });
       container.sandbox = '';
       container.ports = [];
-      container.state = { ...container.state, error: error instanceof Error ? error.message : String(error) };
+      // The state as before the start (never "running": the process was stopped above), with the error.
+      container.state = { ...before, error: error instanceof Error ? error.message : String(error) };
       await this.save(container).catch(logError(this.logger, 'warn', 'saving a failed start', { container: container.id }));
       // As Docker: a --rm container that fails to start is removed, or `docker run --rm` (which
       // waits for condition=removed after a failed start) would wait forever.
@@ -243,6 +247,14 @@ export class ContainerService {
     }
     this.monitor(container);
     return true;
+  }
+
+  /** Undo of a runtime start: the process is killed, its exit awaited, its runtime state dropped. */
+  private async stopStarted(id: string): Promise<void> {
+    const exited = this.deps.runtime.waitExit(id);
+    await this.deps.runtime.kill(id, 'SIGKILL');
+    await exited;
+    await this.deps.runtime.cleanup(id, this.directoryOf(id));
   }
 
   private async publish(container: Container, attached: AttachResult, undo: UndoStack): Promise<Container['ports']> {
@@ -470,15 +482,27 @@ export class ContainerService {
     // The release of an exit saves the container: it must be done before the record goes.
     await this.cleanups.get(container.id);
     if (!this.containers.has(container.id)) return;
+    await this.removeRecordAndFiles(container);
+    this.waiters.removed(container.id, container.state.exitCode);
+  }
+
+  /**
+   * The record goes first, then the directory and runtime state: a crash in between leaves a
+   * directory without a record, which start-up recovery removes; a failure puts the record back.
+   */
+  private async removeRecordAndFiles(container: Container): Promise<void> {
+    const undo = new UndoStack();
     this.containers.delete(container.id);
+    undo.push(`keep container ${container.id}`, () => this.containers.set(container.id, container));
     try {
-      await this.deps.runtime.remove(container.id, this.directoryOf(container.id));
-      failpoint('container.rm.after-store');
       await this.deps.store.commit([del('container', container.id)]);
+      undo.push(`put the record of ${container.id} back`, () => this.deps.store.commit([put('container', container.id, container)]));
+      failpoint('container.rm.after-store');
+      await this.deps.runtime.remove(container.id, this.directoryOf(container.id));
     } catch (error) {
+      await undo.rollback(this.logger, { container: container.id, action: 'remove' });
+      if (error instanceof EngineError) throw error;
       throw system('container-remove', `failed to remove container ${container.id}: ${(error as Error).message}`, error);
-    } finally {
-      this.waiters.removed(container.id, container.state.exitCode);
     }
   }
 

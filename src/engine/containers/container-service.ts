@@ -3,7 +3,7 @@
  * network attach, port publishing, /etc files and the runtime as steps with undos; an exit
  * releases the network (as Docker does: a stopped container keeps no address).
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { conflict, EngineError, invalid, notFound, system } from '../../errors/index.js';
 import type { Container } from '../../model/container.js';
@@ -355,6 +355,24 @@ export class ContainerService {
   /** Recovery: drops runtime leftovers (a start cut short by a crash) of a container not running. */
   async cleanupRuntime(id: string): Promise<void> {
     await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of a stray start', { container: id }));
+  }
+
+  /**
+   * Recovery: directories under the containers directory that belong to no container (a crash
+   * between a create's mkdir and its store write, or between an rm's store delete and its clean-up).
+   * Only names that are container ids count: nothing else in the directory is ours to judge.
+   */
+  async strayDirectories(): Promise<string[]> {
+    const entries = await readdir(this.deps.directory).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    });
+    return entries.filter((name) => /^[0-9a-f]{64}$/.test(name) && !this.containers.has(name));
+  }
+
+  /** Recovery: runtime state, mounts and directory of a container without a record. */
+  async removeStray(id: string): Promise<void> {
+    await this.deps.runtime.remove(id, this.directoryOf(id));
   }
 
   /** Recovery: watch an adopted container's exit again. */

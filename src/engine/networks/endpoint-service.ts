@@ -195,10 +195,17 @@ export class EndpointService {
     const network = this.deps.networks.inspect(endpoint.networkId);
     if (network.scope !== 'local') throw system('endpoint-reattach', `endpoint ${endpoint.id} of global network ${network.name} cannot be reattached`);
     await this.queue.run(network.id, async () => {
-      const driver = this.deps.drivers.get(network.driver);
-      await driver?.join?.(network, endpoint, { createSandbox: false });
+      await this.deps.drivers.get(network.driver)?.join?.(network, endpoint, { createSandbox: false });
       await this.deps.store.commit([put('endpoint', endpoint.id, endpoint)]);
       this.endpoints.set(endpoint.id, endpoint);
+    });
+  }
+
+  /** Start-up repair: plugs a stored endpoint whose interface is gone (a crash mid-disconnect) again, as it was. */
+  async replug(endpoint: Endpoint): Promise<void> {
+    const network = this.deps.networks.inspect(endpoint.networkId);
+    await this.queue.run(network.id, async () => {
+      await this.deps.drivers.get(network.driver)?.join?.(network, endpoint, { createSandbox: false });
     });
   }
 

@@ -76,6 +76,10 @@ async function connectedWorks(host: TestHost): Promise<void> {
   if (!(await attachedToApp(host))) await host.dockerOk(['network', 'connect', 'app', 'c1']);
   await reachesGateway(host, 'c1', 'app');
   await reachesGateway(host, 'c1', 'bridge');
+  // The record follows: after a restart of the container it is on app again.
+  await host.dockerOk(['restart', '-t', '0', 'c1']);
+  assert.ok(await attachedToApp(host), 'c1 rejoins app at its next start');
+  await reachesGateway(host, 'c1', 'app');
 }
 
 /** Running c1 is still on `app` and reaches it (interface plugged again), or is off it and can disconnect no more. */
@@ -88,6 +92,8 @@ async function disconnectedWorks(host: TestHost): Promise<void> {
   const links = await host.dockerOk(['exec', 'c1', 'cat', '/proc/net/dev']);
   assert.doesNotMatch(links, /eth1/, 'no interface of app is left in c1');
   await reachesGateway(host, 'c1', 'bridge');
+  await host.dockerOk(['restart', '-t', '0', 'c1']);
+  assert.equal(await attachedToApp(host), false, 'c1 stays off app at its next start');
 }
 
 async function removedWorks(host: TestHost): Promise<void> {

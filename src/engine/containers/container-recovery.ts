@@ -13,6 +13,7 @@ import type { EndpointService } from '../networks/endpoint-service.js';
 import type { NetworkService } from '../networks/network-service.js';
 import type { ContainerService } from './container-service.js';
 import { sandboxPrefix } from './network-attach.js';
+import { recordFollowingEndpoints } from './recorded-networks.js';
 import type { ContainerPublished } from './dependencies.js';
 import { logError } from '../../util/log-error.js';
 import { createLogger, type Logger } from '../../util/logger.js';
@@ -74,7 +75,23 @@ export async function recoverContainers(deps: RecoveryDeps): Promise<RecoveryRep
     await deps.sandboxes.remove(name);
   }
   report.strayDirectories = await removeStrayDirectories(deps);
+  for (const id of report.adopted) await followEndpoints(deps, id);
   return report;
+}
+
+/** An adopted container's record names the networks it is on (a crash between a live connect or disconnect and its save). */
+async function followEndpoints(deps: RecoveryDeps, id: string): Promise<void> {
+  const container = deps.containers.get(id);
+  const attached = deps.endpoints.endpointsOfContainer(id).flatMap((endpoint) => {
+    const network = deps.networks.all().find((candidate) => candidate.id === endpoint.networkId);
+    return network ? [{ network, endpoint }] : [];
+  });
+  const record = recordFollowingEndpoints(container, attached);
+  if (!record) return;
+  container.endpointRequests = record.endpointRequests;
+  if (record.primaryDetached) container.primaryDetached = true;
+  else delete container.primaryDetached;
+  await deps.containers.save(container).catch(logError(deps.logger ?? createLogger('warn'), 'warn', 'saving the networks of an adopted container', { container: id }));
 }
 
 async function removeStrayDirectories(deps: RecoveryDeps): Promise<number> {

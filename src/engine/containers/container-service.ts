@@ -253,7 +253,8 @@ export class ContainerService {
   private async stopStarted(id: string): Promise<void> {
     const exited = this.deps.runtime.waitExit(id);
     await this.deps.runtime.kill(id, 'SIGKILL');
-    await exited;
+    // Bounded: a rollback must not hang the request; cleanup's `runc delete --force` ends it anyway.
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await this.deps.runtime.cleanup(id, this.directoryOf(id));
   }
 

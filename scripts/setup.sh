@@ -17,6 +17,7 @@ command -v runc >/dev/null || need+=(runc)
 command -v conmon >/dev/null || need+=(conmon)
 command -v make >/dev/null || need+=(make)
 command -v g++ >/dev/null || need+=(g++)
+command -v cc >/dev/null || need+=(gcc)  # npm run build compiles native/netns-sockets.c (the resolver's socket helper)
 command -v python3 >/dev/null || need+=(python3)
 # bsdtar unpacks untrusted archives chrooted (--chroot); setfattr marks opaque overlay directories.
 command -v bsdtar >/dev/null || need+=(libarchive-tools)
@@ -27,6 +28,7 @@ command -v script >/dev/null || need+=(bsdutils)
 # etcd is the cluster store of overlay networks; the tests start their own servers in namespaces.
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v openssl >/dev/null || need+=(openssl)  # the TLS test's throwaway CA
+command -v dnsperf >/dev/null || need+=(dnsperf)  # the embedded resolver's flood test (test/e2e/dns-attack.test.ts)
 # shellcheck source=scripts/lib/apt.sh
 . scripts/lib/apt.sh
 apt_install setup "${need[@]}"

@@ -144,7 +144,6 @@ function wireContainers(wiring: EngineWiring, parts: Mechanisms): ContainerServi
       targetFor: (endpoints) => dns.targetFor(endpoints),
       install: async (netnsPath, target, containerId) => void (await Promise.all([linux.containerDns.install(netnsPath, target), dns.attach(containerId, netnsPath, target)])),
       release: (containerId) => dns.detach(containerId),
-      adopt: (containerId, netnsPath, target) => dns.attach(containerId, netnsPath, target).catch((error: unknown) => logger.error('dns listeners of adopted container', { id: containerId, error: String(error) })),
     },
   });
 }

@@ -1,23 +1,34 @@
 /**
  * The embedded resolver as the daemon runs it: the server, the table from live state, upstreams
- * per container, and where a container reaches it: its first bridge/overlay network's gateway,
- * else (macvlan only) sockets of its own on 127.0.0.11:PORT inside its namespace.
+ * per container, and where a container reaches it: sockets of its own on 127.0.0.11:PORT inside
+ * its namespace (the DNAT of 127.0.0.11:53 in its namespace leads there), as dockerd's resolver
+ * listens inside each container. Nothing listens in the daemon's namespace.
+ *
+ * PORT is chosen at random once per daemon run from the ephemeral range (dockerd binds port 0
+ * inside each container); adopted containers get their sockets and rules again after a restart,
+ * so it need not survive one.
  */
+import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { NamespaceSocketPort } from '../kernel/ports.js';
 import type { Container } from '../model/container.js';
 import type { Endpoint, Network } from '../model/network.js';
+import { Admission } from './admission.js';
 import { forwardQuery } from './forwarder.js';
-import { answerQuery } from './resolver.js';
+import { DNS_LIMITS, type DnsLimits } from './limits.js';
+import { answerQuery, type DnsClient } from './resolver.js';
 import { DnsServer } from './server.js';
-import { buildNameTable, nameserversOf, resolverPathOf } from './table-source.js';
+import { buildNameTable, hasEmbeddedDns, nameserversOf } from './table-source.js';
 import { notImplemented } from '../errors/index.js';
 
 /** Docker's fallback when the host has no usable resolver. */
 const FALLBACK_UPSTREAMS = ['8.8.8.8', '8.8.4.4'];
 
-/** What a container's resolv.conf names; DNAT-ed in its namespace to wherever the resolver is. */
+/** What a container's resolv.conf names; DNAT-ed in its namespace to the resolver's sockets there. */
 export const RESOLVER_ADDRESS = '127.0.0.11';
+
+/** Linux's default ip_local_port_range: where dockerd's port-0 sockets land too. */
+const PORT_RANGE = { low: 32_768, high: 60_999 };
 
 export interface ResolverTarget {
   address: string;
@@ -25,22 +36,12 @@ export interface ResolverTarget {
 }
 
 /**
- * Pure: where a container with these endpoints reaches a resolver listening on `port`: the
- * gateway of its first bridge/overlay network with DNS (an address of the daemon's namespace),
- * else, when it is on a macvlan network only, 127.0.0.11:PORT in its own namespace (sockets the
- * daemon opens there); undefined when none of its networks has embedded DNS.
+ * Pure: where a container with these endpoints reaches the resolver: 127.0.0.11:PORT in its own
+ * namespace when one of its networks has embedded DNS, else nowhere (undefined).
  */
 export function resolverTargetFor(endpoints: ReadonlyArray<{ network: Network; endpoint: Endpoint }>, port: number): ResolverTarget | undefined {
-  if (!port) return undefined;
-  const viaGateway = endpoints.find(({ network, endpoint }) => resolverPathOf(network) === 'gateway' && endpoint.gateway4 !== '');
-  if (viaGateway) return { address: viaGateway.endpoint.gateway4, port };
-  if (endpoints.some(({ network }) => resolverPathOf(network) === 'namespace')) return { address: RESOLVER_ADDRESS, port };
-  return undefined;
-}
-
-/** The target is sockets inside the container's namespace (not the daemon's listener). */
-export function isInNamespace(target: ResolverTarget): boolean {
-  return target.address === RESOLVER_ADDRESS;
+  if (!port || !endpoints.some(({ network }) => hasEmbeddedDns(network))) return undefined;
+  return { address: RESOLVER_ADDRESS, port };
 }
 
 export interface EmbeddedDnsDeps {
@@ -50,8 +51,12 @@ export interface EmbeddedDnsDeps {
   /** The daemon namespace's resolv.conf (default /etc/resolv.conf). */
   resolvConfPath?: string;
   onError?: (error: unknown) => void;
-  /** Opens listeners inside a container's namespace (for containers on macvlan networks only). */
+  /** Opens the resolver's listeners inside a container's namespace. */
   namespaceSockets?: NamespaceSocketPort;
+  /** The in-namespace port (default: random, once per daemon run). */
+  port?: number;
+  limits?: DnsLimits;
+  forward?: (query: Buffer, servers: readonly string[]) => Promise<Buffer | undefined>;
 }
 
 /** Node children opening namespace listeners at once (a burst of starts, or a restart's adoptions). */
@@ -59,31 +64,37 @@ const MAX_OPENING = 8;
 
 export class EmbeddedDns {
   private readonly server: DnsServer;
-  private boundPort = 0;
+  private readonly resolverPort: number;
+  private readonly forwards: Admission;
   private opening = 0;
   private attempts = 0;
   private readonly latestAttempt = new Map<string, number>();
   private readonly waitingToOpen: Array<() => void> = [];
 
   constructor(private readonly deps: EmbeddedDnsDeps) {
+    const limits = deps.limits ?? DNS_LIMITS;
+    this.resolverPort = deps.port ?? randomInt(PORT_RANGE.low, PORT_RANGE.high + 1);
+    this.forwards = new Admission(limits.forwardsPerClient, limits.forwardsTotal);
     this.server = new DnsServer(
-      (query, source, transport) =>
-        answerQuery(query, source, transport, {
+      (query, client, transport) =>
+        answerQuery(query, client, transport, {
           table: () => buildNameTable(deps.networks(), deps.endpointsOf, deps.container),
           upstreams: (containerId) => this.upstreams(containerId),
-          forward: (packet, servers) => forwardQuery(packet, servers),
+          forward: (packet, servers, asker) => this.forward(packet, servers, asker),
         }),
       deps.onError,
+      limits,
     );
   }
 
+  /** The port of the listeners inside containers (127.0.0.11:PORT). */
   get port(): number {
-    return this.boundPort;
+    return this.resolverPort;
   }
 
-  async listen(preferred = 0): Promise<number> {
-    this.boundPort = await this.server.listen(preferred);
-    return this.boundPort;
+  /** Forwards in flight, per client or in all. */
+  forwardsInFlight(containerId?: string): number {
+    return this.forwards.held(containerId);
   }
 
   close(): void {
@@ -92,18 +103,16 @@ export class EmbeddedDns {
 
   /** See resolverTargetFor. */
   targetFor(endpoints: ReadonlyArray<{ network: Network; endpoint: Endpoint }>): ResolverTarget | undefined {
-    return resolverTargetFor(endpoints, this.boundPort);
+    return resolverTargetFor(endpoints, this.resolverPort);
   }
 
   /**
-   * The container's side of the resolver, beside its 127.0.0.11 rules: for an in-namespace
-   * target, listeners on 127.0.0.11:PORT opened in its namespace and served as its own (replacing
-   * any it had); for a gateway target, none (closing those it had, after a live connect).
+   * The container's side of the resolver, beside its 127.0.0.11 rules: listeners on the target
+   * opened in its namespace and served as its own (replacing any it had).
    */
   async attach(containerId: string, netnsPath: string, target: ResolverTarget): Promise<void> {
     const attempt = (this.attempts += 1);
     this.latestAttempt.set(containerId, attempt);
-    if (!isInNamespace(target)) return this.server.closeContainer(containerId);
     if (!this.deps.namespaceSockets) throw notImplemented('dns-namespace-sockets', 'embedded DNS: no way to open sockets in container namespaces');
     const opener = this.deps.namespaceSockets;
     const sockets = await this.limited(() => opener.listen(netnsPath, target.address, target.port));
@@ -115,6 +124,11 @@ export class EmbeddedDns {
       return;
     }
     this.server.serveContainer(containerId, sockets);
+  }
+
+  /** Whether the container's listeners are being served. */
+  serves(containerId: string): boolean {
+    return this.server.hasContainer(containerId);
   }
 
   private async limited<T>(task: () => Promise<T>): Promise<T> {
@@ -130,10 +144,21 @@ export class EmbeddedDns {
     }
   }
 
-  /** The container went (exit, failed start): its own listeners go too, or its namespace would live on. */
+  /** The container went (exit, failed start, last DNS network left): its listeners go too, or its namespace would live on. */
   detach(containerId: string): void {
     this.latestAttempt.delete(containerId);
     this.server.closeContainer(containerId);
+  }
+
+  /** Over the client's (or the daemon's) cap of forwards in flight: no forward, SERVFAIL. */
+  private async forward(query: Buffer, servers: readonly string[], client: DnsClient): Promise<Buffer | undefined> {
+    const release = this.forwards.enter(client.containerId);
+    if (!release) return undefined;
+    try {
+      return await (this.deps.forward ?? forwardQuery)(query, servers);
+    } finally {
+      release();
+    }
   }
 
   private async upstreams(containerId: string): Promise<string[]> {

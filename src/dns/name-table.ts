@@ -1,5 +1,5 @@
 /**
- * The embedded resolver's view of the world, pure: which container asks (by its source address),
+ * The embedded resolver's view of the world, pure: which container asks (by the sockets its query came in on),
  * which networks it shares with whom, and what a name or an address means there. Derived from
  * live endpoints on every query, so names follow start/stop and connect/disconnect by themselves.
  */
@@ -33,22 +33,10 @@ export interface Asker {
   networks: DnsNetwork[];
 }
 
-/** The container behind a source address, or undefined: the resolver never answers strangers. */
-export function askerOf(table: NameTable, source: string): Asker | undefined {
-  const address = source.startsWith('::ffff:') ? source.slice('::ffff:'.length) : source;
-  if (address === '') return undefined;
-  for (const network of table.networks) {
-    const endpoint = network.endpoints.find((candidate) => candidate.ipv4 === address || candidate.ipv6 === address);
-    if (!endpoint) continue;
-    const containerId = endpoint.containerId;
-    return { containerId, networks: table.networks.filter((other) => other.endpoints.some((candidate) => candidate.containerId === containerId)) };
-  }
-  return undefined;
-}
-
 /**
- * The container whose own resolver sockets (opened inside its namespace, macvlan networks) took
- * the query: the socket says who asks, not the source address (always 127.0.0.1 there).
+ * The container whose own resolver sockets (opened inside its namespace) took the query: the
+ * socket says who asks, not the source address (always 127.0.0.1 there). Undefined when it is on
+ * no DNS network (any more): the resolver never answers strangers.
  */
 export function askerById(table: NameTable, containerId: string): Asker | undefined {
   const networks = table.networks.filter((network) => network.endpoints.some((endpoint) => endpoint.containerId === containerId));

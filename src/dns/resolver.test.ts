@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as packet from 'dns-packet';
-import { answerQuery, type QuerySource, type ResolverDeps } from './resolver.js';
+import { answerQuery, type DnsClient, type ResolverDeps } from './resolver.js';
 import type { NameTable } from './name-table.js';
 
 const table: NameTable = {
@@ -23,8 +23,9 @@ function deps(forwarded: Buffer[] = []): ResolverDeps {
   return {
     table: () => table,
     upstreams: async () => ['192.0.2.53'],
-    forward: async (query) => {
+    forward: async (query, _servers, client) => {
       forwarded.push(query);
+      if (client.containerId === 'capped0000001') return undefined;
       const decoded = packet.decode(query);
       const name = decoded.questions?.[0]?.name ?? '';
       const answers = name.startsWith('big') ? Array.from({ length: 60 }, (_, index) => ({ type: 'A' as const, name, ttl: 1, data: `10.0.0.${index}` })) : [{ type: 'A' as const, name, ttl: 1, data: '10.9.9.9' }];
@@ -35,8 +36,8 @@ function deps(forwarded: Buffer[] = []): ResolverDeps {
 
 const query = (name: string, type: packet.RecordType = 'A'): Buffer => packet.encode({ type: 'query', id: 7, flags: packet.RECURSION_DESIRED, questions: [{ type, name }] });
 
-async function ask(name: string, options: { type?: packet.RecordType; source?: QuerySource; transport?: 'udp' | 'tcp'; forwarded?: Buffer[] } = {}) {
-  const answer = await answerQuery(query(name, options.type), options.source ?? '172.18.0.3', options.transport ?? 'udp', deps(options.forwarded));
+async function ask(name: string, options: { type?: packet.RecordType; client?: DnsClient; transport?: 'udp' | 'tcp'; forwarded?: Buffer[] } = {}) {
+  const answer = await answerQuery(query(name, options.type), options.client ?? { containerId: 'cli0000000001' }, options.transport ?? 'udp', deps(options.forwarded));
   if (!answer) return undefined;
   const decoded = packet.decode(answer);
   return { rcode: (decoded.flags ?? 0) & 0xf, tc: decoded.flag_tc, id: decoded.id, data: (decoded.answers ?? []).map((record) => String((record as { data?: unknown }).data)) };
@@ -54,10 +55,10 @@ test('other names are forwarded; internal-only askers get SERVFAIL; strangers ge
   const forwarded: Buffer[] = [];
   assert.deepEqual((await ask('example.com', { forwarded }))?.data, ['10.9.9.9']);
   assert.equal(forwarded.length, 1);
-  assert.deepEqual(await ask('in', { source: '172.20.0.2' }), { rcode: 0, tc: false, id: 7, data: ['172.20.0.2'] });
-  assert.equal((await ask('example.com', { source: '172.20.0.2' }))?.rcode, 2);
-  assert.equal(await ask('web', { source: '10.1.1.1' }), undefined);
-  assert.equal(await answerQuery(Buffer.from('junk'), '172.18.0.3', 'udp', deps()), undefined);
+  assert.deepEqual(await ask('in', { client: { containerId: 'in00000000001' } }), { rcode: 0, tc: false, id: 7, data: ['172.20.0.2'] });
+  assert.equal((await ask('example.com', { client: { containerId: 'in00000000001' } }))?.rcode, 2);
+  assert.equal(await ask('web', { client: { containerId: 'gone00000001' } }), undefined);
+  assert.equal(await answerQuery(Buffer.from('junk'), { containerId: 'cli0000000001' }, 'udp', deps()), undefined);
 });
 
 test('an answer too large for UDP is truncated (TC) for UDP clients, whole over TCP', async () => {
@@ -65,9 +66,15 @@ test('an answer too large for UDP is truncated (TC) for UDP clients, whole over 
   assert.equal((await ask('big.example.com', { transport: 'tcp' }))?.data.length, 60);
 });
 
-test("a query on a container's own sockets is that container's, whatever its source address (127.0.0.1)", async () => {
-  assert.deepEqual(await ask('web', { source: { containerId: 'cli0000000001' } }), { rcode: 0, tc: false, id: 7, data: ['172.18.0.2'] });
-  assert.deepEqual(await ask('3.0.18.172.in-addr.arpa', { type: 'PTR', source: { containerId: 'web0000000001' } }), { rcode: 0, tc: false, id: 7, data: ['cli.a'] });
-  assert.equal((await ask('example.com', { source: { containerId: 'in00000000001' } }))?.rcode, 2, 'internal only: names, no forwarding');
-  assert.equal(await ask('web', { source: { containerId: 'gone00000001' } }), undefined, 'a container no longer on any DNS network: silence');
+test("a query on a container's own sockets is that container's", async () => {
+  assert.deepEqual(await ask('web', { client: { containerId: 'cli0000000001' } }), { rcode: 0, tc: false, id: 7, data: ['172.18.0.2'] });
+  assert.deepEqual(await ask('3.0.18.172.in-addr.arpa', { type: 'PTR', client: { containerId: 'web0000000001' } }), { rcode: 0, tc: false, id: 7, data: ['cli.a'] });
+  assert.equal((await ask('example.com', { client: { containerId: 'in00000000001' } }))?.rcode, 2, 'internal only: names, no forwarding');
+  assert.equal(await ask('web', { client: { containerId: 'gone00000001' } }), undefined, 'a container no longer on any DNS network: silence');
+});
+
+test('the forwarder sees who asks; a refused forward (over the cap) is SERVFAIL at once', async () => {
+  const capped: NameTable = { networks: [{ id: 'na', name: 'a', internal: false, endpoints: [{ containerId: 'capped0000001', name: 'capped', aliases: [], hostname: '', ipv4: '172.18.0.9', ipv6: '' }] }] };
+  const answer = await answerQuery(query('example.com'), { containerId: 'capped0000001' }, 'udp', { ...deps(), table: () => capped });
+  assert.equal(((packet.decode(answer ?? Buffer.alloc(0)).flags ?? 0) & 0xf), 2);
 });

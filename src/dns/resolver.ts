@@ -1,10 +1,10 @@
 /**
- * One DNS query in, one answer out (or nothing, for sources that are no container of ours: the
+ * One DNS query in, one answer out (or nothing, for a client no longer on any DNS network: the
  * resolver is never an open resolver). Names of the asker's networks are answered from the table;
  * everything else goes to the upstream servers, unless the asker is only on internal networks.
  */
 import * as packet from 'dns-packet';
-import { addressOfPtr, askerById, askerOf, mayForward, resolveName, reverseName, type NameTable } from './name-table.js';
+import { addressOfPtr, askerById, mayForward, resolveName, reverseName, type NameTable } from './name-table.js';
 
 /** Docker's resolver answers container names with this TTL. */
 const TTL = 600;
@@ -14,18 +14,21 @@ export interface ResolverDeps {
   table(): NameTable;
   /** Upstream servers for a container: its --dns, else the daemon's own resolv.conf. */
   upstreams(containerId: string): Promise<string[]>;
-  forward(query: Buffer, servers: readonly string[]): Promise<Buffer | undefined>;
+  /** Undefined when upstreams fail or the client is over its cap of forwards in flight: SERVFAIL. */
+  forward(query: Buffer, servers: readonly string[], client: DnsClient): Promise<Buffer | undefined>;
 }
 
 export type Transport = 'udp' | 'tcp';
 
 /**
- * Who asks: a source address (the shared listener in the daemon's namespace), or the container
- * whose own sockets took the query (listeners inside its namespace).
+ * Who asks: the container whose own sockets (inside its namespace) took the query. The socket,
+ * not the source address (127.0.0.1 there), says who it is; caps and policy are per client.
  */
-export type QuerySource = string | { containerId: string };
+export interface DnsClient {
+  containerId: string;
+}
 
-export async function answerQuery(query: Buffer, source: QuerySource, transport: Transport, deps: ResolverDeps): Promise<Buffer | undefined> {
+export async function answerQuery(query: Buffer, client: DnsClient, transport: Transport, deps: ResolverDeps): Promise<Buffer | undefined> {
   let decoded: packet.DecodedPacket;
   try {
     decoded = packet.decode(query);
@@ -34,7 +37,7 @@ export async function answerQuery(query: Buffer, source: QuerySource, transport:
     return undefined;
   }
   if (decoded.type !== 'query') return undefined;
-  const asker = typeof source === 'string' ? askerOf(deps.table(), source) : askerById(deps.table(), source.containerId);
+  const asker = askerById(deps.table(), client.containerId);
   if (!asker) return undefined;
   const question = decoded.questions?.[0];
   if (!question) return reply(decoded, RCODE.FORMERR, []);
@@ -52,7 +55,7 @@ export async function answerQuery(query: Buffer, source: QuerySource, transport:
   }
   if (!mayForward(asker)) return reply(decoded, RCODE.SERVFAIL, []);
   // Upstreams failing is the client's SERVFAIL below, not an error of ours.
-  const forwarded = await deps.forward(query, await deps.upstreams(asker.containerId)).catch(() => undefined);
+  const forwarded = await deps.forward(query, await deps.upstreams(asker.containerId), client).catch(() => undefined);
   if (!forwarded) return reply(decoded, RCODE.SERVFAIL, []);
   return limit(forwarded, query, transport);
 }

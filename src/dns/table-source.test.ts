@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Endpoint, Network } from '../model/network.js';
-import { buildNameTable, hasEmbeddedDns, nameserversOf, resolverPathOf } from './table-source.js';
+import { buildNameTable, hasEmbeddedDns, nameserversOf } from './table-source.js';
 
 const network = (name: string, driver: string, predefined = false): Network =>
   ({ id: `id-${name}`, name, driver, predefined, internal: false, ipam: { driver: 'default', options: {}, configs: [] } }) as unknown as Network;
 
-test('embedded DNS on user-defined bridge, overlay and macvlan networks; reached through the gateway except on macvlan', () => {
+test('embedded DNS on user-defined bridge, overlay and macvlan networks', () => {
   assert.equal(hasEmbeddedDns(network('a', 'bridge')), true);
   assert.equal(hasEmbeddedDns(network('ov', 'overlay')), true);
   assert.equal(hasEmbeddedDns(network('lan', 'macvlan')), true);
@@ -14,10 +14,6 @@ test('embedded DNS on user-defined bridge, overlay and macvlan networks; reached
   assert.equal(hasEmbeddedDns(network('host', 'host', true)), false);
   assert.equal(hasEmbeddedDns(network('none', 'null', true)), false);
   assert.equal(hasEmbeddedDns(network('ipv', 'ipvlan')), false);
-  assert.equal(resolverPathOf(network('a', 'bridge')), 'gateway');
-  assert.equal(resolverPathOf(network('ov', 'overlay')), 'gateway');
-  assert.equal(resolverPathOf(network('lan', 'macvlan')), 'namespace');
-  assert.equal(resolverPathOf(network('bridge', 'bridge', true)), undefined);
 });
 
 test('the table: addresses without prefix, hostnames from the containers', () => {

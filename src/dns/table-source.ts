@@ -17,17 +17,6 @@ export function hasEmbeddedDns(network: Network): boolean {
   return !network.predefined && DNS_DRIVERS.has(network.driver);
 }
 
-/**
- * How a container on this network reaches the resolver: through the network's gateway, an
- * address of the daemon's own namespace (bridge; overlay through its per-host bridge), or not at
- * all from outside its namespace (macvlan: the gateway is a router on the LAN and the kernel keeps
- * a macvlan's traffic away from its parent), so the resolver's sockets must live inside it.
- */
-export function resolverPathOf(network: Network): 'gateway' | 'namespace' | undefined {
-  if (!hasEmbeddedDns(network)) return undefined;
-  return network.driver === 'macvlan' ? 'namespace' : 'gateway';
-}
-
 export function buildNameTable(networks: readonly Network[], endpointsOf: (networkId: string) => readonly Endpoint[], containerOf: (containerId: string) => Container | undefined): NameTable {
   return {
     networks: networks.filter(hasEmbeddedDns).map((network) => ({

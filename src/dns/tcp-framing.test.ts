@@ -15,3 +15,15 @@ test('TCP framing: length-prefixed messages back out of any chunking', () => {
   }
   assert.deepEqual(new TcpFrames().push(frame(a).subarray(0, 5)), []);
 });
+
+test('TCP framing: a length prefix above the maximum marks the stream, keeping the messages before it', () => {
+  const reader = new TcpFrames(100);
+  const small = Buffer.alloc(10, 1);
+  const big = Buffer.alloc(101, 2);
+  assert.deepEqual(reader.push(Buffer.concat([frame(small), frame(big).subarray(0, 3)])), [small]);
+  assert.equal(reader.tooLong, true);
+  assert.deepEqual(reader.push(frame(small)), [], 'nothing more is read');
+  const first = new TcpFrames(100);
+  assert.deepEqual(first.push(Buffer.from([0x10, 0x00])), []);
+  assert.equal(first.tooLong, true, 'judged by the prefix alone');
+});

@@ -49,14 +49,14 @@ function life(store: MemoryStore, kernel: FakeKernel, directory: string, dnsPort
     exitCode: async () => 137,
     interfaceOf: () => 'conet0',
     restorePorts: () => undefined,
-    dns: { listen: async (preferred) => (steps.push(`dns listen ${preferred}`), dnsPort) },
+    dns: { port: dnsPort },
     images: { start: async () => void steps.push('images') },
     defaultBridge: { name: 'conet0', subnet: '172.17.0.0/16', mtu: 1500, icc: true, masquerade: true },
   });
   return { steps, networks, containers, runtime, start };
 }
 
-test('start-up: predefined networks and the bridge, resolver port kept, adoption, in order', async () => {
+test('start-up: predefined networks and the bridge, adoption, in order', async () => {
   const directory = await mkdtemp(join(tmpdir(), 'conet-unit-'));
   const store = new MemoryStore();
   const kernel = new FakeKernel();
@@ -65,8 +65,7 @@ test('start-up: predefined networks and the bridge, resolver port kept, adoption
     await first.start(new Set());
     assert.deepEqual(first.networks.all().map((network) => network.name).sort(), ['bridge', 'host', 'none']);
     assert.ok(kernel.linkMap.has('conet0'), 'reconcile made the default bridge');
-    assert.equal(await store.get('meta', 'dns-port'), 40001);
-    assert.deepEqual(first.steps, ['recovered containers', 'reconciled kernel state', 'dns listen 0', 'embedded dns listening', 'images']);
+    assert.deepEqual(first.steps, ['recovered containers', 'reconciled kernel state', 'embedded dns ready', 'images']);
     const { id: keep } = await first.containers.create(decodeContainerCreate({ Image: 'busybox', Cmd: ['sleep', '60'] }), 'keep');
     const { id: gone } = await first.containers.create(decodeContainerCreate({ Image: 'busybox', Cmd: ['sleep', '60'] }), 'gone');
     await first.containers.start(keep);
@@ -78,7 +77,6 @@ test('start-up: predefined networks and the bridge, resolver port kept, adoption
     assert.equal(second.containers.get(keep).state.status, 'running');
     assert.equal(second.containers.get(gone).state.status, 'exited');
     assert.equal(second.containers.get(gone).state.exitCode, 137);
-    assert.ok(second.steps.includes('dns listen 40001'), 'the resolver asks for its previous port');
     second.runtime.exit(keep, 0);
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(second.containers.get(keep).state.status, 'exited', 'the adopted container is watched again');

@@ -1,11 +1,11 @@
 /**
  * The engine's start-up, in the one order that works: load the saved state, adopt the containers
  * still running under their monitors (and tidy what died meanwhile), add or update the predefined
- * networks, let each driver reconcile the kernel, repair the veths of adopted containers, start collecting stale cluster claims, open the
- * embedded resolver and give adopted containers their DNS back, then load the images. The daemon
- * serves the API only after this returns.
+ * networks, let each driver reconcile the kernel, repair the veths of adopted containers, start
+ * collecting stale cluster claims, give adopted containers their resolver back (listeners in their
+ * namespaces), then load the images. The daemon serves the API only after this returns.
  */
-import { adoptDns, type DnsListener } from './startup-dns.js';
+import { adoptDns, type DnsResolverInfo } from './startup-dns.js';
 import { recoverContainers, type RecoveryDeps } from './containers/container-recovery.js';
 import { repairEndpoints, type EndpointRepairDeps } from './containers/endpoint-repair.js';
 import { predefinedNetworks, type DefaultBridgeConfig } from './networks/predefined.js';
@@ -14,7 +14,7 @@ import type { Logger } from '../util/logger.js';
 
 export interface StartupDeps extends RecoveryDeps, EndpointRepairDeps {
   store: Store;
-  dns: DnsListener;
+  dns: DnsResolverInfo;
   images: { start(): Promise<void> };
   /** The default bridge as configured (the predefined `bridge` network follows it). */
   defaultBridge: DefaultBridgeConfig;

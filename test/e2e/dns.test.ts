@@ -113,9 +113,12 @@ test('a container binding 0.0.0.0:53 itself still resolves; TCP queries reach th
       // TCP through 127.0.0.11:53 from inside the container's namespace, past its own :53 listener.
       const viaTcp = await run(['nsenter', '-t', pid, '-n', process.execPath, FAKE_UPSTREAM, 'query', '127.0.0.11', 'web', 'tcp'], { timeoutMs: 15_000 });
       assert.match(viaTcp.stdout, /^rcode 0 tc false\n172\.\d+\.0\.2\n$/);
-      // Never an open resolver: the listener itself, asked from the host's namespace, stays silent.
-      const port = /"msg":"embedded dns listening","port":(\d+)/.exec(await host.log())?.[1];
+      // Never an open resolver: nothing listens in the host's namespace, neither on 53 nor on the
+      // resolver's port (its listeners are inside the containers).
+      const port = /"msg":"embedded dns ready","port":(\d+)/.exec(await host.log())?.[1];
       assert.ok(port, 'the daemon logs its resolver port');
+      const hostListening = await run(['nsenter', `--net=${host.netnsPath}`, 'ss', '-Hlnut'], { timeoutMs: 15_000 });
+      assert.doesNotMatch(hostListening.stdout, new RegExp(`:(53|${port})\\s`), hostListening.stdout);
       for (const transport of ['udp', 'tcp']) {
         const stranger = await run(['nsenter', `--net=${host.netnsPath}`, process.execPath, FAKE_UPSTREAM, 'query', `127.0.0.1:${port}`, 'web', transport], { allowFailure: true, timeoutMs: 15_000 });
         assert.notEqual(stranger.code, 0, `${transport}: ${stranger.stdout}`);

@@ -3,7 +3,7 @@
  * CreateContainerRequest: every field we act on is type-checked here, port bindings and MAC
  * addresses are parsed; the rest of HostConfig is kept raw so inspect can echo it. Network-mode
  * conflicts are refused with Docker's messages (runconfig's validateNetMode), before anything is
- * created.
+ * created. First of all, every field conet doesn't apply is refused when set (create-fields.ts).
  */
 import { invalid } from '../../errors/index.js';
 import type { CreateContainerRequest } from '../../engine/containers/create-request.js';
@@ -11,6 +11,8 @@ import type { ContainerConfig, EndpointRequest } from '../../model/container.js'
 import { decodeNetworkingConfig } from './endpoint-settings.js';
 import type { HostConfinement } from '../../model/security.js';
 import { decodeCapabilities } from './capabilities.js';
+import { CREATE_FIELDS } from './create-fields.js';
+import { checkFields } from './create-fields-check.js';
 import { bool, command, object, string, stringMap, strings, type Json } from './json.js';
 import { parseMacAddress } from './mac-address.js';
 import { parsePortBindings, readPortBindings } from './port-bindings.js';
@@ -45,6 +47,7 @@ function decodeConfig(raw: Json): ContainerConfig {
 export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfinement, 'appArmor'> = { appArmor: false }): CreateContainerRequest {
   const raw = object(body, 'request body');
   if (body === undefined || body === null) throw invalid('request', 'request body must be a JSON object');
+  const dropped = checkFields(raw, CREATE_FIELDS);
   const host = object(raw['HostConfig'], 'HostConfig');
   const restart = object(host['RestartPolicy'], 'HostConfig.RestartPolicy');
   const config = decodeConfig(raw);
@@ -69,7 +72,7 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
   const warnings = validateNetworkMode({ mode: hostConfig.networkMode, hostname: config.hostname, dns: hostConfig.dns, extraHosts: hostConfig.extraHosts, macAddress, publishing });
   const mac = parseMacAddress(macAddress);
   if (mac !== '') primaryMacAddress(endpointRequests, hostConfig.networkMode, mac);
-  return { config, hostConfig: { ...hostConfig, portBindings: parsePortBindings(portBindings) }, endpointRequests, warnings };
+  return { config, hostConfig: { ...hostConfig, portBindings: parsePortBindings(portBindings) }, endpointRequests, warnings: [...dropped, ...warnings] };
 }
 
 /**

@@ -7,6 +7,7 @@ import { parseFilters } from '../../util/filters.js';
 import type { NetworkService } from '../../engine/networks/network-service.js';
 import type { HostConfinement } from '../../model/security.js';
 import { decodeContainerCreate } from '../decode/container-create.js';
+import { decodeContainerUpdate } from '../decode/container-update.js';
 import { commonHeaders, readJson, sendEmpty, sendJson } from '../http.js';
 import { renderInspect, renderListItem } from '../render/container.js';
 import type { Router } from '../router.js';
@@ -31,6 +32,13 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
   router.add('POST', '/containers/create', async ({ request, response, query }) => {
     const created = await containers.create(decodeContainerCreate(await readJson(request), deps.confinement), query.get('name') || undefined);
     sendJson(response, 201, { Id: created.id, Warnings: created.warnings });
+  });
+
+  // Nothing of the update body is applied yet: anything asked for is refused, naming the field.
+  router.add('POST', '/containers/{id}/update', async ({ request, response, params }) => {
+    const warnings = decodeContainerUpdate(await readJson(request));
+    containers.get(params['id'] ?? '');
+    sendJson(response, 200, { Warnings: warnings });
   });
 
   router.add('GET', '/containers/json', ({ response, query }) => {

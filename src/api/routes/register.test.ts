@@ -19,15 +19,16 @@ import { Router } from '../router.js';
 import { createApiServer, listenUnix } from '../server.js';
 import { registerRoutes } from './register.js';
 
-function get(socketPath: string, path: string): Promise<{ status: number; body: unknown }> {
+function get(socketPath: string, path: string, method = 'GET', body?: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const call = request({ socketPath, path }, (response) => {
+    const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+    const call = request({ socketPath, path, method, headers }, (response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
     });
     call.on('error', reject);
-    call.end();
+    call.end(body);
   });
 }
 
@@ -78,6 +79,14 @@ test('registerRoutes: system, network and container routes answer from the servi
     assert.deepEqual(listed.map((entry) => entry.Id), [id]);
     assert.equal((await get(socket, '/v1.41/containers/idle/json')).status, 200);
     assert.equal((await get(socket, '/v1.41/exec/nope/json')).status, 404);
+    const build = await get(socket, '/v1.41/build', 'POST', 'not a tar');
+    assert.equal(build.status, 501);
+    assert.match((build.body as { message: string }).message, /conet does not build images/);
+    assert.equal((await get(socket, '/v1.41/build/prune', 'POST')).status, 501);
+    const update = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ Memory: 1 << 26 }));
+    assert.deepEqual([update.status, update.body], [400, { message: 'conet does not support Memory (--memory) yet' }]);
+    assert.deepEqual(await get(socket, '/v1.41/containers/idle/update', 'POST', '{}'), { status: 200, body: { Warnings: [] } });
+    assert.equal((await get(socket, '/v1.41/containers/nosuch/update', 'POST', '{}')).status, 404);
   } finally {
     server.close();
     await rm(directory, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import type { EndpointSource, NetworkService } from '../../engine/networks/netwo
 import type { HostConfinement } from '../../model/security.js';
 import type { Router } from '../router.js';
 import { attachRoutes } from './attach.js';
+import { buildRoutes } from './build.js';
 import { containerRoutes } from './containers.js';
 import { execRoutes } from './exec.js';
 import { imageRoutes } from './images.js';
@@ -48,6 +49,7 @@ export function registerRoutes(router: Router, services: ApiServices): void {
   attachRoutes(router, { containers, streams });
   logRoutes(router, { containers, streams });
   execRoutes(router, services.execs);
+  buildRoutes(router);
 }
 
 function counts(services: ApiServices): ReturnType<SystemInfo['counts']> {

@@ -19,9 +19,9 @@ async function setup() {
   const runtime = new FakeRuntime();
   const installs: Array<{ netnsPath: string; target: ResolverTarget }> = [];
   let service: ContainerService | undefined;
-  // Only targetFor of the real EmbeddedDns is used: it is never listening here, so give it a port.
-  const dns = new EmbeddedDns({ networks: () => networks.all(), endpointsOf: (id) => endpoints.endpointsOf(id), container: (id) => service?.find(id) });
-  Object.defineProperty(dns, 'boundPort', { value: 40053 });
+  // Only targetFor of the real EmbeddedDns is used (no sockets are opened here).
+  const dns = new EmbeddedDns({ networks: () => networks.all(), endpointsOf: (id) => endpoints.endpointsOf(id), container: (id) => service?.find(id), port: 40053 });
+  const releases: string[] = [];
   const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: { find: (ref) => service?.find(ref) }, daemonShortId: 'd0' });
   service = new ContainerService({
     store,
@@ -37,12 +37,13 @@ async function setup() {
       install: async (netnsPath, target) => {
         installs.push({ netnsPath, target });
       },
+      release: (containerId) => void releases.push(containerId),
     },
   });
   const networking = new ContainerNetworking({ containers: service, networks, endpoints });
   await networks.create(networkRequest('a', { subnets: [{ subnet: '10.10.0.0/24' }] }));
   await networks.create(networkRequest('b', { subnets: [{ subnet: '10.20.0.0/24' }] }));
-  return { service, runtime, networking, installs, done: () => rm(directory, { recursive: true, force: true }) };
+  return { service, runtime, networking, installs, releases, done: () => rm(directory, { recursive: true, force: true }) };
 }
 
 const create = (network: string) => decodeContainerCreate({ Image: 'busybox', Cmd: ['sleep', '60'], HostConfig: { NetworkMode: network } });
@@ -52,7 +53,7 @@ test('a start on a user-defined network installs the rules before the process ru
   try {
     const { id } = await service.create(create('a'), 'web');
     await service.start(id);
-    assert.deepEqual(installs.map((entry) => entry.target), [{ address: '10.10.0.1', port: 40053 }]);
+    assert.deepEqual(installs.map((entry) => entry.target), [{ address: '127.0.0.11', port: 40053 }]);
     assert.equal(installs[0]?.netnsPath, `/run/netns/conet-d0-${id.slice(0, 12)}`);
     const spec = runtime.started.get(id);
     assert.equal(await readFile(spec?.etc.resolvConf ?? '', 'utf8'), 'search lan\nnameserver 127.0.0.11\noptions ndots:0\n');
@@ -62,7 +63,7 @@ test('a start on a user-defined network installs the rules before the process ru
 });
 
 test('the default bridge gets no rules; connecting it to a user-defined network switches it over', async () => {
-  const { service, runtime, networking, installs, done } = await setup();
+  const { service, runtime, networking, installs, releases, done } = await setup();
   try {
     const { id } = await service.create(create('default'), 'plain');
     await service.start(id);
@@ -70,13 +71,18 @@ test('the default bridge gets no rules; connecting it to a user-defined network 
     const resolv = runtime.started.get(id)?.etc.resolvConf ?? '';
     assert.equal(await readFile(resolv, 'utf8'), 'search lan\nnameserver 10.0.0.53\n');
     await networking.connect('b', 'plain');
-    assert.deepEqual(installs.map((entry) => entry.target.address), ['10.20.0.1']);
+    assert.deepEqual(installs.map((entry) => entry.target.address), ['127.0.0.11']);
     assert.equal(await readFile(resolv, 'utf8'), 'search lan\nnameserver 127.0.0.11\noptions ndots:0\n');
-    // A second user-defined network keeps the rules where they are; leaving b re-points them at a.
+    // The listeners are the container's own, whatever its networks: a second one changes nothing.
     await networking.connect('a', 'plain');
-    assert.equal(installs.length, 1);
     await networking.disconnect('b', 'plain');
-    assert.deepEqual(installs.map((entry) => entry.target.address), ['10.20.0.1', '10.10.0.1']);
+    assert.equal(installs.length, 1);
+    assert.deepEqual(releases, []);
+    // Leaving its last DNS network closes its listeners (they hold its namespace).
+    await networking.disconnect('a', 'plain');
+    assert.deepEqual(releases, [id]);
+    await networking.connect('a', 'plain');
+    assert.equal(installs.length, 2, 'and joining one again opens them again');
   } finally {
     await done();
   }

@@ -60,12 +60,10 @@ export interface ResolverTarget {
 export interface ContainerDnsSetup {
   /** Where a container with these endpoints reaches the resolver; undefined when none of its networks has embedded DNS. */
   targetFor(endpoints: AttachResult['endpoints']): ResolverTarget | undefined;
-  /** The 127.0.0.11 rules in the container's namespace (idempotent), and listeners there for macvlan-only containers. */
+  /** The 127.0.0.11 rules in the container's namespace (idempotent) and the resolver's listeners there. */
   install(netnsPath: string, target: ResolverTarget, containerId: string): Promise<void>;
-  /** The container went (exit, failed start): listeners the daemon holds in its namespace close. */
+  /** The container went (exit, failed start, left its last DNS network): the listeners the daemon holds in its namespace close. */
   release?(containerId: string): void;
-  /** Recovery: listeners in an adopted container's namespace lived in the previous daemon process. */
-  adopt?(containerId: string, netnsPath: string, target: ResolverTarget): Promise<void>;
 }
 
 export class ContainerService {
@@ -192,9 +190,9 @@ export class ContainerService {
       clock.mark('network');
       failpoint('container.start.after-network');
       container.sandbox = attached.sandbox;
-      // The DNS rules are one nft process in the container's namespace (~15-20 ms, nft's own
-      // start-up): it runs while the runtime creates the container, which waits for it before
-      // starting the process, so the first query of the process already finds them.
+      // The resolver's side of the namespace is one nft process (the rules) and one Node child
+      // (the listeners), side by side: they run while the runtime creates the container, which
+      // waits for them before starting the process, so its first query already finds them.
       const dnsTarget = attached.netnsPath ? this.deps.dns?.targetFor(attached.endpoints) : undefined;
       const dnsReady = dnsTarget && attached.netnsPath ? this.installDns(container.id, attached.netnsPath, dnsTarget) : undefined;
       // Only marks the rejection handled: the runtime (ready) and the await below both see it.
@@ -291,23 +289,35 @@ export class ContainerService {
     return target !== undefined && this.dnsTargets.has(target.id);
   }
 
-  /** Recovery: an adopted container whose rules still point at the resolver (same port). */
+  /**
+   * Recovery: the listeners in an adopted container's namespace lived in the previous daemon
+   * process, and this one's resolver port may differ: sockets and rules again (the rules replace
+   * the old ones in one nft transaction).
+   */
   async adoptDns(container: Container, endpoints: AttachResult['endpoints']): Promise<void> {
     const target = this.deps.dns?.targetFor(endpoints);
-    if (target && container.sandbox) this.dnsTargets.set(container.id, `${target.address}:${target.port}`);
-    if (target && container.sandbox) await this.deps.dns?.adopt?.(container.id, this.deps.attacher.netnsPathOf(container.sandbox), target).catch(logError(this.logger, 'warn', 'dns listeners of adopted container', { container: container.id }));
+    if (!target || !container.sandbox) return;
+    await this.installDns(container.id, this.deps.attacher.netnsPathOf(container.sandbox), target).catch(logError(this.logger, 'warn', 'dns of adopted container', { container: container.id }));
+  }
+
+  /** Left its last DNS network: its listeners close (the rules lead nowhere then: refused, as Docker's). */
+  private dropDns(containerId: string, had: boolean): void {
+    if (!had) return;
+    this.deps.dns?.release?.(containerId);
+    this.dnsTargets.delete(containerId);
   }
 
   /**
-   * After a live connect or disconnect: point the container's 127.0.0.11 rules at a resolver it
-   * still reaches, and switch its resolv.conf to the embedded resolver when it just joined its
-   * first user-defined network (Docker does the same for a default-bridge container).
+   * After a live connect or disconnect: give the container the resolver's rules and listeners
+   * when it joined its first DNS network (closing them when it left its last), and switch its
+   * resolv.conf to the embedded resolver then (Docker does the same for a default-bridge
+   * container).
    */
   async refreshDns(container: Container, endpoints: AttachResult['endpoints']): Promise<void> {
     if (!this.deps.dns || container.state.status !== 'running' || !container.sandbox) return;
     const target = this.deps.dns.targetFor(endpoints);
-    if (!target) return;
     const had = this.dnsTargets.has(container.id);
+    if (!target) return this.dropDns(container.id, had);
     if (this.dnsTargets.get(container.id) === `${target.address}:${target.port}`) return;
     await this.installDns(container.id, this.deps.attacher.netnsPathOf(container.sandbox), target);
     if (had) return;

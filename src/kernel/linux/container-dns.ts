@@ -1,15 +1,14 @@
 /**
- * The container side of the embedded resolver. Node can't open a socket in another namespace,
- * so the resolver listens in the daemon's namespace and the container's own namespace gets a
- * small table that sends 127.0.0.11:53 (UDP and TCP) to GATEWAY:PORT:
+ * The container side of the embedded resolver: a small table in the container's own namespace
+ * that sends 127.0.0.11:53 (UDP and TCP) to the resolver's sockets there, 127.0.0.11:PORT (opened
+ * by namespace-sockets.ts, served by the daemon; dockerd has the same DNAT to its random port):
  * - DNAT in the output hook, before routing, so a container that binds 0.0.0.0:53 itself still
- *   reaches the resolver (the rewritten packet never meets its socket);
- * - masquerade of the 127.0.0.1 source on the way out, so the resolver sees the container's
- *   address (that is how it knows who asks); route_localnet lets a 127/8 source be routed out at all;
- * - with route_localnet on, nothing from outside may arrive for or from 127/8 (a neighbour on the
- *   bridge must not reach the container's loopback services), hence the raw-priority drops.
- * Two processes, argv only, run side by side: `tee` writes the sysctl and `nft -f -` loads the
- * table, each inside the namespace through nsenter (no shell).
+ *   reaches the resolver (the rewritten packet never meets its socket); the target is local, so
+ *   nothing leaves the namespace and no masquerade or route_localnet is needed;
+ * - nothing from outside may arrive for or from 127/8 (the raw-priority drops): the kernel drops
+ *   those as martians anyway unless route_localnet is on, which containers started by earlier
+ *   versions (whose DNAT led to the gateway) still have; the drops keep their loopback private.
+ * One process, argv only: `nft -f -` inside the namespace through nsenter (no shell).
  */
 import { run } from '../../exec/index.js';
 import { system } from '../../errors/index.js';
@@ -34,10 +33,6 @@ export function containerDnsScript(target: ResolverTarget): string {
     `\t\tip daddr ${RESOLVER_ADDRESS} udp dport 53 dnat to ${to}`,
     `\t\tip daddr ${RESOLVER_ADDRESS} tcp dport 53 dnat to ${to}`,
     '\t}',
-    '\tchain postrouting {',
-    '\t\ttype nat hook postrouting priority 100; policy accept;',
-    '\t\toifname != "lo" ip saddr 127.0.0.0/8 masquerade',
-    '\t}',
     '\tchain prerouting {',
     '\t\ttype filter hook prerouting priority -300; policy accept;',
     '\t\tiifname != "lo" ip daddr 127.0.0.0/8 drop',
@@ -48,16 +43,10 @@ export function containerDnsScript(target: ResolverTarget): string {
   ].join('\n');
 }
 
-const ROUTE_LOCALNET = '/proc/sys/net/ipv4/conf/all/route_localnet';
-
 export class LinuxContainerDns {
   async install(netnsPath: string, target: ResolverTarget): Promise<void> {
     try {
-      const inNetns = ['nsenter', `--net=${netnsPath}`, '--'];
-      await Promise.all([
-        run([...inNetns, 'tee', ROUTE_LOCALNET], { input: '1', timeoutMs: 15_000 }),
-        run([...inNetns, 'nft', '-f', '-'], { input: containerDnsScript(target), timeoutMs: 15_000 }),
-      ]);
+      await run(['nsenter', `--net=${netnsPath}`, '--', 'nft', '-f', '-'], { input: containerDnsScript(target), timeoutMs: 15_000 });
     } catch (error) {
       throw system('kernel-dns', `install the DNS rules in ${netnsPath}: ${error instanceof Error ? error.message : String(error)}`, error);
     }

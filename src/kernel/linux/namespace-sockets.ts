@@ -1,10 +1,15 @@
 /**
  * Listening sockets inside another network namespace, for the daemon. Node can't setns(2), so a
- * short-lived Node child is started in the namespace (nsenter), binds there and passes the
- * descriptors back over its IPC channel (SCM_RIGHTS under Node's handle passing); the daemon then
- * serves them as its own. What dockerd does in-process for 127.0.0.11 costs us one Node start.
+ * short-lived child binds there and passes the descriptors back over its IPC channel (SCM_RIGHTS
+ * under Node's handle passing); the daemon then serves them as its own. The child is the C helper
+ * of native/netns-sockets.c (setns, socket, bind, then Node's NODE_HANDLE messages: about a
+ * millisecond of its own), or, when it wasn't built, a Node script under nsenter (one Node start
+ * per container start with a DNS network). The C helper must keep to Node's internal format of
+ * handle passing (lib/internal/child_process.js, `handleConversion`): the unit test of this file
+ * and every e2e DNS test exercise it against the Node that runs the daemon.
  */
 import type { Socket as UdpSocket } from 'node:dgram';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { exchangeWithChild, type IpcMessage } from '../../exec/index.js';
@@ -12,9 +17,16 @@ import { system } from '../../errors/index.js';
 import type { NamespaceSocketPort, NamespaceSockets } from '../ports.js';
 
 const CHILD = fileURLToPath(new URL('./namespace-sockets-child.js', import.meta.url));
+/** native/netns-sockets.c, built by `npm run build` beside dist/src. */
+export const NATIVE_HELPER = fileURLToPath(new URL('../../../conet-netns-sockets', import.meta.url));
 
-export function namespaceSocketsArgv(netnsPath: string, address: string, port: number, node = process.execPath): string[] {
-  return ['nsenter', `--net=${netnsPath}`, '--', node, CHILD, address, String(port)];
+/**
+ * The C helper when it was built (it enters the namespace itself and speaks Node's handle-passing
+ * format: milliseconds), else a Node child under nsenter (one Node start).
+ */
+export function namespaceSocketsArgv(netnsPath: string, address: string, port: number, options: { node?: string; helper?: string } = {}): string[] {
+  if (options.helper) return [options.helper, netnsPath, address, String(port)];
+  return ['nsenter', `--net=${netnsPath}`, '--', options.node ?? process.execPath, CHILD, address, String(port)];
 }
 
 function kindOf(message: unknown): string | undefined {
@@ -28,12 +40,20 @@ export function bothArrived(received: readonly IpcMessage[]): boolean {
 }
 
 export class LinuxNamespaceSockets implements NamespaceSocketPort {
+  private readonly helper: string | undefined;
+
+  constructor(helper = NATIVE_HELPER) {
+    this.helper = existsSync(helper) ? helper : undefined;
+  }
+
   async listen(netnsPath: string, address: string, port: number): Promise<NamespaceSockets> {
     try {
-      const received = await exchangeWithChild(namespaceSocketsArgv(netnsPath, address, port), {
+      const received = await exchangeWithChild(namespaceSocketsArgv(netnsPath, address, port, this.helper ? { helper: this.helper } : {}), {
         done: (_message, all) => bothArrived(all),
         reply: { kind: 'ok' },
-        timeoutMs: 10_000,
+        // Every container start with a DNS network waits for this child: generous, since a Node
+        // start on a loaded machine takes seconds, and a slow start beats a failed one.
+        timeoutMs: 30_000,
       });
       const udp = received.find((entry) => kindOf(entry.message) === 'udp')?.handle as UdpSocket;
       const tcp = received.find((entry) => kindOf(entry.message) === 'tcp')?.handle as Server;

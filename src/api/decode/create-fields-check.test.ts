@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CREATE_FIELDS, UPDATE_FIELDS } from './create-fields.js';
+import { checkFields, valuesAt } from './create-fields-check.js';
+import { decodeContainerCreate } from './container-create.js';
+import { decodeContainerUpdate } from './container-update.js';
+
+/** What the docker CLI 28.2 sent for `docker run -d -P --net=bridge nginx:1.9.1` at API 1.41 (../shared/compat). */
+const CLI_DEFAULTS = {
+  Hostname: '', Domainname: '', User: '', AttachStdin: false, AttachStdout: false, AttachStderr: false, Tty: false, OpenStdin: false, StdinOnce: false,
+  Env: null, Cmd: null, Image: 'nginx:1.9.1', Volumes: {}, WorkingDir: '', Entrypoint: null, OnBuild: null, Labels: {},
+  HostConfig: {
+    Binds: null, ContainerIDFile: '', LogConfig: { Type: '', Config: {} }, NetworkMode: 'bridge', PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+    AutoRemove: false, VolumeDriver: '', VolumesFrom: null, ConsoleSize: [0, 0], CapAdd: null, CapDrop: null, CgroupnsMode: '', Dns: [], DnsOptions: [], DnsSearch: [],
+    ExtraHosts: null, GroupAdd: null, IpcMode: '', Cgroup: '', Links: null, OomScoreAdj: 0, PidMode: '', Privileged: false, PublishAllPorts: true, ReadonlyRootfs: false,
+    SecurityOpt: null, UTSMode: '', UsernsMode: '', ShmSize: 0, Isolation: '', CpuShares: 0, Memory: 0, NanoCpus: 0, CgroupParent: '', BlkioWeight: 0,
+    BlkioWeightDevice: [], BlkioDeviceReadBps: [], BlkioDeviceWriteBps: [], BlkioDeviceReadIOps: [], BlkioDeviceWriteIOps: [], CpuPeriod: 0, CpuQuota: 0,
+    CpuRealtimePeriod: 0, CpuRealtimeRuntime: 0, CpusetCpus: '', CpusetMems: '', Devices: [], DeviceCgroupRules: null, DeviceRequests: null, MemoryReservation: 0,
+    MemorySwap: 0, MemorySwappiness: -1, OomKillDisable: false, PidsLimit: 0, Ulimits: [], CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0, IOMaximumBandwidth: 0,
+    MaskedPaths: null, ReadonlyPaths: null,
+  },
+  NetworkingConfig: { EndpointsConfig: {} },
+};
+
+const withHost = (extra: Record<string, unknown>) => ({ ...CLI_DEFAULTS, HostConfig: { ...CLI_DEFAULTS.HostConfig, ...extra } });
+
+test("the CLI's body for a plain docker run passes, with no warnings", () => {
+  assert.deepEqual(checkFields(CLI_DEFAULTS, CREATE_FIELDS), []);
+  assert.deepEqual(decodeContainerCreate(CLI_DEFAULTS).warnings, []);
+});
+
+test('refused options are 400s naming the field and the flag', () => {
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [withHost({ Memory: 67108864 }), 'conet does not support HostConfig.Memory (--memory) yet'],
+    [withHost({ RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } }), 'conet does not support HostConfig.RestartPolicy (--restart) yet'],
+    [withHost({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 } }), 'conet does not support HostConfig.RestartPolicy (--restart) yet'],
+    [withHost({ Tmpfs: { '/x': '' } }), 'conet does not support HostConfig.Tmpfs (--tmpfs) yet'],
+    [withHost({ Binds: ['/tmp:/mnt'] }), 'conet does not support HostConfig.Binds (--volume) yet'],
+    [withHost({ Init: true }), 'conet does not support HostConfig.Init (--init) yet'],
+    [withHost({ MaskedPaths: [], ReadonlyPaths: [] }), 'conet does not support HostConfig.MaskedPaths (--security-opt systempaths=unconfined) yet'],
+    [withHost({ LogConfig: { Type: 'syslog', Config: {} } }), 'conet does not support HostConfig.LogConfig (--log-driver/--log-opt) yet'],
+    [withHost({ LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } } }), 'conet does not support HostConfig.LogConfig (--log-driver/--log-opt) yet'],
+    [{ ...CLI_DEFAULTS, User: '65534' }, 'conet does not support User (--user) yet'],
+    [{ ...CLI_DEFAULTS, Healthcheck: { Test: ['CMD-SHELL', 'true'] } }, 'conet does not support Healthcheck (--health-cmd) yet'],
+    [{ ...CLI_DEFAULTS, StopTimeout: 3 }, 'conet does not support StopTimeout (--stop-timeout) yet'],
+    [{ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { Links: ['a:b'] } } } }, 'conet does not support NetworkingConfig.EndpointsConfig."web".Links (--link) yet'],
+    [{ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { IPAMConfig: { LinkLocalIPs: ['169.254.0.9'] } } } } }, 'conet does not support NetworkingConfig.EndpointsConfig."web".IPAMConfig.LinkLocalIPs (--link-local-ip) yet'],
+  ];
+  for (const [body, message] of cases) assert.throws(() => decodeContainerCreate(body), { kind: 'invalid', message }, message);
+});
+
+test("the values the CLI sends for an option's default pass", () => {
+  for (const extra of [
+    { RestartPolicy: { Name: '' } }, { RestartPolicy: null }, { LogConfig: { Type: 'json-file', Config: null } }, { IpcMode: 'private' }, { UsernsMode: 'host' },
+    { CgroupnsMode: 'host' }, { ShmSize: 67108864 }, { Runtime: 'runc' }, { Isolation: 'default' }, { PidsLimit: -1 }, { PidsLimit: null }, { MemorySwappiness: null },
+    { ConsoleSize: [40, 120] }, { ContainerIDFile: '/tmp/cid' },
+  ]) assert.deepEqual(decodeContainerCreate(withHost(extra)).warnings, [], JSON.stringify(extra));
+  assert.doesNotThrow(() => decodeContainerCreate({ ...CLI_DEFAULTS, Healthcheck: { Test: ['NONE'] } }));
+  assert.doesNotThrow(() => decodeContainerCreate({ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { IPAMConfig: { IPv4Address: '10.0.0.2' }, Aliases: ['a'], Links: null, GwPriority: 0 } } } }));
+});
+
+test('a network name in a refusal is quoted and cut short, dots and all', () => {
+  const long = `a.b${'x'.repeat(100)}`;
+  assert.throws(() => decodeContainerCreate({ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { [long]: { DriverOpts: { k: 'v' } } } } }), {
+    message: `conet does not support NetworkingConfig.EndpointsConfig.${JSON.stringify(long.slice(0, 64))}.DriverOpts (--network driver-opt=…) yet`,
+  });
+});
+
+test('unknown fields are ignored, as Docker ignores them', () => {
+  assert.doesNotThrow(() => decodeContainerCreate({ ...CLI_DEFAULTS, NoSuchField: 1, HostConfig: { ...CLI_DEFAULTS.HostConfig, AlsoUnknown: true } }));
+});
+
+test('valuesAt follows dotted paths and `*` over a map', () => {
+  const body = { A: { x: { B: 1 }, y: { B: 2 }, z: {} } };
+  assert.deepEqual(valuesAt(body, 'A.*.B'), [{ keys: ['A', 'x', 'B'], value: 1 }, { keys: ['A', 'y', 'B'], value: 2 }]);
+  assert.deepEqual(valuesAt(body, 'Q.R'), []);
+  assert.deepEqual(valuesAt({ A: 'text' }, 'A.B'), []);
+});
+
+test('update: an empty update passes; any resource or restart policy is refused, naming it', () => {
+  assert.deepEqual(decodeContainerUpdate({ RestartPolicy: { Name: '', MaximumRetryCount: 0 }, Memory: 0 }), []);
+  assert.throws(() => decodeContainerUpdate({ Memory: 1 << 26 }), { kind: 'invalid', message: 'conet does not support Memory (--memory) yet' });
+  assert.throws(() => decodeContainerUpdate({ RestartPolicy: { Name: 'always' } }), { kind: 'invalid', message: 'conet does not support RestartPolicy (--restart) yet' });
+  assert.throws(() => decodeContainerUpdate(null), { kind: 'invalid' });
+  assert.equal(UPDATE_FIELDS.every((rule) => rule.class === 'refused'), true);
+});

@@ -1,0 +1,212 @@
+/**
+ * The contract of `POST /containers/create` and `POST /containers/{id}/update`: every field of
+ * their bodies, one row each, with what conet does with it.
+ *
+ * - `applied`: conet does it end to end (`where` says where);
+ * - `refused`: a 400 naming the field (and the CLI flag) when set to anything but what the docker
+ *   CLI sends when the user didn't ask for it (`accepts`, besides the zero value: null, false,
+ *   0, "", [], {}), before anything is created;
+ * - `ignored-as-docker`: Docker drops it too (output-only fields, Windows-only fields, client-side
+ *   or build-only metadata); `warning` when Docker says so in the create's Warnings.
+ *
+ * Pure data; create-fields-check.ts applies it, create-fields-doc.ts renders
+ * docs/compatibility.md from it, and a unit test keeps it complete against Docker's swagger.yaml.
+ * Fields Docker doesn't know are ignored, as Docker's JSON decoder ignores them.
+ */
+
+export type FieldClass = 'applied' | 'refused' | 'ignored-as-docker';
+
+export interface FieldRule {
+  /** Dotted path in the body; `*` is any key (a network name). */
+  path: string;
+  class: FieldClass;
+  /** The docker CLI option that sets it, when there is one. */
+  flag?: string;
+  /** applied: where conet does it; otherwise why. */
+  note: string;
+  /** refused: values besides the zero value that mean "not asked for" (what the CLI sends). */
+  accepts?: (value: unknown) => boolean;
+  /** The accepted non-zero values, as the docs show them. */
+  acceptsText?: string;
+  /** refused: only null means "not asked for" (an empty list is a request too). */
+  nullOnly?: boolean;
+  /** ignored-as-docker: Docker's own create warning, when it gives one. */
+  warning?: string;
+}
+
+/**
+ * null, false, 0, "", an array of those (ConsoleSize [0,0]), an empty object. An object with a key
+ * is not zero: in a map (Tmpfs, Sysctls, Volumes) the key itself is the request; the structs
+ * (RestartPolicy, LogConfig) say what their defaults are with `accepts`.
+ */
+export function isZero(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === '') return true;
+  if (Array.isArray(value)) return value.every(isZero);
+  if (typeof value === 'object') return Object.keys(value).length === 0;
+  return false;
+}
+
+const oneOf = (...values: unknown[]) => (value: unknown): boolean => values.includes(value);
+
+const applied = (path: string, note: string, flag?: string): FieldRule => ({ path, class: 'applied', note, ...(flag ? { flag } : {}) });
+const refused = (path: string, flag?: string, accepts?: FieldRule['accepts'], acceptsText?: string): FieldRule => ({
+  path, class: 'refused', note: 'not implemented yet', ...(flag ? { flag } : {}), ...(accepts ? { accepts, acceptsText: acceptsText ?? '' } : {}),
+});
+const ignored = (path: string, note: string, flag?: string): FieldRule => ({ path, class: 'ignored-as-docker', note, ...(flag ? { flag } : {}) });
+
+const CONFIG: FieldRule[] = [
+  applied('Hostname', 'UTS hostname, /etc/hostname, /etc/hosts', '--hostname'),
+  applied('Domainname', '/etc/hosts (hostname.domainname)', '--domainname'),
+  refused('User', '--user'),
+  applied('AttachStdin', 'attach', '--attach'),
+  applied('AttachStdout', 'attach', '--attach'),
+  applied('AttachStderr', 'attach', '--attach'),
+  applied('ExposedPorts', 'published by -P, shown by inspect', '--expose'),
+  applied('Tty', 'conmon terminal', '--tty'),
+  applied('OpenStdin', 'conmon stdin', '--interactive'),
+  applied('StdinOnce', 'conmon --stdin-once', '--interactive'),
+  applied('Env', 'process environment', '--env'),
+  applied('Cmd', 'process arguments'),
+  refused('Healthcheck', '--health-cmd', (value) => JSON.stringify((value as { Test?: unknown } | null)?.Test) === '["NONE"]', '{"Test":["NONE"]} (--no-healthcheck: conet runs no health checks)'),
+  ignored('ArgsEscaped', 'Windows only; Docker ignores it on Linux'),
+  applied('Image', 'root filesystem and image defaults'),
+  refused('Volumes', '--volume'),
+  applied('WorkingDir', 'process cwd', '--workdir'),
+  applied('Entrypoint', 'process arguments', '--entrypoint'),
+  refused('NetworkDisabled'),
+  applied('MacAddress', 'primary endpoint MAC address', '--mac-address'),
+  ignored('OnBuild', 'image build metadata; Docker stores it and runs nothing'),
+  applied('Labels', 'stored, filters, inspect', '--label'),
+  refused('StopSignal', '--stop-signal'),
+  refused('StopTimeout', '--stop-timeout'),
+  ignored('Shell', 'build-only (SHELL); Docker stores it and runs nothing'),
+];
+
+/** HostConfig.Resources' fields, which `docker update` also takes (without the prefix). */
+const RESOURCES: FieldRule[] = [
+  refused('CpuShares', '--cpu-shares'),
+  refused('Memory', '--memory'),
+  refused('CgroupParent', '--cgroup-parent'),
+  refused('BlkioWeight', '--blkio-weight'),
+  refused('BlkioWeightDevice', '--blkio-weight-device'),
+  refused('BlkioDeviceReadBps', '--device-read-bps'),
+  refused('BlkioDeviceWriteBps', '--device-write-bps'),
+  refused('BlkioDeviceReadIOps', '--device-read-iops'),
+  refused('BlkioDeviceWriteIOps', '--device-write-iops'),
+  refused('CpuPeriod', '--cpu-period'),
+  refused('CpuQuota', '--cpu-quota'),
+  refused('CpuRealtimePeriod', '--cpu-rt-period'),
+  refused('CpuRealtimeRuntime', '--cpu-rt-runtime'),
+  refused('CpusetCpus', '--cpuset-cpus'),
+  refused('CpusetMems', '--cpuset-mems'),
+  refused('Devices', '--device'),
+  refused('DeviceCgroupRules', '--device-cgroup-rule'),
+  refused('DeviceRequests', '--gpus'),
+  refused('KernelMemory', '--kernel-memory'),
+  refused('KernelMemoryTCP'),
+  refused('MemoryReservation', '--memory-reservation'),
+  refused('MemorySwap', '--memory-swap'),
+  refused('MemorySwappiness', '--memory-swappiness', oneOf(-1), '-1'),
+  refused('NanoCpus', '--cpus'),
+  refused('OomKillDisable', '--oom-kill-disable'),
+  refused('Init', '--init'),
+  refused('PidsLimit', '--pids-limit', oneOf(-1), '-1 (unlimited)'),
+  refused('Ulimits', '--ulimit'),
+  refused('CpuCount', '--cpu-count'),
+  refused('CpuPercent', '--cpu-percent'),
+  refused('IOMaximumIOps', '--io-maxiops'),
+  refused('IOMaximumBandwidth', '--io-maxbandwidth'),
+];
+
+/** Null only: `--security-opt systempaths=unconfined` makes the CLI send empty lists. */
+const nullOnly = (path: string): FieldRule => ({ ...refused(path, '--security-opt systempaths=unconfined'), nullOnly: true, acceptsText: 'null only ([] unmasks every path)' });
+
+const isRestartNo = (value: unknown): boolean => {
+  const policy = value as { Name?: unknown; MaximumRetryCount?: unknown };
+  return typeof value === 'object' && value !== null && oneOf('', 'no', undefined, null)(policy.Name) && isZero(policy.MaximumRetryCount);
+};
+
+// TODO(sec-bounded): that branch applies --log-opt max-size/max-file; merge its LogConfig here.
+const isDefaultLog = (value: unknown): boolean => {
+  const log = value as { Type?: unknown; Config?: unknown };
+  return typeof value === 'object' && value !== null && oneOf('', 'json-file', 'k8s-file', undefined, null)(log.Type) && isZero(log.Config);
+};
+
+const HOST: FieldRule[] = [
+  ...RESOURCES,
+  refused('Binds', '--volume'),
+  ignored('ContainerIDFile', 'the CLI writes the file itself; the daemon ignores it', '--cidfile'),
+  refused('LogConfig', '--log-driver/--log-opt', isDefaultLog, 'Type "", "json-file" or "k8s-file" with no Config (conmon\'s k8s-file log)'),
+  applied('NetworkMode', 'network attachment, host/none/container: modes', '--network'),
+  applied('PortBindings', 'nftables DNAT and port proxy', '--publish'),
+  refused('RestartPolicy', '--restart', isRestartNo, '{"Name":"no"}'),
+  applied('AutoRemove', 'removed when it exits', '--rm'),
+  refused('VolumeDriver', '--volume-driver'),
+  refused('VolumesFrom', '--volumes-from'),
+  refused('Mounts', '--mount'),
+  applied('CapAdd', 'OCI capabilities', '--cap-add'),
+  applied('CapDrop', 'OCI capabilities', '--cap-drop'),
+  refused('CgroupnsMode', '--cgroupns', oneOf('host'), '"host" (conet makes no cgroup namespace, Docker\'s default on cgroup v1)'),
+  applied('Dns', '/etc/resolv.conf, embedded DNS upstreams', '--dns'),
+  applied('DnsOptions', '/etc/resolv.conf', '--dns-option'),
+  applied('DnsSearch', '/etc/resolv.conf', '--dns-search'),
+  applied('ExtraHosts', '/etc/hosts', '--add-host'),
+  refused('GroupAdd', '--group-add'),
+  refused('IpcMode', '--ipc', oneOf('private'), '"private" (a fresh IPC namespace, what conet makes)'),
+  refused('Cgroup', '--cgroup'),
+  refused('Links', '--link'),
+  refused('OomScoreAdj', '--oom-score-adj'),
+  refused('PidMode', '--pid'),
+  refused('Privileged', '--privileged'),
+  applied('PublishAllPorts', 'publishes ExposedPorts and the image\'s', '--publish-all'),
+  refused('ReadonlyRootfs', '--read-only'),
+  applied('SecurityOpt', 'seccomp, AppArmor, no-new-privileges, label=disable (others refused)', '--security-opt'),
+  refused('StorageOpt', '--storage-opt'),
+  refused('Tmpfs', '--tmpfs'),
+  refused('UTSMode', '--uts'),
+  refused('UsernsMode', '--userns', oneOf('host'), '"host" (conet makes no user namespace)'),
+  refused('ShmSize', '--shm-size', oneOf(64 * 1024 * 1024), '67108864 (64 MiB, the size conet mounts)'),
+  refused('Sysctls', '--sysctl'),
+  refused('Runtime', '--runtime', oneOf('runc'), '"runc"'),
+  ignored('ConsoleSize', 'Docker 20.10 applies it on Windows only (Linux from API 1.42); the CLI resizes after start'),
+  refused('Isolation', '--isolation', oneOf('default'), '"default"'),
+  nullOnly('MaskedPaths'),
+  nullOnly('ReadonlyPaths'),
+  refused('Annotations', '--annotation'),
+];
+
+const ENDPOINT: FieldRule[] = [
+  applied('IPAMConfig.IPv4Address', 'static IPv4 address', '--ip'),
+  applied('IPAMConfig.IPv6Address', 'static IPv6 address', '--ip6'),
+  refused('IPAMConfig.LinkLocalIPs', '--link-local-ip'),
+  refused('Links', '--link'),
+  applied('Aliases', 'embedded DNS names', '--network-alias'),
+  ...['NetworkID', 'EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLen', 'IPv6Gateway', 'GlobalIPv6Address', 'GlobalIPv6PrefixLen', 'DNSNames'].map((name) =>
+    ignored(name, 'output only: Docker fills it in and ignores it on create')),
+  applied('MacAddress', 'endpoint MAC address', '--mac-address'),
+  refused('DriverOpts', '--network driver-opt=…'),
+  refused('GwPriority', '--gw-priority'),
+];
+
+const prefixed = (prefix: string, rules: FieldRule[]): FieldRule[] => rules.map((rule) => ({ ...rule, path: `${prefix}${rule.path}` }));
+
+export const CREATE_FIELDS: readonly FieldRule[] = [
+  ...CONFIG,
+  ...prefixed('HostConfig.', HOST),
+  ...prefixed('NetworkingConfig.EndpointsConfig.*.', ENDPOINT),
+];
+
+export const UPDATE_FIELDS: readonly FieldRule[] = [
+  ...RESOURCES,
+  refused('RestartPolicy', '--restart', isRestartNo, '{"Name":"no"}'),
+];
+
+/**
+ * Fields added to the create body after API 1.41 (Docker's 1.41 swagger.yaml lacks them), with
+ * the version that added them; docs/api-versions.md lists them with the rest of each version.
+ */
+export const FIELDS_AFTER_1_41: Readonly<Record<string, string>> = {
+  'HostConfig.Annotations': '1.43',
+  'NetworkingConfig.EndpointsConfig.*.DNSNames': '1.44',
+  'NetworkingConfig.EndpointsConfig.*.GwPriority': '1.48',
+};

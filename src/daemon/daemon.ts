@@ -10,6 +10,7 @@ import { FirewallHealer } from '../firewall/firewall-healer.js';
 import { lockDataRoot, type DataRootLock } from '../kernel/linux/data-root-lock.js';
 import { onExec } from '../exec/index.js';
 import { SqliteStore } from '../store/index.js';
+import { configureFailpoints, parseFailpoints } from '../util/failpoint.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { startClusterMode } from './cluster-mode.js';
 import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
@@ -41,6 +42,8 @@ async function prepareRoots(config: DaemonConfig): Promise<{ pidFile: string; lo
 
 export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const config = await loadConfig(flags);
+  // Parsed first (a typo stops the daemon before it changes anything), armed once start-up is done.
+  const failpoints = parseFailpoints(process.env['CONET_FAILPOINTS']);
   // Before anything is created: a missing profile file stops the daemon here.
   const confinement = await loadConfinement(config);
   const logger = createLogger(config.logLevel);
@@ -59,6 +62,8 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   const healer = new FirewallHealer(firewall, linux.firewallWatch, logger);
   const serve = async () => {
     await startEngine(startupDeps({ config, engine, store, linux, daemonShortId, logger, ...(clusterMode ? { clusterMode } : {}) }));
+    if (failpoints.size > 0) logger.warn('failpoints armed (CONET_FAILPOINTS): this daemon fails on purpose', { failpoints: Object.fromEntries(failpoints) });
+    configureFailpoints(failpoints);
     healer.start();
     return serveApi(config.host, apiServices(engine, { id, config, linux, drivers, confinement: confinement.host }), logger);
   };

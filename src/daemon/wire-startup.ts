@@ -26,6 +26,7 @@ export function startupDeps({ config, engine, store, linux, clusterMode, daemonS
     containers: engine.containers,
     store,
     sandboxes: linux.kernel.sandboxes,
+    links: linux.kernel.links,
     daemonShortId,
     isRunning: async (containerId) => (await runtime.runc.state(containerId).catch(logError(logger, 'warn', 'runc state failed: taken as not running', { id: containerId })))?.status === 'running',
     exitCode: (containerId) => runtime.exits.read(containerId),

@@ -29,7 +29,8 @@ export async function engineFixture(options: EngineFixtureOptions = {}) {
   const kernel = new FakeKernel();
   const store = options.store ?? new MemoryStore();
   const drivers = new DriverRegistry();
-  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(new FirewallService(kernel.firewall, 'conet')), defaultMtu: 1500 }));
+  const firewall = new FirewallService(kernel.firewall, 'conet');
+  drivers.register(new BridgeDriver({ kernel, firewall: new NftBridgeFirewall(firewall), defaultMtu: 1500 }));
   drivers.register(new HostDriver());
   drivers.register(new NullDriver());
   const index = new EngineIndex();
@@ -48,5 +49,5 @@ export async function engineFixture(options: EngineFixtureOptions = {}) {
     await networks.definePredefined(network);
   }
   await networks.reconcile();
-  return { kernel, store, drivers, networks, endpoints, index };
+  return { kernel, store, drivers, networks, endpoints, index, firewall };
 }

@@ -44,7 +44,7 @@ function life(store: MemoryStore, kernel: FakeKernel, directory: string, dnsPort
     hostFiles: { resolvConf: 'nameserver 10.0.0.53\n', hosts: '127.0.0.1 localhost\n' },
   });
   const start = (running: ReadonlySet<string>) => startEngine({
-    networks, endpoints, containers, store, logger, sandboxes: kernel.sandboxes, daemonShortId: 'd0',
+    networks, endpoints, containers, store, logger, sandboxes: kernel.sandboxes, links: kernel.links, daemonShortId: 'd0',
     isRunning: async (id) => running.has(id),
     exitCode: async () => 137,
     interfaceOf: () => 'conet0',

@@ -1,17 +1,18 @@
 /**
  * The engine's start-up, in the one order that works: load the saved state, adopt the containers
  * still running under their monitors (and tidy what died meanwhile), add or update the predefined
- * networks, let each driver reconcile the kernel, start collecting stale cluster claims, give
- * adopted containers their resolver back (listeners in their namespaces), then load the images.
- * The daemon serves the API only after this returns.
+ * networks, let each driver reconcile the kernel, repair the veths of adopted containers, start
+ * collecting stale cluster claims, give adopted containers their resolver back (listeners in their
+ * namespaces), then load the images. The daemon serves the API only after this returns.
  */
 import { adoptDns, type DnsResolverInfo } from './startup-dns.js';
 import { recoverContainers, type RecoveryDeps } from './containers/container-recovery.js';
+import { repairEndpoints, type EndpointRepairDeps } from './containers/endpoint-repair.js';
 import { predefinedNetworks, type DefaultBridgeConfig } from './networks/predefined.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 
-export interface StartupDeps extends RecoveryDeps {
+export interface StartupDeps extends RecoveryDeps, EndpointRepairDeps {
   store: Store;
   dns: DnsResolverInfo;
   images: { start(): Promise<void> };
@@ -28,11 +29,12 @@ export async function startEngine(deps: StartupDeps): Promise<void> {
   await endpoints.load();
   await containers.load();
   const recovery = await recoverContainers(deps);
-  logger.info('recovered containers', { adopted: recovery.adopted.length, exited: recovery.exited.length, strayEndpoints: recovery.strayEndpoints, straySandboxes: recovery.straySandboxes });
+  logger.info('recovered containers', { adopted: recovery.adopted.length, exited: recovery.exited.length, strayEndpoints: recovery.strayEndpoints, straySandboxes: recovery.straySandboxes, strayDirectories: recovery.strayDirectories });
   await definePredefined(deps);
   const started = performance.now();
   await networks.reconcile();
-  logger.info('reconciled kernel state', { networks: networks.all().length, ms: Math.round(performance.now() - started) });
+  const repaired = await repairEndpoints(deps);
+  logger.info('reconciled kernel state', { networks: networks.all().length, ...repaired, ms: Math.round(performance.now() - started) });
   deps.cluster?.startCollector((endpointId) => endpoints.hasEndpoint(endpointId));
   await adoptDns(deps, recovery.adopted);
   for (const containerId of recovery.adopted) containers.adopt(containerId);

@@ -78,6 +78,13 @@ export class FirewallService {
     });
   }
 
+  /** What the table holds now (networks by id, ports by owner), sorted: for crash and rollback checks. */
+  snapshot(): { networks: FirewallNetwork[]; ports: Array<[string, PortMapping[]]> } {
+    const networks = [...this.networks.values()].map((entry) => entry.network).sort((a, b) => a.id.localeCompare(b.id));
+    const ports = [...this.ports.entries()].filter(([, mappings]) => mappings.length > 0).sort(([a], [b]) => a.localeCompare(b));
+    return { networks, ports };
+  }
+
   /** Whether the table has this network (the overlay driver adds its networks lazily). */
   hasNetwork(id: string): boolean {
     return this.networks.has(id);

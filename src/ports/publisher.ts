@@ -12,6 +12,7 @@ import { shownBindings, toPortMappings, withoutIpv6Twins, type PortEndpoint } fr
 import { releasePorts, reservePorts, type PortProbe, type ReservedPort } from './reserve.js';
 import { portRequests } from './spec.js';
 import type { PublishedPort } from '../model/port.js';
+import { failpoint } from '../util/failpoint.js';
 
 function portEndpoint(target: { containerAddress: string; containerAddress6?: string | undefined }, networkId: string, bridge: string): PortEndpoint {
   return { networkId, bridge, containerAddress: target.containerAddress, ...(target.containerAddress6 ? { containerAddress6: target.containerAddress6 } : {}) };
@@ -34,11 +35,17 @@ export class NftPortPublisher implements PortPublisher {
     } catch (error) {
       throw this.failure(target, error);
     }
+    let added = false;
     try {
+      failpoint('ports.publish.after-reserve');
       for (const setting of publishedPortSysctls([target.network.bridge])) await this.deps.sysctl.write(setting.path, setting.value);
       const mappings = toPortMappings(portEndpoint(target, target.network.id, target.network.bridge), reserved);
       await this.deps.firewall.addPorts(target.containerId, mappings);
+      added = true;
+      failpoint('ports.publish.after-nft');
     } catch (error) {
+      // The client must see the first failure; an element this leaves is gone at the next start (the table is rebuilt).
+      if (added) await this.deps.firewall.removePorts(target.containerId).catch(() => undefined);
       releasePorts(this.deps.allocator, reserved);
       throw this.failure(target, error);
     }

@@ -74,8 +74,11 @@ export class TestHost {
     return this.daemon?.pid;
   }
 
-  /** Starts conetd inside the host namespace and waits until /_ping answers. */
-  async start(): Promise<void> {
+  /**
+   * Starts conetd inside the host namespace and waits until /_ping answers. `env`: more variables
+   * for this start only (e.g. CONET_FAILPOINTS).
+   */
+  async start(options: { env?: Record<string, string> } = {}): Promise<void> {
     if (this.daemon) throw new Error('daemon already running');
     const argv = [
       'nsenter', `--net=${this.netnsPath}`, '--', process.execPath, CONET_BIN, 'daemon',
@@ -86,7 +89,7 @@ export class TestHost {
     ];
     if (this.options.config) argv.push('--config', join(this.dir, 'daemon.json'));
     if (this.options.daemonArgs) argv.push(...this.options.daemonArgs);
-    const daemon = startProcess(argv, { logFile: this.logFile });
+    const daemon = startProcess(argv, { logFile: this.logFile, ...(options.env ? { env: { ...process.env, ...options.env } } : {}) });
     this.daemon = daemon;
     // Generous: in cluster mode a daemon waits up to 10 s for etcd before starting from its saved
     // copy, and a loaded 2-CPU machine adds seconds to Node's own start.
@@ -120,6 +123,15 @@ export class TestHost {
     if (!daemon) return;
     daemon.signal('SIGKILL');
     await daemon.exited;
+  }
+
+  /** Whether the daemon ended by itself (a crash) within `ms`; it is forgotten then, as after kill(). */
+  async exitedWithin(ms: number): Promise<boolean> {
+    const daemon = this.daemon;
+    if (!daemon) return true;
+    const exited = await Promise.race([daemon.exited.then(() => true), delay(ms).then(() => false)]);
+    if (exited) this.daemon = undefined;
+    return exited;
   }
 
   async restart(options: { crash?: boolean } = {}): Promise<void> {

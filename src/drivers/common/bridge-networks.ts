@@ -15,6 +15,7 @@ import { decodeBridgeOptions, type BridgeOptions } from './bridge-options.js';
 import { DecodedOptions } from './decoded-options.js';
 import { endpointInterface } from './endpoint-interface.js';
 import { parseInterfaceAddress, parseInterfaceName, parseMac } from '../../util/kernel-values.js';
+import { failpoint } from '../../util/failpoint.js';
 
 export const OWNER_ALIAS_PREFIX = 'conet-net:';
 
@@ -94,6 +95,7 @@ export class BridgeNetworks implements NetworkDriver {
     await this.enableForwarding([network]);
     await this.makeDevice(network);
     try {
+      failpoint('network.create.after-bridge');
       await this.deps.firewall.addNetwork(this.firewallIntent(network));
     } catch (error) {
       const { bridgeName } = this.bridgeOptions.of(network);
@@ -104,7 +106,18 @@ export class BridgeNetworks implements NetworkDriver {
 
   async deleteNetwork(network: Network): Promise<void> {
     const errors: unknown[] = [];
-    await this.deps.firewall.removeNetwork(this.firewallIntent(network)).catch((error: unknown) => errors.push(error));
+    const intent = this.firewallIntent(network);
+    const removed = await this.deps.firewall.removeNetwork(intent).then(() => true, (error: unknown) => {
+      errors.push(error);
+      return false;
+    });
+    try {
+      failpoint('network.rm.after-firewall');
+    } catch (error) {
+      const undo = removed ? [{ name: `re-add the firewall share of ${intent.bridge}`, run: () => this.deps.firewall.addNetwork(intent) }] : [];
+      await runUndo(undo, this.deps.logger ?? createLogger('warn'), { network: network.id, action: 'remove' });
+      throw error;
+    }
     await this.deleteBridge(network).catch((error: unknown) => errors.push(error));
     if (errors.length > 0) throw errors[0];
   }

@@ -10,7 +10,9 @@ import type { NetworkService } from '../networks/network-service.js';
 import type { ContainerService } from './container-service.js';
 import { networkNameOf } from './network-attach.js';
 import { logError } from '../../util/log-error.js';
+import { runUndo } from '../../util/undo.js';
 import { createLogger, type Logger } from '../../util/logger.js';
+import { failpoint } from '../../util/failpoint.js';
 
 export interface ConnectOptions {
   ipv4Address?: string;
@@ -19,7 +21,11 @@ export interface ConnectOptions {
 }
 
 export class ContainerNetworking {
-  constructor(private readonly deps: { containers: ContainerService; networks: NetworkService; endpoints: EndpointService; logger?: Logger }) {}
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: { containers: ContainerService; networks: NetworkService; endpoints: EndpointService; logger?: Logger }) {
+    this.logger = deps.logger ?? createLogger('warn');
+  }
 
   /** Under the container's lock: a parallel start, disconnect or second connect waits (ethN stays unique). */
   async connect(networkReference: string, containerReference: string, options: ConnectOptions = {}): Promise<void> {
@@ -50,29 +56,41 @@ export class ContainerNetworking {
       throw invalid('endpoint-static-ip', 'user specified IP address is supported on user defined networks only');
     }
     const request: EndpointRequest = { aliases: options.aliases ?? [], ipv4Address: options.ipv4Address ?? '', ipv6Address: options.ipv6Address ?? '', macAddress: '' };
+    const record = (): void => {
+      container.endpointRequests = { ...container.endpointRequests, [network.name]: request };
+      if (isPrimary) delete container.primaryDetached;
+    };
     if (container.state.status === 'running') {
-      const used = new Set(attached.map((endpoint) => endpoint.ifname));
-      let index = 0;
-      while (used.has(`eth${index}`)) index += 1;
-      await this.deps.endpoints.connect(network.id, {
-        containerId: container.id,
-        containerName: container.name,
-        hostname: container.config.hostname,
-        sandbox: container.sandbox,
-        createSandbox: false,
-        ifname: `eth${index}`,
-        ...(options.ipv4Address ? { ipv4Address: options.ipv4Address } : {}),
-        ...(options.ipv6Address ? { ipv6Address: options.ipv6Address } : {}),
-        aliases: request.aliases,
+      await this.connectLive(network, container, options, request.aliases);
+      await this.recordOrUndo(container, () => this.deps.endpoints.disconnect(network.id, container.id), () => {
+        failpoint('container.connect.after-endpoint');
+        record();
+        return this.refreshDns(container);
       });
-      await this.refreshDns(container);
-    } else if (request.ipv4Address || request.ipv6Address) {
-      // Checked now so a bad address fails the connect, not a later start.
-      this.checkStaticAddress(network.ipam.configs.every((config) => config.autoSubnet === true));
+      return;
     }
-    container.endpointRequests = { ...container.endpointRequests, [network.name]: request };
-    if (isPrimary) delete container.primaryDetached;
+    // Checked now so a bad address fails the connect, not a later start.
+    if (request.ipv4Address || request.ipv6Address) this.checkStaticAddress(network.ipam.configs.every((config) => config.autoSubnet === true));
+    record();
     await this.deps.containers.save(container);
+  }
+
+  /** A new ethN (the first free index) in the running container's namespace. */
+  private async connectLive(network: Network, container: Container, options: ConnectOptions, aliases: string[]): Promise<void> {
+    const used = new Set(this.deps.endpoints.endpointsOfContainer(container.id).map((endpoint) => endpoint.ifname));
+    let index = 0;
+    while (used.has(`eth${index}`)) index += 1;
+    await this.deps.endpoints.connect(network.id, {
+      containerId: container.id,
+      containerName: container.name,
+      hostname: container.config.hostname,
+      sandbox: container.sandbox,
+      createSandbox: false,
+      ifname: `eth${index}`,
+      ...(options.ipv4Address ? { ipv4Address: options.ipv4Address } : {}),
+      ...(options.ipv6Address ? { ipv6Address: options.ipv6Address } : {}),
+      aliases,
+    });
   }
 
   private async disconnectNow(network: Network, container: Container): Promise<void> {
@@ -83,14 +101,45 @@ export class ContainerNetworking {
     const isPrimary = networkNameOf(container.hostConfig.networkMode) === network.name || container.hostConfig.networkMode === network.id;
     const recorded = container.endpointRequests[network.name] !== undefined || (isPrimary && !container.primaryDetached);
     if (!attached && !recorded) throw system('endpoint-not-connected', `container ${container.id} is not connected to network ${network.name}`);
-    if (attached) {
-      await this.deps.endpoints.disconnect(network.id, container.id);
-      await this.refreshDns(container);
+    const record = (): void => {
+      const { [network.name]: _removed, ...rest } = container.endpointRequests;
+      container.endpointRequests = rest;
+      if (isPrimary) container.primaryDetached = true;
+    };
+    if (!attached) {
+      record();
+      await this.deps.containers.save(container);
+      return;
     }
-    const { [network.name]: _removed, ...rest } = container.endpointRequests;
-    container.endpointRequests = rest;
-    if (isPrimary) container.primaryDetached = true;
-    await this.deps.containers.save(container);
+    await this.deps.endpoints.disconnect(network.id, container.id);
+    await this.recordOrUndo(container, () => this.deps.endpoints.reattach(attached), () => {
+      failpoint('container.disconnect.after-endpoint');
+      record();
+      return this.refreshDns(container);
+    });
+  }
+
+  /**
+   * After a live connect or disconnect: `change` updates the container's record (and its DNS), which
+   * is then saved; a failure undoes the kernel side and puts the record back as it was.
+   */
+  private async recordOrUndo(container: Container, undoKernel: () => Promise<unknown>, change: () => Promise<void>): Promise<void> {
+    const saved = { endpointRequests: container.endpointRequests, primaryDetached: container.primaryDetached };
+    try {
+      await change();
+      await this.deps.containers.save(container);
+    } catch (error) {
+      container.endpointRequests = saved.endpointRequests;
+      if (saved.primaryDetached === undefined) delete container.primaryDetached;
+      else container.primaryDetached = saved.primaryDetached;
+      const undo = [
+        { name: `save ${container.id} as it was`, run: () => this.deps.containers.save(container) },
+        { name: `undo the network change of ${container.id}`, run: undoKernel },
+      ];
+      await runUndo(undo, this.logger, { container: container.id });
+      await this.refreshDns(container);
+      throw error;
+    }
   }
 
   /** The embedded resolver follows the container's networks; a DNS hiccup never fails the connect. */

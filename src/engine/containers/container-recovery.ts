@@ -2,8 +2,10 @@
  * Start-up recovery after a restart or a crash (kill -9, even mid-start). Containers live on under
  * their monitors; the daemon re-adopts those still running and tidies everything else it owns:
  * containers that died meanwhile are marked exited and lose their network, endpoints without a
- * running container are disconnected, and sandboxes carrying this daemon's prefix but belonging to
- * no running container are deleted. Nothing another daemon owns is touched.
+ * running container are disconnected, sandboxes carrying this daemon's prefix but belonging to
+ * no running container are deleted, and so are container directories without a record (with their
+ * runtime state and mounts). Nothing another daemon owns is touched. endpoint-repair.ts runs after
+ * the networks are reconciled and fixes the veths of the containers that kept running.
  */
 import type { SandboxPort } from '../../kernel/ports.js';
 import type { Container } from '../../model/container.js';
@@ -11,6 +13,7 @@ import type { EndpointService } from '../networks/endpoint-service.js';
 import type { NetworkService } from '../networks/network-service.js';
 import type { ContainerService } from './container-service.js';
 import { sandboxPrefix } from './network-attach.js';
+import { recordFollowingEndpoints } from './recorded-networks.js';
 import type { ContainerPublished } from './dependencies.js';
 import { logError } from '../../util/log-error.js';
 import { createLogger, type Logger } from '../../util/logger.js';
@@ -36,10 +39,12 @@ export interface RecoveryReport {
   exited: string[];
   strayEndpoints: number;
   straySandboxes: number;
+  /** Container directories without a record (a crash mid-create or mid-rm), removed. */
+  strayDirectories: number;
 }
 
 export async function recoverContainers(deps: RecoveryDeps): Promise<RecoveryReport> {
-  const report: RecoveryReport = { adopted: [], exited: [], strayEndpoints: 0, straySandboxes: 0 };
+  const report: RecoveryReport = { adopted: [], exited: [], strayEndpoints: 0, straySandboxes: 0, strayDirectories: 0 };
   const alive = new Set<string>();
   for (const container of deps.containers.all()) {
     if (container.state.status !== 'running') {
@@ -69,7 +74,32 @@ export async function recoverContainers(deps: RecoveryDeps): Promise<RecoveryRep
     report.straySandboxes += 1;
     await deps.sandboxes.remove(name);
   }
+  report.strayDirectories = await removeStrayDirectories(deps);
+  for (const id of report.adopted) await followEndpoints(deps, id);
   return report;
+}
+
+/** An adopted container's record names the networks it is on (a crash between a live connect or disconnect and its save). */
+async function followEndpoints(deps: RecoveryDeps, id: string): Promise<void> {
+  const container = deps.containers.get(id);
+  const attached = deps.endpoints.endpointsOfContainer(id).flatMap((endpoint) => {
+    const network = deps.networks.all().find((candidate) => candidate.id === endpoint.networkId);
+    return network ? [{ network, endpoint }] : [];
+  });
+  const record = recordFollowingEndpoints(container, attached);
+  if (!record) return;
+  container.endpointRequests = record.endpointRequests;
+  if (record.primaryDetached) container.primaryDetached = true;
+  else delete container.primaryDetached;
+  await deps.containers.save(container).catch(logError(deps.logger ?? createLogger('warn'), 'warn', 'saving the networks of an adopted container', { container: id }));
+}
+
+async function removeStrayDirectories(deps: RecoveryDeps): Promise<number> {
+  const stray = await deps.containers.strayDirectories();
+  for (const id of stray) {
+    await deps.containers.removeStray(id).catch(logError(deps.logger ?? createLogger('warn'), 'warn', 'removing the directory of a container without a record', { container: id }));
+  }
+  return stray.length;
 }
 
 function restorePorts(deps: RecoveryDeps, container: Container): void {

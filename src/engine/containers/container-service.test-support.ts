@@ -5,13 +5,21 @@ import { join } from 'node:path';
 import { engineFixture } from '../engine.test-support.js';
 import { ContainerService } from './container-service.js';
 import { FakePorts, FakeRuntime } from './fake-runtime.test-support.js';
+import type { PortPublisher } from './dependencies.js';
 import { NetworkAttacher } from './network-attach.js';
 
-export async function containerFixture() {
+export interface ContainerFixtureOptions {
+  /** The port publisher (default FakePorts), made from the fixture's kernel and firewall. */
+  ports?: (engine: Awaited<ReturnType<typeof engineFixture>>) => PortPublisher;
+}
+
+export async function containerFixture(options: ContainerFixtureOptions = {}) {
   const directory = await mkdtemp(join(tmpdir(), 'conet-unit-'));
-  const { kernel, store, networks, endpoints, index } = await engineFixture();
+  const engine = await engineFixture();
+  const { kernel, store, networks, endpoints, index, firewall } = engine;
   const runtime = new FakeRuntime();
-  const ports = new FakePorts();
+  const fakePorts = new FakePorts();
+  const ports = options.ports?.(engine) ?? fakePorts;
   const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: index.containers, daemonShortId: 'd0' });
   const service = new ContainerService({
     store,
@@ -28,5 +36,5 @@ export async function containerFixture() {
     hostFiles: { resolvConf: 'nameserver 10.0.0.53\n', hosts: '127.0.0.1 localhost\n' },
   });
   const done = () => rm(directory, { recursive: true, force: true });
-  return { kernel, runtime, ports, service, networks, endpoints, directory, store, done };
+  return { kernel, runtime, ports: fakePorts, publisher: ports, service, networks, endpoints, directory, store, firewall, done };
 }

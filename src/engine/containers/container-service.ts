@@ -3,9 +3,9 @@
  * network attach, port publishing, /etc files and the runtime as steps with undos; an exit
  * releases the network (as Docker does: a stopped container keeps no address).
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { conflict, invalid, notFound, system } from '../../errors/index.js';
+import { conflict, EngineError, invalid, notFound, system } from '../../errors/index.js';
 import type { Container, LogConfig, LogLimits } from '../../model/container.js';
 import type { Network } from '../../model/network.js';
 import { ZERO_TIME } from '../../model/container.js';
@@ -29,6 +29,7 @@ import { ContainerWaiters, isWaitCondition, waitFor } from './waiters.js';
 import { StepClock } from './step-clock.js';
 import { logLimitsOf, mergeLogConfig } from './log-options.js';
 import { ContainerIndex } from '../engine-index.js';
+import { failpoint } from '../../util/failpoint.js';
 
 export interface ContainerServiceDeps {
   store: Store;
@@ -149,8 +150,11 @@ export class ContainerService {
       const container = newContainer(id, chosen, { ...request, hostConfig: { ...request.hostConfig, logConfig } }, image);
       undo.push(`remove the directory of ${id}`, () => rm(this.directoryOf(id), { recursive: true, force: true }));
       await mkdir(this.directoryOf(id), { recursive: true });
+      failpoint('container.create.after-dir');
       undo.push(`forget container ${id}`, () => this.containers.delete(id));
       await this.save(container);
+      undo.push(`delete the record of ${id}`, () => this.deps.store.commit([del('container', id)]));
+      failpoint('container.create.after-store');
     } catch (error) {
       await undo.rollback(this.logger, { container: id, action: 'create' });
       throw error;
@@ -194,10 +198,12 @@ export class ContainerService {
     if (container.state.status === 'running') return false;
     await this.cleanups.get(container.id);
     const undo = new UndoStack();
+    const before = container.state;
     try {
       const clock = new StepClock();
       const attached = await this.deps.attacher.attach(container, undo);
       clock.mark('network');
+      failpoint('container.start.after-network');
       container.sandbox = attached.sandbox;
       // The resolver's side of the namespace is one nft process (the rules) and one Node child
       // (the listeners), side by side: they run while the runtime creates the container, which
@@ -208,6 +214,7 @@ export class ContainerService {
       dnsReady?.catch(() => undefined);
       container.ports = await this.publish(container, attached, undo);
       clock.mark('ports');
+      failpoint('container.start.after-ports');
       const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined || this.joinsEmbeddedDns(container));
       clock.mark('etc');
       const layers = this.deps.images.layersOf(container.imageId);
@@ -230,18 +237,22 @@ export class ContainerService {
         ...(dnsReady ? { ready: dnsReady } : {}),
         log: this.logLimits(container),
       });
+      undo.push(`stop the process of ${container.id}`, () => this.stopStarted(container.id));
       clock.mark('runtime');
+      failpoint('container.start.after-runtime');
       if (dnsReady) clock.steps['dns'] = await dnsReady;
       container.state = { status: 'running', pid, exitCode: 0, error: '', startedAt: timestamp(), finishedAt: ZERO_TIME };
       await this.save(container);
       clock.mark('store');
+      failpoint('container.start.after-store');
       this.deps.events?.('container started', { id: container.id, mode: container.hostConfig.networkMode, steps: clock.steps });
     } catch (error) {
       this.deps.dns?.release?.(container.id);
       await undo.rollback(this.logger, { container: container.id, action: 'start' });
       container.sandbox = '';
       container.ports = [];
-      container.state = { ...container.state, error: error instanceof Error ? error.message : String(error) };
+      // The state as before the start (never "running": the process was stopped above), with the error.
+      container.state = { ...before, error: error instanceof Error ? error.message : String(error) };
       await this.save(container).catch(logError(this.logger, 'warn', 'saving a failed start', { container: container.id }));
       // As Docker: a --rm container that fails to start is removed, or `docker run --rm` (which
       // waits for condition=removed after a failed start) would wait forever.
@@ -250,6 +261,15 @@ export class ContainerService {
     }
     this.monitor(container);
     return true;
+  }
+
+  /** Undo of a runtime start: the process is killed, its exit awaited, its runtime state dropped. */
+  private async stopStarted(id: string): Promise<void> {
+    const exited = this.deps.runtime.waitExit(id);
+    await this.deps.runtime.kill(id, 'SIGKILL');
+    // Bounded: a rollback must not hang the request; cleanup's `runc delete --force` ends it anyway.
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    await this.deps.runtime.cleanup(id, this.directoryOf(id));
   }
 
   private async publish(container: Container, attached: AttachResult, undo: UndoStack): Promise<Container['ports']> {
@@ -362,6 +382,24 @@ export class ContainerService {
   /** Recovery: drops runtime leftovers (a start cut short by a crash) of a container not running. */
   async cleanupRuntime(id: string): Promise<void> {
     await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of a stray start', { container: id }));
+  }
+
+  /**
+   * Recovery: directories under the containers directory that belong to no container (a crash
+   * between a create's mkdir and its store write, or between an rm's store delete and its clean-up).
+   * Only names that are container ids count: nothing else in the directory is ours to judge.
+   */
+  async strayDirectories(): Promise<string[]> {
+    const entries = await readdir(this.deps.directory).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    });
+    return entries.filter((name) => /^[0-9a-f]{64}$/.test(name) && !this.containers.has(name));
+  }
+
+  /** Recovery: runtime state, mounts and directory of a container without a record. */
+  async removeStray(id: string): Promise<void> {
+    await this.deps.runtime.remove(id, this.directoryOf(id));
   }
 
   /** Recovery: watch an adopted container's exit again. */
@@ -491,15 +529,29 @@ export class ContainerService {
     // The release of an exit saves the container: it must be done before the record goes.
     await this.cleanups.get(container.id);
     if (!this.containers.has(container.id)) return;
+    await this.removeRecordAndFiles(container);
+    // Only once it is gone: a failed remove puts the container back, waiters and sessions with it.
+    this.waiters.removed(container.id, container.state.exitCode);
+    for (const listener of this.removalListeners) listener(container.id);
+  }
+
+  /**
+   * The record goes first, then the directory and runtime state: a crash in between leaves a
+   * directory without a record, which start-up recovery removes; a failure puts the record back.
+   */
+  private async removeRecordAndFiles(container: Container): Promise<void> {
+    const undo = new UndoStack();
     this.containers.delete(container.id);
+    undo.push(`keep container ${container.id}`, () => this.containers.set(container.id, container));
     try {
-      await this.deps.runtime.remove(container.id, this.directoryOf(container.id));
       await this.deps.store.commit([del('container', container.id)]);
+      undo.push(`put the record of ${container.id} back`, () => this.deps.store.commit([put('container', container.id, container)]));
+      failpoint('container.rm.after-store');
+      await this.deps.runtime.remove(container.id, this.directoryOf(container.id));
     } catch (error) {
+      await undo.rollback(this.logger, { container: container.id, action: 'remove' });
+      if (error instanceof EngineError) throw error;
       throw system('container-remove', `failed to remove container ${container.id}: ${(error as Error).message}`, error);
-    } finally {
-      this.waiters.removed(container.id, container.state.exitCode);
-      for (const listener of this.removalListeners) listener(container.id);
     }
   }
 

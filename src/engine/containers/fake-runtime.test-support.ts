@@ -5,6 +5,8 @@ import type { ContainerRuntime, PortPublisher, PublishTarget, RuntimeSpec } from
 export class FakeRuntime implements ContainerRuntime {
   readonly started = new Map<string, RuntimeSpec>();
   readonly removed: string[] = [];
+  /** Containers whose process runs now (started, not yet exited). */
+  readonly alive = new Set<string>();
   failNextStart = false;
   /** Every runtime start, including those of a container started before (races count them). */
   startCalls = 0;
@@ -18,6 +20,7 @@ export class FakeRuntime implements ContainerRuntime {
     }
     this.startCalls += 1;
     this.started.set(spec.id, spec);
+    this.alive.add(spec.id);
     return { pid: this.nextPid++ };
   }
 
@@ -27,6 +30,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   /** Simulates the process ending. */
   exit(id: string, code: number): void {
+    this.alive.delete(id);
     this.exits.get(id)?.(code);
     this.exits.delete(id);
   }

@@ -14,9 +14,10 @@ import { del, put, type Store } from '../../store/index.js';
 import { newId } from '../../util/ids.js';
 import { KeyedQueue } from '../../util/queue.js';
 import { createLogger, type Logger } from '../../util/logger.js';
-import { runUndo } from '../../util/undo.js';
+import { runUndo, UndoStack } from '../../util/undo.js';
 import { EndpointIndex } from '../engine-index.js';
 import { withRemoteEndpoints } from './remote-endpoints.js';
+import { failpoint } from '../../util/failpoint.js';
 
 export interface ConnectRequest {
   containerId: string;
@@ -111,9 +112,16 @@ export class EndpointService {
       if (!endpoint) throw system('endpoint-not-connected', `container ${containerId} is not connected to network ${network.name}`);
       const driver = this.deps.drivers.get(network.driver);
       if (options.unplug !== false) await driver?.leave?.(network, endpoint);
-      // Either way the address is free for the next container: its tracked flows must not follow.
+      try {
+        failpoint('endpoint.disconnect.after-unplug');
+        await this.deps.store.commit([del('endpoint', endpoint.id)]);
+      } catch (error) {
+        const undo = options.unplug !== false ? [{ name: `plug endpoint ${endpoint.id} again`, run: () => driver?.join?.(network, endpoint, { createSandbox: false }) }] : [];
+        await runUndo(undo, this.logger, { endpoint: endpoint.id, action: 'disconnect' });
+        throw error;
+      }
+      // The address is free for the next container now: its tracked flows must not follow.
       await driver?.forgetEndpoint?.(network, endpoint);
-      await this.deps.store.commit([del('endpoint', endpoint.id)]);
       this.endpoints.delete(endpoint.id);
       if (network.scope !== 'local' && this.deps.cluster) {
         // Stopping a container must work while the store is away: the claim is released later
@@ -158,15 +166,49 @@ export class EndpointService {
     } else if (request.ipv4Address || request.ipv6Address) {
       throw invalid('endpoint-static-ip', 'user specified IP address is supported on user defined networks only');
     }
+    await this.plugAndSave(driver, network, endpoint, request);
+    return endpoint;
+  }
+
+  /** The driver plugs the interface, then the store keeps the endpoint; a failed step undoes the others. */
+  private async plugAndSave(driver: NetworkDriver, network: Network, endpoint: Endpoint, request: ConnectRequest): Promise<void> {
     await driver.join?.(network, endpoint, { createSandbox: request.createSandbox });
+    const undo = new UndoStack();
+    undo.push(`leave network ${network.name}`, () => driver.leave?.(network, endpoint));
     try {
-      await this.deps.store.commit([put('endpoint', endpoint.id, endpoint)]);
+      failpoint('endpoint.connect.after-veth');
+      await this.deps.store.commit([put('endpoint', endpoint.id, endpoint)]).catch((error: unknown) => {
+        throw system('store-write', `failed to save endpoint of ${request.containerName}: ${(error as Error).message}`, error);
+      });
+      undo.push(`delete the record of endpoint ${endpoint.id}`, () => this.deps.store.commit([del('endpoint', endpoint.id)]));
+      failpoint('endpoint.connect.after-store');
     } catch (error) {
-      await runUndo([{ name: `leave network ${network.name}`, run: () => driver.leave?.(network, endpoint) }], this.logger, { endpoint: endpoint.id, action: 'connect' });
-      throw system('store-write', `failed to save endpoint of ${request.containerName}: ${(error as Error).message}`, error);
+      await undo.rollback(this.logger, { endpoint: endpoint.id, action: 'connect' });
+      throw error;
     }
     this.endpoints.set(endpoint.id, endpoint);
-    return endpoint;
+  }
+
+  /**
+   * Plugs and saves an endpoint exactly as it was (same interface, addresses, MAC): the undo of a
+   * disconnect. Local networks only: a global network's claim is the cluster's.
+   */
+  async reattach(endpoint: Endpoint): Promise<void> {
+    const network = this.deps.networks.inspect(endpoint.networkId);
+    if (network.scope !== 'local') throw system('endpoint-reattach', `endpoint ${endpoint.id} of global network ${network.name} cannot be reattached`);
+    await this.queue.run(network.id, async () => {
+      await this.deps.drivers.get(network.driver)?.join?.(network, endpoint, { createSandbox: false });
+      await this.deps.store.commit([put('endpoint', endpoint.id, endpoint)]);
+      this.endpoints.set(endpoint.id, endpoint);
+    });
+  }
+
+  /** Start-up repair: plugs a stored endpoint whose interface is gone (a crash mid-disconnect) again, as it was. */
+  async replug(endpoint: Endpoint): Promise<void> {
+    const network = this.deps.networks.inspect(endpoint.networkId);
+    await this.queue.run(network.id, async () => {
+      await this.deps.drivers.get(network.driver)?.join?.(network, endpoint, { createSandbox: false });
+    });
   }
 
   /**

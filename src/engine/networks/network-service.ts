@@ -20,8 +20,9 @@ import type { CreateNetworkRequest } from './network-request.js';
 import { SerialQueue } from '../../util/queue.js';
 import { logError } from '../../util/log-error.js';
 import { createLogger, type Logger } from '../../util/logger.js';
-import { runUndo } from '../../util/undo.js';
+import { runUndo, UndoStack } from '../../util/undo.js';
 import { NetworkIndex } from '../engine-index.js';
+import { failpoint } from '../../util/failpoint.js';
 
 /** Where containers' attachments come from (the containers issue fills it). */
 export interface EndpointSource {
@@ -149,15 +150,27 @@ export class NetworkService {
       await this.createGlobal(this.deps.cluster, driver, network, existing);
       return { id: network.id, warning: '' };
     }
+    await this.createLocal(driver, network);
+    return { id: network.id, warning: '' };
+  }
+
+  /** Kernel first, then the store; a failure at any step undoes the steps before it. */
+  private async createLocal(driver: NetworkDriver, network: Network): Promise<void> {
     await driver.createNetwork(network);
+    const undo = new UndoStack();
+    undo.push(`delete network ${network.name} in the driver`, () => driver.deleteNetwork(network));
     try {
-      await this.deps.store.commit([put('network', network.id, network)]);
+      failpoint('network.create.after-firewall');
+      await this.deps.store.commit([put('network', network.id, network)]).catch((error: unknown) => {
+        throw system('store-write', `failed to save network ${network.name}: ${(error as Error).message}`, error);
+      });
+      undo.push(`delete the record of network ${network.name}`, () => this.deps.store.commit([del('network', network.id)]));
+      failpoint('network.create.after-store');
     } catch (error) {
-      await runUndo([{ name: `delete network ${name} in the driver`, run: () => driver.deleteNetwork(network) }], this.logger, { network: network.id, action: 'create' });
-      throw system('store-write', `failed to save network ${name}: ${(error as Error).message}`, error);
+      await undo.rollback(this.logger, { network: network.id, action: 'create' });
+      throw error;
     }
     this.networks.set(network.id, network);
-    return { id: network.id, warning: '' };
   }
 
   /**
@@ -225,7 +238,14 @@ export class NetworkService {
       return;
     }
     if (driver) await driver.deleteNetwork(network);
-    await this.deps.store.commit([del('network', network.id)]);
+    try {
+      failpoint('network.rm.after-kernel');
+      await this.deps.store.commit([del('network', network.id)]);
+    } catch (error) {
+      const undo = driver ? [{ name: `make network ${network.name} again in the driver`, run: () => driver.createNetwork(network) }] : [];
+      await runUndo(undo, this.logger, { network: network.id, action: 'remove' });
+      throw error;
+    }
     this.networks.delete(network.id);
   }
 

@@ -10,6 +10,10 @@ function fakeSocket(): Socket & { written: string[] } {
       fake.written.push(text);
       return true;
     },
+    end(text: string, flushed: () => void) {
+      fake.written.push(text);
+      flushed();
+    },
     destroy() {
       fake.destroyed = true;
     },

@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 
 const PER_TURN = 16;
+const FLUSH_MS = 1_000;
 
 /** The answer Node itself writes for each client error (http_server's socketOnError). */
 function statusLine(error: Error & { code?: string }): string | undefined {
@@ -36,9 +37,19 @@ export class PacedCloser {
 
   private readonly drain = (): void => {
     for (const { socket, status } of this.queue.splice(0, PER_TURN)) {
-      // As Node does: an answer only if nothing was written yet, then close (the write is flushed first).
-      if (status && socket.writable && socket.bytesWritten === 0) socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-      socket.destroy();
+      // As Node does: an answer only if nothing was written yet, then close. The close waits for
+      // the answer to be flushed (a destroy right after the write could drop it under load), for
+      // at most FLUSH_MS so a peer that doesn't read can't keep the socket.
+      if (status && socket.writable && socket.bytesWritten === 0) {
+        const timer = setTimeout(() => socket.destroy(), FLUSH_MS);
+        timer.unref();
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, () => {
+          clearTimeout(timer);
+          socket.destroy();
+        });
+      } else {
+        socket.destroy();
+      }
     }
     if (this.queue.length > 0) setImmediate(this.drain);
   };

@@ -22,7 +22,7 @@ import type { CreateContainerRequest } from './create-request.js';
 import { hostModeHostsFile, hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
 import { generateName, validateContainerName } from './names.js';
 import { NetworkAttacher, type AttachResult } from './network-attach.js';
-import type { ContainerRuntime, ImageSource, PortPublisher } from './dependencies.js';
+import type { ContainerRuntime, ImageSource, PortPublisher, RuntimeSpec } from './dependencies.js';
 import { normaliseSignal } from './signals.js';
 import { upgradeStoredContainer } from './stored-container.js';
 import { ContainerWaiters, isWaitCondition, waitFor } from './waiters.js';
@@ -194,6 +194,29 @@ export class ContainerService {
     return this.locked(reference, (container) => this.startNow(container));
   }
 
+  /** What the runtime is given to start a container's process. */
+  private runtimeSpec(container: Container, netnsPath: string | undefined, etc: RuntimeSpec['etc'], dnsReady: RuntimeSpec['ready']): RuntimeSpec {
+    return {
+      id: container.id,
+      imageLayers: this.deps.images.layersOf(container.imageId),
+      directory: this.directoryOf(container.id),
+      args: [container.path, ...container.args],
+      env: container.config.env,
+      cwd: container.config.workingDir || '/',
+      user: container.config.user,
+      hostname: container.config.hostname,
+      tty: container.config.tty,
+      openStdin: container.config.openStdin,
+      stdinOnce: container.config.stdinOnce,
+      ...(netnsPath ? { netnsPath } : {}),
+      etc,
+      capabilities: container.hostConfig.capabilities,
+      security: container.hostConfig.security,
+      ...(dnsReady ? { ready: dnsReady } : {}),
+      log: this.logLimits(container),
+    };
+  }
+
   private async startNow(container: Container): Promise<boolean> {
     if (container.state.status === 'running') return false;
     await this.cleanups.get(container.id);
@@ -217,26 +240,7 @@ export class ContainerService {
       failpoint('container.start.after-ports');
       const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined || this.joinsEmbeddedDns(container));
       clock.mark('etc');
-      const layers = this.deps.images.layersOf(container.imageId);
-      const { pid } = await this.deps.runtime.start({
-        id: container.id,
-        imageLayers: layers,
-        directory: this.directoryOf(container.id),
-        args: [container.path, ...container.args],
-        env: container.config.env,
-        cwd: container.config.workingDir || '/',
-        user: container.config.user,
-        hostname: container.config.hostname,
-        tty: container.config.tty,
-        openStdin: container.config.openStdin,
-        stdinOnce: container.config.stdinOnce,
-        ...(attached.netnsPath ? { netnsPath: attached.netnsPath } : {}),
-        etc,
-        capabilities: container.hostConfig.capabilities,
-        security: container.hostConfig.security,
-        ...(dnsReady ? { ready: dnsReady } : {}),
-        log: this.logLimits(container),
-      });
+      const { pid } = await this.deps.runtime.start(this.runtimeSpec(container, attached.netnsPath, etc, dnsReady));
       undo.push(`stop the process of ${container.id}`, () => this.stopStarted(container.id));
       clock.mark('runtime');
       failpoint('container.start.after-runtime');

@@ -40,13 +40,15 @@ function addressProblem(what: string, address: IpAddress, subnet: Cidr, gateway?
 
 function parseAuxAddresses(value: Record<string, string> | undefined, subnet: Cidr, gateway: IpAddress | undefined): Record<string, string> | undefined {
   if (value === undefined) return undefined;
-  const result: Record<string, string> = {};
-  for (const [name, text] of Object.entries(value)) {
-    const address = parseAddress(text);
-    const problem = addressProblem(`auxiliary address ${showInput(name)}=`, address, subnet, gateway);
-    if (problem !== undefined) throw problem;
-    result[name] = formatAddress(address);
-  }
+  // fromEntries, not assignment: a name "__proto__" stays a key instead of setting the prototype.
+  const result: Record<string, string> = Object.fromEntries(
+    Object.entries(value).map(([name, text]) => {
+      const address = parseAddress(text);
+      const problem = addressProblem(`auxiliary address ${showInput(name)}=`, address, subnet, gateway);
+      if (problem !== undefined) throw problem;
+      return [name, formatAddress(address)];
+    }),
+  );
   return Object.keys(result).length === 0 ? undefined : result;
 }
 

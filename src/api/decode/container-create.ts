@@ -85,7 +85,8 @@ function primaryMacAddress(requests: Record<string, EndpointRequest>, mode: stri
   const key = mode === 'default' ? 'bridge' : mode;
   const existing = requests[key];
   if (existing?.macAddress) return;
-  requests[key] = { ...(existing ?? { aliases: [], ipv4Address: '', ipv6Address: '' }), macAddress: mac };
+  // Defined, not assigned: a network mode "__proto__" stays a key instead of setting the prototype.
+  Object.defineProperty(requests, key, { value: { ...(existing ?? { aliases: [], ipv4Address: '', ipv6Address: '' }), macAddress: mac }, enumerable: true, writable: true, configurable: true });
 }
 
 interface ModeOptions {

@@ -22,7 +22,6 @@ export function decodeEndpointSettings(value: unknown, field: string): EndpointR
 /** NetworkingConfig -> network name or id -> request. */
 export function decodeNetworkingConfig(value: unknown): Record<string, EndpointRequest> {
   const configs = object(object(value, 'NetworkingConfig')['EndpointsConfig'], 'NetworkingConfig.EndpointsConfig');
-  const result: Record<string, EndpointRequest> = {};
-  for (const [network, raw] of Object.entries(configs)) result[network] = decodeEndpointSettings(raw, `EndpointsConfig.${network}`);
-  return result;
+  // fromEntries, not assignment: a network named "__proto__" stays a key.
+  return Object.fromEntries(Object.entries(configs).map(([network, raw]) => [network, decodeEndpointSettings(raw, `EndpointsConfig.${network}`)]));
 }

@@ -139,3 +139,14 @@ test('the review\'s MAC address is refused at both doors, naming the field', () 
   assert.throws(() => decodeContainerCreate(endpoint({ MacAddress: mac })), { kind: 'invalid', message: /^EndpointsConfig\.n1\.MacAddress: invalid MAC address/ });
   assert.throws(() => decodeEndpointSettings({ MacAddress: mac }, 'EndpointConfig'), { kind: 'invalid', message: /^EndpointConfig\.MacAddress: invalid MAC address/ });
 });
+
+test('a key "__proto__" is a key like any other: kept, never the prototype', () => {
+  const created = decodeContainerCreate(container({ Labels: { ['__proto__']: 'x' }, MacAddress: '02:42:ac:11:00:02', HostConfig: { NetworkMode: '__proto__' }, NetworkingConfig: { EndpointsConfig: { ['__proto__']: { Aliases: ['a'] } } } }));
+  assert.deepEqual(Object.keys(created.config.labels), ['__proto__']);
+  assert.deepEqual(Object.keys(created.endpointRequests), ['__proto__']);
+  assert.equal(Object.getPrototypeOf(created.endpointRequests), Object.prototype);
+  assert.equal(created.endpointRequests['__proto__']?.macAddress, '02:42:ac:11:00:02');
+  const network = decodeNetworkCreate({ Name: 'n', Options: { ['__proto__']: 'x' }, IPAM: { Config: [{ Subnet: '10.9.0.0/24', AuxiliaryAddresses: { ['__proto__']: '10.9.0.5' } }] } });
+  assert.deepEqual(Object.keys(network.options), ['__proto__']);
+  assert.deepEqual(network.ipam.configs[0]?.auxAddresses, { ['__proto__']: '10.9.0.5' });
+});

@@ -23,10 +23,9 @@ export function boolField(value: unknown, field: string): boolean {
 export function stringMapField(value: unknown, field: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (!isObject(value)) throw invalid('request', `${field} must be an object of strings`);
-  const result: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
     if (typeof item !== 'string') throw invalid('request', `${field}.${key} must be a string`);
-    result[key] = item;
   }
-  return result;
+  // fromEntries, not assignment: a key "__proto__" stays a key instead of setting the prototype.
+  return Object.fromEntries(Object.entries(value)) as Record<string, string>;
 }

@@ -38,6 +38,7 @@ export function apiServices(engine: Engine, deps: { id: string; config: DaemonCo
     archives: engine.archives,
     sandboxPath: (name) => deps.linux.kernel.sandboxes.path(name),
     confinement: deps.confinement,
+    volumes: engine.volumes,
   };
 }
 

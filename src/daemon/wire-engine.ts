@@ -25,6 +25,8 @@ import { NftPortPublisher } from '../ports/publisher.js';
 import { OciRuntime } from '../runtime/containers/oci-runtime.js';
 import { ImageService, ImageStore } from '../runtime/images/index.js';
 import type { Store } from '../store/index.js';
+import { VolumeService } from '../engine/volumes/volume-service.js';
+import { LocalVolumeDirs } from '../kernel/linux/volume-dirs.js';
 import type { Logger } from '../util/logger.js';
 import type { DaemonConfig } from './config.js';
 import { ulaGlobalId } from './daemon-meta.js';
@@ -62,6 +64,8 @@ export interface Engine {
   streams: ContainerStreams;
   execs: ExecService;
   archives: ContainerArchives;
+  /** Named volumes of the local driver (data under `<data-root>/volumes`). */
+  volumes: VolumeService;
   /** The host interface of a network (its bridge), for hairpin rules. */
   interfaceOf(network: Network): string;
 }
@@ -90,10 +94,12 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
     onError: (error) => wiring.logger.debug('dns', { error: String(error) }),
     namespaceSockets: linux.namespaceSockets,
   });
+  const volumes = new VolumeService({ store: wiring.store, host: new LocalVolumeDirs(join(config.dataRoot, 'volumes')), users: { usersOf: () => [] } });
+  await volumes.load();
   const containers = wireContainers(wiring, { ...networking, index, imageStore, runtime, publisher, dns, interfaceOf });
   const streams = containerStreams(runtime);
   return {
-    ...networking, index, imageStore, images, runtime, publisher, dns, containers, streams, interfaceOf,
+    ...networking, index, imageStore, images, runtime, publisher, dns, containers, streams, interfaceOf, volumes,
     networking: new ContainerNetworking({ containers, networks: networking.networks, endpoints: networking.endpoints, logger: wiring.logger }),
     execs: new ExecService(containers, streams),
     archives: new ContainerArchives(containers, containerFiles(), imageStore),

@@ -16,6 +16,8 @@ import { engineFixture } from '../../engine/engine.test-support.js';
 import { ExecService } from '../../engine/exec/exec-service.js';
 import type { ImageCatalog } from '../../engine/images/catalog.js';
 import { indexEndpointSource } from '../../engine/networks/endpoint-source.js';
+import { FakeVolumeHost } from '../../engine/volumes/fake-volume-host.test-support.js';
+import { VolumeService } from '../../engine/volumes/volume-service.js';
 import { Router } from '../router.js';
 import { createApiServer, listenUnix } from '../server.js';
 import { registerRoutes } from './register.js';
@@ -62,6 +64,7 @@ async function apiOnFakes(directory: string) {
     archives: new ContainerArchives(containers, files, { layersOf: () => [] }),
     sandboxPath: (name) => `/run/netns/${name}`,
     confinement: { appArmor: false, seccompProfile: 'default' },
+    volumes: new VolumeService({ store, host: new FakeVolumeHost(), users: { usersOf: () => [] } }),
   });
   return { router, containers };
 }
@@ -104,6 +107,12 @@ test('registerRoutes: system, network and container routes answer from the servi
     const updated = await get(socket, '/v1.41/containers/idle/update', 'POST', '{}');
     assert.deepEqual([updated.status, updated.body], [200, { Warnings: [] }]);
     assert.equal((await get(socket, '/v1.41/containers/nosuch/update', 'POST', '{}')).status, 404);
+    const volume = await get(socket, '/v1.41/volumes/create', 'POST', JSON.stringify({ Name: 'data', Labels: { a: 'b' } }));
+    assert.deepEqual([volume.status, (volume.body as { Mountpoint: string }).Mountpoint], [201, '/var/lib/conet/volumes/data/_data']);
+    assert.deepEqual(((await get(socket, '/v1.41/volumes')).body as { Volumes: Array<{ Name: string }> }).Volumes.map((entry) => entry.Name), ['data']);
+    assert.equal((await get(socket, '/v1.41/volumes/data')).status, 200);
+    assert.equal((await get(socket, '/v1.41/volumes/data', 'DELETE')).status, 204);
+    assert.equal((await get(socket, '/v1.41/volumes/data')).status, 404);
   } finally {
     server.close();
     await rm(directory, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import type { ExecService } from '../../engine/exec/exec-service.js';
 import type { ImageCatalog } from '../../engine/images/catalog.js';
 import type { EndpointService } from '../../engine/networks/endpoint-service.js';
 import type { EndpointSource, NetworkService } from '../../engine/networks/network-service.js';
+import type { VolumeService } from '../../engine/volumes/volume-service.js';
 import type { HostConfinement } from '../../model/security.js';
 import type { Router } from '../router.js';
 import { archiveRoutes } from './archive.js';
@@ -22,6 +23,7 @@ import { logRoutes } from './logs.js';
 import { networkConnectRoutes } from './network-connect.js';
 import { networkRoutes } from './networks.js';
 import { systemRoutes, type SystemInfo } from './system.js';
+import { volumeRoutes } from './volumes.js';
 
 export interface ApiServices {
   /** What /info and /version say of this daemon (the container and image counts come from the services). */
@@ -41,6 +43,8 @@ export interface ApiServices {
   sandboxPath: (name: string) => string;
   /** AppArmor on this host, the daemon's seccomp profile: /info and container create read it. */
   confinement: HostConfinement;
+  /** `docker volume …`: the local driver's named volumes. */
+  volumes: VolumeService;
 }
 
 export function registerRoutes(router: Router, services: ApiServices): void {
@@ -55,6 +59,7 @@ export function registerRoutes(router: Router, services: ApiServices): void {
   execRoutes(router, services.execs);
   archiveRoutes(router, services.archives);
   buildRoutes(router);
+  volumeRoutes(router, services.volumes);
 }
 
 function counts(services: ApiServices): ReturnType<SystemInfo['counts']> {

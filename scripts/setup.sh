@@ -26,6 +26,8 @@ command -v setfattr >/dev/null || need+=(attr)
 # socat relays stdin to conmon's SOCK_SEQPACKET attach socket; script (bsdutils) gives runc exec -t a terminal.
 command -v socat >/dev/null || need+=(socat)
 command -v script >/dev/null || need+=(bsdutils)
+# tini-static is --init's PID 1 (Docker's docker-init), bind-mounted into the container.
+[ -x /usr/bin/tini-static ] || need+=(tini)
 # etcd is the cluster store of overlay networks; the tests start their own servers in namespaces.
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v openssl >/dev/null || need+=(openssl)  # the TLS test's throwaway CA

@@ -57,6 +57,8 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
         etc: spec.etc,
         capabilities: spec.capabilities,
         security: spec.security,
+        user: spec.user,
+        isolation: spec.isolation,
         ...(spec.ready ? { ready: spec.ready } : {}),
         log: spec.log,
       }),

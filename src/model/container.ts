@@ -1,6 +1,7 @@
 /** Plain domain types for containers. Imports nothing but other domain types. */
 import type { CapabilityChanges } from './capabilities.js';
 import type { PortBinding, PublishedPort } from './port.js';
+import type { ContainerIsolation } from './isolation.js';
 import type { ContainerSecurity } from './security.js';
 
 export type { PortBinding, PublishedPort };
@@ -41,6 +42,8 @@ export interface ContainerHostConfig {
   capabilities: CapabilityChanges;
   /** `--security-opt`, decoded (inspect shows the list as given, from raw). */
   security: ContainerSecurity;
+  /** `--group-add`, `--read-only`, `--sysctl`, `--ulimit`, `--shm-size`, `--init`, decoded. */
+  isolation: ContainerIsolation;
   /**
    * `--log-driver` / `--log-opt`, validated; create fills in the daemon's defaults, so a stored
    * container always has a bounded log. Absent only in records stored before logs rotated.

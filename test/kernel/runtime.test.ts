@@ -13,9 +13,10 @@ import { OciRuntime } from '../../src/runtime/containers/oci-runtime.js';
 import { DOCKER_SECCOMP_PROFILE } from '../../src/daemon/config.js';
 import { loadConfinement } from '../../src/daemon/confinement.js';
 import { DEFAULT_SECURITY } from '../../src/model/security.js';
+import { DEFAULT_ISOLATION } from '../../src/model/isolation.js';
 
 /** What a container without --cap-add, --cap-drop or --security-opt runs with. */
-const DEFAULTS = { capabilities: { add: [], drop: [] }, security: DEFAULT_SECURITY };
+const DEFAULTS = { capabilities: { add: [], drop: [] }, security: DEFAULT_SECURITY, user: '', isolation: DEFAULT_ISOLATION };
 import { ipIn, NetnsSandbox } from '../helpers/netns.js';
 
 async function leftovers(dir: string, id: string): Promise<string[]> {

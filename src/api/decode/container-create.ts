@@ -14,6 +14,7 @@ import { decodeCapabilities } from './capabilities.js';
 import { CREATE_FIELDS } from './create-fields.js';
 import { checkFields } from './create-fields-check.js';
 import { bool, command, object, string, stringMap, strings, type Json } from './json.js';
+import { decodeIsolation } from './isolation.js';
 import { decodeLogConfig } from './log-config.js';
 import { parseMacAddress } from './mac-address.js';
 import { parsePortBindings, readPortBindings } from './port-bindings.js';
@@ -21,13 +22,22 @@ import { decodeSecurityOpts } from './security-opts.js';
 
 export type { CreateContainerRequest };
 
+/** `user[:group]`, names or numbers (resolved in the container's own files at start). */
+function decodeUser(value: unknown): string {
+  const user = string(value, 'User');
+  if (user !== '' && !/^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,63}(?::[A-Za-z0-9_.][A-Za-z0-9_.-]{0,63})?$/.test(user)) {
+    throw invalid('user', `invalid User (--user) ${JSON.stringify(user.slice(0, 64))}: expected user[:group], names or numbers`);
+  }
+  return user;
+}
+
 function decodeConfig(raw: Json): ContainerConfig {
   const image = string(raw['Image'], 'Image');
   if (image === '') throw invalid('request', 'No command specified: an image is required');
   return {
     hostname: string(raw['Hostname'], 'Hostname'),
     domainname: string(raw['Domainname'], 'Domainname'),
-    user: string(raw['User'], 'User'),
+    user: decodeUser(raw['User']),
     env: strings(raw['Env'], 'Env'),
     cmd: command(raw['Cmd'], 'Cmd'),
     entrypoint: command(raw['Entrypoint'], 'Entrypoint'),
@@ -65,6 +75,7 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
     restartPolicy: { name: string(restart['Name'], 'RestartPolicy.Name') || 'no', maximumRetryCount: Number(restart['MaximumRetryCount'] ?? 0) || 0 },
     capabilities: decodeCapabilities(host['CapAdd'], host['CapDrop']),
     security: decodeSecurityOpts(host['SecurityOpt'], confinement),
+    isolation: decodeIsolation(host, networkMode),
     logConfig: decodeLogConfig(host['LogConfig']),
     raw: host,
   };

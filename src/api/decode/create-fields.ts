@@ -57,7 +57,7 @@ const ignored = (path: string, note: string, flag?: string): FieldRule => ({ pat
 const CONFIG: FieldRule[] = [
   applied('Hostname', 'UTS hostname, /etc/hostname, /etc/hosts', '--hostname'),
   applied('Domainname', '/etc/hosts (hostname.domainname)', '--domainname'),
-  refused('User', '--user'),
+  applied('User', 'process uid/gid and supplementary groups, names from the container\'s /etc/passwd and /etc/group', '--user'),
   applied('AttachStdin', 'attach', '--attach'),
   applied('AttachStdout', 'attach', '--attach'),
   applied('AttachStderr', 'attach', '--attach'),
@@ -126,8 +126,17 @@ const isRestartNo = (value: unknown): boolean => {
   return typeof value === 'object' && value !== null && oneOf('', 'no', undefined, null)(policy.Name) && isZero(policy.MaximumRetryCount);
 };
 
+/** Resources fields applied on create but not by `docker update` (Docker's update ignores them; conet refuses them there). */
+const CREATE_ONLY: FieldRule[] = [
+  applied('Init', 'tini-static (Docker\'s docker-init) as PID 1 at /sbin/docker-init', '--init'),
+  applied('Ulimits', 'OCI rlimits', '--ulimit'),
+];
+
+const withRules = (rules: FieldRule[], replacements: FieldRule[]): FieldRule[] =>
+  rules.map((rule) => replacements.find((replacement) => replacement.path === rule.path) ?? rule);
+
 const HOST: FieldRule[] = [
-  ...RESOURCES,
+  ...withRules(RESOURCES, CREATE_ONLY),
   refused('Binds', '--volume'),
   ignored('ContainerIDFile', 'the CLI writes the file itself; the daemon ignores it', '--cidfile'),
   applied('LogConfig', 'json-file (or k8s-file) rotated at max-size keeping max-file (log-config.ts); other drivers and options are 400s', '--log-driver/--log-opt'),
@@ -145,7 +154,7 @@ const HOST: FieldRule[] = [
   applied('DnsOptions', '/etc/resolv.conf', '--dns-option'),
   applied('DnsSearch', '/etc/resolv.conf', '--dns-search'),
   applied('ExtraHosts', '/etc/hosts', '--add-host'),
-  refused('GroupAdd', '--group-add'),
+  applied('GroupAdd', 'supplementary groups (names from the container\'s /etc/group)', '--group-add'),
   refused('IpcMode', '--ipc', oneOf('private'), '"private" (a fresh IPC namespace, what conet makes)'),
   refused('Cgroup', '--cgroup'),
   refused('Links', '--link'),
@@ -153,14 +162,14 @@ const HOST: FieldRule[] = [
   refused('PidMode', '--pid'),
   refused('Privileged', '--privileged'),
   applied('PublishAllPorts', 'publishes ExposedPorts and the image\'s', '--publish-all'),
-  refused('ReadonlyRootfs', '--read-only'),
+  applied('ReadonlyRootfs', 'read-only root mount (/etc/hosts, /dev, /dev/shm stay writable)', '--read-only'),
   applied('SecurityOpt', 'seccomp, AppArmor, no-new-privileges, label=disable (others refused)', '--security-opt'),
   refused('StorageOpt', '--storage-opt'),
   refused('Tmpfs', '--tmpfs'),
   refused('UTSMode', '--uts'),
   refused('UsernsMode', '--userns', oneOf('host'), '"host" (conet makes no user namespace)'),
-  refused('ShmSize', '--shm-size', oneOf(64 * 1024 * 1024), '67108864 (64 MiB, the size conet mounts)'),
-  refused('Sysctls', '--sysctl'),
+  applied('ShmSize', 'size of the /dev/shm tmpfs (0: 64 MiB)', '--shm-size'),
+  applied('Sysctls', 'OCI sysctl: net.* with a network namespace of its own, fs.mqueue.*, kernel.msg*/sem/shm* (others 400)', '--sysctl'),
   refused('Runtime', '--runtime', oneOf('runc'), '"runc"'),
   ignored('ConsoleSize', 'Docker 20.10 applies it on Windows only (Linux from API 1.42); the CLI resizes after start'),
   refused('Isolation', '--isolation', oneOf('default'), '"default"'),

@@ -212,6 +212,7 @@ export class ContainerService {
       etc,
       capabilities: container.hostConfig.capabilities,
       security: container.hostConfig.security,
+      isolation: container.hostConfig.isolation,
       ...(dnsReady ? { ready: dnsReady } : {}),
       log: this.logLimits(container),
     };

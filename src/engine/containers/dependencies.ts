@@ -5,6 +5,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { CapabilityChanges } from '../../model/capabilities.js';
+import type { ContainerIsolation } from '../../model/isolation.js';
 import type { ContainerSecurity } from '../../model/security.js';
 import type { PathStat } from '../../model/path-stat.js';
 import type { LogLimits } from '../../model/container.js';
@@ -37,6 +38,7 @@ export interface RuntimeSpec {
   args: string[];
   env: string[];
   cwd: string;
+  /** `user[:group]` as asked (or the image's), resolved by the runtime in the container's root. */
   user: string;
   hostname: string;
   tty: boolean;
@@ -50,6 +52,8 @@ export interface RuntimeSpec {
   /** `--cap-add` / `--cap-drop` and `--security-opt`: the runtime confines the process by them. */
   capabilities: CapabilityChanges;
   security: ContainerSecurity;
+  /** Groups, read-only root, sysctls, ulimits, /dev/shm size, init. */
+  isolation: ContainerIsolation;
   /**
    * Awaited after the container is created and before its process runs: set-up that must be in
    * place for the process (the DNS rules in its namespace) overlaps the runtime's creation work.

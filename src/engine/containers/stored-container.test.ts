@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Container } from '../../model/container.js';
+import { DEFAULT_ISOLATION } from '../../model/isolation.js';
 import { upgradeStoredContainer } from './stored-container.js';
 
 /** A container as the previous version wrote it to the store (port maps keyed "80/tcp"). */
@@ -42,7 +43,7 @@ test('empty maps become empty lists; a damaged entry is dropped, not fatal', () 
 
 test('a record in the current shape is returned as it is', () => {
   const old = oldRecord([], []);
-  const current = { ...old, hostConfig: { ...old.hostConfig, capabilities: { add: ['CAP_SYS_ADMIN'], drop: [] }, security: { seccomp: { mode: 'unconfined' as const }, noNewPrivileges: true } } };
+  const current = { ...old, hostConfig: { ...old.hostConfig, capabilities: { add: ['CAP_SYS_ADMIN'], drop: [] }, security: { seccomp: { mode: 'unconfined' as const }, noNewPrivileges: true }, isolation: DEFAULT_ISOLATION } };
   assert.equal(upgradeStoredContainer(current), current);
 });
 

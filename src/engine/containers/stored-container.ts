@@ -6,6 +6,7 @@
  * daemon from starting.
  */
 import type { Container, PortBinding, PublishedPort } from '../../model/container.js';
+import { DEFAULT_ISOLATION } from '../../model/isolation.js';
 import { DEFAULT_SECURITY } from '../../model/security.js';
 import { parseContainerPort, parseHostIp, parseHostPort } from '../../util/port-spec.js';
 
@@ -46,12 +47,21 @@ function publishedPorts(value: OldBindings): PublishedPort[] {
 
 /**
  * Records stored before `--cap-add`, `--cap-drop` and `--security-opt` were applied get what those
- * containers ran with then: the default capabilities, now under the default seccomp profile.
+ * containers ran with then: the default capabilities, now under the default seccomp profile; those
+ * from before `--read-only`, `--sysctl`, `--ulimit`... get none of those (what they ran with).
  */
 function withConfinement(container: Container): Container {
   const { hostConfig } = container;
-  if (hostConfig.capabilities !== undefined && hostConfig.security !== undefined) return container;
-  return { ...container, hostConfig: { ...hostConfig, capabilities: hostConfig.capabilities ?? { add: [], drop: [] }, security: hostConfig.security ?? DEFAULT_SECURITY } };
+  if (hostConfig.capabilities !== undefined && hostConfig.security !== undefined && hostConfig.isolation !== undefined) return container;
+  return {
+    ...container,
+    hostConfig: {
+      ...hostConfig,
+      capabilities: hostConfig.capabilities ?? { add: [], drop: [] },
+      security: hostConfig.security ?? DEFAULT_SECURITY,
+      isolation: hostConfig.isolation ?? DEFAULT_ISOLATION,
+    },
+  };
 }
 
 /** The stored record in the current shape (the same object when it already is). */

@@ -1,14 +1,33 @@
 /**
- * Docker's exec User ("name", "uid", "name:group", "uid:gid") as the numeric uid:gid runc wants,
- * resolved against the container's own /etc/passwd and /etc/group as Docker does. The files are
- * read inside the container's root (root-files.ts): a symlink there never reaches a host file,
- * and a FIFO or device planted there is refused instead of blocking the daemon.
+ * Docker's User ("name", "uid", "name:group", "uid:gid") and GroupAdd as the numeric identity
+ * runc wants, resolved against the container's own /etc/passwd and /etc/group as Docker does
+ * (moby/sys/user GetExecUser): a name must be in passwd; a uid that isn't keeps group 0; the
+ * user's supplementary groups are the group entries listing its name; `--group-add` names must be
+ * in group. The files are read inside the container's root (root-files.ts): a symlink there never
+ * reaches a host file, and a FIFO or device planted there is refused instead of blocking the daemon.
  */
 import { readFileInRoot } from '../../kernel/linux/root-files.js';
 import { invalid, isEngineError } from '../../errors/index.js';
 
 /** Docker's user lookup reads these files whole; real ones are a few kB. */
 const MAX_ACCOUNT_FILE = 1 << 20;
+/** moby/sys/user's range for ids. */
+const MAX_ID = 2 ** 31 - 1;
+
+export interface ProcessUser {
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+}
+
+interface Entry {
+  name: string;
+  id: number;
+  /** passwd: the primary group; group: unused. */
+  gid: number;
+  /** group: member names. */
+  members: string[];
+}
 
 /** The file's text; '' when the image has none (the name is then unknown, and the caller says so). */
 async function accountFile(rootfs: string, file: string): Promise<string> {
@@ -21,43 +40,61 @@ async function accountFile(rootfs: string, file: string): Promise<string> {
   }
 }
 
-async function lookup(rootfs: string, file: string, name: string): Promise<{ id: number; gid: number } | undefined> {
+const isId = (text: string): boolean => /^\d{1,10}$/.test(text) && Number(text) <= MAX_ID;
+
+/** Lines of `name:x:id:gid-or-members`; malformed lines are skipped, as moby's parser does. */
+async function entries(rootfs: string, file: string): Promise<Entry[]> {
   const text = await accountFile(rootfs, file);
+  const list: Entry[] = [];
   for (const line of text.split('\n')) {
-    const fields = line.split(':');
-    if (fields[0] === name && fields[2] !== undefined) return { id: Number(fields[2]), gid: Number(fields[3] ?? fields[2]) };
+    const fields = line.trim().split(':');
+    const [name = '', , id = '', fourth = ''] = fields;
+    if (name === '' || name.startsWith('#') || !isId(id)) continue;
+    const passwd = file === '/etc/passwd';
+    list.push({ name, id: Number(id), gid: passwd && isId(fourth) ? Number(fourth) : 0, members: passwd ? [] : fourth.split(',').filter(Boolean) });
   }
-  return undefined;
+  return list;
 }
 
+function numeric(text: string, what: string): number {
+  if (!isId(text)) throw invalid('exec-user', `${what} ${text} is out of range 0-${MAX_ID}`);
+  return Number(text);
+}
+
+async function resolveUserPart(rootfs: string, userPart: string): Promise<{ uid: number; gid: number; name?: string }> {
+  const passwd = await entries(rootfs, '/etc/passwd');
+  if (/^\d+$/.test(userPart)) {
+    const uid = numeric(userPart, 'uid');
+    const entry = passwd.find((candidate) => candidate.id === uid);
+    return entry ? { uid, gid: entry.gid, name: entry.name } : { uid, gid: 0 };
+  }
+  const entry = passwd.find((candidate) => candidate.name === userPart);
+  if (!entry) throw invalid('exec-user', `unable to find user ${userPart}: no matching entries in passwd file`);
+  return { uid: entry.id, gid: entry.gid, name: entry.name };
+}
+
+function groupId(groups: readonly Entry[], group: string): number {
+  if (/^\d+$/.test(group)) return numeric(group, 'gid');
+  const entry = groups.find((candidate) => candidate.name === group);
+  if (!entry) throw invalid('exec-user', `unable to find group ${group}: no matching entries in group file`);
+  return entry.id;
+}
+
+/** The process identity of `user` (empty: root) with the supplementary groups and `groupAdd`. */
+export async function resolveProcessUser(rootfs: string, user: string, groupAdd: readonly string[] = []): Promise<ProcessUser> {
+  const [userPart = '', groupPart = ''] = user.split(':');
+  const found = userPart === '' ? { uid: 0, gid: 0, name: 'root' } : await resolveUserPart(rootfs, userPart);
+  const groups = groupPart !== '' || groupAdd.length > 0 || found.name !== undefined ? await entries(rootfs, '/etc/group') : [];
+  const gid = groupPart !== '' ? groupId(groups, groupPart) : found.gid;
+  // Supplementary groups only when no group was named (moby: an explicit group replaces them).
+  const member = groupPart === '' && found.name !== undefined ? groups.filter((group) => group.members.includes(found.name ?? '')).map((group) => group.id) : [];
+  const added = groupAdd.map((group) => groupId(groups, group));
+  return { uid: found.uid, gid, additionalGids: [...new Set([...member, ...added])] };
+}
+
+/** exec's `--user` for runc: "uid:gid", or '' for the container's own user. */
 export async function resolveExecUser(rootfs: string, user: string): Promise<string> {
   if (user === '') return '';
-  const [userPart = '', groupPart] = user.split(':');
-  let uid: number;
-  let gid: number;
-  if (/^\d+$/.test(userPart)) {
-    uid = Number(userPart);
-    gid = (await lookupById(rootfs, uid)) ?? 0;
-  } else {
-    const entry = await lookup(rootfs, '/etc/passwd', userPart);
-    if (!entry) throw invalid('exec-user', `unable to find user ${userPart}: no matching entries in passwd file`);
-    uid = entry.id;
-    gid = entry.gid;
-  }
-  if (groupPart !== undefined && groupPart !== '') {
-    if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
-    else {
-      const group = await lookup(rootfs, '/etc/group', groupPart);
-      if (!group) throw invalid('exec-user', `unable to find group ${groupPart}: no matching entries in group file`);
-      gid = group.id;
-    }
-  }
+  const { uid, gid } = await resolveProcessUser(rootfs, user);
   return `${uid}:${gid}`;
-}
-
-async function lookupById(rootfs: string, uid: number): Promise<number | undefined> {
-  // No such file in the image: the uid has no group entry, so the caller uses group 0 (as runc).
-  const text = await accountFile(rootfs, '/etc/passwd');
-  const line = text.split('\n').find((candidate) => candidate.split(':')[2] === String(uid));
-  return line ? Number(line.split(':')[3]) : undefined;
 }

@@ -20,6 +20,8 @@ import { buildOciSpec } from './oci-spec.js';
 import { confinementOf, type DaemonConfinement } from './confinement.js';
 import type { CapabilityChanges } from '../../model/capabilities.js';
 import type { ContainerSecurity } from '../../model/security.js';
+import type { ContainerIsolation } from '../../model/isolation.js';
+import { resolveProcessUser } from './exec-user.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { runUndo } from '../../util/undo.js';
 import { system } from '../../errors/index.js';
@@ -44,6 +46,9 @@ export interface ContainerStart {
   /** `--cap-add`/`--cap-drop` and `--security-opt`, resolved with the daemon's confinement. */
   capabilities: CapabilityChanges;
   security: ContainerSecurity;
+  /** `user[:group]` (names resolved in the mounted root at start, as Docker) and `--group-add` in isolation. */
+  user: string;
+  isolation: ContainerIsolation;
   /** Awaited between create and start: the process runs only once it has resolved. */
   ready?: Promise<unknown>;
   /** `--log-opt max-size/max-file`: the daemon rotates the log at this size. */
@@ -56,6 +61,8 @@ export interface OciRuntimeOptions {
   confinement: DaemonConfinement;
   runcPath?: string;
   conmonPath?: string;
+  /** `--init`'s binary, Docker's docker-init: Debian's tini-static. */
+  initPath?: string;
   /** Rollback steps that fail (stderr at warn when absent). */
   logger?: Logger;
 }
@@ -120,6 +127,8 @@ export class OciRuntime {
       await mountOverlay({ lower: spec.imageLayers, upper: join(directory, 'upper'), work: join(directory, 'work'), target: merged });
       const config = buildOciSpec({
         rootfs: merged, args: spec.args, env: spec.env, cwd: spec.cwd, hostname: spec.hostname, terminal: spec.tty,
+        user: await resolveProcessUser(merged, spec.user, spec.isolation.groupAdd),
+        isolation: spec.isolation, initPath: this.options.initPath ?? '/usr/bin/tini-static',
         ...(spec.netnsPath ? { netnsPath: spec.netnsPath } : {}),
         ...(spec.hostNetwork ? { hostNetwork: true } : {}),
         ...(spec.etc ? { etc: spec.etc } : {}),

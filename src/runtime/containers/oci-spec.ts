@@ -3,13 +3,20 @@
  * (moby oci/defaults.go + daemon/oci_linux.go): the default capability set without NET_ADMIN or
  * SYS_ADMIN, masked and read-only /proc paths, the standard mounts, and the per-container
  * /etc/hosts, /etc/hostname and /etc/resolv.conf bind-mounted, and the container's confinement
- * (capabilities, seccomp filter, AppArmor profile, no-new-privileges: see confinement.ts). Pure: a
- * value in, a value out. Not yet: user namespaces, resource limits.
+ * (capabilities, seccomp filter, AppArmor profile, no-new-privileges: see confinement.ts), and its
+ * isolation options: the resolved user and groups, a read-only root, sysctls, rlimits, the size of
+ * /dev/shm, and with `--init` Docker's docker-init (tini) bind-mounted read-only at
+ * /sbin/docker-init as PID 1 in front of the command. Pure: a value in, a value out. Not yet: user
+ * namespaces, cgroup resource limits.
  */
 import { invalid } from '../../errors/index.js';
 import { DEFAULT_CAPABILITIES } from '../../model/capabilities.js';
 import { MASKED_PATHS, READONLY_PATHS } from '../../model/container-paths.js';
 import type { Confinement } from './confinement.js';
+import { DEFAULT_SHM_SIZE, type ContainerIsolation } from '../../model/isolation.js';
+
+/** Where Docker mounts its init binary in the container, and how it runs the command behind it. */
+export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
 
 export { DEFAULT_CAPABILITIES };
 
@@ -21,8 +28,12 @@ export interface OciSpecOptions {
   cwd: string;
   hostname: string;
   terminal: boolean;
-  /** `uid[:gid]` numeric; names are resolved by the caller. */
-  user?: { uid: number; gid: number };
+  /** Numeric; names are resolved by the caller (exec-user.ts). */
+  user?: { uid: number; gid: number; additionalGids?: number[] };
+  /** Read-only root, sysctls, ulimits, /dev/shm size, init (groups are in `user`). */
+  isolation?: Omit<ContainerIsolation, 'groupAdd'>;
+  /** The host's init binary for `--init` (tini-static). */
+  initPath?: string;
   /** Join this network namespace (made by the network layer); otherwise runc makes a fresh one. */
   netnsPath?: string;
   /** Share the daemon's network namespace (`--network host`); wins over netnsPath. */
@@ -42,14 +53,14 @@ interface Mount {
   options: string[];
 }
 
-function standardMounts(): Mount[] {
+function standardMounts(shmSize: number): Mount[] {
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
     { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] },
   ];
 }
 
@@ -71,31 +82,50 @@ function withPath(env: readonly string[]): string[] {
   return env.some((entry) => entry.startsWith('PATH=')) ? [...env] : [DEFAULT_PATH, ...env];
 }
 
+function initMounts(options: OciSpecOptions): Mount[] {
+  if (!options.isolation?.init) return [];
+  if (!options.initPath) throw invalid('init', 'conet has no init binary (tini-static) configured for --init');
+  return [{ destination: INIT_PATH_IN_CONTAINER, type: 'bind', source: options.initPath, options: ['bind', 'ro'] }];
+}
+
+/** OCI rlimits from Docker's ulimit names ("nofile" -> RLIMIT_NOFILE). */
+function rlimits(isolation: OciSpecOptions['isolation']): Array<{ type: string; soft: number; hard: number }> {
+  return (isolation?.ulimits ?? []).map((ulimit) => ({ type: `RLIMIT_${ulimit.name.toUpperCase()}`, soft: ulimit.soft, hard: ulimit.hard }));
+}
+
+function processUser(user: OciSpecOptions['user']): Record<string, unknown> {
+  const additionalGids = user?.additionalGids ?? [];
+  return { uid: user?.uid ?? 0, gid: user?.gid ?? 0, ...(additionalGids.length > 0 ? { additionalGids } : {}) };
+}
+
 export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
   if (options.args.length === 0) throw invalid('no-command', 'no command specified');
-  const { confinement } = options;
+  const { confinement, isolation } = options;
   const capabilities = [...confinement.capabilities];
+  const limits = rlimits(isolation);
   return {
     ociVersion: '1.0.2-dev',
     process: {
       terminal: options.terminal,
-      user: { uid: options.user?.uid ?? 0, gid: options.user?.gid ?? 0 },
-      args: [...options.args],
+      user: processUser(options.user),
+      args: isolation?.init ? [INIT_PATH_IN_CONTAINER, '--', ...options.args] : [...options.args],
       env: withPath(options.env),
       cwd: options.cwd || '/',
       capabilities: { bounding: capabilities, effective: capabilities, permitted: capabilities },
       noNewPrivileges: confinement.noNewPrivileges,
       ...(confinement.appArmorProfile ? { apparmorProfile: confinement.appArmorProfile } : {}),
+      ...(limits.length > 0 ? { rlimits: limits } : {}),
       oomScoreAdj: 0,
     },
-    root: { path: options.rootfs, readonly: false },
+    root: { path: options.rootfs, readonly: isolation?.readonlyRootfs === true },
     hostname: options.hostNetwork ? undefined : options.hostname,
-    mounts: [...standardMounts(), ...etcMounts(options.etc)],
+    mounts: [...standardMounts(isolation?.shmSize || DEFAULT_SHM_SIZE), ...etcMounts(options.etc), ...initMounts(options)],
     linux: {
       resources: { devices: [{ allow: false, access: 'rwm' }] },
       namespaces: namespaces(options),
       maskedPaths: [...MASKED_PATHS],
       readonlyPaths: [...READONLY_PATHS],
+      ...(Object.keys(isolation?.sysctls ?? {}).length > 0 ? { sysctl: { ...isolation?.sysctls } } : {}),
       ...(confinement.seccomp ? { seccomp: confinement.seccomp } : {}),
     },
   };

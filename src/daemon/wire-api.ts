@@ -11,6 +11,7 @@ import type { DriverRegistry } from '../drivers/driver.js';
 import type { Logger } from '../util/logger.js';
 import type { DaemonConfig } from './config.js';
 import type { Engine } from './wire-engine.js';
+import { withImageEvents } from '../engine/images/image-events.js';
 import type { LinuxAdapters } from './wire-kernel.js';
 import type { HostConfinement } from '../model/security.js';
 
@@ -30,7 +31,8 @@ export function apiServices(engine: Engine, deps: { id: string; config: DaemonCo
     networks: engine.networks,
     networkEndpoints: engine.networkEndpoints,
     endpoints: engine.endpoints,
-    images: engine.images,
+    images: withImageEvents(engine.images, engine.events),
+    events: engine.events,
     containers: engine.containers,
     networking: engine.networking,
     streams: engine.streams,

@@ -11,6 +11,7 @@ import { ContainerService } from '../engine/containers/container-service.js';
 import type { ContainerStreams } from '../engine/containers/dependencies.js';
 import { NetworkAttacher } from '../engine/containers/network-attach.js';
 import { EngineIndex } from '../engine/engine-index.js';
+import { EventBus } from '../engine/events/event-bus.js';
 import { ExecService } from '../engine/exec/exec-service.js';
 import { EndpointService } from '../engine/networks/endpoint-service.js';
 import { indexEndpointSource } from '../engine/networks/endpoint-source.js';
@@ -50,6 +51,8 @@ export interface EngineWiring {
 
 export interface Engine {
   index: EngineIndex;
+  /** `docker events`: every service emits here. */
+  events: EventBus;
   networks: NetworkService;
   endpoints: EndpointService;
   /** What the network service and `network inspect` count as a network's endpoints. */
@@ -71,7 +74,7 @@ export interface Engine {
 }
 
 type Networking = Pick<Engine, 'networks' | 'endpoints' | 'networkEndpoints'>;
-type Mechanisms = Networking & Pick<Engine, 'index' | 'imageStore' | 'runtime' | 'publisher' | 'dns' | 'interfaceOf'>;
+type Mechanisms = Networking & Pick<Engine, 'index' | 'events' | 'imageStore' | 'runtime' | 'publisher' | 'dns' | 'interfaceOf'>;
 
 const UNSUPPORTED_DRIVERS: Record<string, string> = {
   ipvlan: 'failed to create the ipvlan network: the ipvlan driver is not supported by conet',
@@ -80,7 +83,8 @@ const UNSUPPORTED_DRIVERS: Record<string, string> = {
 export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
   const { config, linux, drivers } = wiring;
   const index = new EngineIndex();
-  const networking = await wireNetworks(wiring, index);
+  const events = new EventBus();
+  const networking = await wireNetworks(wiring, index, events);
   const imageStore = new ImageStore(join(config.dataRoot, 'images'));
   const images = new ImageService(imageStore, (imageId) => index.containers.usingImage(imageId));
   const runtime = new OciRuntime({ execRoot: config.execRoot, confinement: wiring.confinement, logger: wiring.logger });
@@ -96,17 +100,17 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
   });
   const volumes = new VolumeService({ store: wiring.store, host: new LocalVolumeDirs(join(config.dataRoot, 'volumes')), users: { usersOf: () => [] } });
   await volumes.load();
-  const containers = wireContainers(wiring, { ...networking, index, imageStore, runtime, publisher, dns, interfaceOf });
+  const containers = wireContainers(wiring, { ...networking, index, events, imageStore, runtime, publisher, dns, interfaceOf });
   const streams = containerStreams(runtime);
   return {
-    ...networking, index, imageStore, images, runtime, publisher, dns, containers, streams, interfaceOf, volumes,
+    ...networking, index, events, imageStore, images, runtime, publisher, dns, containers, streams, interfaceOf, volumes,
     networking: new ContainerNetworking({ containers, networks: networking.networks, endpoints: networking.endpoints, logger: wiring.logger }),
     execs: new ExecService(containers, streams),
     archives: new ContainerArchives(containers, containerFiles(), imageStore),
   };
 }
 
-async function wireNetworks(wiring: EngineWiring, index: EngineIndex): Promise<Networking> {
+async function wireNetworks(wiring: EngineWiring, index: EngineIndex, bus: EventBus): Promise<Networking> {
   const { config, store, drivers, cluster } = wiring;
   // Every node's endpoints of a global network: what `network rm`, inspect and DNS see.
   // Running host-mode containers count on the host network, as Docker shows them.
@@ -121,6 +125,7 @@ async function wireNetworks(wiring: EngineWiring, index: EngineIndex): Promise<N
     unsupportedDrivers: cluster ? UNSUPPORTED_DRIVERS : { ...UNSUPPORTED_DRIVERS, overlay: NEEDS_CLUSTER },
     ...(cluster ? { cluster } : {}),
     logger: wiring.logger,
+    bus,
   });
   const endpoints = new EndpointService({
     store,
@@ -130,6 +135,7 @@ async function wireNetworks(wiring: EngineWiring, index: EngineIndex): Promise<N
     ...(cluster ? { cluster } : {}),
     onError: (message, error) => wiring.logger.warn(message, { error: String(error) }),
     logger: wiring.logger,
+    bus,
   });
   return { networks, endpoints, networkEndpoints };
 }
@@ -148,6 +154,7 @@ function wireContainers(wiring: EngineWiring, parts: Mechanisms): ContainerServi
     directory: join(config.dataRoot, 'containers'),
     interfaceOf: parts.interfaceOf,
     logDefaults: config.logConfig,
+    bus: parts.events,
     events: (message, fields) => logger.info(message, fields),
     logger,
     dns: {

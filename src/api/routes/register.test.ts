@@ -14,6 +14,7 @@ import { FakePorts, FakeRuntime } from '../../engine/containers/fake-runtime.tes
 import { NetworkAttacher } from '../../engine/containers/network-attach.js';
 import { engineFixture } from '../../engine/engine.test-support.js';
 import { ExecService } from '../../engine/exec/exec-service.js';
+import { EventBus } from '../../engine/events/event-bus.js';
 import type { ImageCatalog } from '../../engine/images/catalog.js';
 import { indexEndpointSource } from '../../engine/networks/endpoint-source.js';
 import { FakeVolumeHost } from '../../engine/volumes/fake-volume-host.test-support.js';
@@ -37,11 +38,13 @@ function get(socketPath: string, path: string, method = 'GET', body?: string): P
 
 async function apiOnFakes(directory: string) {
   const { kernel, store, networks, endpoints, index } = await engineFixture();
+  const events = new EventBus();
   const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: index.containers, daemonShortId: 'd0' });
   const containers = new ContainerService({
     store, index: index.containers, runtime: new FakeRuntime(), attacher, ports: new FakePorts(), directory,
     images: { find: () => ({ id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: [], workingDir: '', user: '', exposedPorts: [] }), layersOf: () => ['/nonexistent'] },
     interfaceOf: () => 'conet0',
+    bus: events,
     hostFiles: { resolvConf: 'nameserver 10.0.0.53\n', hosts: '127.0.0.1 localhost\n' },
   });
   const images = { list: () => [{}, {}] } as unknown as ImageCatalog;
@@ -65,6 +68,7 @@ async function apiOnFakes(directory: string) {
     sandboxPath: (name) => `/run/netns/${name}`,
     confinement: { appArmor: false, seccompProfile: 'default' },
     volumes: new VolumeService({ store, host: new FakeVolumeHost(), users: { usersOf: () => [] } }),
+    events,
   });
   return { router, containers };
 }

@@ -8,6 +8,7 @@ import type { ContainerService } from '../../engine/containers/container-service
 import type { ContainerStreams } from '../../engine/containers/dependencies.js';
 import type { ExecService } from '../../engine/exec/exec-service.js';
 import type { ImageCatalog } from '../../engine/images/catalog.js';
+import type { EventBus } from '../../engine/events/event-bus.js';
 import type { EndpointService } from '../../engine/networks/endpoint-service.js';
 import type { EndpointSource, NetworkService } from '../../engine/networks/network-service.js';
 import type { VolumeService } from '../../engine/volumes/volume-service.js';
@@ -17,6 +18,7 @@ import { archiveRoutes } from './archive.js';
 import { attachRoutes } from './attach.js';
 import { buildRoutes } from './build.js';
 import { containerRoutes } from './containers.js';
+import { eventRoutes } from './events.js';
 import { execRoutes } from './exec.js';
 import { imageRoutes } from './images.js';
 import { logRoutes } from './logs.js';
@@ -41,6 +43,8 @@ export interface ApiServices {
   archives: ContainerArchives;
   /** The path of a sandbox (network namespace) by name, shown as SandboxKey. */
   sandboxPath: (name: string) => string;
+  /** `docker events`. */
+  events: EventBus;
   /** AppArmor on this host, the daemon's seccomp profile: /info and container create read it. */
   confinement: HostConfinement;
   /** `docker volume …`: the local driver's named volumes. */
@@ -60,6 +64,7 @@ export function registerRoutes(router: Router, services: ApiServices): void {
   archiveRoutes(router, services.archives);
   buildRoutes(router);
   volumeRoutes(router, services.volumes);
+  eventRoutes(router, services.events);
 }
 
 function counts(services: ApiServices): ReturnType<SystemInfo['counts']> {

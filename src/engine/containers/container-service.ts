@@ -30,6 +30,9 @@ import { StepClock } from './step-clock.js';
 import { logLimitsOf, mergeLogConfig } from './log-options.js';
 import { ContainerIndex } from '../engine-index.js';
 import { failpoint } from '../../util/failpoint.js';
+import type { EventSink } from '../events/event-bus.js';
+import { containerActor } from '../events/actors.js';
+import { signalNumber } from './signals.js';
 
 export interface ContainerServiceDeps {
   store: Store;
@@ -53,6 +56,8 @@ export interface ContainerServiceDeps {
   index?: ContainerIndex;
   /** The daemon's `log-driver`/`log-opts`, validated: filled into each create's log config. */
   logDefaults?: LogConfig;
+  /** `docker events`: create, start, kill, die, stop, restart, destroy (absent: none). */
+  bus?: EventSink;
 }
 
 export interface ResolverTarget {
@@ -155,6 +160,7 @@ export class ContainerService {
       await this.save(container);
       undo.push(`delete the record of ${id}`, () => this.deps.store.commit([del('container', id)]));
       failpoint('container.create.after-store');
+      this.emit(container, 'create');
     } catch (error) {
       await undo.rollback(this.logger, { container: id, action: 'create' });
       throw error;
@@ -251,6 +257,7 @@ export class ContainerService {
       clock.mark('store');
       failpoint('container.start.after-store');
       this.deps.events?.('container started', { id: container.id, mode: container.hostConfig.networkMode, steps: clock.steps });
+      this.emit(container, 'start');
     } catch (error) {
       this.deps.dns?.release?.(container.id);
       await undo.rollback(this.logger, { container: container.id, action: 'start' });
@@ -430,6 +437,7 @@ export class ContainerService {
     const container = this.containers.get(id);
     if (!container || container.state.status !== 'running') return;
     container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp() };
+    this.emit(container, 'die', { exitCode: String(code) });
     const released: Promise<void> = this.releaseExited(container, code)
       .catch(logError(this.logger, 'warn', 'releasing an exited container', { container: id }))
       .finally(() => {
@@ -476,6 +484,7 @@ export class ContainerService {
     const container = this.get(reference);
     if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
     await this.deps.runtime.kill(container.id, signal);
+    this.emit(container, 'kill', { signal: signalNumber(signal) });
   }
 
   /** Returns false when it wasn't running (304). */
@@ -486,13 +495,28 @@ export class ContainerService {
   private async stopNow(container: Container, timeoutSeconds: number): Promise<boolean> {
     if (container.state.status !== 'running') return false;
     const exited = this.waiters.nextExit(container.id);
-    await this.deps.runtime.kill(container.id, 'SIGTERM').catch(logError(this.logger, 'debug', 'SIGTERM on stop (the process may have just exited)', { container: container.id }));
+    await this.signal(container, 'SIGTERM', 'SIGTERM on stop (the process may have just exited)');
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, timeoutSeconds) * 1000).unref());
     if ((await Promise.race([exited, timer])) === 'timeout') {
-      await this.deps.runtime.kill(container.id, 'SIGKILL').catch(logError(this.logger, 'debug', 'SIGKILL on stop timeout (the process may have just exited)', { container: container.id }));
+      await this.signal(container, 'SIGKILL', 'SIGKILL on stop timeout (the process may have just exited)');
       await exited;
     }
+    this.emit(container, 'stop');
     return true;
+  }
+
+  /** A signal the daemon sends itself (stop, rm -f): Docker's kill event when it was delivered. */
+  private async signal(container: Container, signal: string, failure: string): Promise<void> {
+    const sent = await this.deps.runtime.kill(container.id, signal).then(
+      () => true,
+      (error: unknown) => logError(this.logger, 'debug', failure, { container: container.id })(error) ?? false,
+    );
+    if (sent) this.emit(container, 'kill', { signal: signalNumber(signal) });
+  }
+
+  /** Docker's container event: the labels, image and name as attributes, with `extra`. */
+  emit(container: Container, action: string, extra: Record<string, string> = {}): void {
+    this.deps.bus?.emit('container', action, containerActor(container, extra));
   }
 
   /** `docker restart`: a stop (when running) then a start, under one hold of the lock. */
@@ -500,6 +524,7 @@ export class ContainerService {
     await this.locked(reference, async (container) => {
       await this.stopNow(container, timeoutSeconds);
       await this.startNow(this.get(container.id));
+      this.emit(this.get(container.id), 'restart');
     });
   }
 
@@ -517,7 +542,7 @@ export class ContainerService {
     const container = this.get(reference);
     // rm -f kills at once, as Docker's: a `stop` holding the lock with a long timeout ends now.
     if (options.force && container.state.status === 'running') {
-      await this.deps.runtime.kill(container.id, 'SIGKILL').catch(logError(this.logger, 'debug', 'SIGKILL on forced remove (the process may have just exited)', { container: container.id }));
+      await this.signal(container, 'SIGKILL', 'SIGKILL on forced remove (the process may have just exited)');
     }
     await this.locked(container.id, (current) => this.removeNow(current, options));
   }
@@ -536,6 +561,7 @@ export class ContainerService {
     if (!this.containers.has(container.id)) return;
     await this.removeRecordAndFiles(container);
     // Only once it is gone: a failed remove puts the container back, waiters and sessions with it.
+    this.emit(container, 'destroy');
     this.waiters.removed(container.id, container.state.exitCode);
     for (const listener of this.removalListeners) listener(container.id);
   }

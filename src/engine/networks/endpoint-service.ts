@@ -18,6 +18,8 @@ import { runUndo, UndoStack } from '../../util/undo.js';
 import { EndpointIndex } from '../engine-index.js';
 import { withRemoteEndpoints } from './remote-endpoints.js';
 import { failpoint } from '../../util/failpoint.js';
+import type { EventSink } from '../events/event-bus.js';
+import { networkActor } from '../events/actors.js';
 
 export interface ConnectRequest {
   containerId: string;
@@ -50,6 +52,8 @@ export interface EndpointServiceDeps {
   logger?: Logger;
   /** Where this node's endpoints are kept, shared with readers (network inspect, DNS); absent: a private one. */
   index?: EndpointIndex;
+  /** `docker events`: connect and disconnect (absent: none). */
+  bus?: EventSink;
 }
 
 /** Docker's MAC for an IPv4 endpoint: 02:42 followed by the four address octets. */
@@ -98,7 +102,9 @@ export class EndpointService {
 
   async connect(networkReference: string, request: ConnectRequest): Promise<Endpoint> {
     const network = this.deps.networks.inspect(networkReference);
-    return this.queue.run(network.id, () => this.connectNow(network, request));
+    const endpoint = await this.queue.run(network.id, () => this.connectNow(network, request));
+    this.deps.bus?.emit('network', 'connect', networkActor(network, { container: request.containerId }));
+    return endpoint;
   }
 
   /**
@@ -128,6 +134,7 @@ export class EndpointService {
         // by the node's collector (ClusterState.collect), which finds endpoints it no longer has.
         await this.deps.cluster.releaseEndpoint(endpoint).catch((error: unknown) => this.deps.onError?.('release endpoint in the cluster store', error));
       }
+      this.deps.bus?.emit('network', 'disconnect', networkActor(network, { container: containerId }));
     });
   }
 

@@ -23,6 +23,8 @@ import { createLogger, type Logger } from '../../util/logger.js';
 import { runUndo, UndoStack } from '../../util/undo.js';
 import { NetworkIndex } from '../engine-index.js';
 import { failpoint } from '../../util/failpoint.js';
+import type { EventSink } from '../events/event-bus.js';
+import { networkActor } from '../events/actors.js';
 
 /** Where containers' attachments come from (the containers issue fills it). */
 export interface EndpointSource {
@@ -45,6 +47,8 @@ export interface NetworkServiceDeps {
   logger?: Logger;
   /** Where this node's networks are kept, shared with readers (the endpoint source); absent: a private one. */
   index?: NetworkIndex;
+  /** `docker events`: create and destroy (absent: none). */
+  bus?: EventSink;
 }
 
 export const NEEDS_CLUSTER = 'the overlay driver needs cluster mode: start conetd with --cluster-store etcd://HOST:PORT --cluster-advertise ADDR';
@@ -99,8 +103,10 @@ export class NetworkService {
     });
   }
 
-  create(request: CreateNetworkRequest): Promise<{ id: string; warning: string }> {
-    return this.queue.run(() => this.createNow(request));
+  async create(request: CreateNetworkRequest): Promise<{ id: string; warning: string }> {
+    const created = await this.queue.run(() => this.createNow(request));
+    this.deps.bus?.emit('network', 'create', networkActor({ id: created.id, name: validateNetworkName(request.name), driver: this.networks.get(created.id)?.driver ?? request.driver }));
+    return created;
   }
 
   private async createNow(request: CreateNetworkRequest): Promise<{ id: string; warning: string }> {
@@ -231,6 +237,11 @@ export class NetworkService {
   }
 
   private async removeNow(network: Network): Promise<void> {
+    await this.removeFromDriverAndStore(network);
+    this.deps.bus?.emit('network', 'destroy', networkActor(network));
+  }
+
+  private async removeFromDriverAndStore(network: Network): Promise<void> {
     const driver = this.deps.drivers.get(network.driver);
     if (network.scope !== 'local' && this.deps.cluster) {
       await this.deps.cluster.removeNetwork(network, driver?.clusterClaims?.(network) ?? []);

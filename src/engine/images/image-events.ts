@@ -1,0 +1,49 @@
+/**
+ * The image catalog with Docker's image events: import, load, tag, untag and delete (pull is
+ * refused, so it never happens). Actor: the image id, with `name` the reference concerned.
+ */
+import type { Readable } from 'node:stream';
+import type { DeleteRecord, ImageRecord, ImportRequest } from '../../model/image.js';
+import type { EventSink } from '../events/event-bus.js';
+import type { ImageCatalog } from './catalog.js';
+
+export function withImageEvents(catalog: ImageCatalog, bus: EventSink): ImageCatalog {
+  const emit = (action: string, id: string, name: string): void => bus.emit('image', action, { id, attributes: { name } });
+  return {
+    list: () => catalog.list(),
+    inspect: (name) => catalog.inspect(name),
+    layersOf: (imageId) => catalog.layersOf(imageId),
+    pull: (name, tag) => catalog.pull(name, tag),
+    async importTar(body: Readable, request: ImportRequest): Promise<ImageRecord> {
+      const record = await catalog.importTar(body, request);
+      emit('import', record.id, record.repoTags[0] ?? record.id);
+      return record;
+    },
+    async load(body: Readable): Promise<string[]> {
+      const before = new Map(catalog.list().map((record) => [record.id, record.repoTags.join(' ')]));
+      const lines = await catalog.load(body);
+      for (const record of catalog.list()) {
+        if (before.get(record.id) !== record.repoTags.join(' ')) emit('load', record.id, record.repoTags[0] ?? record.id);
+      }
+      return lines;
+    },
+    async tag(name: string, repo: string, tag: string): Promise<void> {
+      await catalog.tag(name, repo, tag);
+      emit('tag', catalog.inspect(name).id, familiar(`${repo}:${tag || 'latest'}`));
+    },
+    async remove(name: string, options?: { force?: boolean }): Promise<DeleteRecord[]> {
+      const id = catalog.inspect(name).id;
+      const records = await catalog.remove(name, options);
+      for (const record of records) {
+        if ('Untagged' in record) emit('untag', id, record.Untagged);
+        else emit('delete', record.Deleted, record.Deleted);
+      }
+      return records;
+    },
+  };
+}
+
+/** Docker's familiar form of a reference, as its events show it: "docker.io/library/x:1" -> "x:1". */
+export function familiar(reference: string): string {
+  return reference.replace(/^docker\.io\/(library\/)?/, '');
+}

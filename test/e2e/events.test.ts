@@ -75,6 +75,11 @@ test('docker events: run --rm shows create, start, die, destroy in order; since/
     const bad = await host.docker(['events', '--since', since, '--until', until, '--filter', 'colour=red']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /invalid filter 'colour'/);
+    // Attached (no -d): Docker's attach event comes between create and start.
+    const attachedSince = now();
+    await host.dockerOk(['run', '--rm', '--name', 'ev3', 'busybox', 'true']);
+    const attached = await events(host, ['--since', attachedSince, '--until', now(), '--filter', 'container=ev3']);
+    assert.ok(subsequence(attached.map((event) => event.Action), ['create', 'attach', 'start', 'die']), attached.map((event) => event.Action).join(', '));
   });
 });
 

@@ -84,6 +84,7 @@ export function attachRoutes(router: Router, deps: StreamRouteDeps): void {
       onEntry: (entry) => write(entry.stream, entry.data),
     });
     acceptUpgrade(socket);
+    containers.emit(container, 'attach');
     let closed = false;
     const gone = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     void gone.then(() => (closed = true));

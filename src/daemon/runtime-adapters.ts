@@ -61,6 +61,7 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
         isolation: spec.isolation,
         ...(spec.ready ? { ready: spec.ready } : {}),
         log: spec.log,
+        ...(spec.mounts ? { mounts: spec.mounts } : {}),
       }),
     waitExit: (id) => runtime.waitExit(id),
     kill: (id, signal) => runtime.kill(id, signal),

@@ -3,6 +3,7 @@ import type { CapabilityChanges } from './capabilities.js';
 import type { PortBinding, PublishedPort } from './port.js';
 import type { ContainerIsolation } from './isolation.js';
 import type { ContainerSecurity } from './security.js';
+import type { MountSpec } from './mounts.js';
 
 export type { PortBinding, PublishedPort };
 
@@ -49,6 +50,11 @@ export interface ContainerHostConfig {
    * container always has a bounded log. Absent only in records stored before logs rotated.
    */
   logConfig?: LogConfig;
+  /**
+   * `-v`, `--mount` and `--tmpfs`, decoded (api/decode/mounts.ts) in that order. Absent in records
+   * stored before mounts were applied (those had none).
+   */
+  mounts?: MountSpec[];
   /** The rest of the HostConfig as the client sent it, echoed by inspect. */
   raw: Record<string, unknown>;
 }

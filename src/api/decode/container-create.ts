@@ -16,6 +16,7 @@ import { checkFields } from './create-fields-check.js';
 import { bool, command, object, string, stringMap, strings, type Json } from './json.js';
 import { decodeIsolation } from './isolation.js';
 import { decodeLogConfig } from './log-config.js';
+import { decodeMounts, refuseVolumes } from './mounts.js';
 import { parseMacAddress } from './mac-address.js';
 import { parsePortBindings, readPortBindings } from './port-bindings.js';
 import { decodeSecurityOpts } from './security-opts.js';
@@ -77,8 +78,10 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
     security: decodeSecurityOpts(host['SecurityOpt'], confinement),
     isolation: decodeIsolation(host, networkMode),
     logConfig: decodeLogConfig(host['LogConfig']),
+    mounts: decodeMounts(host),
     raw: host,
   };
+  refuseVolumes(hostConfig.mounts);
   const endpointRequests = decodeNetworkingConfig(raw['NetworkingConfig']);
   const macAddress = string(raw['MacAddress'], 'MacAddress');
   const publishing = portBindings.length > 0 || hostConfig.publishAllPorts;

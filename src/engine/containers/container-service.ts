@@ -29,6 +29,7 @@ import { ContainerWaiters, isWaitCondition, waitFor } from './waiters.js';
 import { StepClock } from './step-clock.js';
 import { logLimitsOf, mergeLogConfig } from './log-options.js';
 import { ContainerIndex } from '../engine-index.js';
+import { checkBindSources, runtimeMounts, type VolumeMounter } from './mount-plan.js';
 import { failpoint } from '../../util/failpoint.js';
 import type { EventSink } from '../events/event-bus.js';
 import { containerActor } from '../events/actors.js';
@@ -58,6 +59,8 @@ export interface ContainerServiceDeps {
   logDefaults?: LogConfig;
   /** `docker events`: create, start, kill, die, stop, restart, destroy (absent: none). */
   bus?: EventSink;
+  /** Gives volume mounts their directories; absent, a volume mount fails its start. */
+  volumes?: VolumeMounter;
 }
 
 export interface ResolverTarget {
@@ -144,6 +147,7 @@ export class ContainerService {
       const reference = request.config.image.includes(':') ? request.config.image : `${request.config.image}:latest`;
       throw notFound('no-such-image', `No such image: ${reference}`);
     }
+    await checkBindSources(request.hostConfig.mounts ?? []);
     const id = newId();
     const chosen = name ? validateContainerName(name) : generateName((candidate) => this.holderOf(candidate) !== undefined);
     // Reserved before the first await: a parallel create of the same name sees it (moby's registrar).
@@ -201,7 +205,7 @@ export class ContainerService {
   }
 
   /** What the runtime is given to start a container's process. */
-  private runtimeSpec(container: Container, netnsPath: string | undefined, etc: RuntimeSpec['etc'], dnsReady: RuntimeSpec['ready']): RuntimeSpec {
+  private runtimeSpec(container: Container, netnsPath: string | undefined, etc: RuntimeSpec['etc'], dnsReady: RuntimeSpec['ready'], mounts: RuntimeSpec['mounts']): RuntimeSpec {
     return {
       id: container.id,
       imageLayers: this.deps.images.layersOf(container.imageId),
@@ -221,6 +225,7 @@ export class ContainerService {
       isolation: container.hostConfig.isolation,
       ...(dnsReady ? { ready: dnsReady } : {}),
       log: this.logLimits(container),
+      ...(mounts && mounts.length > 0 ? { mounts } : {}),
     };
   }
 
@@ -231,6 +236,7 @@ export class ContainerService {
     const before = container.state;
     try {
       const clock = new StepClock();
+      const mounts = await runtimeMounts(container.hostConfig.mounts ?? [], container.id, this.deps.volumes);
       const attached = await this.deps.attacher.attach(container, undo);
       clock.mark('network');
       failpoint('container.start.after-network');
@@ -247,7 +253,7 @@ export class ContainerService {
       failpoint('container.start.after-ports');
       const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined || this.joinsEmbeddedDns(container));
       clock.mark('etc');
-      const { pid } = await this.deps.runtime.start(this.runtimeSpec(container, attached.netnsPath, etc, dnsReady));
+      const { pid } = await this.deps.runtime.start(this.runtimeSpec(container, attached.netnsPath, etc, dnsReady, mounts));
       undo.push(`stop the process of ${container.id}`, () => this.stopStarted(container.id));
       clock.mark('runtime');
       failpoint('container.start.after-runtime');

@@ -9,6 +9,7 @@ import type { ContainerIsolation } from '../../model/isolation.js';
 import type { ContainerSecurity } from '../../model/security.js';
 import type { PathStat } from '../../model/path-stat.js';
 import type { LogLimits } from '../../model/container.js';
+import type { RuntimeMount } from '../../model/mounts.js';
 
 export type { ContainerPublished, PortPublisher, PublishTarget } from '../../ports/publishing.js';
 
@@ -61,6 +62,8 @@ export interface RuntimeSpec {
   ready?: Promise<unknown>;
   /** The log's rotation limits (`--log-opt max-size/max-file` over the daemon's defaults). */
   log: LogLimits;
+  /** The container's binds and tmpfs mounts (volumes already turned into binds of their directories). */
+  mounts?: RuntimeMount[];
 }
 
 export interface AttachStreams {

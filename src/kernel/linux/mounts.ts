@@ -3,7 +3,7 @@
  * made here lives in the daemon's mount namespace; removal is idempotent ("not mounted" is success)
  * and lazy-free: a busy mount is an error the caller must see, never silently left behind.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { run } from '../../exec/index.js';
 import { invalid, system } from '../../errors/index.js';
@@ -52,4 +52,32 @@ export async function unmountTree(target: string): Promise<void> {
       throw system('unmount', `unmounting ${point} failed: ${result.stderr.trim()}`);
     }
   }
+}
+
+export interface MountPropagation {
+  /** The mount point that holds the path. */
+  mountPoint: string;
+  shared: boolean;
+  /** A slave (receives from a master: `master:N`). */
+  slave: boolean;
+}
+
+/**
+ * The propagation of the mount that holds `path` (its real path), from the optional fields of
+ * /proc/self/mountinfo (`shared:N`, `master:N`): Docker's ensureShared reads the same.
+ */
+export async function mountPropagationOf(path: string): Promise<MountPropagation> {
+  const real = await realpath(path);
+  const text = await readFile('/proc/self/mountinfo', 'utf8');
+  let best: MountPropagation | undefined;
+  for (const line of text.split('\n').filter(Boolean)) {
+    const fields = line.split(' ');
+    const point = unescape(fields[4] ?? '');
+    const holds = point === '/' || real === point || real.startsWith(`${point}/`);
+    if (!holds || (best && best.mountPoint.length > point.length)) continue;
+    const optional = fields.slice(6, fields.indexOf('-'));
+    best = { mountPoint: point, shared: optional.some((field) => field.startsWith('shared:')), slave: optional.some((field) => field.startsWith('master:')) };
+  }
+  if (!best) throw system('mountinfo', `no mount holds ${path}`);
+  return best;
 }

@@ -16,6 +16,8 @@ import { ExitWatcher } from './exit-watcher.js';
 import { LogRotator } from './log-rotator.js';
 import { REOPEN_LOG_MESSAGE } from './stdin-relay.js';
 import type { LogLimits } from '../../model/container.js';
+import type { RuntimeMount } from '../../model/mounts.js';
+import { prepareMounts } from './mount-setup.js';
 import { buildOciSpec } from './oci-spec.js';
 import { confinementOf, type DaemonConfinement } from './confinement.js';
 import type { CapabilityChanges } from '../../model/capabilities.js';
@@ -53,6 +55,8 @@ export interface ContainerStart {
   ready?: Promise<unknown>;
   /** `--log-opt max-size/max-file`: the daemon rotates the log at this size. */
   log: LogLimits;
+  /** Binds and tmpfs mounts (`-v`, `--mount`, `--tmpfs`); destinations are resolved inside the root here. */
+  mounts?: readonly RuntimeMount[];
 }
 
 export interface OciRuntimeOptions {
@@ -125,6 +129,7 @@ export class OciRuntime {
     await rm(join(directory, 'pid'), { force: true });
     try {
       await mountOverlay({ lower: spec.imageLayers, upper: join(directory, 'upper'), work: join(directory, 'work'), target: merged });
+      const own = await prepareMounts(merged, spec.mounts ?? []);
       const config = buildOciSpec({
         rootfs: merged, args: spec.args, env: spec.env, cwd: spec.cwd, hostname: spec.hostname, terminal: spec.tty,
         user: await resolveProcessUser(merged, spec.user, spec.isolation.groupAdd),
@@ -133,6 +138,8 @@ export class OciRuntime {
         ...(spec.hostNetwork ? { hostNetwork: true } : {}),
         ...(spec.etc ? { etc: spec.etc } : {}),
         confinement: confinementOf(spec.security, spec.capabilities, this.options.confinement),
+        mounts: own.mounts,
+        ...(own.rootfsPropagation ? { rootfsPropagation: own.rootfsPropagation } : {}),
       });
       await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
       await this.launchConmon(spec, bundle);

@@ -13,6 +13,7 @@ import { invalid } from '../../errors/index.js';
 import { DEFAULT_CAPABILITIES } from '../../model/capabilities.js';
 import { MASKED_PATHS, READONLY_PATHS } from '../../model/container-paths.js';
 import type { Confinement } from './confinement.js';
+import type { OciMount } from './mount-setup.js';
 import { DEFAULT_SHM_SIZE, type ContainerIsolation } from '../../model/isolation.js';
 
 /** Where Docker mounts its init binary in the container, and how it runs the command behind it. */
@@ -42,16 +43,15 @@ export interface OciSpecOptions {
   etc?: { hosts?: string; hostname?: string; resolvConf?: string };
   /** Capabilities, seccomp filter, AppArmor profile, no-new-privileges (confinementOf decides them). */
   confinement: Confinement;
+  /** The container's own mounts (binds, tmpfs), destinations already resolved inside the root (mount-setup.ts). */
+  mounts?: readonly OciMount[];
+  /** What its shared or slave binds need of the root's propagation. */
+  rootfsPropagation?: 'shared' | 'rslave';
 }
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-interface Mount {
-  destination: string;
-  type: string;
-  source: string;
-  options: string[];
-}
+type Mount = OciMount;
 
 function standardMounts(shmSize: number): Mount[] {
   return [
@@ -68,6 +68,19 @@ function etcMounts(etc: OciSpecOptions['etc'] = {}): Mount[] {
   const bind = (destination: string, source: string | undefined): Mount[] =>
     source ? [{ destination, type: 'bind', source, options: ['rbind', 'rprivate'] }] : [];
   return [...bind('/etc/resolv.conf', etc.resolvConf), ...bind('/etc/hostname', etc.hostname), ...bind('/etc/hosts', etc.hosts)];
+}
+
+/**
+ * The standard and /etc mounts the container's own mounts don't replace (Docker drops a default
+ * on the same destination, and every /dev/* one when /dev itself is mounted), then its own.
+ */
+function allMounts(options: OciSpecOptions): Mount[] {
+  const own = options.mounts ?? [];
+  const taken = new Set(own.map((mount) => mount.destination));
+  const replaced = (mount: Mount): boolean => taken.has(mount.destination) || (taken.has('/dev') && mount.destination.startsWith('/dev/'));
+  const shmSize = options.isolation?.shmSize || DEFAULT_SHM_SIZE;
+  const defaults = [...standardMounts(shmSize), ...etcMounts(options.etc), ...initMounts(options)].filter((mount) => !replaced(mount));
+  return [...defaults, ...own.map((mount) => ({ ...mount, options: [...mount.options] }))];
 }
 
 function namespaces(options: OciSpecOptions): Array<{ type: string; path?: string }> {
@@ -119,7 +132,7 @@ export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
     },
     root: { path: options.rootfs, readonly: isolation?.readonlyRootfs === true },
     hostname: options.hostNetwork ? undefined : options.hostname,
-    mounts: [...standardMounts(isolation?.shmSize || DEFAULT_SHM_SIZE), ...etcMounts(options.etc), ...initMounts(options)],
+    mounts: allMounts(options),
     linux: {
       resources: { devices: [{ allow: false, access: 'rwm' }] },
       namespaces: namespaces(options),
@@ -127,6 +140,7 @@ export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
       readonlyPaths: [...READONLY_PATHS],
       ...(Object.keys(isolation?.sysctls ?? {}).length > 0 ? { sysctl: { ...isolation?.sysctls } } : {}),
       ...(confinement.seccomp ? { seccomp: confinement.seccomp } : {}),
+      ...(options.rootfsPropagation ? { rootfsPropagation: options.rootfsPropagation } : {}),
     },
   };
 }

@@ -1,0 +1,50 @@
+/**
+ * A container's mount specs (model/mounts.ts) turned into what the runtime mounts, as Docker's
+ * daemon/oci_linux.go WithMounts does: a bind is `rbind` (`bind` when non-recursive), `ro` when
+ * read-only, and its propagation; a tmpfs gets Docker's defaults (noexec, nosuid, nodev,
+ * rprivate) under its own options; a volume becomes a bind of the directory the volumes part of
+ * the engine gives for it. Also the create-time check Docker makes of `--mount` binds: the source
+ * must exist (unless CreateMountpoint).
+ */
+import { stat } from 'node:fs/promises';
+import { invalid, notImplemented } from '../../errors/index.js';
+import type { MountSpec, RuntimeMount, VolumeMountSpec } from '../../model/mounts.js';
+import { mergeTmpfsOptions, TMPFS_DEFAULTS } from '../../util/tmpfs-options.js';
+
+/** What gives a volume mount its host directory (made, and filled from the image, as Docker does). */
+export interface VolumeMounter {
+  sourceFor(spec: VolumeMountSpec, containerId: string): Promise<string>;
+}
+
+export async function checkBindSources(specs: readonly MountSpec[]): Promise<void> {
+  for (const spec of specs) {
+    if (spec.type !== 'bind' || spec.createSource) continue;
+    // Absent: the 400 below.
+    if (!(await stat(spec.source).catch(() => undefined))) {
+      throw invalid('mount-config', `HostConfig.Mounts: invalid mount config for type "bind": bind source path does not exist: ${spec.source}`);
+    }
+  }
+}
+
+async function runtimeMount(spec: MountSpec, containerId: string, volumes: VolumeMounter | undefined): Promise<RuntimeMount> {
+  const ro = spec.readOnly ? ['ro'] : [];
+  switch (spec.type) {
+    case 'bind':
+      return {
+        type: 'bind', source: spec.source, destination: spec.destination, createSource: spec.createSource, propagation: spec.propagation,
+        options: [spec.nonRecursive ? 'bind' : 'rbind', ...ro, spec.propagation],
+      };
+    case 'tmpfs':
+      return { type: 'tmpfs', source: 'tmpfs', destination: spec.destination, options: mergeTmpfsOptions([...TMPFS_DEFAULTS, ...spec.options]) };
+    case 'volume': {
+      if (!volumes) throw notImplemented('volumes', 'conet does not support volumes yet');
+      return { type: 'bind', source: await volumes.sourceFor(spec, containerId), destination: spec.destination, options: ['rbind', ...ro] };
+    }
+  }
+}
+
+export async function runtimeMounts(specs: readonly MountSpec[], containerId: string, volumes?: VolumeMounter): Promise<RuntimeMount[]> {
+  const mounts: RuntimeMount[] = [];
+  for (const spec of specs) mounts.push(await runtimeMount(spec, containerId, volumes));
+  return mounts;
+}

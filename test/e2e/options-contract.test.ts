@@ -57,6 +57,7 @@ const APPLIED_RUNS: readonly (readonly string[])[] = [
     '--hostname', 'h', '--domainname', 'example.org', '--entrypoint', 'sh', 'busybox', '-c', 'true'],
   ['--network', 'n', '--ip', '10.0.0.5', '--ip6', 'fd00::5', '--network-alias', 'a', 'busybox'],
   ['-u', '65534:65534', '--group-add', '10', '--read-only', '--sysctl', 'net.ipv4.ip_forward=1', '--ulimit', 'nofile=1024:2048', '--shm-size', '128m', '--init', 'busybox'],
+  ['-v', '/tmp:/mnt:ro', '--mount', 'type=bind,src=/tmp,dst=/b,bind-propagation=rslave', '--mount', 'type=tmpfs,dst=/t,tmpfs-size=1m', '--tmpfs', '/run:size=1m', 'busybox'],
   // What the CLI sends for these is what conet does anyway.
   ['--restart', 'no', '--log-driver', 'json-file', '--no-healthcheck', '--ipc', 'private', '--cgroupns', 'host', '--userns', 'host', '--shm-size', '64m', '--runtime', 'runc', '--isolation', 'default', 'busybox'],
 ];
@@ -75,8 +76,6 @@ test('what the docker CLI 28 sends for options not given, and for the applied on
 const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--memory', '64m'], names: /HostConfig\.Memory \(--memory\)/ },
   { args: ['--restart', 'always'], names: /HostConfig\.RestartPolicy \(--restart\)/ },
-  { args: ['--tmpfs', '/x'], names: /HostConfig\.Tmpfs \(--tmpfs\)/ },
-  { args: ['-v', '/tmp:/mnt'], names: /HostConfig\.Binds \(--volume\)/ },
   { args: ['-v', 'data:/data'], names: /HostConfig\.Binds \(--volume\)/ },
   { args: ['--health-cmd', 'true'], names: /Healthcheck \(--health-cmd\)/ },
   { args: ['--privileged'], names: /HostConfig\.Privileged \(--privileged\)/ },
@@ -85,7 +84,9 @@ const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--stop-timeout', '3'], names: /StopTimeout \(--stop-timeout\)/ },
   { args: ['--link', 'web1:web'], names: /HostConfig\.Links \(--link\)/ },
   { args: ['--log-driver', 'syslog'], names: /log driver "syslog" is not supported/ },
-  { args: ['--mount', 'type=tmpfs,target=/x'], names: /HostConfig\.Mounts \(--mount\)/ },
+  { args: ['--mount', 'type=volume,src=v,target=/x'], names: /HostConfig\.Mounts \(--mount type=volume\)/ },
+  { args: ['-v', '/anonymous'], names: /Volumes \(--volume\)/ },
+  { args: ['--volumes-from', 'other'], names: /HostConfig\.VolumesFrom \(--volumes-from\)/ },
   { args: ['--stop-signal', 'SIGUSR1'], names: /StopSignal \(--stop-signal\)/ },
   { args: ['--cap-add', 'NET_ADMIN', '--device', '/dev/null:/dev/x'], names: /HostConfig\.Devices \(--device\)/ },
 ];

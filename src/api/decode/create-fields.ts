@@ -137,7 +137,7 @@ const withRules = (rules: FieldRule[], replacements: FieldRule[]): FieldRule[] =
 
 const HOST: FieldRule[] = [
   ...withRules(RESOURCES, CREATE_ONLY),
-  refused('Binds', '--volume'),
+  applied('Binds', 'bind mounts (rbind, ro, propagation; a missing source directory is made), destinations resolved inside the root (api/decode/binds.ts); volumes are 400s', '--volume'),
   ignored('ContainerIDFile', 'the CLI writes the file itself; the daemon ignores it', '--cidfile'),
   applied('LogConfig', 'json-file (or k8s-file) rotated at max-size keeping max-file (log-config.ts); other drivers and options are 400s', '--log-driver/--log-opt'),
   applied('NetworkMode', 'network attachment, host/none/container: modes', '--network'),
@@ -146,7 +146,7 @@ const HOST: FieldRule[] = [
   applied('AutoRemove', 'removed when it exits', '--rm'),
   refused('VolumeDriver', '--volume-driver'),
   refused('VolumesFrom', '--volumes-from'),
-  refused('Mounts', '--mount'),
+  applied('Mounts', 'type bind (readonly, bind-propagation, bind-nonrecursive, bind-create-mountpoint; a missing source is a 400) and tmpfs (tmpfs-size, tmpfs-mode); types volume and image are 400s (api/decode/mount-objects.ts)', '--mount'),
   applied('CapAdd', 'OCI capabilities', '--cap-add'),
   applied('CapDrop', 'OCI capabilities', '--cap-drop'),
   refused('CgroupnsMode', '--cgroupns', oneOf('host'), '"host" (conet makes no cgroup namespace, Docker\'s default on cgroup v1)'),
@@ -165,7 +165,7 @@ const HOST: FieldRule[] = [
   applied('ReadonlyRootfs', 'read-only root mount (/etc/hosts, /dev, /dev/shm stay writable)', '--read-only'),
   applied('SecurityOpt', 'seccomp, AppArmor, no-new-privileges, label=disable (others refused)', '--security-opt'),
   refused('StorageOpt', '--storage-opt'),
-  refused('Tmpfs', '--tmpfs'),
+  applied('Tmpfs', 'tmpfs mounts with Docker\'s defaults (noexec, nosuid, nodev) under the given options, each option checked (util/tmpfs-options.ts)', '--tmpfs'),
   refused('UTSMode', '--uts'),
   refused('UsernsMode', '--userns', oneOf('host'), '"host" (conet makes no user namespace)'),
   applied('ShmSize', 'size of the /dev/shm tmpfs (0: 64 MiB)', '--shm-size'),

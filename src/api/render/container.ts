@@ -4,6 +4,7 @@ import { MASKED_PATHS, READONLY_PATHS } from '../../model/container-paths.js';
 import { humanDuration } from './human-duration.js';
 import { renderNetworkSettings, renderPorts, type NetworkView } from './container-network.js';
 import { renderPortBindings } from './container-ports.js';
+import { renderMounts } from './mounts.js';
 
 export interface ContainerPaths {
   directory: string;
@@ -94,7 +95,7 @@ export function renderInspect(container: Container, views: readonly NetworkView[
     ExecIDs: null,
     HostConfig: renderHostConfig(container),
     GraphDriver: { Data: { MergedDir: `${paths.directory}/rootfs`, UpperDir: `${paths.directory}/upper`, WorkDir: `${paths.directory}/work` }, Name: 'overlay' },
-    Mounts: [],
+    Mounts: renderMounts(container.hostConfig.mounts),
     Config: renderConfig(container),
     NetworkSettings: renderNetworkSettings(container, views, paths.sandboxKey),
   };
@@ -136,6 +137,6 @@ export function renderListItem(container: Container, views: readonly NetworkView
     Status: statusText(container, now),
     HostConfig: { NetworkMode: container.hostConfig.networkMode === 'default' ? 'bridge' : container.hostConfig.networkMode },
     NetworkSettings: { Networks: settings.Networks },
-    Mounts: [],
+    Mounts: renderMounts(container.hostConfig.mounts),
   };
 }

@@ -1,5 +1,6 @@
 /** Plain domain types for containers. Imports nothing but other domain types. */
 import type { CapabilityChanges } from './capabilities.js';
+import type { HealthConfig, HealthState } from './health.js';
 import type { PortBinding, PublishedPort } from './port.js';
 import type { ContainerIsolation } from './isolation.js';
 import type { ContainerSecurity } from './security.js';
@@ -26,6 +27,8 @@ export interface ContainerConfig {
   labels: Record<string, string>;
   /** The image reference as the user gave it, e.g. "nginx:1.9.1". */
   image: string;
+  /** The healthcheck in effect (the request's merged over the image's); absent when neither has one. */
+  healthcheck?: HealthConfig;
 }
 
 export interface ContainerHostConfig {
@@ -89,6 +92,8 @@ export interface ContainerState {
   error: string;
   startedAt: string;
   finishedAt: string;
+  /** Present once a container with a healthcheck has started (kept after it stops, as Docker). */
+  health?: HealthState;
 }
 
 export interface Container {

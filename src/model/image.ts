@@ -11,6 +11,17 @@ export interface ContainerConfig {
   ExposedPorts?: Record<string, Record<string, never>>;
   Labels: Record<string, string> | null;
   User: string;
+  /** HEALTHCHECK, in the wire shape (Test, Interval, Timeout, StartPeriod, StartInterval, Retries; ns). */
+  Healthcheck?: ImageHealthcheck;
+}
+
+export interface ImageHealthcheck {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
 }
 
 export interface ImageConfigDocument {

@@ -77,6 +77,12 @@ export interface ContainerDnsSetup {
   release?(containerId: string): void;
 }
 
+/** Told when a container's process starts (or is adopted after a daemon restart) and when it exits. */
+export interface ContainerLifecycle {
+  started?(container: Container, how: 'start' | 'adopt'): void;
+  exited?(container: Container): void;
+}
+
 export class ContainerService {
   private readonly containers: ContainerIndex;
   /**
@@ -92,6 +98,7 @@ export class ContainerService {
   private readonly dnsTargets = new Map<string, string>();
   readonly waiters = new ContainerWaiters();
   private readonly removalListeners: Array<(id: string) => void> = [];
+  private readonly lifecycleListeners: ContainerLifecycle[] = [];
 
   private readonly logger: Logger;
 
@@ -424,11 +431,12 @@ export class ContainerService {
   adopt(id: string): void {
     const container = this.get(id);
     this.deps.runtime.resumeLog?.(id, this.directoryOf(id), this.logLimits(container));
-    this.monitor(container);
+    this.monitor(container, 'adopt');
   }
 
-  private monitor(container: Container): void {
+  private monitor(container: Container, how: 'start' | 'adopt' = 'start'): void {
     const id = container.id;
+    for (const listener of this.lifecycleListeners) listener.started?.(container, how);
     this.deps.runtime.waitExit(id).then(
       (code) => this.exited(id, code),
       (error: unknown) => this.exited(id, 128, error instanceof Error ? error.message : String(error)),
@@ -444,6 +452,7 @@ export class ContainerService {
     if (!container || container.state.status !== 'running') return;
     container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp() };
     this.emit(container, 'die', { exitCode: String(code) });
+    for (const listener of this.lifecycleListeners) listener.exited?.(container);
     const released: Promise<void> = this.releaseExited(container, code)
       .catch(logError(this.logger, 'warn', 'releasing an exited container', { container: id }))
       .finally(() => {
@@ -590,6 +599,11 @@ export class ContainerService {
       if (error instanceof EngineError) throw error;
       throw system('container-remove', `failed to remove container ${container.id}: ${(error as Error).message}`, error);
     }
+  }
+
+  /** Called at each start, adoption and exit of a container's process (health monitors follow them). */
+  onLifecycle(listener: ContainerLifecycle): void {
+    this.lifecycleListeners.push(listener);
   }
 
   /** Called with the id of each container removed (what is kept per container, e.g. exec sessions, goes). */

@@ -10,6 +10,7 @@ import type { ContainerSecurity } from '../../model/security.js';
 import type { PathStat } from '../../model/path-stat.js';
 import type { LogLimits } from '../../model/container.js';
 import type { RuntimeMount } from '../../model/mounts.js';
+import type { HealthConfig } from '../../model/health.js';
 
 export type { ContainerPublished, PortPublisher, PublishTarget } from '../../ports/publishing.js';
 
@@ -21,6 +22,8 @@ export interface ImageInfo {
   workingDir: string;
   user: string;
   exposedPorts: string[];
+  /** The image's HEALTHCHECK, when it has one. */
+  healthcheck?: HealthConfig;
 }
 
 export interface ImageSource {

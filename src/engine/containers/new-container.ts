@@ -9,6 +9,7 @@ import { ZERO_TIME, type Container } from '../../model/container.js';
 import { timestamp } from '../../util/ids.js';
 import type { CreateContainerRequest } from './create-request.js';
 import type { ImageInfo } from './dependencies.js';
+import { mergeHealthcheck } from '../health/health-config.js';
 
 export function newContainer(id: string, name: string, request: CreateContainerRequest, image: ImageInfo): Container {
   const entrypoint = request.config.entrypoint ?? image.entrypoint ?? [];
@@ -16,6 +17,7 @@ export function newContainer(id: string, name: string, request: CreateContainerR
   const argv = [...entrypoint, ...cmd];
   if (argv.length === 0) throw conflict('no-command', 'No command specified');
   const exposed = { ...Object.fromEntries(image.exposedPorts.map((port) => [port, {}])), ...request.config.exposedPorts };
+  const healthcheck = mergeHealthcheck(request.config.healthcheck, image.healthcheck);
   return {
     id,
     name,
@@ -31,6 +33,7 @@ export function newContainer(id: string, name: string, request: CreateContainerR
       user: request.config.user || image.user,
       exposedPorts: exposed as Container['config']['exposedPorts'],
       cmd: request.config.cmd ?? image.cmd,
+      ...(healthcheck ? { healthcheck } : {}),
     },
     hostConfig: request.hostConfig,
     endpointRequests: request.endpointRequests,

@@ -69,6 +69,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   };
   const api = await serve().catch(async (error: unknown) => {
     healer.close();
+    engine.health.close();
     await clusterMode?.stop();
     engine.dns.close();
     engine.runtime.close();
@@ -82,6 +83,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     config,
     async stop() {
       engine.execs.close();
+      engine.health.close();
       healer.close();
       await api.close();
       await clusterMode?.stop();

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { ContainerFiles, ContainerRuntime, ContainerStreams, ImageInfo, ImageSource, RuntimeSpec } from '../engine/containers/dependencies.js';
 import type { ImageStore } from '../runtime/images/index.js';
 import { OciRuntime } from '../runtime/containers/oci-runtime.js';
-import { startExec } from '../runtime/containers/exec-process.js';
+import { signalPid, startExec } from '../runtime/containers/exec-process.js';
+import type { PipedProcess } from '../exec/index.js';
 import { resolveExecUser } from '../runtime/containers/exec-user.js';
 import { payloadOf } from '../runtime/containers/k8s-log.js';
 import { LogFollower } from '../runtime/containers/log-follower.js';
@@ -17,6 +18,8 @@ import { extractIntoRoot } from '../runtime/containers/archive-in.js';
 import { etcMountsOf, withContainerRoot } from '../runtime/containers/container-root.js';
 import { relayStdin, resizeMessage } from '../runtime/containers/stdin-relay.js';
 import { system } from '../errors/index.js';
+import { healthcheckFromImage } from '../engine/health/health-config.js';
+import type { HealthConfig } from '../model/health.js';
 
 export function imageSource(store: ImageStore): ImageSource {
   return {
@@ -32,10 +35,16 @@ export function imageSource(store: ImageStore): ImageSource {
         workingDir: config.WorkingDir,
         user: config.User,
         exposedPorts: Object.keys(config.ExposedPorts ?? {}),
+        ...imageHealthcheck(config.Healthcheck),
       };
     },
     layersOf: (imageId: string) => store.layersOf(imageId),
   };
+}
+
+function imageHealthcheck(raw: unknown): { healthcheck?: HealthConfig } {
+  const healthcheck = healthcheckFromImage(raw);
+  return healthcheck ? { healthcheck } : {};
 }
 
 export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
@@ -109,10 +118,24 @@ export function containerStreams(runtime: OciRuntime): ContainerStreams {
       const exited = child.exited.then((code) => (code === 255 && runcFailed ? 126 : code));
       return {
         stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exited,
-        pid: () => pid, resize: (height, width) => started.resize(height, width), kill: () => child.signal('SIGKILL'),
+        pid: () => pid, resize: (height, width) => started.resize(height, width), kill: () => killExec(child, pid),
       };
     },
   };
+}
+
+/**
+ * Kills an exec: the command inside the container first (killing only runc would leave it running,
+ * reparented inside the container: a hung healthcheck would pile up), then runc. The command's pid
+ * is signalled only while runc still runs: runc outlives its command, so the pid is still that
+ * command's, never a reused one.
+ */
+function killExec(child: PipedProcess, pid: Promise<number>): void {
+  let ended = false;
+  void child.exited.then(() => (ended = true));
+  void pid.then((inner) => {
+    if (inner > 0 && !ended) signalPid(inner, 'SIGKILL');
+  }).finally(() => child.signal('SIGKILL'));
 }
 
 /** `docker cp`: the container's root and what is done inside it, confined (runtime/containers/archive-*.ts). */

@@ -13,6 +13,8 @@ import { NetworkAttacher } from '../engine/containers/network-attach.js';
 import { EngineIndex } from '../engine/engine-index.js';
 import { EventBus } from '../engine/events/event-bus.js';
 import { ExecService } from '../engine/exec/exec-service.js';
+import { wireHealth } from './wire-health.js';
+import type { HealthMonitor } from '../engine/health/health-monitor.js';
 import { EndpointService } from '../engine/networks/endpoint-service.js';
 import { indexEndpointSource } from '../engine/networks/endpoint-source.js';
 import { NEEDS_CLUSTER, NetworkService, type EndpointSource } from '../engine/networks/network-service.js';
@@ -66,6 +68,8 @@ export interface Engine {
   networking: ContainerNetworking;
   streams: ContainerStreams;
   execs: ExecService;
+  /** Healthchecks of running containers (State.Health). */
+  health: HealthMonitor;
   archives: ContainerArchives;
   /** Named volumes of the local driver (data under `<data-root>/volumes`). */
   volumes: VolumeService;
@@ -106,6 +110,7 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
     ...networking, index, events, imageStore, images, runtime, publisher, dns, containers, streams, interfaceOf, volumes,
     networking: new ContainerNetworking({ containers, networks: networking.networks, endpoints: networking.endpoints, logger: wiring.logger }),
     execs: new ExecService(containers, streams),
+    health: wireHealth(containers, streams, wiring.logger),
     archives: new ContainerArchives(containers, containerFiles(), imageStore),
   };
 }

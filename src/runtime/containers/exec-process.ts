@@ -59,6 +59,15 @@ export function startExec(runcPath: string, root: string, spec: ExecSpec): ExecP
   };
 }
 
+/** Signals a process by pid; one that is gone already is no error. */
+export function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
 async function readPid(file: string, process: PipedProcess): Promise<number> {
   let finished = false;
   void process.exited.then(() => (finished = true));

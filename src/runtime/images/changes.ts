@@ -1,9 +1,10 @@
 /**
  * `docker import --change` instructions (a Dockerfile subset, as dockerd's commit path accepts):
- * CMD, ENTRYPOINT (JSON or shell form), ENV, EXPOSE, WORKDIR, LABEL, USER. Pure: applied to a copy.
+ * CMD, ENTRYPOINT (JSON or shell form), ENV, EXPOSE, WORKDIR, LABEL, USER, HEALTHCHECK. Pure: applied to a copy.
  */
 import { invalid } from '../../errors/index.js';
 import type { ContainerConfig } from './config.js';
+import { parseHealthcheckChange } from './healthcheck-change.js';
 
 /** JSON array form when it parses as an array of strings, otherwise the shell form. */
 function commandForm(rest: string): string[] {
@@ -78,6 +79,9 @@ export function applyChanges(base: ContainerConfig, changes: readonly string[]):
         break;
       case 'USER':
         config.User = rest.trim();
+        break;
+      case 'HEALTHCHECK':
+        config.Healthcheck = parseHealthcheckChange(rest);
         break;
       default:
         throw invalid('bad-change', `${instruction} is not a valid change command`);

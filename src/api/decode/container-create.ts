@@ -17,6 +17,7 @@ import { bool, command, object, string, stringMap, strings, type Json } from './
 import { decodeIsolation } from './isolation.js';
 import { decodeLogConfig } from './log-config.js';
 import { decodeMounts, refuseVolumes } from './mounts.js';
+import { decodeHealthcheck } from './healthcheck.js';
 import { parseMacAddress } from './mac-address.js';
 import { parsePortBindings, readPortBindings } from './port-bindings.js';
 import { decodeSecurityOpts } from './security-opts.js';
@@ -35,6 +36,7 @@ function decodeUser(value: unknown): string {
 function decodeConfig(raw: Json): ContainerConfig {
   const image = string(raw['Image'], 'Image');
   if (image === '') throw invalid('request', 'No command specified: an image is required');
+  const healthcheck = decodeHealthcheck(raw['Healthcheck']);
   return {
     hostname: string(raw['Hostname'], 'Hostname'),
     domainname: string(raw['Domainname'], 'Domainname'),
@@ -52,6 +54,7 @@ function decodeConfig(raw: Json): ContainerConfig {
     exposedPorts: Object.fromEntries(Object.keys(object(raw['ExposedPorts'], 'ExposedPorts')).map((port) => [port, {}])),
     labels: stringMap(raw['Labels'], 'Labels'),
     image,
+    ...(healthcheck ? { healthcheck } : {}),
   };
 }
 

@@ -67,7 +67,7 @@ const CONFIG: FieldRule[] = [
   applied('StdinOnce', 'conmon --stdin-once', '--interactive'),
   applied('Env', 'process environment', '--env'),
   applied('Cmd', 'process arguments'),
-  refused('Healthcheck', '--health-cmd', (value) => JSON.stringify((value as { Test?: unknown } | null)?.Test) === '["NONE"]', '{"Test":["NONE"]} (--no-healthcheck: conet runs no health checks)'),
+  applied('Healthcheck', 'probes run in the container as exec, State.Health, ps status and health filter, merged over the image\'s HEALTHCHECK', '--health-*'),
   ignored('ArgsEscaped', 'Windows only; Docker ignores it on Linux'),
   applied('Image', 'root filesystem and image defaults'),
   refused('Volumes', '--volume'),

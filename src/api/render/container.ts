@@ -5,6 +5,7 @@ import { humanDuration } from './human-duration.js';
 import { renderNetworkSettings, renderPorts, type NetworkView } from './container-network.js';
 import { renderPortBindings } from './container-ports.js';
 import { renderMounts } from './mounts.js';
+import { healthSuffix, renderHealthConfig, renderHealthState } from './health.js';
 
 export interface ContainerPaths {
   directory: string;
@@ -34,6 +35,7 @@ function renderConfig(container: Container): Record<string, unknown> {
     Entrypoint: config.entrypoint,
     OnBuild: null,
     Labels: config.labels,
+    ...(config.healthcheck ? { Healthcheck: renderHealthConfig(config.healthcheck) } : {}),
   };
 }
 
@@ -79,6 +81,7 @@ export function renderInspect(container: Container, views: readonly NetworkView[
       Error: container.state.error,
       StartedAt: container.state.startedAt,
       FinishedAt: container.state.finishedAt,
+      ...(container.state.health ? { Health: renderHealthState(container.state.health) } : {}),
     },
     Image: container.imageId,
     ResolvConfPath: `${paths.directory}/resolv.conf`,
@@ -103,7 +106,7 @@ export function renderInspect(container: Container, views: readonly NetworkView[
 
 function statusText(container: Container, now: number): string {
   const { state } = container;
-  if (state.status === 'running') return `Up ${humanDuration(now - Date.parse(state.startedAt))}`;
+  if (state.status === 'running') return `Up ${humanDuration(now - Date.parse(state.startedAt))}${healthSuffix(container)}`;
   if (state.status === 'exited') return `Exited (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt))} ago`;
   if (state.status === 'created') return 'Created';
   return state.status;

@@ -22,6 +22,7 @@ function renderConfig(config: ContainerConfig): Record<string, unknown> {
     Entrypoint: config.Entrypoint,
     OnBuild: null,
     Labels: config.Labels,
+    ...(config.Healthcheck ? { Healthcheck: config.Healthcheck } : {}),
   };
 }
 

@@ -17,3 +17,17 @@ test('newest first, running only unless all, exited filter, limit', () => {
   assert.deepEqual(names(listContainers(all, query(true, '{"exited":["2"]}'), () => [])), ['b']);
   assert.deepEqual(names(listContainers(all, query(true, '', 2), () => [])), ['b', 'c']);
 });
+
+test('the health filter: starting, healthy, unhealthy, none (no healthcheck); other values are 400s', () => {
+  const withHealth = (name: string, status?: 'starting' | 'healthy' | 'unhealthy') => {
+    const entry = container(name, `2024-01-01T00:00:0${name.length}Z`, 'running');
+    if (status) entry.state.health = { status, failingStreak: 0, log: [] };
+    return entry;
+  };
+  const all = [withHealth('s', 'starting'), withHealth('hh', 'healthy'), withHealth('uuu', 'unhealthy'), withHealth('nnnn')];
+  const names = (filters: string) => listContainers(all, { all: true, limit: -1, filters: parseFilters(filters, CONTAINER_FILTERS) }, () => []).map((entry) => entry.name);
+  assert.deepEqual(names('{"health":["healthy"]}'), ['hh']);
+  assert.deepEqual(names('{"health":["unhealthy","starting"]}'), ['uuu', 's']);
+  assert.deepEqual(names('{"health":["none"]}'), ['nnnn']);
+  assert.throws(() => names('{"health":["sick"]}'), { kind: 'invalid', message: 'Unrecognised filter value for health: sick' });
+});

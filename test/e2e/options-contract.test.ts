@@ -58,6 +58,7 @@ const APPLIED_RUNS: readonly (readonly string[])[] = [
   ['--network', 'n', '--ip', '10.0.0.5', '--ip6', 'fd00::5', '--network-alias', 'a', 'busybox'],
   ['-u', '65534:65534', '--group-add', '10', '--read-only', '--sysctl', 'net.ipv4.ip_forward=1', '--ulimit', 'nofile=1024:2048', '--shm-size', '128m', '--init', 'busybox'],
   ['-v', '/tmp:/mnt:ro', '--mount', 'type=bind,src=/tmp,dst=/b,bind-propagation=rslave', '--mount', 'type=tmpfs,dst=/t,tmpfs-size=1m', '--tmpfs', '/run:size=1m', 'busybox'],
+  ['--health-cmd', 'true', '--health-interval', '1s', '--health-timeout', '2s', '--health-retries', '3', '--health-start-period', '1s', 'busybox'],
   // What the CLI sends for these is what conet does anyway.
   ['--restart', 'no', '--log-driver', 'json-file', '--no-healthcheck', '--ipc', 'private', '--cgroupns', 'host', '--userns', 'host', '--shm-size', '64m', '--runtime', 'runc', '--isolation', 'default', 'busybox'],
 ];
@@ -77,7 +78,6 @@ const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--memory', '64m'], names: /HostConfig\.Memory \(--memory\)/ },
   { args: ['--restart', 'always'], names: /HostConfig\.RestartPolicy \(--restart\)/ },
   { args: ['-v', 'data:/data'], names: /HostConfig\.Binds \(--volume\)/ },
-  { args: ['--health-cmd', 'true'], names: /Healthcheck \(--health-cmd\)/ },
   { args: ['--privileged'], names: /HostConfig\.Privileged \(--privileged\)/ },
   { args: ['--pids-limit', '10'], names: /HostConfig\.PidsLimit \(--pids-limit\)/ },
   { args: ['--cpus', '0.5'], names: /HostConfig\.NanoCpus \(--cpus\)/ },

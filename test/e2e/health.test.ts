@@ -116,6 +116,22 @@ test('healthy, unhealthy and timed-out probes: inspect, ps status and the health
   });
 });
 
+test('docker events: a run --rm with a healthcheck shows create, start, health_status: healthy, die, destroy; the event filter finds it', async () => {
+  await withHost(async (host) => {
+    const since = (Date.now() / 1000).toFixed(3);
+    const id = await host.dockerOk(['run', '-d', '--rm', '--name', 'brief', '--health-cmd', 'true', '--health-interval', '1s', 'busybox', 'sleep', '8']);
+    await waitHealth(host, 'brief', 'healthy');
+    await host.docker(['wait', id], { timeoutMs: 30_000 });
+    for (let tries = 0; tries < 100 && (await host.docker(['inspect', id])).code === 0; tries += 1) await delay(100);
+    const until = (Date.now() / 1000).toFixed(3);
+    const actions = (await host.dockerOk(['events', '--since', since, '--until', until, '--filter', `container=${id}`, '--format', '{{.Action}}'])).split('\n');
+    const wanted = ['create', 'start', 'health_status: healthy', 'die', 'destroy'];
+    assert.deepEqual(actions.filter((action) => wanted.includes(action)), wanted, actions.join(', '));
+    const health = await host.dockerOk(['events', '--since', since, '--until', until, '--filter', 'event=health_status', '--format', '{{.Action}} {{.Actor.Attributes.name}}']);
+    assert.equal(health, 'health_status: healthy brief');
+  });
+});
+
 test("an image's HEALTHCHECK, merged with --health-* options; --no-healthcheck; monitors resume after a daemon restart", async () => {
   await withHost(async (host) => {
     await imageWithHealthcheck(host);

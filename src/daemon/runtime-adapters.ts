@@ -36,6 +36,7 @@ export function imageSource(store: ImageStore): ImageSource {
         user: config.User,
         exposedPorts: Object.keys(config.ExposedPorts ?? {}),
         ...imageHealthcheck(config.Healthcheck),
+        volumes: Object.keys(config.Volumes ?? {}),
       };
     },
     layersOf: (imageId: string) => store.layersOf(imageId),

@@ -13,6 +13,8 @@ export interface ContainerConfig {
   User: string;
   /** HEALTHCHECK, in the wire shape (Test, Interval, Timeout, StartPeriod, StartInterval, Retries; ns). */
   Healthcheck?: ImageHealthcheck;
+  /** `VOLUME`: "/path" -> {} (an anonymous volume at each, unless the container mounts something there). */
+  Volumes?: Record<string, Record<string, never>> | null;
 }
 
 export interface ImageHealthcheck {

@@ -17,7 +17,7 @@ function renderConfig(config: ContainerConfig): Record<string, unknown> {
     Env: config.Env,
     Cmd: config.Cmd,
     Image: '',
-    Volumes: null,
+    Volumes: config.Volumes && Object.keys(config.Volumes).length > 0 ? config.Volumes : null,
     WorkingDir: config.WorkingDir,
     Entrypoint: config.Entrypoint,
     OnBuild: null,

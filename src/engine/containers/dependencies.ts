@@ -24,6 +24,8 @@ export interface ImageInfo {
   exposedPorts: string[];
   /** The image's HEALTHCHECK, when it has one. */
   healthcheck?: HealthConfig;
+  /** The image's `VOLUME` paths (absolute): each gets an anonymous volume unless the container mounts something there. */
+  volumes?: string[];
 }
 
 export interface ImageSource {

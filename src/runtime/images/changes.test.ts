@@ -30,3 +30,11 @@ test('the base config is not modified', () => {
   applyChanges(base, ['CMD ["sh"]', 'ENV A=1']);
   assert.deepEqual(base, emptyContainerConfig());
 });
+
+test('VOLUME: both forms accumulate absolute paths; relative or empty ones are refused', () => {
+  const config = applyChanges(emptyContainerConfig(), ['VOLUME /data', 'VOLUME ["/logs", "/cache"]', 'volume /a /b']);
+  assert.deepEqual(config.Volumes, { '/data': {}, '/logs': {}, '/cache': {}, '/a': {}, '/b': {} });
+  assert.throws(() => applyChanges(emptyContainerConfig(), ['VOLUME data']), /VOLUME "data": the path must be absolute/);
+  assert.throws(() => applyChanges(emptyContainerConfig(), ['VOLUME']), /VOLUME requires at least one absolute path/);
+  assert.throws(() => applyChanges(emptyContainerConfig(), ['VOLUME [not json']), /VOLUME requires at least one absolute path/);
+});

@@ -1,6 +1,6 @@
 /**
  * `docker import --change` instructions (a Dockerfile subset, as dockerd's commit path accepts):
- * CMD, ENTRYPOINT (JSON or shell form), ENV, EXPOSE, WORKDIR, LABEL, USER, HEALTHCHECK. Pure: applied to a copy.
+ * CMD, ENTRYPOINT (JSON or shell form), ENV, EXPOSE, WORKDIR, LABEL, USER, HEALTHCHECK, VOLUME. Pure: applied to a copy.
  */
 import { invalid } from '../../errors/index.js';
 import type { ContainerConfig } from './config.js';
@@ -43,6 +43,17 @@ function exposedPort(spec: string): string {
   return `${Number(match[1])}/${(match[2] ?? 'tcp').toLowerCase()}`;
 }
 
+/** `VOLUME /a /b` or `VOLUME ["/a", "/b"]`: absolute paths, each an anonymous volume of the containers. */
+function volumePaths(rest: string): string[] {
+  const trimmed = rest.trim();
+  const paths = trimmed.startsWith('[') ? commandForm(trimmed) : trimmed.split(/\s+/).filter(Boolean);
+  if (paths.length === 0 || (trimmed.startsWith('[') && paths[0] === '/bin/sh')) throw invalid('bad-change', 'VOLUME requires at least one absolute path');
+  for (const path of paths) {
+    if (!path.startsWith('/') || path.includes('\0')) throw invalid('bad-change', `VOLUME ${JSON.stringify(path.slice(0, 256))}: the path must be absolute`);
+  }
+  return paths;
+}
+
 export function applyChanges(base: ContainerConfig, changes: readonly string[]): ContainerConfig {
   const config: ContainerConfig = structuredClone(base);
   for (const change of changes) {
@@ -82,6 +93,9 @@ export function applyChanges(base: ContainerConfig, changes: readonly string[]):
         break;
       case 'HEALTHCHECK':
         config.Healthcheck = parseHealthcheckChange(rest);
+        break;
+      case 'VOLUME':
+        config.Volumes = { ...config.Volumes, ...Object.fromEntries(volumePaths(rest).map((path) => [path, {}])) };
         break;
       default:
         throw invalid('bad-change', `${instruction} is not a valid change command`);

@@ -26,3 +26,9 @@ export interface Volume {
 
 /** The label Docker puts on anonymous volumes (prune at API 1.42+ removes only those unless all=true). */
 export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
+
+/** One `--volumes-from CONTAINER[:ro|:rw]` (HostConfig.VolumesFrom), decoded; mode '' keeps each mount's own. */
+export interface VolumesFrom {
+  container: string;
+  mode: '' | 'ro' | 'rw';
+}

@@ -102,7 +102,7 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
     onError: (error) => wiring.logger.debug('dns', { error: String(error) }),
     namespaceSockets: linux.namespaceSockets,
   });
-  const volumes = new VolumeService({ store: wiring.store, host: new LocalVolumeDirs(join(config.dataRoot, 'volumes')), users: { usersOf: () => [] } });
+  const volumes = new VolumeService({ store: wiring.store, host: new LocalVolumeDirs(join(config.dataRoot, 'volumes')), users: { usersOf: () => [] }, bus: events });
   await volumes.load();
   const containers = wireContainers(wiring, { ...networking, index, events, imageStore, runtime, publisher, dns, interfaceOf });
   const streams = containerStreams(runtime);

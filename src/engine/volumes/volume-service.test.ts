@@ -8,8 +8,10 @@ import { VolumeService } from './volume-service.js';
 function fixture(users: Record<string, string[]> = {}) {
   const store = new MemoryStore();
   const host = new FakeVolumeHost();
-  const volumes = new VolumeService({ store, host, users: { usersOf: (name) => users[name] ?? [] } });
-  return { store, host, volumes, users };
+  const events: string[] = [];
+  const bus = { emit: (type: string, action: string, actor: { id: string; attributes?: Readonly<Record<string, string>> }) => void events.push(`${type} ${action} ${actor.id} ${JSON.stringify(actor.attributes ?? {})}`) };
+  const volumes = new VolumeService({ store, host, users: { usersOf: (name) => users[name] ?? [] }, bus });
+  return { store, host, volumes, users, events };
 }
 
 const request = (name: string, extra: { options?: Record<string, string>; labels?: Record<string, string>; driver?: string } = {}) =>
@@ -107,4 +109,17 @@ test('volumes: claim mounts a bind or tmpfs backing at the mountpoint', async ()
   assert.equal(await volumes.claim('bound'), '/var/lib/conet/volumes/bound/_data');
   await volumes.claim('plain');
   assert.deepEqual([...host.mounted.keys()], ['bound']);
+});
+
+test('volumes: events for create, mount and destroy (docker events)', async () => {
+  const { volumes, events } = fixture();
+  await volumes.create(request('data'));
+  await volumes.create(request('data'));
+  await volumes.claim('data', { container: 'c1', destination: '/data', readOnly: true });
+  await volumes.remove('data');
+  assert.deepEqual(events, [
+    'volume create data {"driver":"local"}',
+    'volume mount data {"driver":"local","container":"c1","destination":"/data","read/write":"false","propagation":""}',
+    'volume destroy data {"driver":"local"}',
+  ]);
 });

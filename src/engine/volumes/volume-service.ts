@@ -10,6 +10,7 @@ import { del, put, type Store } from '../../store/index.js';
 import { parseFilters } from '../../util/filters.js';
 import { newId } from '../../util/ids.js';
 import { SerialQueue } from '../../util/queue.js';
+import type { EventSink } from '../events/event-bus.js';
 import type { VolumeHost, VolumeUsers } from './dependencies.js';
 import { decodeLocalOptions } from './local-options.js';
 import { LIST_FILTERS, PRUNE_FILTERS, listFilter, pruneFilter } from './volume-filters.js';
@@ -26,6 +27,8 @@ export interface VolumeServiceDeps {
   store: Store;
   host: VolumeHost;
   users: VolumeUsers;
+  /** `docker events`: create, destroy and (at a container's start) mount. */
+  bus?: EventSink;
 }
 
 /** Docker's CreatedAt: RFC 3339 at seconds precision. */
@@ -83,6 +86,7 @@ export class VolumeService {
         throw error;
       }
       this.volumes.set(name, volume);
+      this.deps.bus?.emit('volume', 'create', { id: name, attributes: { driver: 'local' } });
       return volume;
     });
   }
@@ -119,9 +123,13 @@ export class VolumeService {
   }
 
   /** Before a container uses the volume: its backing mounted at its mountpoint (bind, tmpfs). */
-  async claim(name: string): Promise<string> {
+  async claim(name: string, user?: { container: string; destination: string; readOnly: boolean }): Promise<string> {
     const volume = this.inspect(name);
     await this.deps.host.mount(name, volume.backing);
+    if (user) {
+      const attributes = { driver: 'local', container: user.container, destination: user.destination, 'read/write': String(!user.readOnly), propagation: '' };
+      this.deps.bus?.emit('volume', 'mount', { id: name, attributes });
+    }
     return this.mountpoint(name);
   }
 
@@ -134,5 +142,6 @@ export class VolumeService {
     await this.deps.host.remove(name);
     await this.deps.store.commit([del('volume', name)]);
     this.volumes.delete(name);
+    this.deps.bus?.emit('volume', 'destroy', { id: name, attributes: { driver: 'local' } });
   }
 }

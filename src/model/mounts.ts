@@ -29,6 +29,11 @@ export interface BindMountSpec extends MountBase {
   createSource: boolean;
   /** `bind-nonrecursive`: a plain bind instead of rbind. */
   nonRecursive: boolean;
+  /**
+   * `bind-recursive=writable` (ReadOnlyNonRecursive): read-only at the top mount only. Otherwise
+   * a read-only rbind is read-only all the way down (Docker 25+), where its propagation is rprivate.
+   */
+  readOnlyNonRecursive?: boolean;
   /** The mode text of a `-v` spec as given ("ro", "rw,rshared", ""), shown by inspect. */
   mode: string;
 }

@@ -146,7 +146,7 @@ const HOST: FieldRule[] = [
   applied('AutoRemove', 'removed when it exits', '--rm'),
   refused('VolumeDriver', '--volume-driver'),
   refused('VolumesFrom', '--volumes-from'),
-  applied('Mounts', 'type bind (readonly, bind-propagation, bind-nonrecursive, bind-create-mountpoint; a missing source is a 400) and tmpfs (tmpfs-size, tmpfs-mode); types volume and image are 400s (api/decode/mount-objects.ts)', '--mount'),
+  applied('Mounts', 'type bind (readonly, recursively unless bind-recursive=writable; bind-propagation, bind-nonrecursive, bind-create-mountpoint; a missing source is a 400) and tmpfs (tmpfs-size, tmpfs-mode); types volume and image are 400s (api/decode/mount-objects.ts, docs/mounts.md)', '--mount'),
   applied('CapAdd', 'OCI capabilities', '--cap-add'),
   applied('CapDrop', 'OCI capabilities', '--cap-drop'),
   refused('CgroupnsMode', '--cgroupns', oneOf('host'), '"host" (conet makes no cgroup namespace, Docker\'s default on cgroup v1)'),

@@ -3,8 +3,9 @@
  * Docker's validateMountConfig does: the options object of another type is an error ("field
  * VolumeOptions must not be specified"), a bind's source must exist (checked by the engine at
  * create, `bind source path does not exist`) unless `CreateMountpoint`, a tmpfs has no source.
- * Read-only binds are read-only at their top mount (Docker's behaviour before API 1.44, and with
- * `ReadOnlyNonRecursive`); `ReadOnlyForceRecursive` and the `image` type are refused.
+ * A read-only bind is read-only all the way down unless `ReadOnlyNonRecursive` (Docker 25+:
+ * mount-plan.ts); `ReadOnlyForceRecursive` is checked as Docker checks it. The `image` type is
+ * refused.
  */
 import { invalid } from '../../errors/index.js';
 import { PROPAGATIONS, type MountSpec, type Propagation } from '../../model/mounts.js';
@@ -26,20 +27,38 @@ function wholeNumber(value: unknown, field: string, max: number): number {
   return value;
 }
 
+interface Recursion {
+  readOnly: boolean;
+  nonRecursive: boolean;
+  readOnlyNonRecursive: boolean;
+  forceRecursive: boolean;
+  propagation: string;
+}
+
+/** Docker's checks of `bind-recursive` (API 1.44): both read-only options need ReadOnly; forcing needs a recursive, rprivate bind. */
+function checkRecursion(options: Recursion, where: string): void {
+  for (const [name, set] of [['ReadOnlyNonRecursive', options.readOnlyNonRecursive], ['ReadOnlyForceRecursive', options.forceRecursive]] as const) {
+    if (set && !options.readOnly) throw mountConfigError(where, 'bind', `option '${name}' requires 'ReadOnly' to be specified in conjunction`);
+  }
+  if (!options.forceRecursive) return;
+  if (options.readOnlyNonRecursive || options.nonRecursive) throw mountConfigError(where, 'bind', "option 'ReadOnlyForceRecursive' conflicts with 'ReadOnlyNonRecursive' and 'NonRecursive'");
+  if (options.propagation !== 'rprivate') throw mountConfigError(where, 'bind', "option 'ReadOnlyForceRecursive' requires 'BindOptions.Propagation' to be 'rprivate'");
+}
+
 function decodeBindEntry(entry: Json, where: string, destination: string, readOnly: boolean): MountSpec {
   const options = object(entry['BindOptions'], `${where}.BindOptions`);
   const propagation = string(options['Propagation'], `${where}.BindOptions.Propagation`) || 'rprivate';
   if (!(PROPAGATIONS as readonly string[]).includes(propagation)) throw mountConfigError(where, 'bind', `invalid propagation mode: ${propagation.slice(0, 32)}`);
   const nonRecursive = bool(options['NonRecursive'], `${where}.BindOptions.NonRecursive`);
-  if (bool(options['ReadOnlyNonRecursive'], `${where}.BindOptions.ReadOnlyNonRecursive`) && !readOnly) {
-    throw mountConfigError(where, 'bind', "option 'ReadOnlyNonRecursive' requires 'ReadOnly' to be set");
-  }
-  if (bool(options['ReadOnlyForceRecursive'], `${where}.BindOptions.ReadOnlyForceRecursive`)) {
-    throw invalid('unsupported-option', `conet does not support ${where}.BindOptions.ReadOnlyForceRecursive (--mount bind-recursive=readonly) yet`);
-  }
+  const readOnlyNonRecursive = bool(options['ReadOnlyNonRecursive'], `${where}.BindOptions.ReadOnlyNonRecursive`);
+  const forceRecursive = bool(options['ReadOnlyForceRecursive'], `${where}.BindOptions.ReadOnlyForceRecursive`);
+  checkRecursion({ readOnly, nonRecursive, readOnlyNonRecursive, forceRecursive, propagation }, where);
   const createSource = bool(options['CreateMountpoint'], `${where}.BindOptions.CreateMountpoint`);
   const source = bindSource(string(entry['Source'], `${where}.Source`), where);
-  return { type: 'bind', source, destination, readOnly, propagation: propagation as Propagation, createSource, nonRecursive, mode: '', origin: 'mounts' };
+  return {
+    type: 'bind', source, destination, readOnly, propagation: propagation as Propagation, createSource, nonRecursive, mode: '', origin: 'mounts',
+    ...(readOnlyNonRecursive ? { readOnlyNonRecursive } : {}),
+  };
 }
 
 function decodeVolumeEntry(entry: Json, where: string, destination: string, readOnly: boolean): MountSpec {

@@ -40,6 +40,8 @@ test('--mount: bind and tmpfs entries, each option checked, the field named', ()
     { Type: 'tmpfs', Target: '/run/x', TmpfsOptions: { SizeBytes: 64 * 1024 * 1024, Mode: 0o1770, Options: [['exec'], ['nr_inodes', '100']] } },
   ] });
   assert.deepEqual(bind, { type: 'bind', source: '/srv', destination: '/mnt', readOnly: true, propagation: 'rslave', createSource: true, nonRecursive: true, mode: '', origin: 'mounts' });
+  const [writableBelow] = decodeMounts({ Mounts: [{ Type: 'bind', Source: '/s', Target: '/x', ReadOnly: true, BindOptions: { ReadOnlyNonRecursive: true } }] });
+  assert.equal(writableBelow?.type === 'bind' && writableBelow.readOnlyNonRecursive, true);
   assert.deepEqual(tmpfs, { type: 'tmpfs', destination: '/run/x', readOnly: false, origin: 'mounts', options: ['mode=1770', 'size=64m', 'exec', 'nr_inodes=100'] });
   const cases: Array<[unknown, string | RegExp]> = [
     [{ Type: 'bind', Target: '/x' }, 'HostConfig.Mounts[0]: invalid mount config for type "bind": field Source must not be empty'],
@@ -47,7 +49,10 @@ test('--mount: bind and tmpfs entries, each option checked, the field named', ()
     [{ Type: 'bind', Source: 'rel', Target: '/x' }, /type "bind": invalid mount path: 'rel' mount path must be absolute/],
     [{ Type: 'bind', Source: '/s', Target: '/x', TmpfsOptions: { SizeBytes: 1 } }, /type "bind": field TmpfsOptions must not be specified/],
     [{ Type: 'bind', Source: '/s', Target: '/x', BindOptions: { Propagation: 'weird' } }, /invalid propagation mode: weird/],
-    [{ Type: 'bind', Source: '/s', Target: '/x', BindOptions: { ReadOnlyForceRecursive: true } }, /conet does not support HostConfig\.Mounts\[0\]\.BindOptions\.ReadOnlyForceRecursive/],
+    [{ Type: 'bind', Source: '/s', Target: '/x', BindOptions: { ReadOnlyForceRecursive: true } }, /option 'ReadOnlyForceRecursive' requires 'ReadOnly' to be specified in conjunction/],
+    [{ Type: 'bind', Source: '/s', Target: '/x', ReadOnly: true, BindOptions: { ReadOnlyForceRecursive: true, Propagation: 'rslave' } }, /requires 'BindOptions.Propagation' to be 'rprivate'/],
+    [{ Type: 'bind', Source: '/s', Target: '/x', ReadOnly: true, BindOptions: { ReadOnlyForceRecursive: true, NonRecursive: true } }, /conflicts with 'ReadOnlyNonRecursive' and 'NonRecursive'/],
+    [{ Type: 'bind', Source: '/s', Target: '/x', BindOptions: { ReadOnlyNonRecursive: true } }, /option 'ReadOnlyNonRecursive' requires 'ReadOnly'/],
     [{ Type: 'tmpfs', Source: '/s', Target: '/x' }, 'HostConfig.Mounts[0]: invalid mount config for type "tmpfs": field Source must not be specified'],
     [{ Type: 'tmpfs', Target: '/x', TmpfsOptions: { SizeBytes: -1 } }, /HostConfig\.Mounts\[0\]\.TmpfsOptions\.SizeBytes must be an integer/],
     [{ Type: 'tmpfs', Target: '/x', TmpfsOptions: { Mode: 0o17777 } }, /TmpfsOptions\.Mode must be an integer from 0 to 4095/],

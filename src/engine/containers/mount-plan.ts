@@ -1,14 +1,14 @@
 /**
  * A container's mount specs (model/mounts.ts) turned into what the runtime mounts, as Docker's
- * daemon/oci_linux.go WithMounts does: a bind is `rbind` (`bind` when non-recursive), `ro` when
- * read-only, and its propagation; a tmpfs gets Docker's defaults (noexec, nosuid, nodev,
+ * daemon/oci_linux.go WithMounts does: a bind is `rbind` (`bind` when non-recursive), `ro` (and
+ * `rro` for its submounts) when read-only, and its propagation; a tmpfs gets Docker's defaults (noexec, nosuid, nodev,
  * rprivate) under its own options; a volume becomes a bind of the directory the volumes part of
  * the engine gives for it. Also the create-time check Docker makes of `--mount` binds: the source
  * must exist (unless CreateMountpoint).
  */
 import { stat } from 'node:fs/promises';
 import { invalid, notImplemented } from '../../errors/index.js';
-import type { MountSpec, RuntimeMount, VolumeMountSpec } from '../../model/mounts.js';
+import type { BindMountSpec, MountSpec, RuntimeMount, VolumeMountSpec } from '../../model/mounts.js';
 import { mergeTmpfsOptions, TMPFS_DEFAULTS } from '../../util/tmpfs-options.js';
 
 /** What gives a volume mount its host directory (made, and filled from the image, as Docker does). */
@@ -26,13 +26,21 @@ export async function checkBindSources(specs: readonly MountSpec[]): Promise<voi
   }
 }
 
+/**
+ * Docker 25+ makes a read-only rbind read-only all the way down (runc's `rro`, mount_setattr),
+ * unless asked not to (`bind-recursive=writable`) or its propagation is not rprivate.
+ */
+function recursivelyReadOnly(spec: BindMountSpec): boolean {
+  return spec.readOnly && !spec.nonRecursive && spec.readOnlyNonRecursive !== true && spec.propagation === 'rprivate';
+}
+
 async function runtimeMount(spec: MountSpec, containerId: string, volumes: VolumeMounter | undefined): Promise<RuntimeMount> {
   const ro = spec.readOnly ? ['ro'] : [];
   switch (spec.type) {
     case 'bind':
       return {
         type: 'bind', source: spec.source, destination: spec.destination, createSource: spec.createSource, propagation: spec.propagation,
-        options: [spec.nonRecursive ? 'bind' : 'rbind', ...ro, spec.propagation],
+        options: [spec.nonRecursive ? 'bind' : 'rbind', ...ro, ...(recursivelyReadOnly(spec) ? ['rro'] : []), spec.propagation],
       };
     case 'tmpfs':
       return { type: 'tmpfs', source: 'tmpfs', destination: spec.destination, options: mergeTmpfsOptions([...TMPFS_DEFAULTS, ...spec.options]) };

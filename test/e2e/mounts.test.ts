@@ -89,6 +89,34 @@ test("inspect's Mounts as Docker shows them; HostConfig echoes the request", asy
   });
 });
 
+test('binds: a file onto a missing path, over /etc/hosts, into a --read-only root; ro is read-only all the way down unless bind-recursive=writable', async () => {
+  await withHost(async (host) => {
+    const src = join(host.dir, 'src');
+    const sub = join(src, 'sub');
+    await mkdir(sub, { recursive: true });
+    await writeFile(join(host.dir, 'file'), 'a file\n');
+    try {
+      await run(['mount', '-t', 'tmpfs', '-o', 'size=1m', 'conet-sub', sub]);
+      const [file, hosts, readOnlyRoot, deep, writableBelow] = await Promise.all([
+        host.docker(['run', '--rm', '-v', `${join(host.dir, 'file')}:/new/dir/f:ro`, 'busybox', 'cat', '/new/dir/f']),
+        host.docker(['run', '--rm', '-v', `${join(host.dir, 'file')}:/etc/hosts`, 'busybox', 'cat', '/etc/hosts']),
+        host.docker(['run', '--rm', '--read-only', '-v', `${src}:/made/here`, 'busybox', 'sh', '-c', 'touch /made/here/ok && ! touch /elsewhere 2>/dev/null && echo fine']),
+        host.docker(['run', '--rm', '-v', `${src}:/m:ro`, 'busybox', 'sh', '-c', 'touch /m/sub/x; grep " /m/sub " /proc/mounts']),
+        host.docker(['run', '--rm', '--mount', `type=bind,src=${src},dst=/m,readonly,bind-recursive=writable`, 'busybox', 'sh', '-c', 'touch /m/sub/y && echo wrote']),
+      ]);
+      assert.equal(file.stdout, 'a file\n', JSON.stringify(file));
+      assert.equal(hosts.stdout, 'a file\n', `the bind replaces conet's /etc/hosts: ${JSON.stringify(hosts)}`);
+      assert.equal(readOnlyRoot.stdout.trim(), 'fine', JSON.stringify(readOnlyRoot));
+      assert.match(deep.stderr, /Read-only file system/, JSON.stringify(deep));
+      assert.match(deep.stdout, /^\S+ \/m\/sub tmpfs ro[, ]/m, `the submount is read-only too: ${deep.stdout}`);
+      assert.equal(writableBelow.stdout.trim(), 'wrote', `bind-recursive=writable leaves the submount writable: ${JSON.stringify(writableBelow)}`);
+      assert.deepEqual(await readdir(src), ['ok', 'sub']);
+    } finally {
+      await run(['umount', sub], { allowFailure: true });
+    }
+  });
+});
+
 /** A shared tmpfs at `dir` on the host (its own peer group), for the propagation test. */
 async function sharedMount(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });

@@ -12,6 +12,7 @@ import type { Logger } from '../util/logger.js';
 import type { DaemonConfig } from './config.js';
 import type { Engine } from './wire-engine.js';
 import { withImageEvents } from '../engine/images/image-events.js';
+import { containerCommands } from './wire-commands.js';
 import type { LinuxAdapters } from './wire-kernel.js';
 import type { HostConfinement } from '../model/security.js';
 
@@ -19,7 +20,7 @@ export interface ApiHandle {
   close(): Promise<void>;
 }
 
-export function apiServices(engine: Engine, deps: { id: string; config: DaemonConfig; linux: LinuxAdapters; drivers: DriverRegistry; confinement: HostConfinement }): ApiServices {
+export function apiServices(engine: Engine, deps: { id: string; config: DaemonConfig; linux: LinuxAdapters; drivers: DriverRegistry; confinement: HostConfinement; logger: Logger }): ApiServices {
   return {
     system: {
       id: deps.id,
@@ -33,6 +34,7 @@ export function apiServices(engine: Engine, deps: { id: string; config: DaemonCo
     endpoints: engine.endpoints,
     images: withImageEvents(engine.images, engine.events),
     events: engine.events,
+    commands: containerCommands(engine, deps.logger),
     containers: engine.containers,
     networking: engine.networking,
     streams: engine.streams,

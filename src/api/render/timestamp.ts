@@ -10,3 +10,12 @@ export function dockerTimestamp(time: string): string {
   const utc = new Date(Date.parse(`${seconds}${zone}`)).toISOString().slice(0, 19);
   return `${utc}.${nanos}Z`;
 }
+
+/** A log record's time in nanoseconds since the epoch (RFC 3339 with up to 9 fraction digits); undefined when unreadable. */
+export function timestampNanos(time: string): bigint | undefined {
+  const utc = dockerTimestamp(time);
+  const match = /^(.*T[\d:]+)\.(\d{9})Z$/.exec(utc);
+  const seconds = match ? Date.parse(`${match[1]}Z`) : NaN;
+  if (!match || Number.isNaN(seconds)) return undefined;
+  return BigInt(seconds) * 1_000_000n + BigInt(match[2] ?? '0');
+}

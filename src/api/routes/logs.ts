@@ -7,18 +7,21 @@
 import { invalid } from '../../errors/index.js';
 import type { OutputEntry } from '../../engine/containers/dependencies.js';
 import { whenAborted } from '../../engine/containers/waiters.js';
-import { dockerTimestamp } from '../render/timestamp.js';
+import { dockerTimestamp, timestampNanos } from '../render/timestamp.js';
 import { commonHeaders } from '../http.js';
 import type { Router } from '../router.js';
 import { MULTIPLEXED, RAW, flag, outputWriter } from '../stream-output.js';
 import type { StreamRouteDeps } from './attach.js';
 
-/** Docker's since/until: unix seconds with an optional fraction; 0 or absent means no bound. */
-function bound(value: string | null, name: string): number | undefined {
+/**
+ * Docker's since/until: unix seconds with an optional fraction (the CLI sends nanoseconds); 0 or
+ * absent means no bound. Compared in nanoseconds, so `--since` a line's own timestamp includes it.
+ */
+function bound(value: string | null, name: string): bigint | undefined {
   if (value === null || value === '' || value === '0') return undefined;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds)) throw invalid('logs-time', `invalid value for "${name}": ${value}`);
-  return seconds * 1000;
+  const match = /^(\d{1,12})(?:\.(\d{1,9}))?$/.exec(value);
+  if (!match) throw invalid('logs-time', `invalid value for "${name}": ${value}`);
+  return BigInt(match[1] ?? '0') * 1_000_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
 }
 
 export function logRoutes(router: Router, deps: StreamRouteDeps): void {
@@ -42,8 +45,8 @@ export function logRoutes(router: Router, deps: StreamRouteDeps): void {
 
     const write = outputWriter(response, { tty, stdout, stderr });
     const send = (entry: OutputEntry): Promise<void> | undefined => {
-      const time = Date.parse(entry.time);
-      if ((since !== undefined && time < since) || (until !== undefined && time > until)) return undefined;
+      const time = since !== undefined || until !== undefined ? timestampNanos(entry.time) : undefined;
+      if (time !== undefined && ((since !== undefined && time < since) || (until !== undefined && time > until))) return undefined;
       return write(entry.stream, timestamps ? Buffer.concat([Buffer.from(`${dockerTimestamp(entry.time)} `), entry.data]) : entry.data);
     };
     // --tail reads the files backwards from their end (memory bounded by the lines asked for).

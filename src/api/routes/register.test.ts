@@ -69,6 +69,11 @@ async function apiOnFakes(directory: string) {
     confinement: { appArmor: false, seccompProfile: 'default' },
     volumes: new VolumeService({ store, host: new FakeVolumeHost(), users: { usersOf: () => [] } }),
     events,
+    commands: {
+      top: async () => ({ titles: ['PID', 'CMD'], processes: [['42', 'sleep 60']] }),
+      prune: async () => ({ deleted: [], reclaimed: 0 }),
+      diskUsage: async () => ({ layersSize: 7, images: [], containers: [], buildCache: [] }),
+    },
   });
   return { router, containers };
 }
@@ -106,6 +111,10 @@ test('registerRoutes: system, network and container routes answer from the servi
     assert.equal(build.status, 501);
     assert.match((build.body as { message: string }).message, /conet does not build images/);
     assert.equal((await get(socket, '/v1.41/build/prune', 'POST')).status, 501);
+    assert.deepEqual((await get(socket, '/v1.41/containers/web/top')).body, { Titles: ['PID', 'CMD'], Processes: [['42', 'sleep 60']] });
+    assert.deepEqual((await get(socket, '/v1.41/containers/prune', 'POST')).body, { ContainersDeleted: null, SpaceReclaimed: 0 });
+    assert.deepEqual((await get(socket, '/v1.41/system/df')).body, { LayersSize: 7, Images: [], Containers: [], Volumes: null, BuildCache: [] });
+    assert.equal((await get(socket, '/v1.41/system/df?type=nope')).status, 400);
     const update = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ Memory: 1 << 26 }));
     assert.deepEqual([update.status, update.body], [400, { message: 'conet does not support Memory (--memory) yet' }]);
     const updated = await get(socket, '/v1.41/containers/idle/update', 'POST', '{}');

@@ -18,7 +18,9 @@ import { archiveRoutes } from './archive.js';
 import { attachRoutes } from './attach.js';
 import { buildRoutes } from './build.js';
 import { containerRoutes } from './containers.js';
+import { containerCommandRoutes, type ContainerCommands } from './container-commands.js';
 import { eventRoutes } from './events.js';
+import { networkViews } from '../../engine/containers/views.js';
 import { execRoutes } from './exec.js';
 import { imageRoutes } from './images.js';
 import { logRoutes } from './logs.js';
@@ -45,6 +47,8 @@ export interface ApiServices {
   sandboxPath: (name: string) => string;
   /** `docker events`. */
   events: EventBus;
+  /** `docker top`, `docker container prune`, `docker system df`. */
+  commands: Pick<ContainerCommands, 'top' | 'prune' | 'diskUsage'>;
   /** AppArmor on this host, the daemon's seccomp profile: /info and container create read it. */
   confinement: HostConfinement;
   /** `docker volume …`: the local driver's named volumes. */
@@ -65,6 +69,7 @@ export function registerRoutes(router: Router, services: ApiServices): void {
   buildRoutes(router);
   volumeRoutes(router, services.volumes);
   eventRoutes(router, services.events);
+  containerCommandRoutes(router, { ...services.commands, archives: services.archives, views: (container) => networkViews(container, services) });
 }
 
 function counts(services: ApiServices): ReturnType<SystemInfo['counts']> {

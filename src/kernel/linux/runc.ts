@@ -47,6 +47,14 @@ export class LinuxRunc {
     }
   }
 
+  /** The host pids of the container's processes (`runc ps --format json`, read from its cgroup). */
+  async pids(id: string): Promise<number[]> {
+    const result = await run(this.argv(['ps', '--format', 'json', id]), { allowFailure: true, timeoutMs: 10_000 });
+    if (result.code !== 0) throw system('runc-ps', `runc ps ${id} failed: ${result.stderr.trim()}`);
+    const pids: unknown = JSON.parse(result.stdout || '[]');
+    return Array.isArray(pids) ? pids.filter((pid): pid is number => Number.isInteger(pid)) : [];
+  }
+
   /** `delete --force` kills what still runs; a container runc never knew is success. */
   async delete(id: string): Promise<void> {
     const result = await run(this.argv(['delete', '--force', id]), { allowFailure: true, timeoutMs: 30_000 });

@@ -179,5 +179,13 @@ test('bad healthcheck options are 400s naming the field, and leave nothing behin
     assert.equal(raw.status, 400);
     assert.match(raw.body, /Retries in Healthcheck cannot be negative/);
     assert.equal(await host.dockerOk(['ps', '-aq']), '');
+
+    // StartInterval (API 1.44): within the start period probes come that often, not every Interval (1h here).
+    const created = await host.api('POST', '/containers/create?name=quick', JSON.stringify({
+      Image: 'busybox', Cmd: ['sleep', '300'], Healthcheck: { Test: ['CMD', 'true'], Interval: 3600e9, StartPeriod: 600e9, StartInterval: 300e6 },
+    }));
+    assert.equal(created.status, 201, created.body);
+    assert.equal((await host.api('POST', '/containers/quick/start')).status, 204);
+    await waitHealth(host, 'quick', 'healthy', 20_000);
   });
 });

@@ -265,7 +265,7 @@ export class ContainerService {
       clock.mark('runtime');
       failpoint('container.start.after-runtime');
       if (dnsReady) clock.steps['dns'] = await dnsReady;
-      container.state = { status: 'running', pid, exitCode: 0, error: '', startedAt: timestamp(), finishedAt: ZERO_TIME };
+      container.state = { status: 'running', pid, exitCode: 0, error: '', startedAt: timestamp(), finishedAt: ZERO_TIME, ...(before.health ? { health: before.health } : {}) };
       await this.save(container);
       clock.mark('store');
       failpoint('container.start.after-store');

@@ -139,3 +139,18 @@ test('an adopted container keeps its health status (daemon restart)', async () =
   monitor.close();
   assert.equal(monitor.size(), 0);
 });
+
+test('a paused container is not exec\'d into: its probes fail at once, as Docker\'s exec refusal', async () => {
+  const target = container({ interval: 10 * MS, retries: 2 });
+  const { probe, calls } = scriptedProbe([0]);
+  const { monitor, changes } = monitorOf(target, probe);
+  monitor.start(target);
+  target.state.status = 'paused';
+  await until(() => target.state.health?.status === 'unhealthy');
+  assert.equal(calls.runs, 0);
+  assert.match(target.state.health?.log.at(-1)?.output ?? '', /is paused, unpause the container before exec/);
+  target.state.status = 'running';
+  await until(() => target.state.health?.status === 'healthy');
+  monitor.close();
+  assert.deepEqual(changes, ['unhealthy', 'healthy']);
+});

@@ -4,12 +4,16 @@
  * as Docker does. State.Health is updated and saved after each probe; a change of status is told
  * to the listener (the events bus: `health_status: healthy|unhealthy`).
  *
+ * A paused container is not exec'd into: each probe then fails at once with Docker's exec refusal
+ * (so a long pause makes it unhealthy, as with Docker), and probing resumes on unpause.
+ *
  * One watch per running container: started by the container's start (or its adoption after a
  * daemon restart, which keeps the status it had), stopped by its exit, removal or the daemon's
  * stop, which also kill a probe in flight. No timer or process outlives its watch.
  */
 import type { Container } from '../../model/container.js';
-import type { HealthStatus } from '../../model/health.js';
+import type { HealthResult, HealthStatus } from '../../model/health.js';
+import { timestamp } from '../../util/ids.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { logError } from '../../util/log-error.js';
 import type { HealthProbe, RunningProbe } from './exec-probe.js';
@@ -99,18 +103,26 @@ export class HealthMonitor {
     watch.timer.unref();
   }
 
+  /** The container, while this watch is its watch and its process lives (running or paused). */
   private current(id: string, watch: Watch): Container | undefined {
     const container = this.deps.find(id);
-    return this.watches.get(id) === watch && container?.state.status === 'running' && container.config.healthcheck ? container : undefined;
+    const alive = container?.state.status === 'running' || container?.state.status === 'paused';
+    return this.watches.get(id) === watch && alive && container.config.healthcheck ? container : undefined;
   }
 
   private async probeOnce(id: string, watch: Watch): Promise<void> {
     const container = this.current(id, watch);
     if (!container) return this.stop(id);
     const timings = healthTimings(container.config.healthcheck!);
-    watch.probe = this.deps.probe.run(container, watch.argv, timings.timeout);
-    const result = await watch.probe.result;
-    watch.probe = undefined;
+    let result: HealthResult;
+    if (container.state.status === 'paused') {
+      const now = timestamp();
+      result = { start: now, end: now, exitCode: -1, output: `Container ${id} is paused, unpause the container before exec` };
+    } else {
+      watch.probe = this.deps.probe.run(container, watch.argv, timings.timeout);
+      result = await watch.probe.result;
+      watch.probe = undefined;
+    }
     const now = this.current(id, watch);
     if (!now) return;
     const before = now.state.health ?? startingHealth(undefined);

@@ -123,6 +123,8 @@ test('docker events: a run --rm with a healthcheck shows create, start, health_s
     await waitHealth(host, 'brief', 'healthy');
     await host.docker(['wait', id], { timeoutMs: 30_000 });
     for (let tries = 0; tries < 100 && (await host.docker(['inspect', id])).code === 0; tries += 1) await delay(100);
+    // The record goes before the destroy event is stamped: leave it a moment.
+    await delay(1_000);
     const until = (Date.now() / 1000).toFixed(3);
     const actions = (await host.dockerOk(['events', '--since', since, '--until', until, '--filter', `container=${id}`, '--format', '{{.Action}}'])).split('\n');
     const wanted = ['create', 'start', 'health_status: healthy', 'die', 'destroy'];

@@ -72,6 +72,7 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
         ...(spec.ready ? { ready: spec.ready } : {}),
         log: spec.log,
         ...(spec.mounts ? { mounts: spec.mounts } : {}),
+        ...(spec.resources ? { resources: spec.resources } : {}),
       }),
     waitExit: (id) => runtime.waitExit(id),
     kill: (id, signal) => runtime.kill(id, signal),
@@ -79,6 +80,7 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
     remove: (id, directory) => runtime.remove(id, directory),
     logPathOf: (directory) => OciRuntime.logFileOf(directory),
     resumeLog: (id, directory, limits) => runtime.rotateLog(id, directory, limits),
+    updateResources: (id, resources) => runtime.updateResources(id, resources),
   };
 }
 

@@ -3,6 +3,7 @@
  * connections hijacked by attach and exec, which the HTTP server no longer tracks and which
  * close() must end itself.
  */
+import { availableParallelism } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { Router } from '../api/router.js';
 import { registerRoutes, type ApiServices } from '../api/routes/register.js';
@@ -40,6 +41,8 @@ export function apiServices(engine: Engine, deps: { id: string; config: DaemonCo
     streams: engine.streams,
     execs: engine.execs,
     archives: engine.archives,
+    resources: engine.resources,
+    resourceLimits: { cpus: availableParallelism() },
     sandboxPath: (name) => deps.linux.kernel.sandboxes.path(name),
     confinement: deps.confinement,
     volumes: engine.volumes,

@@ -8,6 +8,8 @@ import type { ClusterState } from '../engine/cluster/cluster-state.js';
 import { ContainerArchives } from '../engine/containers/container-archive.js';
 import { ContainerNetworking } from '../engine/containers/container-networks.js';
 import { ContainerService } from '../engine/containers/container-service.js';
+import { ContainerResourceService } from '../engine/containers/container-resources.js';
+import { LinuxContainerMetrics } from '../kernel/linux/container-metrics.js';
 import type { ContainerStreams } from '../engine/containers/dependencies.js';
 import { NetworkAttacher } from '../engine/containers/network-attach.js';
 import { EngineIndex } from '../engine/engine-index.js';
@@ -73,6 +75,8 @@ export interface Engine {
   archives: ContainerArchives;
   /** Named volumes of the local driver (data under `<data-root>/volumes`). */
   volumes: VolumeService;
+  /** `docker update` of cgroup limits, `docker stats`. */
+  resources: ContainerResourceService;
   /** The host interface of a network (its bridge), for hairpin rules. */
   interfaceOf(network: Network): string;
 }
@@ -112,6 +116,7 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
     execs: new ExecService(containers, streams),
     health: wireHealth(containers, streams, wiring.logger),
     archives: new ContainerArchives(containers, containerFiles(), imageStore),
+    resources: new ContainerResourceService({ containers, runtime, metrics: new LinuxContainerMetrics() }),
   };
 }
 

@@ -3,6 +3,7 @@ import type { CapabilityChanges } from './capabilities.js';
 import type { HealthConfig, HealthState } from './health.js';
 import type { PortBinding, PublishedPort } from './port.js';
 import type { ContainerIsolation } from './isolation.js';
+import type { ContainerResources } from './resources.js';
 import type { ContainerSecurity } from './security.js';
 import type { MountSpec } from './mounts.js';
 
@@ -58,6 +59,8 @@ export interface ContainerHostConfig {
    * stored before mounts were applied (those had none).
    */
   mounts?: MountSpec[];
+  /** `--memory`, `--memory-swap`, `--cpus`, `--cpu-shares`, `--pids-limit`; absent in records stored before they were applied. */
+  resources?: ContainerResources;
   /** The rest of the HostConfig as the client sent it, echoed by inspect. */
   raw: Record<string, unknown>;
 }

@@ -59,6 +59,7 @@ const APPLIED_RUNS: readonly (readonly string[])[] = [
   ['-u', '65534:65534', '--group-add', '10', '--read-only', '--sysctl', 'net.ipv4.ip_forward=1', '--ulimit', 'nofile=1024:2048', '--shm-size', '128m', '--init', 'busybox'],
   ['-v', '/tmp:/mnt:ro', '--mount', 'type=bind,src=/tmp,dst=/b,bind-propagation=rslave', '--mount', 'type=tmpfs,dst=/t,tmpfs-size=1m', '--tmpfs', '/run:size=1m', 'busybox'],
   ['--health-cmd', 'true', '--health-interval', '1s', '--health-timeout', '2s', '--health-retries', '3', '--health-start-period', '1s', 'busybox'],
+  ['--memory', '64m', '--memory-swap', '128m', '--cpus', '0.5', '--cpu-shares', '512', '--pids-limit', '10', 'busybox'],
   // What the CLI sends for these is what conet does anyway.
   ['--restart', 'no', '--log-driver', 'json-file', '--no-healthcheck', '--ipc', 'private', '--cgroupns', 'host', '--userns', 'host', '--shm-size', '64m', '--runtime', 'runc', '--isolation', 'default', 'busybox'],
 ];
@@ -75,12 +76,11 @@ test('what the docker CLI 28 sends for options not given, and for the applied on
 
 /** Refused options, each with what the 400 must name. */
 const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
-  { args: ['--memory', '64m'], names: /HostConfig\.Memory \(--memory\)/ },
+  { args: ['--memory-reservation', '32m'], names: /HostConfig\.MemoryReservation \(--memory-reservation\)/ },
   { args: ['--restart', 'always'], names: /HostConfig\.RestartPolicy \(--restart\)/ },
   { args: ['-v', 'data:/data'], names: /HostConfig\.Binds \(--volume\)/ },
   { args: ['--privileged'], names: /HostConfig\.Privileged \(--privileged\)/ },
-  { args: ['--pids-limit', '10'], names: /HostConfig\.PidsLimit \(--pids-limit\)/ },
-  { args: ['--cpus', '0.5'], names: /HostConfig\.NanoCpus \(--cpus\)/ },
+  { args: ['--cpu-quota', '50000'], names: /HostConfig\.CpuQuota \(--cpu-quota\)/ },
   { args: ['--stop-timeout', '3'], names: /StopTimeout \(--stop-timeout\)/ },
   { args: ['--link', 'web1:web'], names: /HostConfig\.Links \(--link\)/ },
   { args: ['--log-driver', 'syslog'], names: /log driver "syslog" is not supported/ },
@@ -104,9 +104,9 @@ test('refused options fail naming the option and leave nothing behind; docker up
     assert.equal(await host.dockerOk(['ps', '-a', '-q']), '', 'no container was created');
 
     await host.dockerOk(['create', '--name', 'kept', 'busybox', 'sleep', '300']);
-    const update = await host.docker(['update', '--memory', '64m', 'kept']);
+    const update = await host.docker(['update', '--cpu-quota', '50000', 'kept']);
     assert.notEqual(update.code, 0);
-    assert.match(update.stderr, /conet does not support Memory \(--memory\) yet/);
+    assert.match(update.stderr, /conet does not support CpuQuota \(--cpu-quota\) yet/);
     const restart = await host.docker(['update', '--restart', 'always', 'kept']);
     assert.match(restart.stderr, /conet does not support RestartPolicy \(--restart\) yet/);
     assert.equal(await host.dockerOk(['inspect', '-f', '{{.HostConfig.RestartPolicy.Name}}', 'kept']), 'no', 'the failed update changed nothing');

@@ -5,6 +5,7 @@
  * conflicts are refused with Docker's messages (runconfig's validateNetMode), before anything is
  * created. First of all, every field conet doesn't apply is refused when set (create-fields.ts).
  */
+import { availableParallelism } from 'node:os';
 import { invalid } from '../../errors/index.js';
 import type { CreateContainerRequest } from '../../engine/containers/create-request.js';
 import type { ContainerConfig, EndpointRequest } from '../../model/container.js';
@@ -18,6 +19,7 @@ import { decodeIsolation } from './isolation.js';
 import { decodeLogConfig } from './log-config.js';
 import { decodeMounts, refuseVolumes } from './mounts.js';
 import { decodeHealthcheck } from './healthcheck.js';
+import { decodeResources, type ResourceLimits } from './resources.js';
 import { parseMacAddress } from './mac-address.js';
 import { parsePortBindings, readPortBindings } from './port-bindings.js';
 import { decodeSecurityOpts } from './security-opts.js';
@@ -58,8 +60,11 @@ function decodeConfig(raw: Json): ContainerConfig {
   };
 }
 
-/** `confinement`: what this host confines with (AppArmor options are refused where it has none, and by default). */
-export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfinement, 'appArmor'> = { appArmor: false }): CreateContainerRequest {
+/**
+ * `confinement`: what this host confines with (AppArmor options are refused where it has none, and
+ * by default); `limits`: what its resources allow (`--cpus` up to its CPUs).
+ */
+export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfinement, 'appArmor'> = { appArmor: false }, limits: ResourceLimits = { cpus: availableParallelism() }): CreateContainerRequest {
   const raw = object(body, 'request body');
   if (body === undefined || body === null) throw invalid('request', 'request body must be a JSON object');
   const dropped = checkFields(raw, CREATE_FIELDS);
@@ -82,6 +87,7 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
     isolation: decodeIsolation(host, networkMode),
     logConfig: decodeLogConfig(host['LogConfig']),
     mounts: decodeMounts(host),
+    resources: decodeResources(host, limits),
     raw: host,
   };
   refuseVolumes(hostConfig.mounts);

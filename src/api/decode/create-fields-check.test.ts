@@ -31,7 +31,7 @@ test("the CLI's body for a plain docker run passes, with no warnings", () => {
 
 test('refused options are 400s naming the field and the flag', () => {
   const cases: Array<[Record<string, unknown>, string]> = [
-    [withHost({ Memory: 67108864 }), 'conet does not support HostConfig.Memory (--memory) yet'],
+    [withHost({ MemoryReservation: 67108864 }), 'conet does not support HostConfig.MemoryReservation (--memory-reservation) yet'],
     [withHost({ RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } }), 'conet does not support HostConfig.RestartPolicy (--restart) yet'],
     [withHost({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 } }), 'conet does not support HostConfig.RestartPolicy (--restart) yet'],
     [withHost({ Binds: ['data:/data'] }), 'conet does not support volumes in HostConfig.Binds (--volume) yet ("data" at /data)'],
@@ -75,10 +75,13 @@ test('valuesAt follows dotted paths and `*` over a map', () => {
   assert.deepEqual(valuesAt({ A: 'text' }, 'A.B'), []);
 });
 
-test('update: an empty update passes; any resource or restart policy is refused, naming it', () => {
-  assert.deepEqual(decodeContainerUpdate({ RestartPolicy: { Name: '', MaximumRetryCount: 0 }, Memory: 0 }), []);
-  assert.throws(() => decodeContainerUpdate({ Memory: 1 << 26 }), { kind: 'invalid', message: 'conet does not support Memory (--memory) yet' });
-  assert.throws(() => decodeContainerUpdate({ RestartPolicy: { Name: 'always' } }), { kind: 'invalid', message: 'conet does not support RestartPolicy (--restart) yet' });
-  assert.throws(() => decodeContainerUpdate(null), { kind: 'invalid' });
-  assert.equal(UPDATE_FIELDS.every((rule) => rule.class === 'refused'), true);
+test('update: an empty update asks for nothing; applied limits are decoded; the rest is refused, naming it', () => {
+  const limits = { cpus: 2 };
+  assert.deepEqual(decodeContainerUpdate({ RestartPolicy: { Name: '', MaximumRetryCount: 0 }, Memory: 0 }, limits), { update: {}, warnings: [] });
+  assert.deepEqual(decodeContainerUpdate({ Memory: 1 << 26, PidsLimit: 0 }, limits).update, { memory: 1 << 26, pidsLimit: 0 });
+  assert.throws(() => decodeContainerUpdate({ CpuQuota: 50000 }, limits), { kind: 'invalid', message: 'conet does not support CpuQuota (--cpu-quota) yet' });
+  assert.throws(() => decodeContainerUpdate({ RestartPolicy: { Name: 'always' } }, limits), { kind: 'invalid', message: 'conet does not support RestartPolicy (--restart) yet' });
+  assert.throws(() => decodeContainerUpdate(null, limits), { kind: 'invalid' });
+  const applied = UPDATE_FIELDS.filter((rule) => rule.class === 'applied').map((rule) => rule.path).sort();
+  assert.deepEqual(applied, ['CpuShares', 'Memory', 'MemorySwap', 'NanoCpus', 'PidsLimit']);
 });

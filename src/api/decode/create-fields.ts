@@ -84,8 +84,8 @@ const CONFIG: FieldRule[] = [
 
 /** HostConfig.Resources' fields, which `docker update` also takes (without the prefix). */
 const RESOURCES: FieldRule[] = [
-  refused('CpuShares', '--cpu-shares'),
-  refused('Memory', '--memory'),
+  applied('CpuShares', 'cpu.shares (OCI linux.resources.cpu; runc update)', '--cpu-shares'),
+  applied('Memory', 'memory.limit_in_bytes (OCI linux.resources.memory; runc update)', '--memory'),
   refused('CgroupParent', '--cgroup-parent'),
   refused('BlkioWeight', '--blkio-weight'),
   refused('BlkioWeightDevice', '--blkio-weight-device'),
@@ -105,12 +105,12 @@ const RESOURCES: FieldRule[] = [
   refused('KernelMemory', '--kernel-memory'),
   refused('KernelMemoryTCP'),
   refused('MemoryReservation', '--memory-reservation'),
-  refused('MemorySwap', '--memory-swap'),
+  applied('MemorySwap', 'memory.memsw.limit_in_bytes; 2 × Memory when unset, as Docker', '--memory-swap'),
   refused('MemorySwappiness', '--memory-swappiness', oneOf(-1), '-1'),
-  refused('NanoCpus', '--cpus'),
+  applied('NanoCpus', 'cpu.cfs_quota_us over a 100 ms period (runc update)', '--cpus'),
   refused('OomKillDisable', '--oom-kill-disable'),
   refused('Init', '--init'),
-  refused('PidsLimit', '--pids-limit', oneOf(-1), '-1 (unlimited)'),
+  applied('PidsLimit', 'pids.max; 0 and -1 are unlimited (runc update)', '--pids-limit'),
   refused('Ulimits', '--ulimit'),
   refused('CpuCount', '--cpu-count'),
   refused('CpuPercent', '--cpu-percent'),

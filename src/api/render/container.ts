@@ -1,4 +1,5 @@
 /** Domain container -> Docker 20.10's inspect and list JSON (S049, S005). */
+import type { ContainerResources } from '../../model/resources.js';
 import type { Container } from '../../model/container.js';
 import { MASKED_PATHS, READONLY_PATHS } from '../../model/container-paths.js';
 import { humanDuration } from './human-duration.js';
@@ -59,6 +60,19 @@ function renderHostConfig(container: Container): Record<string, unknown> {
     ShmSize: 67108864,
     MaskedPaths: MASKED_PATHS,
     ReadonlyPaths: READONLY_PATHS,
+    ...renderResources(host.resources),
+  };
+}
+
+/** The limits in effect (create's, with Docker's defaults filled in, then `docker update`'s). */
+function renderResources(resources: ContainerResources | undefined): Record<string, unknown> {
+  if (!resources) return {};
+  return {
+    Memory: resources.memory,
+    MemorySwap: resources.memorySwap,
+    NanoCpus: resources.nanoCpus,
+    CpuShares: resources.cpuShares,
+    PidsLimit: resources.pidsLimit > 0 ? resources.pidsLimit : null,
   };
 }
 

@@ -8,6 +8,8 @@ import type { NetworkService } from '../../engine/networks/network-service.js';
 import type { HostConfinement } from '../../model/security.js';
 import { decodeContainerCreate } from '../decode/container-create.js';
 import { decodeContainerUpdate } from '../decode/container-update.js';
+import type { ResourceLimits } from '../decode/resources.js';
+import type { ContainerResourceService } from '../../engine/containers/container-resources.js';
 import { commonHeaders, readJson, sendEmpty, sendJson } from '../http.js';
 import { renderInspect, renderListItem } from '../render/container.js';
 import { whenAborted } from '../../engine/containers/waiters.js';
@@ -20,6 +22,9 @@ export interface ContainerRouteDeps {
   sandboxPath: (name: string) => string;
   /** What this host confines containers with (decoding refuses what it can't apply). */
   confinement: HostConfinement;
+  /** What its resources allow (`--cpus` up to its CPUs). */
+  limits: ResourceLimits;
+  resources: ContainerResourceService;
 }
 
 const flag = (value: string | null): boolean => value === '1' || value === 'true' || value === 'True';
@@ -31,15 +36,15 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
   const views = (container: Parameters<typeof networkViews>[0]) => networkViews(container, deps);
 
   router.add('POST', '/containers/create', async ({ request, response, query }) => {
-    const created = await containers.create(decodeContainerCreate(await readJson(request), deps.confinement), query.get('name') || undefined);
+    const created = await containers.create(decodeContainerCreate(await readJson(request), deps.confinement, deps.limits), query.get('name') || undefined);
     sendJson(response, 201, { Id: created.id, Warnings: created.warnings });
   });
 
-  // Nothing of the update body is applied yet: anything asked for is refused, naming the field.
+  // The resource limits conet applies are applied live; any other field asked for is refused, naming it.
   router.add('POST', '/containers/{id}/update', async ({ request, response, params }) => {
-    const warnings = decodeContainerUpdate(await readJson(request));
-    containers.get(params['id'] ?? '');
-    sendJson(response, 200, { Warnings: warnings });
+    const { update, warnings } = decodeContainerUpdate(await readJson(request), deps.limits);
+    const applied = await deps.resources.update(params['id'] ?? '', update);
+    sendJson(response, 200, { Warnings: [...warnings, ...applied] });
   });
 
   router.add('GET', '/containers/json', ({ response, query }) => {

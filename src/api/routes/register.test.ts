@@ -1,4 +1,5 @@
 /** The whole route table in process, over the engine on fakes: one bundle in, every route answering. */
+import { ContainerResourceService } from '../../engine/containers/container-resources.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -39,9 +40,10 @@ function get(socketPath: string, path: string, method = 'GET', body?: string): P
 async function apiOnFakes(directory: string) {
   const { kernel, store, networks, endpoints, index } = await engineFixture();
   const events = new EventBus();
+  const runtime = new FakeRuntime();
   const attacher = new NetworkAttacher({ networks, endpoints, sandboxes: kernel.sandboxes, containers: index.containers, daemonShortId: 'd0' });
   const containers = new ContainerService({
-    store, index: index.containers, runtime: new FakeRuntime(), attacher, ports: new FakePorts(), directory,
+    store, index: index.containers, runtime, attacher, ports: new FakePorts(), directory,
     images: { find: () => ({ id: 'sha256:abc', cmd: ['sh'], entrypoint: null, env: [], workingDir: '', user: '', exposedPorts: [] }), layersOf: () => ['/nonexistent'] },
     interfaceOf: () => 'conet0',
     bus: events,
@@ -74,6 +76,8 @@ async function apiOnFakes(directory: string) {
       prune: async () => ({ deleted: [], reclaimed: 0 }),
       diskUsage: async () => ({ layersSize: 7, images: [], containers: [], buildCache: [] }),
     },
+    resources: new ContainerResourceService({ containers, runtime, metrics: { sample: () => Promise.reject(new Error('not running')) } }),
+    resourceLimits: { cpus: 2 },
   });
   return { router, containers };
 }
@@ -115,10 +119,18 @@ test('registerRoutes: system, network and container routes answer from the servi
     assert.deepEqual((await get(socket, '/v1.41/containers/prune', 'POST')).body, { ContainersDeleted: null, SpaceReclaimed: 0 });
     assert.deepEqual((await get(socket, '/v1.41/system/df')).body, { LayersSize: 7, Images: [], Containers: [], Volumes: null, BuildCache: [] });
     assert.equal((await get(socket, '/v1.41/system/df?type=nope')).status, 400);
-    const update = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ Memory: 1 << 26 }));
-    assert.deepEqual([update.status, update.body], [400, { message: 'conet does not support Memory (--memory) yet' }]);
-    const updated = await get(socket, '/v1.41/containers/idle/update', 'POST', '{}');
+    const update = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ CpuQuota: 50000, Memory: 1 << 26 }));
+    assert.deepEqual([update.status, update.body], [400, { message: 'conet does not support CpuQuota (--cpu-quota) yet' }]);
+    const small = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ Memory: 1 << 20 }));
+    assert.deepEqual([small.status, small.body], [400, { message: 'Minimum memory limit allowed is 6MB (Memory)' }]);
+    const updated = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ Memory: 1 << 26, PidsLimit: 20 }));
     assert.deepEqual([updated.status, updated.body], [200, { Warnings: [] }]);
+    const inspected = await get(socket, '/v1.41/containers/idle/json');
+    const host = (inspected.body as { HostConfig: Record<string, unknown> }).HostConfig;
+    assert.deepEqual([host['Memory'], host['MemorySwap'], host['PidsLimit']], [1 << 26, 0, 20], 'inspect shows the update');
+    const stats = await get(socket, '/v1.41/containers/idle/stats?stream=false');
+    assert.equal(stats.status, 200);
+    assert.deepEqual((stats.body as { name: string; memory_stats: unknown }).name, '/idle', 'a stopped container has an empty frame');
     assert.equal((await get(socket, '/v1.41/containers/nosuch/update', 'POST', '{}')).status, 404);
     const volume = await get(socket, '/v1.41/volumes/create', 'POST', JSON.stringify({ Name: 'data', Labels: { a: 'b' } }));
     assert.deepEqual([volume.status, (volume.body as { Mountpoint: string }).Mountpoint], [201, '/var/lib/conet/volumes/data/_data']);

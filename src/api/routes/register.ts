@@ -4,7 +4,9 @@
  */
 import type { ContainerArchives } from '../../engine/containers/container-archive.js';
 import type { ContainerNetworking } from '../../engine/containers/container-networks.js';
+import type { ContainerResourceService } from '../../engine/containers/container-resources.js';
 import type { ContainerService } from '../../engine/containers/container-service.js';
+import type { ResourceLimits } from '../decode/resources.js';
 import type { ContainerStreams } from '../../engine/containers/dependencies.js';
 import type { ExecService } from '../../engine/exec/exec-service.js';
 import type { ImageCatalog } from '../../engine/images/catalog.js';
@@ -26,6 +28,7 @@ import { imageRoutes } from './images.js';
 import { logRoutes } from './logs.js';
 import { networkConnectRoutes } from './network-connect.js';
 import { networkRoutes } from './networks.js';
+import { statsRoutes } from './stats.js';
 import { systemRoutes, type SystemInfo } from './system.js';
 import { volumeRoutes } from './volumes.js';
 
@@ -49,6 +52,10 @@ export interface ApiServices {
   events: EventBus;
   /** `docker top`, `docker container prune`, `docker system df`. */
   commands: Pick<ContainerCommands, 'top' | 'prune' | 'diskUsage'>;
+  /** `docker update` of cgroup limits, `docker stats`. */
+  resources: ContainerResourceService;
+  /** What the host's resources allow (`--cpus` up to its CPUs). */
+  resourceLimits: ResourceLimits;
   /** AppArmor on this host, the daemon's seccomp profile: /info and container create read it. */
   confinement: HostConfinement;
   /** `docker volume …`: the local driver's named volumes. */
@@ -60,7 +67,8 @@ export function registerRoutes(router: Router, services: ApiServices): void {
   systemRoutes(router, { ...services.system, confinement: services.confinement, counts: () => counts(services) });
   networkRoutes(router, services.networks, services.networkEndpoints);
   imageRoutes(router, services.images);
-  containerRoutes(router, { containers, networks: services.networks, endpoints: services.endpoints, sandboxPath: services.sandboxPath, confinement: services.confinement });
+  containerRoutes(router, { containers, networks: services.networks, endpoints: services.endpoints, sandboxPath: services.sandboxPath, confinement: services.confinement, limits: services.resourceLimits, resources: services.resources });
+  statsRoutes(router, { containers, resources: services.resources });
   networkConnectRoutes(router, services.networking);
   attachRoutes(router, { containers, streams });
   logRoutes(router, { containers, streams });

@@ -233,6 +233,7 @@ export class ContainerService {
       ...(dnsReady ? { ready: dnsReady } : {}),
       log: this.logLimits(container),
       ...(mounts && mounts.length > 0 ? { mounts } : {}),
+      ...(container.hostConfig.resources ? { resources: container.hostConfig.resources } : {}),
     };
   }
 

@@ -11,6 +11,7 @@ import type { PathStat } from '../../model/path-stat.js';
 import type { LogLimits } from '../../model/container.js';
 import type { RuntimeMount } from '../../model/mounts.js';
 import type { HealthConfig } from '../../model/health.js';
+import type { ContainerResources } from '../../model/resources.js';
 
 export type { ContainerPublished, PortPublisher, PublishTarget } from '../../ports/publishing.js';
 
@@ -69,6 +70,8 @@ export interface RuntimeSpec {
   log: LogLimits;
   /** The container's binds and tmpfs mounts (volumes already turned into binds of their directories). */
   mounts?: RuntimeMount[];
+  /** cgroup limits (`--memory`, `--cpus`, …); absent: none. */
+  resources?: ContainerResources;
 }
 
 export interface AttachStreams {
@@ -91,6 +94,8 @@ export interface ContainerRuntime {
   logPathOf(directory: string): string;
   /** Recovery: rotate the log of an adopted running container again. */
   resumeLog?(id: string, directory: string, limits: LogLimits): void;
+  /** `docker update`: the running container's cgroup limits become these. */
+  updateResources(id: string, resources: ContainerResources): Promise<void>;
 }
 
 /** One record of a container's output, as kept in its log. */

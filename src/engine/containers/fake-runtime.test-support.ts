@@ -1,4 +1,5 @@
 import type { PublishedPort } from '../../model/port.js';
+import type { ContainerResources } from '../../model/resources.js';
 import type { ContainerRuntime, PortPublisher, PublishTarget, RuntimeSpec } from './dependencies.js';
 
 /** A runtime whose processes exit when told to; records what it was asked. */
@@ -40,6 +41,18 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   async cleanup(): Promise<void> {}
+
+  /** `docker update`s applied to running containers, in order. */
+  readonly updates: Array<{ id: string; resources: ContainerResources }> = [];
+  failNextUpdate = false;
+
+  async updateResources(id: string, resources: ContainerResources): Promise<void> {
+    if (this.failNextUpdate) {
+      this.failNextUpdate = false;
+      throw new Error('runc update: Device or resource busy');
+    }
+    this.updates.push({ id, resources });
+  }
 
   logPathOf(directory: string): string {
     return `${directory}/container.log`;

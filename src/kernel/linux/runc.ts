@@ -55,6 +55,15 @@ export class LinuxRunc {
     return Array.isArray(pids) ? pids.filter((pid): pid is number => Number.isInteger(pid)) : [];
   }
 
+  /**
+   * `runc update -r -`: the resources (OCI linux.resources: memory, cpu, pids) are written to the
+   * container's cgroups; what the JSON leaves out stays as it is.
+   */
+  async update(id: string, resources: Record<string, unknown>): Promise<void> {
+    const result = await run(this.argv(['update', '-r', '-', id]), { input: JSON.stringify(resources), allowFailure: true, timeoutMs: 10_000 });
+    if (result.code !== 0) throw system('runc-update', `runc update ${id} failed: ${result.stderr.trim()}`);
+  }
+
   /** `delete --force` kills what still runs; a container runc never knew is success. */
   async delete(id: string): Promise<void> {
     const result = await run(this.argv(['delete', '--force', id]), { allowFailure: true, timeoutMs: 30_000 });

@@ -18,6 +18,8 @@ import { REOPEN_LOG_MESSAGE } from './stdin-relay.js';
 import type { LogLimits } from '../../model/container.js';
 import type { RuntimeMount } from '../../model/mounts.js';
 import { prepareMounts } from './mount-setup.js';
+import type { ContainerResources } from '../../model/resources.js';
+import { ociResources } from './oci-resources.js';
 import { buildOciSpec } from './oci-spec.js';
 import { confinementOf, type DaemonConfinement } from './confinement.js';
 import type { CapabilityChanges } from '../../model/capabilities.js';
@@ -57,6 +59,8 @@ export interface ContainerStart {
   log: LogLimits;
   /** Binds and tmpfs mounts (`-v`, `--mount`, `--tmpfs`); destinations are resolved inside the root here. */
   mounts?: readonly RuntimeMount[];
+  /** cgroup limits, written by runc into the cgroups it creates. */
+  resources?: ContainerResources;
 }
 
 export interface OciRuntimeOptions {
@@ -140,6 +144,7 @@ export class OciRuntime {
         confinement: confinementOf(spec.security, spec.capabilities, this.options.confinement),
         mounts: own.mounts,
         ...(own.rootfsPropagation ? { rootfsPropagation: own.rootfsPropagation } : {}),
+        ...(spec.resources ? { resources: spec.resources } : {}),
       });
       await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
       await this.launchConmon(spec, bundle);
@@ -236,6 +241,12 @@ export class OciRuntime {
 
   async kill(id: string, signal: string): Promise<void> {
     await this.runc.kill(id, signal);
+  }
+
+  /** `runc update`: the running container's cgroups get these limits. */
+  async updateResources(id: string, resources: ContainerResources): Promise<void> {
+    // Unlimited pids must be said (runc leaves out what the JSON leaves out): "max".
+    await this.runc.update(id, { ...ociResources(resources), ...(resources.pidsLimit > 0 ? {} : { pids: { limit: -1 } }) });
   }
 
   /** Kills what runs, waits for conmon, deletes runc state, unmounts, removes the directory. Idempotent. */

@@ -47,12 +47,12 @@ test('network namespace: fresh, joined by path, or the host one', () => {
 
 test('standard mounts, /sys read-only, /etc files bound, masked and read-only paths', () => {
   const spec = build({ etc: { hosts: '/c/hosts', hostname: '/c/hostname', resolvConf: '/c/resolv.conf' } });
-  assert.deepEqual(spec.mounts.map((mount) => mount.destination), ['/proc', '/dev', '/dev/pts', '/sys', '/dev/mqueue', '/dev/shm', '/etc/resolv.conf', '/etc/hostname', '/etc/hosts']);
+  assert.deepEqual(spec.mounts.map((mount) => mount.destination), ['/proc', '/dev', '/dev/pts', '/sys', '/sys/fs/cgroup', '/dev/mqueue', '/dev/shm', '/etc/resolv.conf', '/etc/hostname', '/etc/hosts']);
   assert.ok(spec.mounts.find((mount) => mount.destination === '/sys')?.options.includes('ro'));
   assert.deepEqual(spec.mounts.find((mount) => mount.destination === '/etc/hosts'), { destination: '/etc/hosts', type: 'bind', source: '/c/hosts', options: ['rbind', 'rprivate'] });
   assert.ok(spec.linux.maskedPaths.includes('/proc/kcore'));
   assert.ok(spec.linux.readonlyPaths.includes('/proc/sys'));
-  assert.equal(build().mounts.length, 6);
+  assert.equal(build().mounts.length, 7);
 });
 
 test('the confinement reaches config.json: capabilities, seccomp, AppArmor profile, no-new-privileges', () => {

@@ -6,8 +6,10 @@
  * (capabilities, seccomp filter, AppArmor profile, no-new-privileges: see confinement.ts), and its
  * isolation options: the resolved user and groups, a read-only root, sysctls, rlimits, the size of
  * /dev/shm, and with `--init` Docker's docker-init (tini) bind-mounted read-only at
- * /sbin/docker-init as PID 1 in front of the command. Pure: a value in, a value out. Not yet: user
- * namespaces, cgroup resource limits.
+ * /sbin/docker-init as PID 1 in front of the command. Resource limits go into linux.resources,
+ * where runc writes them to the cgroups it creates (oci-resources.ts); the container sees its own
+ * cgroups read-only at /sys/fs/cgroup, as in Docker. Pure: a value in, a value out. Not yet: user
+ * namespaces.
  */
 import { invalid } from '../../errors/index.js';
 import { DEFAULT_CAPABILITIES } from '../../model/capabilities.js';
@@ -18,6 +20,8 @@ import { DEFAULT_SHM_SIZE, type ContainerIsolation } from '../../model/isolation
 
 /** Where Docker mounts its init binary in the container, and how it runs the command behind it. */
 export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
+import type { ContainerResources } from '../../model/resources.js';
+import { ociResources } from './oci-resources.js';
 
 export { DEFAULT_CAPABILITIES };
 
@@ -47,6 +51,8 @@ export interface OciSpecOptions {
   mounts?: readonly OciMount[];
   /** What its shared or slave binds need of the root's propagation. */
   rootfsPropagation?: 'shared' | 'rslave';
+  /** `--memory`, `--memory-swap`, `--cpus`, `--cpu-shares`, `--pids-limit`. */
+  resources?: ContainerResources;
 }
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -59,6 +65,8 @@ function standardMounts(shmSize: number): Mount[] {
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
     { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+    // runc mounts the container's own cgroup directories there (bind mounts on cgroup v1).
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid', 'noexec', 'nodev'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] },
   ];
@@ -134,7 +142,7 @@ export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
     hostname: options.hostNetwork ? undefined : options.hostname,
     mounts: allMounts(options),
     linux: {
-      resources: { devices: [{ allow: false, access: 'rwm' }] },
+      resources: { devices: [{ allow: false, access: 'rwm' }], ...ociResources(options.resources) },
       namespaces: namespaces(options),
       maskedPaths: [...MASKED_PATHS],
       readonlyPaths: [...READONLY_PATHS],

@@ -1,0 +1,111 @@
+/**
+ * `docker update` of a container's cgroup limits and `docker stats`. An update is checked against
+ * the limits the container has (Docker's UpdateContainer rules), applied to the running
+ * container's cgroups first (runc update) and stored only once that worked, so a failed update
+ * changes nothing; a stopped container's new limits apply at its next start.
+ *
+ * Stats come from the metrics port (cgroup files and interface counters). Without a stream, the
+ * frame's precpu is a reading taken a moment before (Docker's no-stream waits for its collector's
+ * second reading, one second apart), so the CLI's CPU % is real; with one-shot there is none.
+ */
+import { invalid } from '../../errors/index.js';
+import type { Container } from '../../model/container.js';
+import { NO_RESOURCES, type ContainerResources, type ResourceUpdate } from '../../model/resources.js';
+import type { StatsSample } from '../../model/stats.js';
+import type { ContainerService } from './container-service.js';
+import type { ContainerRuntime } from './dependencies.js';
+
+export interface ContainerMetrics {
+  /** A running container's figures, by its init process; rejects when the process is gone. */
+  sample(pid: number, options: { networks: boolean }): Promise<StatsSample>;
+}
+
+export interface StatsFrame {
+  id: string;
+  name: string;
+  /** Absent when the container isn't running. */
+  sample?: StatsSample;
+  /** The reading before (precpu); absent on the first. */
+  previous?: StatsSample;
+}
+
+export interface StatsOptions {
+  stream: boolean;
+  oneShot: boolean;
+  signal: AbortSignal;
+  /** Between frames of a stream (Docker's collector: 1 s); before the second reading of a no-stream. */
+  intervalMs?: number;
+  primeMs?: number;
+}
+
+const fail = (message: string): Error => invalid('invalid-resources', message);
+
+/** The limits after `update` (Docker's UpdateContainer: 0 leaves a field as it is). */
+export function mergeUpdate(current: ContainerResources, update: ResourceUpdate): ContainerResources {
+  if (update.memory !== undefined && update.memorySwap === undefined && current.memorySwap > 0 && update.memory > current.memorySwap) {
+    throw fail('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time (Memory)');
+  }
+  const next = { ...current, ...update };
+  if (next.memory > 0 && next.memorySwap > 0 && next.memorySwap < next.memory) {
+    throw fail('Minimum memoryswap limit should be larger than memory limit, see usage (MemorySwap)');
+  }
+  if (next.memory === 0 && next.memorySwap > 0) throw fail('You should always set the Memory limit when using Memoryswap limit, see usage (MemorySwap)');
+  return next;
+}
+
+const isLive = (container: Container): boolean => container.state.status === 'running' || container.state.status === 'paused';
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export class ContainerResourceService {
+  constructor(private readonly deps: { containers: ContainerService; runtime: Pick<ContainerRuntime, 'updateResources'>; metrics: ContainerMetrics }) {}
+
+  /** Returns Docker's update warnings (none). */
+  async update(reference: string, update: ResourceUpdate): Promise<string[]> {
+    return this.deps.containers.locked(reference, async (container) => {
+      const next = mergeUpdate(container.hostConfig.resources ?? NO_RESOURCES, update);
+      if (isLive(container)) await this.deps.runtime.updateResources(container.id, next);
+      container.hostConfig = { ...container.hostConfig, resources: next };
+      await this.deps.containers.save(container);
+      return [];
+    });
+  }
+
+  /** A reading of the container as it is now; undefined when it isn't running (or just stopped). */
+  private async read(reference: string): Promise<StatsSample | undefined> {
+    const container = this.deps.containers.find(reference);
+    if (!container || !isLive(container) || container.state.pid <= 0) return undefined;
+    // The process ended between the check and the read: a stopped container's (empty) frame.
+    return this.deps.metrics.sample(container.state.pid, { networks: container.hostConfig.networkMode !== 'host' }).catch(() => undefined);
+  }
+
+  /** Calls `onFrame` once (no stream) or every interval until the client leaves or the container is removed. */
+  async stats(reference: string, options: StatsOptions, onFrame: (frame: StatsFrame) => void): Promise<void> {
+    const { id, name } = this.deps.containers.get(reference);
+    const frame = (sample: StatsSample | undefined, previous: StatsSample | undefined): StatsFrame => ({ id, name, ...(sample ? { sample } : {}), ...(previous ? { previous } : {}) });
+    if (!options.stream) {
+      const first = await this.read(id);
+      if (!first || options.oneShot) return onFrame(frame(first, undefined));
+      await delay(options.primeMs ?? 100, options.signal);
+      const second = await this.read(id);
+      return onFrame(second ? frame(second, first) : frame(undefined, undefined));
+    }
+    let previous: StatsSample | undefined;
+    while (!options.signal.aborted && this.deps.containers.find(id)) {
+      const sample = await this.read(id);
+      onFrame(frame(sample, previous));
+      previous = sample;
+      await delay(options.intervalMs ?? 1000, options.signal);
+    }
+  }
+}

@@ -45,6 +45,6 @@ test('the OCI spec: own mounts after the defaults they replace (/dev replaces ev
     mounts: [{ destination: '/etc/hosts', type: 'bind', source: '/mine', options: ['rbind', 'ro'] }, { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: [] }],
     rootfsPropagation: 'shared',
   }) as { mounts: Array<{ destination: string; source: string }>; linux: { rootfsPropagation?: string } };
-  assert.deepEqual(spec.mounts.map((mount) => `${mount.destination}=${mount.source}`), ['/proc=proc', '/sys=sysfs', '/etc/hosts=/mine', '/dev=tmpfs']);
+  assert.deepEqual(spec.mounts.map((mount) => `${mount.destination}=${mount.source}`), ['/proc=proc', '/sys=sysfs', '/sys/fs/cgroup=cgroup', '/etc/hosts=/mine', '/dev=tmpfs']);
   assert.equal(spec.linux.rootfsPropagation, 'shared');
 });

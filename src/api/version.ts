@@ -1,14 +1,24 @@
-/** API version negotiation as dockerd does it: paths may carry /vX.Y, checked against our range. */
+/**
+ * API version negotiation as dockerd does it: paths may carry /vX.Y, checked against our range.
+ * We serve up to 1.50 (the docker CLI 28.2's own version) and down to 1.24 (dockerd 28's
+ * minimum); renders whose shape changed between versions ask `atLeast(version, …)`
+ * (docs/api-versions.md lists each change).
+ */
 import { invalid } from '../errors/index.js';
 
-export const API_VERSION = '1.41';
-export const MIN_API_VERSION = '1.12';
-export const ENGINE_VERSION = '20.10.24+conet.0.1.0';
+export const API_VERSION = '1.50';
+export const MIN_API_VERSION = '1.24';
+export const ENGINE_VERSION = '28.2.0+conet.0.1.0';
 
 function compare(a: string, b: string): number {
   const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
   const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
   return aMajor - bMajor || aMinor - bMinor;
+}
+
+/** True when the negotiated `version` is `minimum` or newer. */
+export function atLeast(version: string, minimum: string): boolean {
+  return compare(version, minimum) >= 0;
 }
 
 /** Splits "/v1.41/networks" into version and path; a path without version uses ours. */

@@ -53,6 +53,8 @@ export interface Network {
   /** RFC 3339 timestamp with nanoseconds, as Docker prints it. */
   created: string;
   enableIPv6: boolean;
+  /** false for an IPv6-only network (`--ipv4=false`, API 1.48); absent (older records) means true. */
+  enableIPv4?: boolean;
   internal: boolean;
   attachable: boolean;
   ingress: boolean;
@@ -85,6 +87,8 @@ export interface Endpoint {
   /** Host-side interface, e.g. the veth on the bridge; "" for drivers without one. */
   hostIfname: string;
   aliases: string[];
+  /** `--gw-priority` (API 1.48): the container's default route goes via its endpoint with the highest. */
+  gwPriority?: number;
   /** Addresses the user asked for (--ip/--ip6), kept for inspect's IPAMConfig. */
   requestedIpv4: string;
   requestedIpv6: string;

@@ -33,7 +33,10 @@ test('fresh host: exactly the predefined networks, then create and inspect my_br
     const inspected = JSON.parse(await host.dockerOk(['network', 'inspect', 'my_bridge'])) as Array<Record<string, unknown>>;
     assert.equal(inspected.length, 1);
     const network = inspected[0]!;
-    assert.deepEqual(shapeOf(network), shapeOf(recordedResponse('S060')));
+    // The CLI 28 talks API 1.50, where network inspect gained EnableIPv4 (1.48) over the 1.41 recording.
+    assert.deepEqual(shapeOf(network), { ...(shapeOf(recordedResponse('S060')) as object), EnableIPv4: 'boolean' });
+    const old = JSON.parse((await host.api('GET', '/v1.41/networks/my_bridge')).body) as unknown;
+    assert.deepEqual(shapeOf(old), shapeOf(recordedResponse('S060')));
     assert.equal(network['Id'], id);
     assert.deepEqual((network['IPAM'] as { Config: unknown }).Config, [{ Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }]);
 
@@ -63,7 +66,7 @@ test('IPAM options round-trip; overlap, predefined, unknown and duplicate errors
     await host.dockerOk(['network', 'create', '--subnet', '10.99.0.0/24', '--gateway', '10.99.0.254', '--ip-range', '10.99.0.128/25', 'custom1']);
     const [custom1] = JSON.parse(await host.dockerOk(['network', 'inspect', 'custom1'])) as Array<{ IPAM: { Config: unknown } }>;
     assert.deepEqual(custom1?.IPAM.Config, [{ Subnet: '10.99.0.0/24', IPRange: '10.99.0.128/25', Gateway: '10.99.0.254' }]);
-    assert.deepEqual(shapeOf(custom1), shapeOf(recordedResponse('S121')));
+    assert.deepEqual(shapeOf(custom1), { ...(shapeOf(recordedResponse('S121')) as object), EnableIPv4: 'boolean' });
 
     const linksBefore = await host.ip(['-br', 'link']);
     const overlap = await host.docker(['network', 'create', '--subnet', '10.99.0.0/16', 'custom2']);
@@ -165,7 +168,7 @@ test('network ls filters and prune behave as in Docker', async () => {
 test('docker version and info work against conetd', async () => {
   await withHost(async (host) => {
     const version = await host.dockerOk(['version', '--format', '{{.Server.APIVersion}}']);
-    assert.equal(version, '1.41');
+    assert.equal(version, '1.50');
     const drivers = await host.dockerOk(['info', '--format', '{{json .Plugins.Network}}']);
     assert.deepEqual(JSON.parse(drivers), ['bridge', 'host', 'macvlan', 'null']);
     // Forwarding and br_netfilter are the host namespace's own switches, read at each request:

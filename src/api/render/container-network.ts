@@ -1,7 +1,8 @@
-/** NetworkSettings of a container, as Docker 20.10 renders it (S049, S017, S024, S029). */
+/** NetworkSettings of a container, as Docker 20.10 renders it (S049, S017, S024, S029); newer versions via versioned.ts. */
 import type { Container } from '../../model/container.js';
 import type { NetworkView } from '../../engine/containers/views.js';
 import { renderPublishedPorts } from './container-ports.js';
+import { endpointAt } from './versioned.js';
 
 export type { NetworkView };
 
@@ -10,7 +11,7 @@ function splitCidr(cidr: string): { address: string; prefix: number } {
   return { address, prefix: cidr === '' ? 0 : Number(prefix) };
 }
 
-function endpointSettings(container: Container, view: NetworkView): Record<string, unknown> {
+function endpointSettings(container: Container, view: NetworkView, version: string): Record<string, unknown> {
   const { network, endpoint } = view;
   const request = container.endpointRequests[network.name] ?? container.endpointRequests[network.id];
   const v4 = splitCidr(endpoint?.ipv4Address ?? '');
@@ -19,7 +20,9 @@ function endpointSettings(container: Container, view: NetworkView): Record<strin
   const ipamConfig = request && (request.ipv4Address || request.ipv6Address)
     ? { ...(request.ipv4Address ? { IPv4Address: request.ipv4Address } : {}), ...(request.ipv6Address ? { IPv6Address: request.ipv6Address } : {}) }
     : null;
-  return {
+  const shortId = container.id.slice(0, 12);
+  const dnsNames = userDefined && endpoint ? [container.name, ...(request?.aliases ?? []), shortId] : null;
+  return endpointAt({
     IPAMConfig: ipamConfig,
     Links: null,
     // Docker adds the short id as an alias on user-defined networks once attached.
@@ -33,8 +36,8 @@ function endpointSettings(container: Container, view: NetworkView): Record<strin
     GlobalIPv6Address: v6.address,
     GlobalIPv6PrefixLen: v6.prefix,
     MacAddress: endpoint?.macAddress ?? '',
-    DriverOpts: null,
-  };
+    DriverOpts: request?.driverOpts && Object.keys(request.driverOpts).length > 0 ? request.driverOpts : null,
+  }, { shortId, dnsNames, gwPriority: request?.gwPriority ?? 0 }, version);
 }
 
 export function renderPorts(container: Container): Record<string, Array<{ HostIp: string; HostPort: string }> | null> {
@@ -46,9 +49,9 @@ export function renderPorts(container: Container): Record<string, Array<{ HostIp
   return { ...ports, ...renderPublishedPorts(container.ports) };
 }
 
-export function renderNetworkSettings(container: Container, views: readonly NetworkView[], sandboxKey: string): Record<string, unknown> {
+export function renderNetworkSettings(container: Container, views: readonly NetworkView[], sandboxKey: string, version: string): Record<string, unknown> {
   const networks: Record<string, unknown> = {};
-  for (const view of views) networks[view.network.name] = endpointSettings(container, view);
+  for (const view of views) networks[view.network.name] = endpointSettings(container, view, version);
   const bridge = views.find((view) => view.network.name === 'bridge' && view.endpoint);
   const legacy = bridge ? (networks['bridge'] as Record<string, unknown>) : undefined;
   return {

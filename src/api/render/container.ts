@@ -7,6 +7,7 @@ import { renderNetworkSettings, renderPorts, type NetworkView } from './containe
 import { renderPortBindings } from './container-ports.js';
 import { renderMounts } from './mounts.js';
 import { healthSuffix, renderHealthConfig, renderHealthState } from './health.js';
+import { hostConfigAt } from './versioned.js';
 
 export interface ContainerPaths {
   directory: string;
@@ -76,7 +77,7 @@ function renderResources(resources: ContainerResources | undefined): Record<stri
   };
 }
 
-export function renderInspect(container: Container, views: readonly NetworkView[], paths: ContainerPaths): Record<string, unknown> {
+export function renderInspect(container: Container, views: readonly NetworkView[], paths: ContainerPaths, version: string): Record<string, unknown> {
   const running = container.state.status === 'running';
   return {
     Id: container.id,
@@ -110,11 +111,11 @@ export function renderInspect(container: Container, views: readonly NetworkView[
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: renderHostConfig(container),
+    HostConfig: hostConfigAt(renderHostConfig(container), version),
     GraphDriver: { Data: { MergedDir: `${paths.directory}/rootfs`, UpperDir: `${paths.directory}/upper`, WorkDir: `${paths.directory}/work` }, Name: 'overlay' },
     Mounts: renderMounts(container.hostConfig.mounts),
     Config: renderConfig(container),
-    NetworkSettings: renderNetworkSettings(container, views, paths.sandboxKey),
+    NetworkSettings: renderNetworkSettings(container, views, paths.sandboxKey, version),
   };
 }
 
@@ -130,7 +131,7 @@ function commandText(container: Container): string {
   return [container.path, ...container.args].join(' ');
 }
 
-export function renderListItem(container: Container, views: readonly NetworkView[], now = Date.now()): Record<string, unknown> {
+export function renderListItem(container: Container, views: readonly NetworkView[], version: string, now = Date.now()): Record<string, unknown> {
   const ports: Array<Record<string, unknown>> = [];
   for (const [port, bindings] of Object.entries(renderPorts(container))) {
     const [number = '0', type = 'tcp'] = port.split('/');
@@ -140,7 +141,7 @@ export function renderListItem(container: Container, views: readonly NetworkView
     }
     for (const binding of bindings) ports.push({ IP: binding.HostIp, PrivatePort: Number(number), PublicPort: Number(binding.HostPort), Type: type });
   }
-  const settings = renderNetworkSettings(container, views, '') as { Networks: Record<string, unknown> };
+  const settings = renderNetworkSettings(container, views, '', version) as { Networks: Record<string, unknown> };
   return {
     Id: container.id,
     Names: [`/${container.name}`],

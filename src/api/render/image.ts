@@ -1,5 +1,6 @@
 /** Image records -> the JSON Docker 20.10 returns for `GET /images/json` and `/images/{name}/json`. */
 import type { ContainerConfig, ImageRecord } from '../../model/image.js';
+import { imageAt, imageSummaryAt } from './versioned.js';
 
 /** The full Config object Docker shows (every field, even unset ones). */
 function renderConfig(config: ContainerConfig): Record<string, unknown> {
@@ -26,8 +27,8 @@ function renderConfig(config: ContainerConfig): Record<string, unknown> {
   };
 }
 
-export function renderImageSummary(image: ImageRecord): Record<string, unknown> {
-  return {
+export function renderImageSummary(image: ImageRecord, version: string): Record<string, unknown> {
+  return imageSummaryAt({
     Containers: -1,
     Created: Math.floor(Date.parse(image.config.created) / 1000),
     Id: image.id,
@@ -38,7 +39,7 @@ export function renderImageSummary(image: ImageRecord): Record<string, unknown> 
     SharedSize: -1,
     Size: image.size,
     VirtualSize: image.size,
-  };
+  }, version);
 }
 
 /** Docker's overlay2 shape: the top layer as UpperDir, the ones below (top first) as LowerDir. */
@@ -47,9 +48,9 @@ function graphDriver(layers: readonly string[]): Record<string, unknown> {
   return { Data: { ...(below.length > 0 ? { LowerDir: below.join(':') } : {}), UpperDir: layers.at(-1) ?? '' }, Name: 'overlay2' };
 }
 
-export function renderImage(image: ImageRecord, layers: readonly string[]): Record<string, unknown> {
+export function renderImage(image: ImageRecord, layers: readonly string[], version: string): Record<string, unknown> {
   const config = renderConfig(image.config.config);
-  return {
+  return imageAt({
     Id: image.id,
     RepoTags: image.repoTags,
     RepoDigests: [],
@@ -68,5 +69,5 @@ export function renderImage(image: ImageRecord, layers: readonly string[]): Reco
     GraphDriver: graphDriver(layers),
     RootFS: { Type: 'layers', Layers: image.config.rootfs.diff_ids },
     Metadata: { LastTagTime: image.lastTagTime || '0001-01-01T00:00:00Z' },
-  };
+  }, version);
 }

@@ -1,6 +1,7 @@
 /** Domain network -> the JSON Docker 20.10 returns (field order and types as recorded). */
 import { toDockerIpamConfig } from './ipam.js';
 import type { Endpoint, Network } from '../../model/network.js';
+import { networkAt } from './versioned.js';
 
 function renderEndpoints(endpoints: readonly Endpoint[]): Record<string, unknown> {
   const containers: Record<string, unknown> = {};
@@ -18,8 +19,8 @@ function renderEndpoints(endpoints: readonly Endpoint[]): Record<string, unknown
 }
 
 /** `endpoints` is undefined for list responses, where Docker 20.10 always shows {}. */
-export function renderNetwork(network: Network, endpoints?: readonly Endpoint[]): Record<string, unknown> {
-  return {
+export function renderNetwork(network: Network, version: string, endpoints?: readonly Endpoint[]): Record<string, unknown> {
+  return networkAt({
     Name: network.name,
     Id: network.id,
     Created: network.created,
@@ -39,5 +40,5 @@ export function renderNetwork(network: Network, endpoints?: readonly Endpoint[])
     Containers: endpoints ? renderEndpoints(endpoints) : {},
     Options: network.options,
     Labels: network.labels,
-  };
+  }, network.enableIPv4 !== false, version);
 }

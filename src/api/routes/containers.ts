@@ -47,18 +47,18 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
     sendJson(response, 200, { Warnings: [...warnings, ...applied] });
   });
 
-  router.add('GET', '/containers/json', ({ response, query }) => {
+  router.add('GET', '/containers/json', ({ response, query, version }) => {
     const filters = parseFilters(query.get('filters'), CONTAINER_FILTERS);
     const list = containers.list({ all: flag(query.get('all')), limit: Number(query.get('limit') ?? '-1'), filters }, (container) =>
       views(container).flatMap((view) => [view.network.name, view.network.id]),
     );
-    sendJson(response, 200, list.map((container) => renderListItem(container, views(container))));
+    sendJson(response, 200, list.map((container) => renderListItem(container, views(container), version)));
   });
 
-  router.add('GET', '/containers/{id}/json', ({ response, params }) => {
+  router.add('GET', '/containers/{id}/json', ({ response, params, version }) => {
     const container = containers.get(params['id'] ?? '');
     const sandbox = container.hostConfig.networkMode === 'host' ? '/proc/1/ns/net' : container.sandbox ? deps.sandboxPath(container.sandbox) : '';
-    sendJson(response, 200, renderInspect(container, views(container), { directory: containers.directoryOf(container.id), logPath: containers.logPathOf(container.id), sandboxKey: sandbox }));
+    sendJson(response, 200, renderInspect(container, views(container), { directory: containers.directoryOf(container.id), logPath: containers.logPathOf(container.id), sandboxKey: sandbox }, version));
   });
 
   router.add('POST', '/containers/{id}/start', async ({ response, params }) => {

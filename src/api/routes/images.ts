@@ -25,8 +25,8 @@ const nameOf = (params: Record<string, string>): string =>
   [params['n0'], params['n1'], params['n2']].filter((part): part is string => part !== undefined).join('/');
 
 export function imageRoutes(router: Router, images: ImageCatalog): void {
-  router.add('GET', '/images/json', ({ response }) => {
-    sendJson(response, 200, images.list().map(renderImageSummary));
+  router.add('GET', '/images/json', ({ response, version }) => {
+    sendJson(response, 200, images.list().map((image) => renderImageSummary(image, version)));
   });
 
 
@@ -52,9 +52,9 @@ export function imageRoutes(router: Router, images: ImageCatalog): void {
   }, { streamsBody: true });
 
   for (const name of NAME_TEMPLATES) {
-    router.add('GET', `/images/${name}/json`, ({ response, params }) => {
+    router.add('GET', `/images/${name}/json`, ({ response, params, version }) => {
       const image = images.inspect(nameOf(params));
-      sendJson(response, 200, renderImage(image, images.layersOf(image.id)));
+      sendJson(response, 200, renderImage(image, images.layersOf(image.id), version));
     });
 
     router.add('POST', `/images/${name}/tag`, async ({ response, params, query }) => {

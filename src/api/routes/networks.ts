@@ -5,14 +5,14 @@ import { renderNetwork } from '../render/network.js';
 import type { Router } from '../router.js';
 
 export function networkRoutes(router: Router, networks: NetworkService, endpoints: EndpointSource): void {
-  router.add('GET', '/networks', ({ response, query }) => {
-    sendJson(response, 200, networks.list(query.get('filters')).map((network) => renderNetwork(network)));
+  router.add('GET', '/networks', ({ response, query, version }) => {
+    sendJson(response, 200, networks.list(query.get('filters')).map((network) => renderNetwork(network, version)));
   });
 
-  router.add('GET', '/networks/{id}', ({ response, params, query }) => {
+  router.add('GET', '/networks/{id}', ({ response, params, query, version }) => {
     const scope = query.get('scope') ?? undefined;
     const network = networks.inspect(params['id'] ?? '', scope ? { scope } : {});
-    sendJson(response, 200, renderNetwork(network, endpoints.endpointsOf(network.id)));
+    sendJson(response, 200, renderNetwork(network, version, endpoints.endpointsOf(network.id)));
   });
 
   router.add('POST', '/networks/create', async ({ request, response }) => {

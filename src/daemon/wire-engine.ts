@@ -112,7 +112,7 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
   const streams = containerStreams(runtime);
   return {
     ...networking, index, events, imageStore, images, runtime, publisher, dns, containers, streams, interfaceOf, volumes,
-    networking: new ContainerNetworking({ containers, networks: networking.networks, endpoints: networking.endpoints, logger: wiring.logger }),
+    networking: new ContainerNetworking({ containers, networks: networking.networks, endpoints: networking.endpoints, sandboxes: linux.kernel.sandboxes, logger: wiring.logger }),
     execs: new ExecService(containers, streams),
     health: wireHealth(containers, streams, wiring.logger),
     archives: new ContainerArchives(containers, containerFiles(), imageStore),

@@ -47,6 +47,8 @@ export interface ResolveIpamOptions {
   /** Default DEFAULT_ADDRESS_POOLS; daemon.json's default-address-pools after validateAddressPools. */
   pools?: readonly AddressPool[];
   enableIPv6: boolean;
+  /** false: an IPv6-only network, no IPv4 pool (absent means true). */
+  enableIPv4?: boolean;
 }
 
 const SUPPORTED_DRIVERS = new Set(['', 'default']);
@@ -92,7 +94,10 @@ export function resolveIpam(request: Pick<IpamRequest, 'driver' | 'configs'>, op
   const family = (config: ResolvedPoolConfig): 4 | 6 => (config.subnet.includes(':') ? 6 : 4);
   const ipv4 = given.filter((config) => family(config) === 4);
   const ipv6 = given.filter((config) => family(config) === 6);
-  if (ipv4.length === 0) ipv4.push(picked(pools, 4, used, avoid));
+  if (options.enableIPv4 === false && ipv4.length > 0) {
+    throw invalid('ipv4-disabled', `IPv4 is disabled on this network (--ipv4=false) but an IPv4 subnet was given: ${ipv4[0]?.subnet ?? ''}`);
+  }
+  if (options.enableIPv4 !== false && ipv4.length === 0) ipv4.push(picked(pools, 4, used, avoid));
   if (options.enableIPv6 && ipv6.length === 0) ipv6.push(picked(pools, 6, used, avoid));
   return [...ipv4, ...ipv6];
 }

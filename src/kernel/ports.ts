@@ -104,6 +104,11 @@ export interface SandboxPort {
   list(): Promise<string[]>;
   plugVeth(spec: VethSpec, target?: NetnsTarget): Promise<void>;
   unplugVeth(hostName: string, target?: NetnsTarget): Promise<void>;
+  /**
+   * The sandbox's default route of one family goes via `via` (replacing the one there), or, with
+   * no `via`, the sandbox has none of that family any more.
+   */
+  setDefaultRoute(sandbox: NetnsName, family: 4 | 6, via?: { gateway: IpAddressText; ifname: InterfaceName }): Promise<void>;
 }
 
 export type MacvlanMode = 'bridge' | 'private' | 'vepa' | 'passthru';

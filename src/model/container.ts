@@ -84,6 +84,10 @@ export interface EndpointRequest {
   ipv6Address: string;
   /** Validated and lower-case ("02:42:ac:11:00:02"); '' for one derived from the address. */
   macAddress: string;
+  /** `--gw-priority` (API 1.48): the default route goes via the attached network with the highest. */
+  gwPriority?: number;
+  /** Endpoint driver options (`--network name=…,driver-opt=…`), e.g. com.docker.network.endpoint.ifname. */
+  driverOpts?: Record<string, string>;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

@@ -67,7 +67,11 @@ const APPLIED_RUNS: readonly (readonly string[])[] = [
 test('what the docker CLI 28 sends for options not given, and for the applied ones, passes the contract (API 1.41 and 1.50)', async () => {
   for (const version of ['1.41', '1.50']) {
     // The CLI 28 sends --mac-address only from API 1.44 (per network); below it refuses it itself.
-    const runs = version === '1.41' ? APPLIED_RUNS : [...APPLIED_RUNS, ['--network', 'n', '--mac-address', '02:42:ac:11:00:09', 'busybox']];
+    const runs = version === '1.41' ? APPLIED_RUNS : [
+      ...APPLIED_RUNS,
+      ['--network', 'n', '--mac-address', '02:42:ac:11:00:09', 'busybox'],
+      ['--network', 'name=n,gw-priority=5,driver-opt=com.docker.network.endpoint.ifname=uplink0', 'busybox'],
+    ];
     const bodies = await captureCreates(version, runs);
     bodies.forEach((body, index) => assert.doesNotThrow(() => checkFields(body, CREATE_FIELDS), `API ${version}: docker create ${runs[index]?.join(' ')}`));
     assert.deepEqual(checkFields(bodies[0], CREATE_FIELDS), [], 'no warnings for a plain create');
@@ -89,6 +93,7 @@ const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--volumes-from', 'other'], names: /HostConfig\.VolumesFrom \(--volumes-from\)/ },
   { args: ['--stop-signal', 'SIGUSR1'], names: /StopSignal \(--stop-signal\)/ },
   { args: ['--cap-add', 'NET_ADMIN', '--device', '/dev/null:/dev/x'], names: /HostConfig\.Devices \(--device\)/ },
+  { args: ['--network', 'name=bridge,driver-opt=com.docker.network.endpoint.sysctls=net.ipv4.conf.IFNAME.log_martians=1'], names: /DriverOpts\.com\.docker\.network\.endpoint\.sysctls/ },
 ];
 
 test('refused options fail naming the option and leave nothing behind; docker update and build are refused', async () => {

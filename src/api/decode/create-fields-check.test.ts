@@ -59,8 +59,8 @@ test("the values the CLI sends for an option's default pass", () => {
 
 test('a network name in a refusal is quoted and cut short, dots and all', () => {
   const long = `a.b${'x'.repeat(100)}`;
-  assert.throws(() => decodeContainerCreate({ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { [long]: { DriverOpts: { k: 'v' } } } } }), {
-    message: `conet does not support NetworkingConfig.EndpointsConfig.${JSON.stringify(long.slice(0, 64))}.DriverOpts (--network driver-opt=…) yet`,
+  assert.throws(() => decodeContainerCreate({ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { [long]: { IPAMConfig: { LinkLocalIPs: ['169.254.1.1'] } } } } }), {
+    message: `conet does not support NetworkingConfig.EndpointsConfig.${JSON.stringify(long.slice(0, 64))}.IPAMConfig.LinkLocalIPs (--link-local-ip) yet`,
   });
 });
 

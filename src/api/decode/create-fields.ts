@@ -187,8 +187,8 @@ const ENDPOINT: FieldRule[] = [
   ...['NetworkID', 'EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLen', 'IPv6Gateway', 'GlobalIPv6Address', 'GlobalIPv6PrefixLen', 'DNSNames'].map((name) =>
     ignored(name, 'output only: Docker fills it in and ignores it on create')),
   applied('MacAddress', 'endpoint MAC address', '--mac-address'),
-  refused('DriverOpts', '--network driver-opt=…'),
-  refused('GwPriority', '--gw-priority'),
+  applied('DriverOpts', `endpoint driver options: com.docker.network.endpoint.ifname names the container's interface (other options are a 400)`, '--network driver-opt=…'),
+  applied('GwPriority', 'the default route goes via the network of highest priority (API 1.48)', '--gw-priority'),
 ];
 
 const prefixed = (prefix: string, rules: FieldRule[]): FieldRule[] => rules.map((rule) => ({ ...rule, path: `${prefix}${rule.path}` }));

@@ -14,3 +14,25 @@ test('wrong shapes and bad MAC addresses are 400s naming the field', () => {
   assert.throws(() => decodeEndpointSettings({ Aliases: 'db' }, 'EndpointConfig'), { message: 'Aliases must be an array of strings' });
   assert.throws(() => decodeEndpointSettings({ MacAddress: 'zz:zz' }, 'EndpointConfig'), { kind: 'invalid', message: 'EndpointConfig.MacAddress: invalid MAC address: zz:zz' });
 });
+
+test('GwPriority, the ifname driver option and a MAC address are decoded for both doors', () => {
+  const settings = decodeEndpointSettings({ GwPriority: 10, DriverOpts: { 'com.docker.network.endpoint.ifname': 'uplink0' }, MacAddress: '02:42:AC:11:00:09' }, 'EndpointConfig');
+  assert.deepEqual(settings, { aliases: [], ipv4Address: '', ipv6Address: '', macAddress: '02:42:ac:11:00:09', gwPriority: 10, driverOpts: { 'com.docker.network.endpoint.ifname': 'uplink0' } });
+  assert.equal(decodeEndpointSettings({ GwPriority: -5 }, 'EndpointConfig').gwPriority, -5);
+});
+
+test('other endpoint driver options, bad interface names and non-integer priorities are 400s', () => {
+  assert.throws(() => decodeEndpointSettings({ DriverOpts: { 'com.docker.network.endpoint.sysctls': 'x=1' } }, 'EndpointConfig'), {
+    kind: 'invalid', message: /EndpointConfig\.DriverOpts\.com\.docker\.network\.endpoint\.sysctls/,
+  });
+  assert.throws(() => decodeEndpointSettings({ DriverOpts: { 'com.docker.network.endpoint.ifname': 'a/b' } }, 'EndpointConfig'), { kind: 'invalid', message: /invalid interface name/ });
+  assert.throws(() => decodeEndpointSettings({ DriverOpts: { 'com.docker.network.endpoint.ifname': 'x'.repeat(16) } }, 'EndpointConfig'), { kind: 'invalid' });
+  assert.throws(() => decodeEndpointSettings({ GwPriority: 1.5 }, 'EndpointConfig'), { kind: 'invalid', message: 'EndpointConfig.GwPriority must be an integer' });
+  assert.throws(() => decodeEndpointSettings({ GwPriority: '1' }, 'EndpointConfig'), { kind: 'invalid' });
+});
+
+test('connect refuses --link and --link-local-ip rather than ignore them', () => {
+  assert.throws(() => decodeEndpointSettings({ Links: ['web:w'] }, 'EndpointConfig'), { kind: 'invalid', message: 'conet does not support EndpointConfig.Links (--link) yet' });
+  assert.throws(() => decodeEndpointSettings({ IPAMConfig: { LinkLocalIPs: ['169.254.0.9'] } }, 'EndpointConfig'), { message: /IPAMConfig\.LinkLocalIPs \(--link-local-ip\)/ });
+  assert.doesNotThrow(() => decodeEndpointSettings({ Links: null, IPAMConfig: { LinkLocalIPs: [] } }, 'EndpointConfig'));
+});

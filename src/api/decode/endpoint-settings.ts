@@ -3,19 +3,53 @@
  * EndpointConfig on `POST /networks/{id}/connect`) -> the typed request for one network. One
  * decoder for both doors, so both validate the same way (the MAC address above all).
  */
+import { invalid } from '../../errors/index.js';
 import type { EndpointRequest } from '../../model/container.js';
-import { object, string, strings } from './json.js';
+import { IFNAME_OPTION } from '../../engine/containers/interface-name.js';
+import { parseInterfaceName } from '../../util/kernel-values.js';
+import { object, string, stringMap, strings } from './json.js';
 import { parseMacAddress } from './mac-address.js';
+
+
+/** `--gw-priority`: an integer (Docker's int64; negative puts a network below the default 0). */
+function gwPriority(value: unknown, field: string): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid('request', `${field} must be an integer`);
+  return value;
+}
+
+/** Endpoint DriverOpts: the interface name (Docker 28's ifname option) is applied; any other option is refused, named. */
+function driverOpts(value: unknown, field: string): Record<string, string> {
+  const options = stringMap(value, field);
+  for (const [key, text] of Object.entries(options)) {
+    if (key !== IFNAME_OPTION) throw invalid('unsupported-option', `conet does not support ${field}.${key} (--driver-opt ${key}) yet: only ${IFNAME_OPTION} is applied`);
+    try {
+      parseInterfaceName(text);
+    } catch {
+      throw invalid('request', `${field}.${key}: invalid interface name ${JSON.stringify(text)}`);
+    }
+  }
+  return options;
+}
 
 /** `field` is where the settings sit in the body, e.g. "EndpointsConfig.my_bridge". */
 export function decodeEndpointSettings(value: unknown, field: string): EndpointRequest {
   const config = object(value, field);
   const ipam = object(config['IPAMConfig'], `${field}.IPAMConfig`);
+  // The create door refuses these through the field table first; connect's door does it here.
+  if (strings(config['Links'], `${field}.Links`).length > 0) throw invalid('unsupported-option', `conet does not support ${field}.Links (--link) yet`);
+  if (strings(ipam['LinkLocalIPs'], `${field}.IPAMConfig.LinkLocalIPs`).length > 0) {
+    throw invalid('unsupported-option', `conet does not support ${field}.IPAMConfig.LinkLocalIPs (--link-local-ip) yet`);
+  }
+  const priority = gwPriority(config['GwPriority'], `${field}.GwPriority`);
+  const options = driverOpts(config['DriverOpts'], `${field}.DriverOpts`);
   return {
     aliases: strings(config['Aliases'], 'Aliases'),
     ipv4Address: string(ipam['IPv4Address'], 'IPv4Address'),
     ipv6Address: string(ipam['IPv6Address'], 'IPv6Address'),
     macAddress: parseMacAddress(string(config['MacAddress'], 'MacAddress'), `${field}.MacAddress`),
+    ...(priority !== 0 ? { gwPriority: priority } : {}),
+    ...(Object.keys(options).length > 0 ? { driverOpts: options } : {}),
   };
 }
 

@@ -17,6 +17,8 @@ export function decodeNetworkCreate(body: unknown): CreateNetworkRequest {
     internal: boolField(body['Internal'], 'Internal'),
     attachable: boolField(body['Attachable'], 'Attachable'),
     ingress: boolField(body['Ingress'], 'Ingress'),
+    // EnableIPv4 (API 1.48, `--ipv4=false`): absent or null means true, as Docker's *bool.
+    ...(body['EnableIPv4'] === undefined || body['EnableIPv4'] === null || boolField(body['EnableIPv4'], 'EnableIPv4') ? {} : { enableIPv4: false }),
     enableIPv6: boolField(body['EnableIPv6'], 'EnableIPv6'),
     configOnly: boolField(body['ConfigOnly'], 'ConfigOnly'),
     configFrom: configFrom && typeof configFrom === 'object' ? stringField((configFrom as Record<string, unknown>)['Network'], 'ConfigFrom.Network') : '',

@@ -17,11 +17,15 @@ export function networkConnectRoutes(router: Router, networking: ContainerNetwor
   router.add('POST', '/networks/{id}/connect', async ({ request, response, params }) => {
     const body = ((await readJson(request)) ?? {}) as Json;
     const container = containerOf(body);
-    // EndpointConfig.MacAddress is checked like every MAC address, but (as before) not applied.
+    // MacAddress (1.44), GwPriority (1.48) and the ifname driver option are applied (Docker 28
+    // itself ignores a MAC address on connect until API 1.54).
     const endpoint = decodeEndpointSettings(body['EndpointConfig'], 'EndpointConfig');
     await networking.connect(params['id'] ?? '', container, {
       ...(endpoint.ipv4Address ? { ipv4Address: endpoint.ipv4Address } : {}),
       ...(endpoint.ipv6Address ? { ipv6Address: endpoint.ipv6Address } : {}),
+      ...(endpoint.macAddress ? { macAddress: endpoint.macAddress } : {}),
+      ...(endpoint.gwPriority ? { gwPriority: endpoint.gwPriority } : {}),
+      ...(endpoint.driverOpts ? { driverOpts: endpoint.driverOpts } : {}),
       aliases: endpoint.aliases,
     });
     sendEmpty(response, 200);

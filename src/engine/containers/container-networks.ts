@@ -13,17 +13,30 @@ import { logError } from '../../util/log-error.js';
 import { runUndo } from '../../util/undo.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { failpoint } from '../../util/failpoint.js';
+import type { SandboxPort } from '../../kernel/ports.js';
+import { GatewayRoutes } from './gateway-routes.js';
+import { interfaceNameFor } from './interface-name.js';
 
 export interface ConnectOptions {
   ipv4Address?: string;
   ipv6Address?: string;
   aliases?: string[];
+  /** EndpointConfig.MacAddress (API 1.44): the interface's MAC on this network. */
+  macAddress?: string;
+  /** `--gw-priority` (API 1.48). */
+  gwPriority?: number;
+  /** `--driver-opt` (com.docker.network.endpoint.ifname). */
+  driverOpts?: Record<string, string>;
 }
 
 export class ContainerNetworking {
   private readonly logger: Logger;
 
-  constructor(private readonly deps: { containers: ContainerService; networks: NetworkService; endpoints: EndpointService; logger?: Logger }) {
+  /** Default routes after a live connect or disconnect; without a sandbox port (unit tests) they are left as plugged. */
+  private readonly gateways: GatewayRoutes | undefined;
+
+  constructor(private readonly deps: { containers: ContainerService; networks: NetworkService; endpoints: EndpointService; sandboxes?: SandboxPort; logger?: Logger }) {
+    this.gateways = deps.sandboxes ? new GatewayRoutes({ sandboxes: deps.sandboxes, networks: deps.networks, endpoints: deps.endpoints }) : undefined;
     this.logger = deps.logger ?? createLogger('warn');
   }
 
@@ -55,16 +68,24 @@ export class ContainerNetworking {
     if ((options.ipv4Address || options.ipv6Address) && network.predefined) {
       throw invalid('endpoint-static-ip', 'user specified IP address is supported on user defined networks only');
     }
-    const request: EndpointRequest = { aliases: options.aliases ?? [], ipv4Address: options.ipv4Address ?? '', ipv6Address: options.ipv6Address ?? '', macAddress: '' };
+    const request: EndpointRequest = {
+      aliases: options.aliases ?? [],
+      ipv4Address: options.ipv4Address ?? '',
+      ipv6Address: options.ipv6Address ?? '',
+      macAddress: options.macAddress ?? '',
+      ...(options.gwPriority ? { gwPriority: options.gwPriority } : {}),
+      ...(options.driverOpts && Object.keys(options.driverOpts).length > 0 ? { driverOpts: options.driverOpts } : {}),
+    };
     const record = (): void => {
       container.endpointRequests = { ...container.endpointRequests, [network.name]: request };
       if (isPrimary) delete container.primaryDetached;
     };
     if (container.state.status === 'running') {
-      await this.connectLive(network, container, options, request.aliases);
-      await this.recordOrUndo(container, () => this.deps.endpoints.disconnect(network.id, container.id), () => {
+      await this.connectLive(network, container, request);
+      await this.recordOrUndo(container, () => this.deps.endpoints.disconnect(network.id, container.id), async () => {
         failpoint('container.connect.after-endpoint');
         record();
+        await this.gateways?.apply(container.id, container.sandbox);
         return this.refreshDns(container);
       });
       return;
@@ -75,21 +96,21 @@ export class ContainerNetworking {
     await this.deps.containers.save(container);
   }
 
-  /** A new ethN (the first free index) in the running container's namespace. */
-  private async connectLive(network: Network, container: Container, options: ConnectOptions, aliases: string[]): Promise<void> {
+  /** A new interface (the asked-for name, else the first free ethN) in the running container's namespace. */
+  private async connectLive(network: Network, container: Container, request: EndpointRequest): Promise<void> {
     const used = new Set(this.deps.endpoints.endpointsOfContainer(container.id).map((endpoint) => endpoint.ifname));
-    let index = 0;
-    while (used.has(`eth${index}`)) index += 1;
     await this.deps.endpoints.connect(network.id, {
       containerId: container.id,
       containerName: container.name,
       hostname: container.config.hostname,
       sandbox: container.sandbox,
       createSandbox: false,
-      ifname: `eth${index}`,
-      ...(options.ipv4Address ? { ipv4Address: options.ipv4Address } : {}),
-      ...(options.ipv6Address ? { ipv6Address: options.ipv6Address } : {}),
-      aliases,
+      ifname: interfaceNameFor(request, used),
+      ...(request.ipv4Address ? { ipv4Address: request.ipv4Address } : {}),
+      ...(request.ipv6Address ? { ipv6Address: request.ipv6Address } : {}),
+      ...(request.macAddress ? { macAddress: request.macAddress } : {}),
+      ...(request.gwPriority ? { gwPriority: request.gwPriority } : {}),
+      aliases: request.aliases,
     });
   }
 
@@ -112,9 +133,11 @@ export class ContainerNetworking {
       return;
     }
     await this.deps.endpoints.disconnect(network.id, container.id);
-    await this.recordOrUndo(container, () => this.deps.endpoints.reattach(attached), () => {
+    await this.recordOrUndo(container, () => this.deps.endpoints.reattach(attached), async () => {
       failpoint('container.disconnect.after-endpoint');
       record();
+      // The default route that went with the interface comes back via the next network.
+      await this.gateways?.apply(container.id, container.sandbox);
       return this.refreshDns(container);
     });
   }

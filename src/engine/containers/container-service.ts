@@ -302,6 +302,7 @@ export class ContainerService {
     const first = attached.endpoints[0];
     const { portBindings, publishAllPorts } = container.hostConfig;
     if (!first || (portBindings.length === 0 && !publishAllPorts)) return [];
+    if (first.endpoint.ipv4Address === '') throw invalid('ports-ipv6-only', `conet does not publish ports of a container on an IPv6-only network (${first.network.name}) yet`);
     undo.push('unpublish ports', () => this.deps.ports.unpublish(container.id));
     return this.deps.ports.publish({
       containerId: container.id,

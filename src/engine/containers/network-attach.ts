@@ -6,11 +6,13 @@
 import { conflict, notFound } from '../../errors/index.js';
 import { gatewayOf } from '../../ipam/index.js';
 import type { SandboxPort } from '../../kernel/ports.js';
-import type { Container } from '../../model/container.js';
+import type { Container, EndpointRequest } from '../../model/container.js';
 import type { Endpoint, Network } from '../../model/network.js';
 import type { UndoStack } from '../../util/undo.js';
-import type { EndpointService } from '../networks/endpoint-service.js';
+import type { ConnectRequest, EndpointService } from '../networks/endpoint-service.js';
 import type { NetworkService } from '../networks/network-service.js';
+import { GatewayRoutes } from './gateway-routes.js';
+import { interfaceNameFor } from './interface-name.js';
 
 export interface AttachResult {
   /** Namespace file for the runtime; undefined = the daemon's own (host mode). */
@@ -73,39 +75,35 @@ export class NetworkAttacher {
       const other = this.deps.networks.all().find((candidate) => candidate.name === reference || candidate.id === reference);
       if (!other || endpoints.some((entry) => entry.network.id === other.id)) continue;
       if (container.primaryDetached && (other.name === networkNameOf(mode) || other.id === mode)) continue;
-      const joined = await this.deps.endpoints.connect(other.id, {
-        containerId: container.id,
-        containerName: container.name,
-        hostname: container.config.hostname,
-        sandbox,
-        createSandbox: false,
-        ifname: `eth${endpoints.length}`,
-        ...(extra.ipv4Address ? { ipv4Address: extra.ipv4Address } : {}),
-        ...(extra.ipv6Address ? { ipv6Address: extra.ipv6Address } : {}),
-        aliases: extra.aliases,
-      });
+      const used = new Set(endpoints.map((entry) => entry.endpoint.ifname));
+      const joined = await this.deps.endpoints.connect(other.id, { ...this.connectRequest(container, sandbox, extra), createSandbox: false, ifname: interfaceNameFor(extra, used) });
       undo.push(`disconnect from network ${other.name}`, () => this.deps.endpoints.disconnect(other.id, container.id));
       endpoints.push({ network: other, endpoint: joined });
     }
+    // With several networks, the default route goes via the one of highest --gw-priority.
+    if (endpoints.length > 1) await new GatewayRoutes(this.deps).apply(container.id, sandbox);
     return { netnsPath, sandbox, endpoints };
+  }
+
+  private connectRequest(container: Container, sandbox: string, request: EndpointRequest | undefined): Omit<ConnectRequest, 'createSandbox' | 'ifname'> {
+    return {
+      containerId: container.id,
+      containerName: container.name,
+      hostname: container.config.hostname,
+      sandbox,
+      ...(request?.ipv4Address ? { ipv4Address: request.ipv4Address } : {}),
+      ...(request?.ipv6Address ? { ipv6Address: request.ipv6Address } : {}),
+      ...(request?.macAddress ? { macAddress: request.macAddress } : {}),
+      ...(request?.gwPriority ? { gwPriority: request.gwPriority } : {}),
+      aliases: request?.aliases ?? [],
+    };
   }
 
   /** The network of the container's mode, as eth0, creating the sandbox in the same step. */
   private async attachPrimary(container: Container, network: Network, sandbox: string, undo: UndoStack): Promise<Endpoint> {
     const mode = container.hostConfig.networkMode;
     const request = container.endpointRequests[mode] ?? container.endpointRequests[network.name] ?? container.endpointRequests[network.id];
-    const endpoint = await this.deps.endpoints.connect(network.id, {
-      containerId: container.id,
-      containerName: container.name,
-      hostname: container.config.hostname,
-      sandbox,
-      createSandbox: true,
-      ifname: 'eth0',
-      ...(request?.ipv4Address ? { ipv4Address: request.ipv4Address } : {}),
-      ...(request?.ipv6Address ? { ipv6Address: request.ipv6Address } : {}),
-      ...(request?.macAddress ? { macAddress: request.macAddress } : {}),
-      aliases: request?.aliases ?? [],
-    });
+    const endpoint = await this.deps.endpoints.connect(network.id, { ...this.connectRequest(container, sandbox, request), createSandbox: true, ifname: interfaceNameFor(request, new Set()) });
     undo.push(`disconnect from network ${network.name}`, () => this.deps.endpoints.disconnect(network.id, container.id));
     return endpoint;
   }

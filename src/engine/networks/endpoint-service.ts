@@ -32,6 +32,7 @@ export interface ConnectRequest {
   ipv6Address?: string;
   macAddress?: string;
   aliases?: string[];
+  gwPriority?: number;
   /** The container's hostname (published with endpoints of global networks, for other nodes' DNS). */
   hostname?: string;
 }
@@ -60,6 +61,12 @@ export interface EndpointServiceDeps {
 export function macFromIpv4(address: string): string {
   const octets = address.split('.').map((octet) => Number(octet).toString(16).padStart(2, '0'));
   return ['02', '42', ...octets].join(':');
+}
+
+/** Docker's derived MAC when the endpoint has an IPv4 address; a random local one (02:42:…) on an IPv6-only network. */
+function endpointMac(ipv4Cidr: string): string {
+  if (ipv4Cidr !== '') return macFromIpv4(ipv4Cidr.split('/')[0] ?? '0.0.0.0');
+  return ['02', '42', ...[...randomBytes(4)].map((byte) => byte.toString(16).padStart(2, '0'))].join(':');
 }
 
 export class EndpointService {
@@ -164,12 +171,14 @@ export class EndpointService {
       aliases: request.aliases ?? [],
       requestedIpv4: request.ipv4Address ?? '',
       requestedIpv6: request.ipv6Address ?? '',
+      ...(request.gwPriority ? { gwPriority: request.gwPriority } : {}),
     };
     if (network.scope !== 'local' && this.deps.cluster) return this.connectGlobal(this.deps.cluster, driver, network, endpoint, request);
     if (driver.capabilities.usesIpam) {
-      this.assign(network, endpoint, 4, request.ipv4Address, existing);
+      if (network.enableIPv4 !== false) this.assign(network, endpoint, 4, request.ipv4Address, existing);
+      else if (request.ipv4Address) throw invalid('endpoint-static-ip', `network ${network.name} has IPv4 disabled (--ipv4=false): no IPv4 address can be given`);
       if (network.enableIPv6) this.assign(network, endpoint, 6, request.ipv6Address, existing);
-      endpoint.macAddress = request.macAddress ?? macFromIpv4(endpoint.ipv4Address.split('/')[0] ?? '0.0.0.0');
+      endpoint.macAddress = request.macAddress ?? endpointMac(endpoint.ipv4Address);
     } else if (request.ipv4Address || request.ipv6Address) {
       throw invalid('endpoint-static-ip', 'user specified IP address is supported on user defined networks only');
     }

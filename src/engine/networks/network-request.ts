@@ -11,6 +11,8 @@ export interface CreateNetworkRequest {
   internal: boolean;
   attachable: boolean;
   ingress: boolean;
+  /** false: an IPv6-only network (`--ipv4=false`, API 1.48); absent means true. */
+  enableIPv4?: boolean;
   enableIPv6: boolean;
   configOnly: boolean;
   /** Name of a config-only network to take the configuration from; "" when none. */

@@ -126,12 +126,14 @@ export class NetworkService {
     const global = driver.capabilities.scope !== 'local';
     if (global && !this.deps.cluster) throw notImplemented('driver-needs-cluster', NEEDS_CLUSTER);
     if (global && request.enableIPv6) throw notImplemented('overlay-ipv6', 'IPv6 on overlay networks is not supported by conet yet');
+    checkIpv4Disabled(request, driver.name);
     const ipamConfigs = driver.capabilities.usesIpam
       ? resolveIpam(request.ipam, {
           existingSubnets: existing.flatMap((network) => network.ipam.configs.map((config) => config.subnet)),
           avoid: await this.hostRoutes(existing),
           pools: global ? this.deps.globalPools ?? DOCKER_GLOBAL_SCOPE_POOLS : this.deps.pools,
           enableIPv6: request.enableIPv6,
+          ...(request.enableIPv4 === false ? { enableIPv4: false } : {}),
         })
       : [];
     const network: Network = {
@@ -141,6 +143,7 @@ export class NetworkService {
       scope: driver.capabilities.scope,
       created: timestamp(),
       enableIPv6: request.enableIPv6,
+      ...(request.enableIPv4 === false ? { enableIPv4: false } : {}),
       internal: request.internal,
       attachable: request.attachable,
       ingress: false,
@@ -281,4 +284,11 @@ export class NetworkService {
       .map((route) => (route.destination.includes('/') ? route.destination : `${route.destination}/32`))
       .filter((cidr) => !cidr.startsWith('127.'));
   }
+}
+
+/** `--ipv4=false` (API 1.48): IPv6-only bridge networks; IPv6 must be on then, as Docker says. */
+function checkIpv4Disabled(request: CreateNetworkRequest, driver: string): void {
+  if (request.enableIPv4 !== false) return;
+  if (!request.enableIPv6) throw invalid('ipv4-ipv6-disabled', 'IPv4 or IPv6 must be enabled');
+  if (driver !== 'bridge') throw invalid('ipv4-disabled-driver', `conet supports --ipv4=false (EnableIPv4) on bridge networks only, not ${driver}`);
 }

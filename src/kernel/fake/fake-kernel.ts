@@ -8,7 +8,7 @@ import { system } from '../../errors/index.js';
 import type { AddressInfo, BridgeSpec, ConntrackFilter, FirewallPort, Kernel, LinkInfo, LinkPort, MacvlanPort, MacvlanSpec, NetnsTarget, ParentLinkSpec, RouteInfo, SandboxPort, SysctlPort, VethSpec } from '../ports.js';
 import { checkLinkName, FakeNamespaces, type FakeLink, type FakeNamespace } from './fake-namespaces.js';
 
-type FailPoint = 'ensureBridge' | 'deleteLink' | 'apply' | 'plugVeth' | 'plugMacvlan';
+type FailPoint = 'ensureBridge' | 'deleteLink' | 'apply' | 'plugVeth' | 'plugMacvlan' | 'setDefaultRoute';
 
 const NETNS_DIR = '/run/netns';
 const sandboxPath = (name: string): string => `${NETNS_DIR}/${name}`;
@@ -127,6 +127,12 @@ export class FakeKernel implements Kernel {
     list: async () => this.namespaces.paths().filter((path) => path.startsWith(`${NETNS_DIR}/`)).map((path) => path.slice(NETNS_DIR.length + 1)),
     plugVeth: (spec: VethSpec, target?: NetnsTarget) => this.plugVeth(spec, target),
     unplugVeth: async (hostName: string, target?: NetnsTarget) => this.namespaces.deleteLink(this.namespaces.at(target), hostName),
+    setDefaultRoute: async (sandbox: string, family: 4 | 6, via?: { gateway: string; ifname: string }) => {
+      this.check('setDefaultRoute');
+      const ns = this.namespaces.at({ netns: sandboxPath(sandbox) });
+      ns.routes = ns.routes.filter((route) => route.destination !== 'default' || route.gateway?.includes(':') !== (family === 6));
+      if (via) ns.routes.push({ destination: 'default', device: via.ifname, gateway: via.gateway });
+    },
   };
 
   private async plugVeth(spec: VethSpec, target?: NetnsTarget): Promise<void> {

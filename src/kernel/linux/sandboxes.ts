@@ -14,7 +14,7 @@ import type { NetnsTarget, SandboxPort, VethSpec } from '../ports.js';
 import { inNetns } from './netns-argv.js';
 import { isAlreadyExists, isNoSuchDevice } from './ip-errors.js';
 import { batchLine, batchScript } from './batch-script.js';
-import { isIpv6 } from '../../util/kernel-values.js';
+import { isIpv6, type InterfaceName, type IpAddressText, type NetnsName } from '../../util/kernel-values.js';
 
 const NETNS_DIR = '/run/netns';
 const TIMEOUT_MS = 15_000;
@@ -73,6 +73,18 @@ export class LinuxSandboxes implements SandboxPort {
       await runUndo([{ name: `delete veth ${spec.hostName}`, run: () => this.unplugVeth(spec.hostName, target) }], this.logger, { sandbox: spec.sandbox });
       throw failure(`configure ${spec.ifname} in ${spec.sandbox}`, error);
     }
+  }
+
+  async setDefaultRoute(sandbox: NetnsName, family: 4 | 6, via?: { gateway: IpAddressText; ifname: InterfaceName }): Promise<void> {
+    const flag = family === 4 ? '-4' : '-6';
+    if (via) {
+      await run(['ip', flag, '-n', sandbox, 'route', 'replace', 'default', 'via', via.gateway, 'dev', via.ifname], { timeoutMs: TIMEOUT_MS }).catch((error: unknown) => {
+        throw failure(`default route via ${via.gateway} dev ${via.ifname} in ${sandbox}`, error);
+      });
+      return;
+    }
+    // No default route of that family is success too ("No such process").
+    await run(['ip', flag, '-n', sandbox, 'route', 'del', 'default'], { allowFailure: true, timeoutMs: TIMEOUT_MS });
   }
 
   async unplugVeth(hostName: string, target?: NetnsTarget): Promise<void> {

@@ -81,9 +81,14 @@ test('seed §三/§四: user-defined bridges, /etc files, connect/disconnect, IP
       assert.match((await seed.docker(['network', 'connect', 'bridge_1'], 1)).stderr, /requires (exactly )?2 arguments/);
       assert.match((await seed.docker(['network', 'connect', '--ip', '172.30.0.50', 'bridge_1', 'nginx004'], 1)).stderr, /user specified IP address is supported only when connecting to networks with user configured subnets/);
       await seed.docker(['network', 'connect', '--alias', 'n4', 'bridge_1', 'nginx004']);
+      // Docker 20.10 (API 1.41) listed the short id among the aliases; from API 1.45 (the CLI 28's
+      // 1.50) Aliases are only those asked for and the short id is in DNSNames.
       const aliases = JSON.parse(await seed.out(['inspect', '-f', '{{json .NetworkSettings.Networks.bridge_1.Aliases}}', 'nginx004'])) as string[];
-      assert.equal(aliases[0], 'n4');
-      assert.match(aliases[1] ?? '', /^[0-9a-f]{12}$/);
+      assert.deepEqual(aliases, ['n4']);
+      const dnsNames = JSON.parse(await seed.out(['inspect', '-f', '{{json .NetworkSettings.Networks.bridge_1.DNSNames}}', 'nginx004'])) as string[];
+      assert.equal(dnsNames[0], 'nginx004');
+      assert.equal(dnsNames[1], 'n4');
+      assert.match(dnsNames[2] ?? '', /^[0-9a-f]{12}$/);
       assert.match((await seed.docker(['network', 'connect', 'bridge_1', 'nginx004'], 1)).stderr, /endpoint with name nginx004 already exists in network bridge_1/);
       await seed.docker(['network', 'disconnect', 'bridge_1', 'nginx004']);
       assert.match((await seed.docker(['network', 'disconnect', 'bridge_1', 'nginx004'], 1)).stderr, /container [0-9a-f]{64} is not connected to network bridge_1/);

@@ -39,8 +39,8 @@ export function containerCommandRoutes(router: Router, commands: ContainerComman
     sendJson(response, 200, { ContainersDeleted: pruned.deleted.length > 0 ? pruned.deleted : null, SpaceReclaimed: pruned.reclaimed });
   });
 
-  router.add('GET', '/system/df', async ({ response, query }) => {
+  router.add('GET', '/system/df', async ({ response, query, version }) => {
     const usage = await commands.diskUsage(decodeUsageKinds(query.getAll('type')));
-    sendJson(response, 200, renderDiskUsage(usage, (container) => commands.views(container)));
+    sendJson(response, 200, renderDiskUsage(usage, (container) => commands.views(container), version));
   });
 }

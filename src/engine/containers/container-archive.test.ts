@@ -69,3 +69,20 @@ test('container archives: a tar that fails or finds the path gone is an error, n
     await fixture.done();
   }
 });
+
+test("container archives: a path at or under one of the container's mounts is refused (cp does not go through mounts yet)", async () => {
+  const fixture = await containerFixture();
+  try {
+    await fixture.service.create(decodeContainerCreate({ Image: 'busybox', HostConfig: { Binds: ['/tmp:/mnt'], Tmpfs: { '/run/t': '' } } }), 'box');
+    const archives = new ContainerArchives(fixture.service, fakeFiles().files, { layersOf: () => [] });
+    for (const path of ['/mnt', '/mnt/', '/mnt/.', 'mnt/f', '/x/../mnt/f']) {
+      await assert.rejects(archives.read('box', path, async () => undefined), { kind: 'not-implemented', message: "conet does not support docker cp through the container's bind mount at /mnt yet" }, path);
+    }
+    await assert.rejects(archives.extract('box', '/run/t/', Readable.from([]), { noOverwriteDirNonDir: true, copyUidGid: false }), /tmpfs mount at \/run\/t/);
+    assert.deepEqual(await archives.stat('box', '/a'), STAT, 'other paths are copied as before');
+    await assert.rejects(archives.stat('box', '/mnt'), { kind: 'not-found' }, 'a stat answers what the root holds');
+    await assert.rejects(archives.read('box', '/mntx', async () => undefined), { kind: 'not-found' });
+  } finally {
+    await fixture.done();
+  }
+});

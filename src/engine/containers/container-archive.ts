@@ -5,8 +5,9 @@
  * stopped container is mounted for the task. Everything inside the root is done by ContainerFiles,
  * confined to it. Errors as Docker words them.
  */
+import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import { invalid, notFound } from '../../errors/index.js';
+import { invalid, notFound, notImplemented } from '../../errors/index.js';
 import type { Container } from '../../model/container.js';
 import type { PathStat } from '../../model/path-stat.js';
 import type { ContainerService } from './container-service.js';
@@ -20,6 +21,17 @@ export interface ExtractRequest {
 }
 
 const fileNotFound = (path: string, reference: string) => notFound('container-path-not-found', `Could not find the file ${path} in container ${reference}`);
+
+/**
+ * docker cp does not go through the container's own mounts yet (Docker mounts them for the copy):
+ * a copy at or under one is refused, rather than answered from the directory the mount hides.
+ * A stat only looks: it still answers what the root holds there (the CLI stats before copying).
+ */
+function refuseThroughMounts(container: Container, path: string): void {
+  const clean = posix.normalize(`/${path}`).replace(/(.)\/+$/, '$1');
+  const mount = (container.hostConfig.mounts ?? []).find((spec) => clean === spec.destination || clean.startsWith(`${spec.destination}/`));
+  if (mount) throw notImplemented('cp-through-mount', `conet does not support docker cp through the container's ${mount.type} mount at ${mount.destination} yet`);
+}
 
 export class ContainerArchives {
   constructor(
@@ -43,7 +55,7 @@ export class ContainerArchives {
       } finally {
         archive.cancel();
       }
-    });
+    }, path);
   }
 
   extract(reference: string, path: string, input: Readable, request: ExtractRequest): Promise<void> {
@@ -52,7 +64,7 @@ export class ContainerArchives {
       const result = await this.files.extract(root, path, input, owner);
       if (result === 'missing') throw fileNotFound(path, reference);
       if (result === 'not-directory') throw invalid('extract-not-directory', 'extraction point is not a directory');
-    });
+    }, path);
   }
 
   private async statOrFail(root: string, reference: string, path: string): Promise<PathStat> {
@@ -61,9 +73,11 @@ export class ContainerArchives {
     return stat;
   }
 
-  private async inRoot<T>(reference: string, task: (root: string, container: Container) => Promise<T>): Promise<T> {
-    return this.containers.locked(reference, (container) =>
-      this.files.withRoot(this.containers.directoryOf(container.id), this.images.layersOf(container.imageId), (root) => task(root, container)),
-    );
+  /** `through`: the path a copy goes through (a stat, which only looks, may look at a mount point). */
+  private async inRoot<T>(reference: string, task: (root: string, container: Container) => Promise<T>, through?: string): Promise<T> {
+    return this.containers.locked(reference, (container) => {
+      if (through !== undefined) refuseThroughMounts(container, through);
+      return this.files.withRoot(this.containers.directoryOf(container.id), this.images.layersOf(container.imageId), (root) => task(root, container));
+    });
   }
 }

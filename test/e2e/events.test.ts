@@ -42,6 +42,8 @@ test('docker events: run --rm shows create, start, die, destroy in order; since/
     await host.dockerOk(['network', 'rm', 'evnet']);
     await host.dockerOk(['tag', 'busybox', 'evimage:1']);
     await host.dockerOk(['rmi', 'evimage:1']);
+    await host.dockerOk(['volume', 'create', 'evvol']);
+    await host.dockerOk(['volume', 'rm', 'evvol']);
     const until = now();
 
     const all = await events(host, ['--since', since, '--until', until]);
@@ -62,6 +64,11 @@ test('docker events: run --rm shows create, start, die, destroy in order; since/
     assert.ok(subsequence(all.map((event) => `${event.Type}:${event.Action}`), ['container:create', 'network:connect', 'container:start', 'container:die', 'network:disconnect', 'container:destroy']));
     const images = all.filter((event) => event.Type === 'image').map((event) => `${event.Action} ${event.Actor.Attributes['name']}`);
     assert.deepEqual(images, ['tag evimage:1', 'untag evimage:1']);
+    const volumes = all.filter((event) => event.Type === 'volume' && event.Actor.ID === 'evvol').map((event) => event.Action);
+    assert.deepEqual(volumes, ['create', 'destroy']);
+    // The CLI's default format: time, type, action, id and the attributes.
+    const plain = await host.dockerOk(['events', '--since', since, '--until', until, '--filter', 'event=die']);
+    assert.match(plain, new RegExp(`container die ${id} \\(.*exitCode=3.*name=ev1.*\\)`));
 
     // Filters: by name and event, by label, by type; an event outside since/until is left out.
     const dies = await events(host, ['--since', since, '--until', until, '--filter', 'container=ev1', '--filter', 'event=die']);

@@ -108,3 +108,25 @@ test('bad since/until and since after until are 400s', async () => {
   assert.equal(eventTime('12.5', 'since'), 12_500_000_000n);
   assert.equal(eventTime('', 'since'), undefined);
 });
+
+test('a client that stops reading is cut off once its queue is full; the daemon keeps no backlog for it', async () => {
+  await withServer(async (socket, bus) => {
+    let ended = false;
+    const req = request({ socketPath: socket, path: '/v1.41/events' });
+    req.on('error', () => undefined); // the daemon cuts the connection: expected here
+    req.end();
+    const response = await new Promise<import('node:http').IncomingMessage>((resolve) => req.once('response', resolve));
+    response.pause(); // reads nothing from now on
+    response.on('error', () => undefined); // aborted by the daemon: expected here
+    response.socket.once('close', () => (ended = true));
+    const padding = 'x'.repeat(2048);
+    for (let round = 0; round < 40 && bus.subscriberCount > 0; round += 1) {
+      for (let index = 0; index < 500; index += 1) bus.emit('container', 'exec_start: sh', { id: 'a', attributes: { padding } });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.equal(bus.subscriberCount, 0, 'the slow client was dropped');
+    response.resume(); // what the kernel buffered is read, then the cut shows
+    for (let tries = 0; tries < 100 && !ended; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok(ended, 'and its connection closed');
+  });
+});

@@ -500,8 +500,9 @@ export class ContainerService {
     signal = normaliseSignal(signal);
     const container = this.get(reference);
     if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
-    await this.deps.runtime.kill(container.id, signal);
+    // Before the signal: the kill event precedes the die it causes (the exit may be seen before kill returns).
     this.emit(container, 'kill', { signal: signalNumber(signal) });
+    await this.deps.runtime.kill(container.id, signal);
   }
 
   /** Returns false when it wasn't running (304). */
@@ -522,13 +523,10 @@ export class ContainerService {
     return true;
   }
 
-  /** A signal the daemon sends itself (stop, rm -f): Docker's kill event when it was delivered. */
+  /** A signal the daemon sends itself (stop, rm -f), with Docker's kill event first (it precedes the die). */
   private async signal(container: Container, signal: string, failure: string): Promise<void> {
-    const sent = await this.deps.runtime.kill(container.id, signal).then(
-      () => true,
-      (error: unknown) => logError(this.logger, 'debug', failure, { container: container.id })(error) ?? false,
-    );
-    if (sent) this.emit(container, 'kill', { signal: signalNumber(signal) });
+    if (container.state.status === 'running') this.emit(container, 'kill', { signal: signalNumber(signal) });
+    await this.deps.runtime.kill(container.id, signal).catch(logError(this.logger, 'debug', failure, { container: container.id }));
   }
 
   /** Docker's container event: the labels, image and name as attributes, with `extra`. */

@@ -142,7 +142,10 @@ test("an image's HEALTHCHECK, merged with --health-* options; --no-healthcheck; 
     // Only the command is overridden: the image's 1s interval and 2 retries still apply (the default would be 30s).
     await host.dockerOk(['run', '-d', '--name', 'overrides', '--health-cmd', 'exit 3', 'checked']);
     await host.dockerOk(['run', '-d', '--name', 'unchecked', '--no-healthcheck', 'checked']);
+    // The probe runs as the container's user, in its working directory, with its environment.
+    await host.dockerOk(['run', '-d', '--name', 'who', '-u', '65534', '-w', '/tmp', '-e', 'MARK=m1', '--health-cmd', 'echo "$(id -u) $(pwd) $MARK"', '--health-interval', '1s', 'busybox', 'sleep', '300']);
     await waitHealth(host, 'inherits', 'healthy', 20_000);
+    assert.equal((await waitHealth(host, 'who', 'healthy', 20_000)).Log.at(-1)?.Output, '65534 /tmp m1\n');
     const overridden = await waitHealth(host, 'overrides', 'unhealthy', 20_000);
     assert.equal(overridden.Log.at(-1)?.ExitCode, 3);
     assert.equal(await host.dockerOk(['inspect', '-f', '{{json .Config.Healthcheck}}', 'overrides']), '{"Test":["CMD-SHELL","exit 3"],"Interval":1000000000,"Timeout":3000000000,"Retries":2}');

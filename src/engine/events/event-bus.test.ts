@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventBus } from './event-bus.js';
+import { EventBus, nowNano } from './event-bus.js';
 import { eventFilter, stripTag } from './event-filter.js';
 
 function clock(): () => bigint {
@@ -81,4 +81,13 @@ test('stripTag keeps a registry port and drops a digest', () => {
   assert.equal(stripTag('host:5000/x'), 'host:5000/x');
   assert.equal(stripTag('host:5000/x:1'), 'host:5000/x');
   assert.equal(stripTag('x@sha256:ab'), 'x');
+});
+
+test('nowNano never goes back (since <= until for two reads in a row)', () => {
+  let previous = 0n;
+  for (let index = 0; index < 100_000; index += 1) {
+    const now = nowNano();
+    assert.ok(now > previous);
+    previous = now;
+  }
 });

@@ -144,6 +144,11 @@ function replayed(event: EngineEvent, options: SubscribeOptions): boolean {
   return options.until === undefined || event.timeNano <= options.until;
 }
 
+let lastNow = 0n;
+
+/** The wall clock in nanoseconds (sub-millisecond digits from the monotonic clock), never going back within this process. */
 export function nowNano(): bigint {
-  return BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+  const now = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+  lastNow = now > lastNow ? now : lastNow + 1n;
+  return lastNow;
 }

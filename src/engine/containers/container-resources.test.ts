@@ -84,4 +84,14 @@ test('stats: no stream gives one frame with an earlier reading as precpu; one-sh
   assert.equal(frames.length, 3);
   assert.equal(frames[2]?.previous?.read, frames[1]?.sample?.read, 'each precpu is the reading before');
   assert.equal(frames[0]?.previous, undefined);
+
+  // A later no-stream request uses the latest reading as precpu instead of waiting for a second one.
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  const before = reads;
+  frames.length = 0;
+  const started = Date.now();
+  await resources.stats('box', { stream: false, oneShot: false, signal, primeMs: 10_000 }, (frame) => frames.push(frame));
+  assert.ok(Date.now() - started < 5_000, 'no priming wait');
+  const reused = frames[0] as StatsFrame | undefined;
+  assert.deepEqual([reads - before, reused?.previous?.read, reused?.sample?.read], [1, `t${before}`, `t${before + 1}`]);
 });

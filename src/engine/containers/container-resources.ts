@@ -5,8 +5,9 @@
  * changes nothing; a stopped container's new limits apply at its next start.
  *
  * Stats come from the metrics port (cgroup files and interface counters). Without a stream, the
- * frame's precpu is a reading taken a moment before (Docker's no-stream waits for its collector's
- * second reading, one second apart), so the CLI's CPU % is real; with one-shot there is none.
+ * frame's precpu is the container's previous reading when one was taken between 50 ms and a minute
+ * ago, otherwise a reading taken 100 ms before (Docker's no-stream waits for its collector's second
+ * reading, one second apart), so the CLI's CPU % is real; with one-shot there is none.
  */
 import { invalid } from '../../errors/index.js';
 import type { Container } from '../../model/container.js';
@@ -16,8 +17,11 @@ import type { ContainerService } from './container-service.js';
 import type { ContainerRuntime } from './dependencies.js';
 
 export interface ContainerMetrics {
-  /** A running container's figures, by its init process; rejects when the process is gone. */
-  sample(pid: number, options: { networks: boolean }): Promise<StatsSample>;
+  /**
+   * A running container's figures, by its init process; rejects when the process is gone. `key`
+   * names this life of the process (what the reader may remember about it, e.g. its cgroups).
+   */
+  sample(pid: number, options: { networks: boolean; key: string }): Promise<StatsSample>;
 }
 
 export interface StatsFrame {
@@ -67,8 +71,16 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** How long a no-stream request waits between its two readings when it has no earlier one. */
+const PRIME_MS = 100;
+
 export class ContainerResourceService {
-  constructor(private readonly deps: { containers: ContainerService; runtime: Pick<ContainerRuntime, 'updateResources'>; metrics: ContainerMetrics }) {}
+  /** Each container's latest reading (the precpu of the next no-stream frame), dropped when it is removed. */
+  private readonly last = new Map<string, { sample: StatsSample; at: number; key: string }>();
+
+  constructor(private readonly deps: { containers: ContainerService; runtime: Pick<ContainerRuntime, 'updateResources'>; metrics: ContainerMetrics }) {
+    deps.containers.onRemoved((id) => this.last.delete(id));
+  }
 
   /** Returns Docker's update warnings (none). */
   async update(reference: string, update: ResourceUpdate): Promise<string[]> {
@@ -86,7 +98,19 @@ export class ContainerResourceService {
     const container = this.deps.containers.find(reference);
     if (!container || !isLive(container) || container.state.pid <= 0) return undefined;
     // The process ended between the check and the read: a stopped container's (empty) frame.
-    return this.deps.metrics.sample(container.state.pid, { networks: container.hostConfig.networkMode !== 'host' }).catch(() => undefined);
+    const key = `${container.id}:${container.state.startedAt}:${container.state.pid}`;
+    const sample = await this.deps.metrics.sample(container.state.pid, { networks: container.hostConfig.networkMode !== 'host', key }).catch(() => undefined);
+    if (sample) this.last.set(container.id, { sample, at: Date.now(), key });
+    return sample;
+  }
+
+  /** The reading before, for a no-stream frame: one taken a moment to a minute ago in this life of the process. */
+  private earlier(id: string): StatsSample | undefined {
+    const last = this.last.get(id);
+    const container = this.deps.containers.find(id);
+    if (!last || !container || last.key !== `${container.id}:${container.state.startedAt}:${container.state.pid}`) return undefined;
+    const age = Date.now() - last.at;
+    return age >= PRIME_MS / 2 && age <= 60_000 ? last.sample : undefined;
   }
 
   /** Calls `onFrame` once (no stream) or every interval until the client leaves or the container is removed. */
@@ -94,9 +118,10 @@ export class ContainerResourceService {
     const { id, name } = this.deps.containers.get(reference);
     const frame = (sample: StatsSample | undefined, previous: StatsSample | undefined): StatsFrame => ({ id, name, ...(sample ? { sample } : {}), ...(previous ? { previous } : {}) });
     if (!options.stream) {
+      const earlier = options.oneShot ? undefined : this.earlier(id);
       const first = await this.read(id);
-      if (!first || options.oneShot) return onFrame(frame(first, undefined));
-      await delay(options.primeMs ?? 100, options.signal);
+      if (!first || options.oneShot || earlier) return onFrame(frame(first, first ? earlier : undefined));
+      await delay(options.primeMs ?? PRIME_MS, options.signal);
       const second = await this.read(id);
       return onFrame(second ? frame(second, first) : frame(undefined, undefined));
     }

@@ -75,6 +75,7 @@ test('cgroup v2 files read into the same figures (µs to ns, "max" unlimited, io
       'system.slice/abc/pids.max': '50\n',
       'system.slice/abc/io.stat': '8:16 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n',
       '123/cgroup': V2_PROC,
+      '123/stat': `123 (sleep 3) S ${Array.from({ length: 19 }, (_, index) => index + 1).join(' ')} 4242 0 0\n`,
       'stat': 'cpu  100 0 50 1000 10 0 5 0 0 0\ncpu0 50 0 25 500 5 0 3 0 0 0\ncpu1 50 0 25 500 5 0 2 0 0 0\n',
       'meminfo': 'MemTotal:       1024 kB\n',
       '123/net/dev': 'Inter-|   Receive\n face |bytes\n    lo: 10 1 0 0 0 0 0 0 10 1 0 0 0 0 0 0\n  eth0: 1628 18 0 0 0 0 0 0 516 6 0 0 0 0 0 0\n',

@@ -4,7 +4,7 @@
  * container's interfaces are read without entering its namespace or spawning anything). Pure
  * parsers and the reads behind them.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { InterfaceCounters } from '../../model/stats.js';
 
 const TICKS_PER_SECOND = 100;
@@ -44,16 +44,22 @@ export function parseNetDev(content: string): Record<string, InterfaceCounters> 
   return result;
 }
 
-export async function readSystemCpu(proc = '/proc'): Promise<{ systemCpuNs: number; onlineCpus: number }> {
-  return parseProcStat(await readFile(`${proc}/stat`, 'utf8'));
+// Synchronous reads of pseudo-files, answered from memory: see cgroup-stats.ts.
+
+export function readSystemCpu(proc = '/proc'): { systemCpuNs: number; onlineCpus: number } {
+  return parseProcStat(readFileSync(`${proc}/stat`, 'utf8'));
 }
 
-export async function readMemTotal(proc = '/proc'): Promise<number> {
-  return parseMemTotal(await readFile(`${proc}/meminfo`, 'utf8'));
+export function readMemTotal(proc = '/proc'): number {
+  return parseMemTotal(readFileSync(`${proc}/meminfo`, 'utf8'));
 }
 
 /** The interfaces of the namespace `pid` is in; empty when the process is gone. */
-export async function readNetDev(pid: number, proc = '/proc'): Promise<Record<string, InterfaceCounters>> {
-  // The process exited between the caller's check and this read: no interfaces to count.
-  return parseNetDev(await readFile(`${proc}/${pid}/net/dev`, 'utf8').catch(() => ''));
+export function readNetDev(pid: number, proc = '/proc'): Record<string, InterfaceCounters> {
+  try {
+    return parseNetDev(readFileSync(`${proc}/${pid}/net/dev`, 'utf8'));
+  } catch {
+    // The process exited between the caller's check and this read: no interfaces to count.
+    return {};
+  }
 }

@@ -69,7 +69,7 @@ entry(async () => {
   const one = stats(raw['conetOne'] as number[]);
   const rows = [
     [`**conet** \`docker stats --no-stream\`, ${COUNT} containers`, fmt(conetStats.median), fmt(conetStats.p90), `≤ ${TARGET_MS} ms: ${passFail(conetStats.median <= TARGET_MS)}`],
-    ['conet, the same with 1 container (the CLI\'s floor: it renders on a 500 ms ticker)', fmt(one.median), fmt(one.p90), ''],
+    ['conet, the same with 1 container (the CLI\'s own floor for the command)', fmt(one.median), fmt(one.p90), ''],
   ];
   if (Array.isArray(raw['docker'])) {
     const dockerStats = stats(raw['docker'] as number[]);

@@ -97,8 +97,8 @@ export class ContainerResourceService {
   private async read(reference: string): Promise<StatsSample | undefined> {
     const container = this.deps.containers.find(reference);
     if (!container || !isLive(container) || container.state.pid <= 0) return undefined;
-    // The process ended between the check and the read: a stopped container's (empty) frame.
     const key = `${container.id}:${container.state.startedAt}:${container.state.pid}`;
+    // The process ended between the check and the read: a stopped container's (empty) frame.
     const sample = await this.deps.metrics.sample(container.state.pid, { networks: container.hostConfig.networkMode !== 'host', key }).catch(() => undefined);
     if (sample) this.last.set(container.id, { sample, at: Date.now(), key });
     return sample;

@@ -89,3 +89,15 @@ test('forwarding only for askers on some non-internal network', () => {
   assert.equal(mayForward(client), true);
   assert.equal(resolveName(inside, 'secret', 4).known, true);
 });
+
+test('--link NAME:ALIAS on a user-defined network: ALIAS means NAME for the linking container only', () => {
+  const linked: NameTable = {
+    networks: [{ id: 'na', name: 'a', internal: false, endpoints: [endpoint(WEB, 'web1', '172.18.0.2'), endpoint(CLIENT, 'client', '172.18.0.3', { links: [{ name: 'web1', alias: 'Web' }] }), endpoint(OTHER, 'other', '172.18.0.4')] }],
+  };
+  const client = askerById(linked, CLIENT);
+  const other = askerById(linked, OTHER);
+  assert.ok(client && other);
+  assert.deepEqual(resolveName(client, 'web.', 4), { known: true, addresses: ['172.18.0.2'] });
+  assert.deepEqual(resolveName(client, 'web1', 4), { known: true, addresses: ['172.18.0.2'] });
+  assert.deepEqual(resolveName(other, 'web', 4), { known: false, addresses: [] }, 'another container does not see the alias');
+});

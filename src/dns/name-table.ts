@@ -13,6 +13,8 @@ export interface DnsEndpoint {
   /** Addresses without prefix length; "" when none. */
   ipv4: string;
   ipv6: string;
+  /** The container's `--link NAME:ALIAS`es: on these networks ALIAS means NAME, to it only. */
+  links?: ReadonlyArray<{ name: string; alias: string }>;
 }
 
 export interface DnsNetwork {
@@ -66,8 +68,20 @@ export interface NameAnswer {
  * A, AAAA: container name, --network-alias, short id or hostname, on a network the asker shares
  * with the target; `NAME.NETWORK` narrows to one network, as Docker's resolver does.
  */
+/** `--link NAME:ALIAS` on a user-defined network: ALIAS resolves as NAME, for the linking container only (Docker). */
+function linkTarget(asker: Asker, name: string): string | undefined {
+  for (const network of asker.networks) {
+    for (const endpoint of network.endpoints) {
+      if (endpoint.containerId !== asker.containerId) continue;
+      const link = endpoint.links?.find((candidate) => candidate.alias.toLowerCase() === name);
+      if (link) return link.name.toLowerCase();
+    }
+  }
+  return undefined;
+}
+
 export function resolveName(asker: Asker, question: string, family: 4 | 6): NameAnswer {
-  const name = normalise(question);
+  const name = linkTarget(asker, normalise(question)) ?? normalise(question);
   const addresses: string[] = [];
   let known = false;
   for (const network of asker.networks) {

@@ -30,6 +30,7 @@ export function buildNameTable(networks: readonly Network[], endpointsOf: (netwo
         hostname: containerOf(endpoint.containerId)?.config.hostname ?? endpoint.hostname ?? '',
         ipv4: endpoint.ipv4Address.split('/')[0] ?? '',
         ipv6: endpoint.ipv6Address.split('/')[0] ?? '',
+        links: containerOf(endpoint.containerId)?.hostConfig.links ?? [],
       })),
     })),
   };

@@ -49,6 +49,8 @@ export interface ContainerHostConfig {
   security: ContainerSecurity;
   /** `--group-add`, `--read-only`, `--sysctl`, `--ulimit`, `--shm-size`, `--init`, decoded. */
   isolation: ContainerIsolation;
+  /** Legacy `--link` (default bridge: hosts entry and environment); absent in older records. */
+  links?: ContainerLink[];
   /**
    * `--log-driver` / `--log-opt`, validated; create fills in the daemon's defaults, so a stored
    * container always has a bounded log. Absent only in records stored before logs rotated.
@@ -63,6 +65,12 @@ export interface ContainerHostConfig {
   resources?: ContainerResources;
   /** The rest of the HostConfig as the client sent it, echoed by inspect. */
   raw: Record<string, unknown>;
+}
+
+/** `--link NAME:ALIAS`: the linked container as given (name or id) and the alias. */
+export interface ContainerLink {
+  name: string;
+  alias: string;
 }
 
 /** Docker's HostConfig.LogConfig: a driver name and its options, as strings. */

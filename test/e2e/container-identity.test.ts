@@ -3,7 +3,9 @@
  * docker CLI: `-u` and `--group-add` (names from the image's own /etc/passwd and /etc/group, also
  * for `docker exec`, and a hostile /etc/passwd symlink that can't reach the host's file),
  * `--cap-drop ALL`, `--read-only`, `no-new-privileges`, `--sysctl`, `--ulimit`, `--shm-size`,
- * `--init` (tini as PID 1); refusals are 400s naming the field and leave nothing behind.
+ * `--init` (tini as PID 1), legacy `--link` (hosts entry and Docker's variables on the default
+ * bridge, a DNS alias on a user-defined network); refusals are 400s naming the field and leave
+ * nothing behind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import { run } from '../../src/exec/index.js';
 import { buildBusyboxRootfs } from '../../src/runtime/images/busybox.js';
 import { withHost, type TestHost } from '../helpers/host.js';
+import { NGINX_PAGE, standInImages } from '../helpers/images.js';
 
 const PASSWD = 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\nbob:x:1001:1001::/:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n';
 const GROUP = 'root:x:0:\nstaff:x:50:\nalice:x:1000:\nbob:x:1001:\ndevs:x:2000:alice,carol\nnogroup:x:65534:\n';
@@ -138,5 +141,45 @@ test('refusals: sysctls Docker does not allow, net.* in the host namespace, bad 
       assert.match(JSON.parse(result.body).message as string, fields[index] ?? /never/);
     });
     assert.equal(await host.dockerOk(['ps', '-a', '-q']), '', 'no container was created');
+  });
+});
+
+test('--link web1:web on the default bridge: wget http://web/, the hosts entry, Docker\'s variables; on a user-defined network an alias', async () => {
+  await withHost(async (host) => {
+    await standInImages(host);
+    await host.dockerOk(['run', '-d', '--name', 'web1', '-e', 'GREETING=hello', 'nginx']);
+    const ip = await host.dockerOk(['inspect', '-f', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'web1']);
+    const short = (await host.dockerOk(['inspect', '-f', '{{.Config.Hostname}}', 'web1'])).slice(0, 12);
+    const [page, hosts, env] = await Promise.all([
+      runIn(host, ['--link', 'web1:web', 'busybox', 'wget', '-qO-', 'http://web/']),
+      runIn(host, ['--link', 'web1:web', 'busybox', 'cat', '/etc/hosts']),
+      runIn(host, ['--name', 'client', '--link', 'web1:web', 'busybox', 'env']),
+    ]);
+    assert.equal(page.stdout, NGINX_PAGE, page.stderr);
+    assert.match(hosts.stdout, new RegExp(`^${ip.replaceAll('.', '\\.')}\tweb ${short} web1$`, 'm'), hosts.stdout);
+    const vars = env.stdout.split('\n');
+    for (const expected of [`WEB_PORT=tcp://${ip}:80`, `WEB_PORT_80_TCP=tcp://${ip}:80`, `WEB_PORT_80_TCP_ADDR=${ip}`, 'WEB_PORT_80_TCP_PORT=80', 'WEB_PORT_80_TCP_PROTO=tcp',
+      `WEB_PORT_443_TCP=tcp://${ip}:443`, 'WEB_NAME=/client/web', 'WEB_ENV_GREETING=hello']) assert.ok(vars.includes(expected), `${expected} in:\n${env.stdout}`);
+    assert.ok(!vars.some((line) => line.startsWith('WEB_ENV_PATH=')), 'PATH is not passed on');
+
+    await host.dockerOk(['stop', '-t', '1', 'web1']);
+    const stopped = await runIn(host, ['--link', 'web1:web', 'busybox', 'true']);
+    assert.notEqual(stopped.code, 0);
+    assert.match(stopped.stderr, /Cannot link to a non running container: \/web1 AS \/\S+\/web/);
+    const missing = await runIn(host, ['--link', 'nosuch:x', 'busybox', 'true']);
+    assert.match(missing.stderr, /could not get container for nosuch/);
+    const hostMode = await runIn(host, ['--network', 'host', '--link', 'web1:web', 'busybox', 'true']);
+    assert.match(hostMode.stderr, /conflicting options: host type networking can't be used with links/);
+
+    await host.dockerOk(['network', 'create', 'linknet']);
+    await host.dockerOk(['run', '-d', '--name', 'web2', '--network', 'linknet', 'nginx']);
+    const [aliased, unlinked] = await Promise.all([
+      runIn(host, ['--network', 'linknet', '--link', 'web2:site', 'busybox', 'wget', '-qO-', 'http://site/']),
+      runIn(host, ['--network', 'linknet', 'busybox', 'nslookup', 'site']),
+    ]);
+    assert.equal(aliased.stdout, NGINX_PAGE, aliased.stderr);
+    assert.notEqual(unlinked.code, 0, `the alias is the linking container's only: ${unlinked.stdout}`);
+    await host.dockerOk(['rm', '-f', 'web2']);
+    await host.dockerOk(['network', 'rm', 'linknet']);
   });
 });

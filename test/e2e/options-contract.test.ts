@@ -86,7 +86,6 @@ const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--privileged'], names: /HostConfig\.Privileged \(--privileged\)/ },
   { args: ['--cpu-quota', '50000'], names: /HostConfig\.CpuQuota \(--cpu-quota\)/ },
   { args: ['--stop-timeout', '3'], names: /StopTimeout \(--stop-timeout\)/ },
-  { args: ['--link', 'web1:web'], names: /HostConfig\.Links \(--link\)/ },
   { args: ['--log-driver', 'syslog'], names: /log driver "syslog" is not supported/ },
   { args: ['--mount', 'type=volume,src=v,target=/x'], names: /HostConfig\.Mounts \(--mount type=volume\)/ },
   { args: ['-v', '/anonymous'], names: /Volumes \(--volume\)/ },

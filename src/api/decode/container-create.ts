@@ -16,6 +16,7 @@ import { CREATE_FIELDS } from './create-fields.js';
 import { checkFields } from './create-fields-check.js';
 import { bool, command, object, string, stringMap, strings, type Json } from './json.js';
 import { decodeIsolation } from './isolation.js';
+import { decodeLinks } from './links.js';
 import { decodeLogConfig } from './log-config.js';
 import { decodeMounts, refuseVolumes } from './mounts.js';
 import { decodeHealthcheck } from './healthcheck.js';
@@ -85,6 +86,7 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
     capabilities: decodeCapabilities(host['CapAdd'], host['CapDrop']),
     security: decodeSecurityOpts(host['SecurityOpt'], confinement),
     isolation: decodeIsolation(host, networkMode),
+    links: decodeLinks(host['Links'], networkMode, raw['NetworkingConfig']),
     logConfig: decodeLogConfig(host['LogConfig']),
     mounts: decodeMounts(host),
     resources: decodeResources(host, limits),

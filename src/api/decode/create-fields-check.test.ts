@@ -41,7 +41,6 @@ test('refused options are 400s naming the field and the flag', () => {
     [withHost({ LogConfig: { Type: 'json-file', Config: { compress: 'true' } } }), 'unknown log opt "compress" for json-file log driver: conet supports max-size and max-file'],
     [withHost({ Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/x', CgroupPermissions: 'rwm' }] }), 'conet does not support HostConfig.Devices (--device) yet'],
     [{ ...CLI_DEFAULTS, StopTimeout: 3 }, 'conet does not support StopTimeout (--stop-timeout) yet'],
-    [{ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { Links: ['a:b'] } } } }, 'conet does not support NetworkingConfig.EndpointsConfig."web".Links (--link) yet'],
     [{ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { IPAMConfig: { LinkLocalIPs: ['169.254.0.9'] } } } } }, 'conet does not support NetworkingConfig.EndpointsConfig."web".IPAMConfig.LinkLocalIPs (--link-local-ip) yet'],
   ];
   for (const [body, message] of cases) assert.throws(() => decodeContainerCreate(body), { kind: 'invalid', message }, message);

@@ -157,7 +157,7 @@ const HOST: FieldRule[] = [
   applied('GroupAdd', 'supplementary groups (names from the container\'s /etc/group)', '--group-add'),
   refused('IpcMode', '--ipc', oneOf('private'), '"private" (a fresh IPC namespace, what conet makes)'),
   refused('Cgroup', '--cgroup'),
-  refused('Links', '--link'),
+  applied('Links', 'default bridge: /etc/hosts entry and Docker\'s ALIAS_PORT_…/ALIAS_NAME/ALIAS_ENV_… variables; user-defined networks: a DNS alias for this container only', '--link'),
   refused('OomScoreAdj', '--oom-score-adj'),
   refused('PidMode', '--pid'),
   refused('Privileged', '--privileged'),
@@ -182,7 +182,7 @@ const ENDPOINT: FieldRule[] = [
   applied('IPAMConfig.IPv4Address', 'static IPv4 address', '--ip'),
   applied('IPAMConfig.IPv6Address', 'static IPv6 address', '--ip6'),
   refused('IPAMConfig.LinkLocalIPs', '--link-local-ip'),
-  refused('Links', '--link'),
+  applied('Links', 'as HostConfig.Links (the CLI repeats --link here)', '--link'),
   applied('Aliases', 'embedded DNS names', '--network-alias'),
   ...['NetworkID', 'EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLen', 'IPv6Gateway', 'GlobalIPv6Address', 'GlobalIPv6PrefixLen', 'DNSNames'].map((name) =>
     ignored(name, 'output only: Docker fills it in and ignores it on create')),

@@ -21,7 +21,8 @@ import { listContainers, type ContainerListQuery } from './container-list.js';
 import type { CreateContainerRequest } from './create-request.js';
 import { hostModeHostsFile, hostsFile, resolvConf, resolveExtraHosts } from './etc-files.js';
 import { generateName, validateContainerName } from './names.js';
-import { NetworkAttacher, type AttachResult } from './network-attach.js';
+import { NetworkAttacher, networkNameOf, type AttachResult } from './network-attach.js';
+import { linkSetup, mergeEnv, type LinkSetup } from './links.js';
 import type { ContainerRuntime, ImageSource, PortPublisher, RuntimeSpec } from './dependencies.js';
 import { normaliseSignal } from './signals.js';
 import { upgradeStoredContainer } from './stored-container.js';
@@ -154,6 +155,8 @@ export class ContainerService {
       const reference = request.config.image.includes(':') ? request.config.image : `${request.config.image}:latest`;
       throw notFound('no-such-image', `No such image: ${reference}`);
     }
+    // As Docker's registerLinks: every linked container must exist when the link is made.
+    for (const link of request.hostConfig.links ?? []) if (!this.find(link.name)) throw invalid('link-not-found', `could not get container for ${link.name}`);
     await checkBindSources(request.hostConfig.mounts ?? []);
     const id = newId();
     const chosen = name ? validateContainerName(name) : generateName((candidate) => this.holderOf(candidate) !== undefined);
@@ -212,13 +215,13 @@ export class ContainerService {
   }
 
   /** What the runtime is given to start a container's process. */
-  private runtimeSpec(container: Container, netnsPath: string | undefined, etc: RuntimeSpec['etc'], dnsReady: RuntimeSpec['ready'], mounts: RuntimeSpec['mounts']): RuntimeSpec {
+  private runtimeSpec(container: Container, netnsPath: string | undefined, etc: RuntimeSpec['etc'], dnsReady: RuntimeSpec['ready'], mounts: RuntimeSpec['mounts'], linkEnv: readonly string[] = []): RuntimeSpec {
     return {
       id: container.id,
       imageLayers: this.deps.images.layersOf(container.imageId),
       directory: this.directoryOf(container.id),
       args: [container.path, ...container.args],
-      env: container.config.env,
+      env: mergeEnv(linkEnv, container.config.env),
       cwd: container.config.workingDir || '/',
       user: container.config.user,
       hostname: container.config.hostname,
@@ -259,9 +262,10 @@ export class ContainerService {
       container.ports = await this.publish(container, attached, undo);
       clock.mark('ports');
       failpoint('container.start.after-ports');
-      const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined || this.joinsEmbeddedDns(container));
+      const links = this.linksOf(container);
+      const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined || this.joinsEmbeddedDns(container), links.hosts);
       clock.mark('etc');
-      const { pid } = await this.deps.runtime.start(this.runtimeSpec(container, attached.netnsPath, etc, dnsReady, mounts));
+      const { pid } = await this.deps.runtime.start(this.runtimeSpec(container, attached.netnsPath, etc, dnsReady, mounts, links.env));
       undo.push(`stop the process of ${container.id}`, () => this.stopStarted(container.id));
       clock.mark('runtime');
       failpoint('container.start.after-runtime');
@@ -372,13 +376,19 @@ export class ContainerService {
     await writeFile(path, resolvConf({ host: hostResolv, dns, dnsSearch, dnsOptions, keepLoopback: false, embedded: true }));
   }
 
-  private async writeEtcFiles(container: Container, attached: AttachResult, embeddedDns: boolean): Promise<{ hosts: string; hostname: string; resolvConf: string }> {
+  /** Legacy links on the default bridge (links.ts); on other networks they are DNS aliases instead. */
+  private linksOf(container: Container): LinkSetup {
+    if (networkNameOf(container.hostConfig.networkMode) !== 'bridge') return { env: [], hosts: [] };
+    return linkSetup(container, { find: (reference) => this.find(reference), bridgeAddressOf: (id) => this.deps.attacher.bridgeAddressOf(id) });
+  }
+
+  private async writeEtcFiles(container: Container, attached: AttachResult, embeddedDns: boolean, linkHosts: readonly string[] = []): Promise<{ hosts: string; hostname: string; resolvConf: string }> {
     const directory = this.directoryOf(container.id);
     const paths = { hosts: join(directory, 'hosts'), hostname: join(directory, 'hostname'), resolvConf: join(directory, 'resolv.conf') };
     // No host resolv.conf: resolvConf() falls back to Docker's default nameservers.
     const hostResolv = this.deps.hostFiles?.resolvConf ?? (await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
     const host = container.hostConfig.networkMode === 'host';
-    const extraHosts = resolveExtraHosts(container.hostConfig.extraHosts, this.deps.attacher.hostGatewayAddress());
+    const extraHosts = [...resolveExtraHosts(container.hostConfig.extraHosts, this.deps.attacher.hostGatewayAddress()), ...linkHosts];
     const hosts = host
       ? hostModeHostsFile(this.deps.hostFiles?.hosts ?? (await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')), extraHosts) // no host /etc/hosts: localhost only
       : hostsFile({

@@ -54,6 +54,13 @@ export class NetworkAttacher {
     return config === undefined ? undefined : gatewayOf(config);
   }
 
+  /** The container's IPv4 address on the default bridge (legacy links), without prefix length. */
+  bridgeAddressOf(containerId: string): string | undefined {
+    const bridge = this.deps.networks.all().find((network) => network.name === 'bridge' && network.predefined);
+    const endpoint = bridge && this.deps.endpoints.endpointsOfContainer(containerId).find((candidate) => candidate.networkId === bridge.id);
+    return endpoint?.ipv4Address.split('/')[0] || undefined;
+  }
+
   async attach(container: Container, undo: UndoStack): Promise<AttachResult> {
     const mode = container.hostConfig.networkMode;
     if (mode === 'host') return { sandbox: '', endpoints: [] };

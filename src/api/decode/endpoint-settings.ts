@@ -32,12 +32,15 @@ function driverOpts(value: unknown, field: string): Record<string, string> {
   return options;
 }
 
-/** `field` is where the settings sit in the body, e.g. "EndpointsConfig.my_bridge". */
-export function decodeEndpointSettings(value: unknown, field: string): EndpointRequest {
+/**
+ * `field` is where the settings sit in the body, e.g. "EndpointsConfig.my_bridge". `linksApplied`:
+ * the create door applies Links (links.ts, with HostConfig.Links); connect's door refuses them.
+ */
+export function decodeEndpointSettings(value: unknown, field: string, linksApplied = false): EndpointRequest {
   const config = object(value, field);
   const ipam = object(config['IPAMConfig'], `${field}.IPAMConfig`);
-  // The create door refuses these through the field table first; connect's door does it here.
-  if (strings(config['Links'], `${field}.Links`).length > 0) throw invalid('unsupported-option', `conet does not support ${field}.Links (--link) yet`);
+  // The create door refuses LinkLocalIPs through the field table first; connect's door does it here.
+  if (!linksApplied && strings(config['Links'], `${field}.Links`).length > 0) throw invalid('unsupported-option', `conet does not support ${field}.Links (--link) yet`);
   if (strings(ipam['LinkLocalIPs'], `${field}.IPAMConfig.LinkLocalIPs`).length > 0) {
     throw invalid('unsupported-option', `conet does not support ${field}.IPAMConfig.LinkLocalIPs (--link-local-ip) yet`);
   }
@@ -57,5 +60,5 @@ export function decodeEndpointSettings(value: unknown, field: string): EndpointR
 export function decodeNetworkingConfig(value: unknown): Record<string, EndpointRequest> {
   const configs = object(object(value, 'NetworkingConfig')['EndpointsConfig'], 'NetworkingConfig.EndpointsConfig');
   // fromEntries, not assignment: a network named "__proto__" stays a key.
-  return Object.fromEntries(Object.entries(configs).map(([network, raw]) => [network, decodeEndpointSettings(raw, `EndpointsConfig.${network}`)]));
+  return Object.fromEntries(Object.entries(configs).map(([network, raw]) => [network, decodeEndpointSettings(raw, `EndpointsConfig.${network}`, true)]));
 }

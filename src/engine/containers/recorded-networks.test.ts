@@ -6,7 +6,7 @@ import type { Endpoint, Network } from '../../model/network.js';
 import { recordFollowingEndpoints } from './recorded-networks.js';
 
 const network = (name: string): Network => ({ id: `id-${name}`, name } as Network);
-const endpoint = (aliases: string[] = []): Endpoint => ({ aliases } as Endpoint);
+const endpoint = (aliases: string[] = [], extra: Partial<Endpoint> = {}): Endpoint => ({ aliases, ifname: 'eth1', ...extra } as Endpoint);
 const container = (mode: string, endpointRequests: Container['endpointRequests'], primaryDetached?: boolean): Container =>
   ({ hostConfig: { networkMode: mode }, endpointRequests, ...(primaryDetached ? { primaryDetached } : {}) } as Container);
 const request = (ipv4Address = '') => ({ aliases: [], ipv4Address, ipv6Address: '', macAddress: '' });
@@ -30,4 +30,11 @@ test('the primary network gone: primaryDetached; back: cleared', () => {
 
 test('host, none and container: modes have no record to follow', () => {
   for (const mode of ['host', 'none', 'container:x']) assert.equal(recordFollowingEndpoints(container(mode, {}), []), undefined);
+});
+
+test('an added network keeps the endpoint --gw-priority and interface name for the next start', () => {
+  const c = container('default', {});
+  assert.deepEqual(recordFollowingEndpoints(c, [{ network: network('bridge'), endpoint: endpoint() }, { network: network('up'), endpoint: endpoint([], { gwPriority: 7, ifname: 'uplink0' }) }]), {
+    endpointRequests: { up: { aliases: [], ipv4Address: '', ipv6Address: '', macAddress: '', gwPriority: 7, driverOpts: { 'com.docker.network.endpoint.ifname': 'uplink0' } } },
+  });
 });

@@ -6,6 +6,7 @@
  */
 import type { Container, EndpointRequest } from '../../model/container.js';
 import type { Endpoint, Network } from '../../model/network.js';
+import { IFNAME_OPTION } from './interface-name.js';
 import { networkNameOf } from './network-attach.js';
 
 /** The record the endpoints call for, or undefined when the stored one already matches. */
@@ -20,7 +21,15 @@ export function recordFollowingEndpoints(container: Container, attached: Readonl
   }
   for (const { network, endpoint } of attached) {
     if (isPrimary(network) || requests[network.name] || requests[network.id]) continue;
-    requests[network.name] = { aliases: endpoint.aliases, ipv4Address: '', ipv6Address: '', macAddress: '' };
+    requests[network.name] = {
+      aliases: endpoint.aliases,
+      ipv4Address: '',
+      ipv6Address: '',
+      macAddress: '',
+      // What the endpoint shows of --gw-priority and the ifname option is kept for the next start.
+      ...(endpoint.gwPriority ? { gwPriority: endpoint.gwPriority } : {}),
+      ...(/^eth\d+$/.test(endpoint.ifname) ? {} : { driverOpts: { [IFNAME_OPTION]: endpoint.ifname } }),
+    };
   }
   const primaryDetached = !attached.some(({ network }) => isPrimary(network));
   const same = JSON.stringify(requests) === JSON.stringify(container.endpointRequests) && primaryDetached === (container.primaryDetached === true);

@@ -57,12 +57,14 @@ test('docker system df: images, containers (active, writable size), volumes and 
   await withHost(async (host) => {
     await host.dockerOk(['run', '-d', '--name', 'df1', 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/blob bs=1024 count=512 2>/dev/null; sleep 600']);
     await host.dockerOk(['create', '--name', 'df2', 'busybox', 'true']);
+    await host.dockerOk(['volume', 'create', 'dfvol']);
     const rows = (await host.dockerOk(['system', 'df', '--format', '{{json .}}'])).split('\n').map((line) => JSON.parse(line) as Record<string, string>);
     const byType = Object.fromEntries(rows.map((row) => [row['Type'], row]));
     const images = (await host.dockerOk(['images', '-q'])).split('\n').length;
     assert.deepEqual([byType['Images']?.['TotalCount'], byType['Images']?.['Active']], [String(images), '1']);
     assert.deepEqual([byType['Containers']?.['TotalCount'], byType['Containers']?.['Active']], ['2', '1']);
     assert.equal(byType['Build Cache']?.['TotalCount'], '0');
+    assert.equal(byType['Local Volumes']?.['TotalCount'], '1');
     for (let tries = 0; tries < 50; tries += 1) {
       if ((await host.docker(['exec', 'df1', 'test', '-s', '/blob'])).code === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -73,6 +75,8 @@ test('docker system df: images, containers (active, writable size), volumes and 
     assert.ok(df1 && df1.SizeRw >= 512 * 1024, `the writable layer holds the 512 KiB blob: ${df1?.SizeRw}`);
     assert.ok(df1 && df1.SizeRootFs > df1.SizeRw);
     assert.equal(usage.LayersSize, usage.Images.reduce((total, image) => total + image.Size, 0));
+    const volumes = (JSON.parse(raw.body) as { Volumes: Array<{ Name: string; UsageData: { Size: number; RefCount: number } }> }).Volumes;
+    assert.deepEqual(volumes.map((volume) => [volume.Name, volume.UsageData.RefCount]), [['dfvol', 0]]);
     const verbose = await host.dockerOk(['system', 'df', '-v']);
     assert.match(verbose, /df1/);
     assert.equal((await host.api('GET', '/v1.44/system/df?type=bogus')).status, 400);

@@ -32,8 +32,9 @@ export function imageSource(store: ImageStore): ImageSource {
         cmd: config.Cmd,
         entrypoint: config.Entrypoint,
         env: config.Env,
-        workingDir: config.WorkingDir,
-        user: config.User,
+        // An image's config is the archive's own JSON: a field it leaves out is the empty string.
+        workingDir: stringOr(config.WorkingDir),
+        user: stringOr(config.User),
         exposedPorts: Object.keys(config.ExposedPorts ?? {}),
         ...imageHealthcheck(config.Healthcheck),
         volumes: Object.keys(config.Volumes ?? {}),
@@ -42,6 +43,8 @@ export function imageSource(store: ImageStore): ImageSource {
     layersOf: (imageId: string) => store.layersOf(imageId),
   };
 }
+
+const stringOr = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 function imageHealthcheck(raw: unknown): { healthcheck?: HealthConfig } {
   const healthcheck = healthcheckFromImage(raw);

@@ -79,6 +79,8 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
       }),
     waitExit: (id) => runtime.waitExit(id),
     kill: (id, signal) => runtime.kill(id, signal),
+    pause: (id) => runtime.pause(id),
+    resume: (id) => runtime.resume(id),
     cleanup: (id, directory) => runtime.remove(id, directory, { keepDirectory: true }),
     remove: (id, directory) => runtime.remove(id, directory),
     logPathOf: (directory) => OciRuntime.logFileOf(directory),

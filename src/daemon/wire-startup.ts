@@ -28,7 +28,8 @@ export function startupDeps({ config, engine, store, linux, clusterMode, daemonS
     sandboxes: linux.kernel.sandboxes,
     links: linux.kernel.links,
     daemonShortId,
-    isRunning: async (containerId) => (await runtime.runc.state(containerId).catch(logError(logger, 'warn', 'runc state failed: taken as not running', { id: containerId })))?.status === 'running',
+    // A paused container is alive too (frozen): adopted as it is, never cleaned up.
+    isRunning: async (containerId) => ['running', 'paused'].includes((await runtime.runc.state(containerId).catch(logError(logger, 'warn', 'runc state failed: taken as not running', { id: containerId })))?.status ?? ''),
     exitCode: (containerId) => runtime.exits.read(containerId),
     interfaceOf: (networkId) => engine.interfaceOf(networks.inspect(networkId)),
     restorePorts: (published) => engine.publisher.restore(published),

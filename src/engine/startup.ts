@@ -3,7 +3,8 @@
  * still running under their monitors (and tidy what died meanwhile), add or update the predefined
  * networks, let each driver reconcile the kernel, repair the veths of adopted containers, start
  * collecting stale cluster claims, give adopted containers their resolver back (listeners in their
- * namespaces), then load the images. The daemon serves the API only after this returns.
+ * namespaces), load the images, then start the containers their restart policies bring back.
+ * The daemon serves the API only after this returns.
  */
 import { adoptDns, type DnsResolverInfo } from './startup-dns.js';
 import { recoverContainers, type RecoveryDeps } from './containers/container-recovery.js';
@@ -39,6 +40,10 @@ export async function startEngine(deps: StartupDeps): Promise<void> {
   await adoptDns(deps, recovery.adopted);
   for (const containerId of recovery.adopted) containers.adopt(containerId);
   await deps.images.start();
+  // Docker's restore: what the restart policies bring back (a host reboot is a daemon start);
+  // after the images, whose layers a start mounts.
+  const restarted = await containers.startByPolicy();
+  if (restarted.length > 0) logger.info('started containers by their restart policy', { containers: restarted.length });
 }
 
 async function definePredefined(deps: StartupDeps): Promise<void> {

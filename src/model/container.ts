@@ -30,6 +30,16 @@ export interface ContainerConfig {
   image: string;
   /** The healthcheck in effect (the request's merged over the image's); absent when neither has one. */
   healthcheck?: HealthConfig;
+  /** `--stop-signal`, normalised ("SIGTERM", "9"); absent or "" is SIGTERM. */
+  stopSignal?: string;
+  /** `--stop-timeout` in seconds (negative: wait for ever); absent or null is 10. */
+  stopTimeout?: number | null;
+}
+
+/** Docker's HostConfig.RestartPolicy: "no", "always", "unless-stopped" or "on-failure" (with a retry cap, 0 = none). */
+export interface RestartPolicy {
+  name: string;
+  maximumRetryCount: number;
 }
 
 export interface ContainerHostConfig {
@@ -42,7 +52,7 @@ export interface ContainerHostConfig {
   dnsSearch: string[];
   extraHosts: string[];
   autoRemove: boolean;
-  restartPolicy: { name: string; maximumRetryCount: number };
+  restartPolicy: RestartPolicy;
   /** `--cap-add` / `--cap-drop`, normalized. */
   capabilities: CapabilityChanges;
   /** `--security-opt`, decoded (inspect shows the list as given, from raw). */
@@ -109,6 +119,8 @@ export interface ContainerState {
   finishedAt: string;
   /** Present once a container with a healthcheck has started (kept after it stops, as Docker). */
   health?: HealthState;
+  /** Frozen by `docker pause` (status stays "running": it keeps its network and process). */
+  paused?: boolean;
 }
 
 export interface Container {
@@ -134,6 +146,12 @@ export interface Container {
   /** Published ports in effect while running, host ports chosen, as inspect shows them. */
   ports: PublishedPort[];
   restartCount: number;
+  /**
+   * Stopped by `docker stop` or `docker kill` (Docker's HasBeenManuallyStopped): its restart
+   * policy doesn't bring it back, and `unless-stopped` stays down across a daemon start too.
+   * Cleared by a start.
+   */
+  manuallyStopped?: boolean;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

@@ -81,21 +81,18 @@ test('what the docker CLI 28 sends for options not given, and for the applied on
 /** Refused options, each with what the 400 must name. */
 const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--memory-reservation', '32m'], names: /HostConfig\.MemoryReservation \(--memory-reservation\)/ },
-  { args: ['--restart', 'always'], names: /HostConfig\.RestartPolicy \(--restart\)/ },
   { args: ['-v', 'data:/data'], names: /HostConfig\.Binds \(--volume\)/ },
   { args: ['--privileged'], names: /HostConfig\.Privileged \(--privileged\)/ },
   { args: ['--cpu-quota', '50000'], names: /HostConfig\.CpuQuota \(--cpu-quota\)/ },
-  { args: ['--stop-timeout', '3'], names: /StopTimeout \(--stop-timeout\)/ },
   { args: ['--log-driver', 'syslog'], names: /log driver "syslog" is not supported/ },
   { args: ['--mount', 'type=volume,src=v,target=/x'], names: /HostConfig\.Mounts \(--mount type=volume\)/ },
   { args: ['-v', '/anonymous'], names: /Volumes \(--volume\)/ },
   { args: ['--volumes-from', 'other'], names: /HostConfig\.VolumesFrom \(--volumes-from\)/ },
-  { args: ['--stop-signal', 'SIGUSR1'], names: /StopSignal \(--stop-signal\)/ },
   { args: ['--cap-add', 'NET_ADMIN', '--device', '/dev/null:/dev/x'], names: /HostConfig\.Devices \(--device\)/ },
   { args: ['--network', 'name=bridge,driver-opt=com.docker.network.endpoint.sysctls=net.ipv4.conf.IFNAME.log_martians=1'], names: /DriverOpts\.com\.docker\.network\.endpoint\.sysctls/ },
 ];
 
-test('refused options fail naming the option and leave nothing behind; docker update and build are refused', async () => {
+test('refused options fail naming the option and leave nothing behind; docker update\'s resources and build are refused', async () => {
   await withHost(async (host) => {
     await standInImages(host);
     const results = await Promise.all(REFUSED.map(({ args }) => host.docker(['run', ...args, 'busybox', 'true'], { timeoutMs: 120_000 })));
@@ -111,8 +108,8 @@ test('refused options fail naming the option and leave nothing behind; docker up
     const update = await host.docker(['update', '--cpu-quota', '50000', 'kept']);
     assert.notEqual(update.code, 0);
     assert.match(update.stderr, /conet does not support CpuQuota \(--cpu-quota\) yet/);
-    const restart = await host.docker(['update', '--restart', 'always', 'kept']);
-    assert.match(restart.stderr, /conet does not support RestartPolicy \(--restart\) yet/);
+    const both = await host.docker(['update', '--restart', 'always', '--cpu-quota', '50000', 'kept']);
+    assert.match(both.stderr, /conet does not support CpuQuota \(--cpu-quota\) yet/);
     assert.equal(await host.dockerOk(['inspect', '-f', '{{.HostConfig.RestartPolicy.Name}}', 'kept']), 'no', 'the failed update changed nothing');
     const missing = await host.api('POST', '/v1.41/containers/nosuch/update', '{}');
     assert.equal(missing.status, 404);

@@ -21,6 +21,7 @@ import { decodeLogConfig } from './log-config.js';
 import { decodeMounts, refuseVolumes } from './mounts.js';
 import { decodeHealthcheck } from './healthcheck.js';
 import { decodeResources, type ResourceLimits } from './resources.js';
+import { decodeRestartPolicy, decodeStopSignal, decodeStopTimeout } from './lifecycle.js';
 import { parseMacAddress } from './mac-address.js';
 import { parsePortBindings, readPortBindings } from './port-bindings.js';
 import { decodeSecurityOpts } from './security-opts.js';
@@ -58,6 +59,8 @@ function decodeConfig(raw: Json): ContainerConfig {
     labels: stringMap(raw['Labels'], 'Labels'),
     image,
     ...(healthcheck ? { healthcheck } : {}),
+    stopSignal: decodeStopSignal(raw['StopSignal']),
+    stopTimeout: decodeStopTimeout(raw['StopTimeout']),
   };
 }
 
@@ -70,9 +73,9 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
   if (body === undefined || body === null) throw invalid('request', 'request body must be a JSON object');
   const dropped = checkFields(raw, CREATE_FIELDS);
   const host = object(raw['HostConfig'], 'HostConfig');
-  const restart = object(host['RestartPolicy'], 'HostConfig.RestartPolicy');
   const config = decodeConfig(raw);
   const networkMode = string(host['NetworkMode'], 'HostConfig.NetworkMode') || 'default';
+  const autoRemove = bool(host['AutoRemove'], 'HostConfig.AutoRemove');
   const portBindings = readPortBindings(host['PortBindings']);
   const hostConfig = {
     networkMode,
@@ -81,8 +84,8 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
     dnsOptions: strings(host['DnsOptions'], 'HostConfig.DnsOptions'),
     dnsSearch: strings(host['DnsSearch'], 'HostConfig.DnsSearch'),
     extraHosts: strings(host['ExtraHosts'], 'HostConfig.ExtraHosts'),
-    autoRemove: bool(host['AutoRemove'], 'HostConfig.AutoRemove'),
-    restartPolicy: { name: string(restart['Name'], 'RestartPolicy.Name') || 'no', maximumRetryCount: Number(restart['MaximumRetryCount'] ?? 0) || 0 },
+    autoRemove,
+    restartPolicy: decodeRestartPolicy(host['RestartPolicy'], autoRemove),
     capabilities: decodeCapabilities(host['CapAdd'], host['CapDrop']),
     security: decodeSecurityOpts(host['SecurityOpt'], confinement),
     isolation: decodeIsolation(host, networkMode),

@@ -32,15 +32,16 @@ test("the CLI's body for a plain docker run passes, with no warnings", () => {
 test('refused options are 400s naming the field and the flag', () => {
   const cases: Array<[Record<string, unknown>, string]> = [
     [withHost({ MemoryReservation: 67108864 }), 'conet does not support HostConfig.MemoryReservation (--memory-reservation) yet'],
-    [withHost({ RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } }), 'conet does not support HostConfig.RestartPolicy (--restart) yet'],
-    [withHost({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 } }), 'conet does not support HostConfig.RestartPolicy (--restart) yet'],
     [withHost({ Binds: ['data:/data'] }), 'conet does not support volumes in HostConfig.Binds (--volume) yet ("data" at /data)'],
     [withHost({ Privileged: true }), 'conet does not support HostConfig.Privileged (--privileged) yet'],
     [withHost({ MaskedPaths: [], ReadonlyPaths: [] }), 'conet does not support HostConfig.MaskedPaths (--security-opt systempaths=unconfined) yet'],
     [withHost({ LogConfig: { Type: 'syslog', Config: {} } }), 'log driver "syslog" is not supported by conet: use json-file (rotated with max-size and max-file)'],
     [withHost({ LogConfig: { Type: 'json-file', Config: { compress: 'true' } } }), 'unknown log opt "compress" for json-file log driver: conet supports max-size and max-file'],
     [withHost({ Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/x', CgroupPermissions: 'rwm' }] }), 'conet does not support HostConfig.Devices (--device) yet'],
-    [{ ...CLI_DEFAULTS, StopTimeout: 3 }, 'conet does not support StopTimeout (--stop-timeout) yet'],
+    [withHost({ RestartPolicy: { Name: 'sometimes', MaximumRetryCount: 0 } }), "invalid restart policy 'sometimes'"],
+    [withHost({ RestartPolicy: { Name: 'always', MaximumRetryCount: 0 }, AutoRemove: true }), "can't create 'AutoRemove' container with restart policy"],
+    [{ ...CLI_DEFAULTS, StopSignal: 'SIGNOPE' }, 'Invalid signal: SIGNOPE'],
+    [{ ...CLI_DEFAULTS, StopTimeout: 1.5 }, 'StopTimeout must be an integer number of seconds'],
     [{ ...CLI_DEFAULTS, NetworkingConfig: { EndpointsConfig: { web: { IPAMConfig: { LinkLocalIPs: ['169.254.0.9'] } } } } }, 'conet does not support NetworkingConfig.EndpointsConfig."web".IPAMConfig.LinkLocalIPs (--link-local-ip) yet'],
   ];
   for (const [body, message] of cases) assert.throws(() => decodeContainerCreate(body), { kind: 'invalid', message }, message);
@@ -74,13 +75,22 @@ test('valuesAt follows dotted paths and `*` over a map', () => {
   assert.deepEqual(valuesAt({ A: 'text' }, 'A.B'), []);
 });
 
-test('update: an empty update asks for nothing; applied limits are decoded; the rest is refused, naming it', () => {
+test('update: an empty update asks for nothing; applied limits and the restart policy are decoded; the rest is refused, naming it', () => {
   const limits = { cpus: 2 };
   assert.deepEqual(decodeContainerUpdate({ RestartPolicy: { Name: '', MaximumRetryCount: 0 }, Memory: 0 }, limits), { update: {}, warnings: [] });
   assert.deepEqual(decodeContainerUpdate({ Memory: 1 << 26, PidsLimit: 0 }, limits).update, { memory: 1 << 26, pidsLimit: 0 });
   assert.throws(() => decodeContainerUpdate({ CpuQuota: 50000 }, limits), { kind: 'invalid', message: 'conet does not support CpuQuota (--cpu-quota) yet' });
-  assert.throws(() => decodeContainerUpdate({ RestartPolicy: { Name: 'always' } }, limits), { kind: 'invalid', message: 'conet does not support RestartPolicy (--restart) yet' });
+  assert.deepEqual(decodeContainerUpdate({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 } }, limits).restartPolicy, { name: 'on-failure', maximumRetryCount: 2 });
+  assert.throws(() => decodeContainerUpdate({ RestartPolicy: { Name: 'always', MaximumRetryCount: 1 } }, limits), { kind: 'invalid', message: "maximum retry count cannot be used with restart policy 'always'" });
   assert.throws(() => decodeContainerUpdate(null, limits), { kind: 'invalid' });
   const applied = UPDATE_FIELDS.filter((rule) => rule.class === 'applied').map((rule) => rule.path).sort();
-  assert.deepEqual(applied, ['CpuShares', 'Memory', 'MemorySwap', 'NanoCpus', 'PidsLimit']);
+  assert.deepEqual(applied, ['CpuShares', 'Memory', 'MemorySwap', 'NanoCpus', 'PidsLimit', 'RestartPolicy']);
+});
+
+test('stop signal and timeout are kept as given; a restart policy as decoded', () => {
+  const decoded = decodeContainerCreate({ ...CLI_DEFAULTS, StopSignal: 'SIGUSR1', StopTimeout: 3, HostConfig: { ...CLI_DEFAULTS.HostConfig, RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 } } });
+  assert.equal(decoded.config.stopSignal, 'SIGUSR1');
+  assert.equal(decoded.config.stopTimeout, 3);
+  assert.deepEqual(decoded.hostConfig.restartPolicy, { name: 'on-failure', maximumRetryCount: 2 });
+  assert.equal(decodeContainerCreate(CLI_DEFAULTS).config.stopTimeout, null);
 });

@@ -77,8 +77,8 @@ const CONFIG: FieldRule[] = [
   applied('MacAddress', 'primary endpoint MAC address', '--mac-address'),
   ignored('OnBuild', 'image build metadata; Docker stores it and runs nothing'),
   applied('Labels', 'stored, filters, inspect', '--label'),
-  refused('StopSignal', '--stop-signal'),
-  refused('StopTimeout', '--stop-timeout'),
+  applied('StopSignal', 'first signal of stop/restart (KILL after the timeout)', '--stop-signal'),
+  applied('StopTimeout', 'seconds stop/restart wait before KILL', '--stop-timeout'),
   ignored('Shell', 'build-only (SHELL); Docker stores it and runs nothing'),
 ];
 
@@ -121,11 +121,6 @@ const RESOURCES: FieldRule[] = [
 /** Null only: `--security-opt systempaths=unconfined` makes the CLI send empty lists. */
 const nullOnly = (path: string): FieldRule => ({ ...refused(path, '--security-opt systempaths=unconfined'), nullOnly: true, acceptsText: 'null only ([] unmasks every path)' });
 
-const isRestartNo = (value: unknown): boolean => {
-  const policy = value as { Name?: unknown; MaximumRetryCount?: unknown };
-  return typeof value === 'object' && value !== null && oneOf('', 'no', undefined, null)(policy.Name) && isZero(policy.MaximumRetryCount);
-};
-
 /** Resources fields applied on create but not by `docker update` (Docker's update ignores them; conet refuses them there). */
 const CREATE_ONLY: FieldRule[] = [
   applied('Init', 'tini-static (Docker\'s docker-init) as PID 1 at /sbin/docker-init', '--init'),
@@ -142,7 +137,7 @@ const HOST: FieldRule[] = [
   applied('LogConfig', 'json-file (or k8s-file) rotated at max-size keeping max-file (log-config.ts); other drivers and options are 400s', '--log-driver/--log-opt'),
   applied('NetworkMode', 'network attachment, host/none/container: modes', '--network'),
   applied('PortBindings', 'nftables DNAT and port proxy', '--publish'),
-  refused('RestartPolicy', '--restart', isRestartNo, '{"Name":"no"}'),
+  applied('RestartPolicy', 'restarted on exit with Docker\'s backoff, and at daemon start (restart-policy.ts)', '--restart'),
   applied('AutoRemove', 'removed when it exits', '--rm'),
   refused('VolumeDriver', '--volume-driver'),
   refused('VolumesFrom', '--volumes-from'),
@@ -201,7 +196,7 @@ export const CREATE_FIELDS: readonly FieldRule[] = [
 
 export const UPDATE_FIELDS: readonly FieldRule[] = [
   ...RESOURCES,
-  refused('RestartPolicy', '--restart', isRestartNo, '{"Name":"no"}'),
+  applied('RestartPolicy', 'restarted on exit with Docker\'s backoff, and at daemon start (restart-policy.ts)', '--restart'),
 ];
 
 /**

@@ -73,6 +73,7 @@ const CONTAINER_FIELDS: Array<Field<CreateContainerRequest>> = [
   { name: 'DnsOptions', body: (v) => host({ DnsOptions: [v] }), read: (r) => r.hostConfig.dnsOptions, expect: (v) => [v] },
   { name: 'DnsSearch', body: (v) => host({ DnsSearch: [v] }), read: (r) => r.hostConfig.dnsSearch, expect: (v) => [v] },
   { name: 'ExtraHosts', body: (v) => host({ ExtraHosts: [v] }), read: (r) => r.hostConfig.extraHosts, expect: (v) => [v] },
+  { name: 'StopSignal', body: (v) => container({ StopSignal: v }), read: (r) => r.config.stopSignal },
   { name: 'RestartPolicy.Name', body: (v) => host({ RestartPolicy: { Name: v } }), read: (r) => r.hostConfig.restartPolicy.name, expect: (v) => v || 'no' },
   { name: 'EndpointsConfig key', body: (v) => container({ NetworkingConfig: { EndpointsConfig: { [v]: {} } } }), read: (r) => Object.keys(r.endpointRequests), expect: (v) => [v] },
   { name: 'EndpointsConfig.Aliases', body: (v) => endpoint({ Aliases: [v] }), read: (r) => onN1(r)?.aliases, expect: (v) => [v] },

@@ -38,6 +38,8 @@ function renderConfig(container: Container): Record<string, unknown> {
     OnBuild: null,
     Labels: config.labels,
     ...(config.healthcheck ? { Healthcheck: renderHealthConfig(config.healthcheck) } : {}),
+    ...(config.stopSignal ? { StopSignal: config.stopSignal } : {}),
+    ...(typeof config.stopTimeout === 'number' ? { StopTimeout: config.stopTimeout } : {}),
   };
 }
 
@@ -77,18 +79,24 @@ function renderResources(resources: ContainerResources | undefined): Record<stri
   };
 }
 
+/** Docker's Status word: "paused" for a frozen running container. */
+function dockerStatus(container: Container): string {
+  return container.state.status === 'running' && container.state.paused ? 'paused' : container.state.status;
+}
+
 export function renderInspect(container: Container, views: readonly NetworkView[], paths: ContainerPaths, version: string): Record<string, unknown> {
-  const running = container.state.status === 'running';
+  const { status } = container.state;
   return {
     Id: container.id,
     Created: container.created,
     Path: container.path,
     Args: container.args,
     State: {
-      Status: container.state.status,
-      Running: running,
-      Paused: false,
-      Restarting: false,
+      Status: dockerStatus(container),
+      // As Docker's: a paused or restarting container counts as running.
+      Running: status === 'running' || status === 'restarting',
+      Paused: status === 'running' && container.state.paused === true,
+      Restarting: status === 'restarting',
       OOMKilled: false,
       Dead: false,
       Pid: container.state.pid,
@@ -121,7 +129,8 @@ export function renderInspect(container: Container, views: readonly NetworkView[
 
 function statusText(container: Container, now: number): string {
   const { state } = container;
-  if (state.status === 'running') return `Up ${humanDuration(now - Date.parse(state.startedAt))}${healthSuffix(container)}`;
+  if (state.status === 'running') return `Up ${humanDuration(now - Date.parse(state.startedAt))}${state.paused ? ' (Paused)' : healthSuffix(container)}`;
+  if (state.status === 'restarting') return `Restarting (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt))} ago`;
   if (state.status === 'exited') return `Exited (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt))} ago`;
   if (state.status === 'created') return 'Created';
   return state.status;
@@ -151,7 +160,7 @@ export function renderListItem(container: Container, views: readonly NetworkView
     Created: Math.floor(Date.parse(container.created) / 1000),
     Ports: ports,
     Labels: container.config.labels,
-    State: container.state.status,
+    State: dockerStatus(container),
     Status: statusText(container, now),
     HostConfig: { NetworkMode: container.hostConfig.networkMode === 'default' ? 'bridge' : container.hostConfig.networkMode },
     NetworkSettings: { Networks: settings.Networks },

@@ -10,6 +10,9 @@ import { decodeContainerCreate } from '../decode/container-create.js';
 import { decodeContainerUpdate } from '../decode/container-update.js';
 import type { ResourceLimits } from '../decode/resources.js';
 import type { ContainerResourceService } from '../../engine/containers/container-resources.js';
+import { invalid } from '../../errors/index.js';
+import { parseSignal } from '../../engine/containers/signals.js';
+import { containerLifecycleRoutes } from './container-lifecycle.js';
 import { commonHeaders, readJson, sendEmpty, sendJson } from '../http.js';
 import { renderInspect, renderListItem } from '../render/container.js';
 import { whenAborted } from '../../engine/containers/waiters.js';
@@ -28,8 +31,18 @@ export interface ContainerRouteDeps {
 }
 
 const flag = (value: string | null): boolean => value === '1' || value === 'true' || value === 'True';
-/** Stop timeout in seconds (`t`), 10 when absent, as Docker. */
-const timeout = (query: URLSearchParams): number => (query.get('t') === null ? 10 : Number(query.get('t')));
+/** Stop timeout in seconds (`t`); absent: the container's --stop-timeout, else 10, as Docker. */
+const timeout = (query: URLSearchParams): number | undefined => {
+  const text = query.get('t');
+  if (text === null || text === '') return undefined;
+  if (!/^-?\d{1,9}$/.test(text)) throw invalid('request', `invalid value for t: "${text}"`);
+  return Number(text);
+};
+/** Stop signal (`signal`, API 1.42); absent: the container's --stop-signal, else SIGTERM. */
+const stopSignal = (query: URLSearchParams): string | undefined => {
+  const text = query.get('signal');
+  return text === null || text === '' ? undefined : String(parseSignal(text));
+};
 
 export function containerRoutes(router: Router, deps: ContainerRouteDeps): void {
   const { containers } = deps;
@@ -40,12 +53,14 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
     sendJson(response, 201, { Id: created.id, Warnings: created.warnings });
   });
 
-  // The resource limits conet applies are applied live; any other field asked for is refused, naming it.
+  // The resource limits conet applies are applied live, and the restart policy; any other field asked for is refused, naming it.
   router.add('POST', '/containers/{id}/update', async ({ request, response, params }) => {
-    const { update, warnings } = decodeContainerUpdate(await readJson(request), deps.limits);
+    const { update, restartPolicy, warnings } = decodeContainerUpdate(await readJson(request), deps.limits);
     const applied = await deps.resources.update(params['id'] ?? '', update);
+    if (restartPolicy) await containers.updateRestartPolicy(params['id'] ?? '', restartPolicy);
     sendJson(response, 200, { Warnings: [...warnings, ...applied] });
   });
+  containerLifecycleRoutes(router, deps);
 
   router.add('GET', '/containers/json', ({ response, query, version }) => {
     const filters = parseFilters(query.get('filters'), CONTAINER_FILTERS);
@@ -66,11 +81,11 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
   });
 
   router.add('POST', '/containers/{id}/stop', async ({ response, params, query }) => {
-    sendEmpty(response, (await containers.stop(params['id'] ?? '', timeout(query))) ? 204 : 304);
+    sendEmpty(response, (await containers.stop(params['id'] ?? '', timeout(query), stopSignal(query))) ? 204 : 304);
   });
 
   router.add('POST', '/containers/{id}/restart', async ({ response, params, query }) => {
-    await containers.restart(params['id'] ?? '', timeout(query));
+    await containers.restart(params['id'] ?? '', timeout(query), stopSignal(query));
     sendEmpty(response, 204);
   });
 

@@ -82,6 +82,7 @@ export function registerRoutes(router: Router, services: ApiServices): void {
 
 function counts(services: ApiServices): ReturnType<SystemInfo['counts']> {
   const all = services.containers.all();
-  const running = all.filter((container) => container.state.status === 'running').length;
-  return { containers: all.length, running, paused: 0, stopped: all.length - running, images: services.images.list().length };
+  const paused = all.filter((container) => container.state.status === 'running' && container.state.paused).length;
+  const running = all.filter((container) => container.state.status === 'running').length - paused;
+  return { containers: all.length, running, paused, stopped: all.length - running - paused, images: services.images.list().length };
 }

@@ -15,7 +15,8 @@ export interface ContainerListQuery {
 export function listContainers(containers: readonly Container[], query: ContainerListQuery, networksOf: (container: Container) => string[]): Container[] {
   const filter = containerFilter(query.filters, networksOf);
   const list = containers
-    .filter((container) => query.all || container.state.status === 'running')
+    // As Docker's `ps`: restarting containers count as running (paused ones are "running" here).
+    .filter((container) => query.all || container.state.status === 'running' || container.state.status === 'restarting')
     .filter(filter)
     .sort((a, b) => b.created.localeCompare(a.created));
   return query.limit > 0 ? list.slice(0, query.limit) : list;

@@ -1,12 +1,14 @@
 /**
  * Container use cases: create, start, stop, kill, wait, remove, inspect, list. A start runs the
  * network attach, port publishing, /etc files and the runtime as steps with undos; an exit
- * releases the network (as Docker does: a stopped container keeps no address).
+ * releases the network (as Docker does: a stopped container keeps no address), and the restart
+ * policy may bring the container back (restart-policy.ts). Pause, rename and `docker update`'s
+ * restart policy live here too.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { conflict, EngineError, invalid, notFound, system } from '../../errors/index.js';
-import type { Container, LogConfig, LogLimits } from '../../model/container.js';
+import type { Container, LogConfig, LogLimits, RestartPolicy } from '../../model/container.js';
 import type { Network } from '../../model/network.js';
 import { ZERO_TIME } from '../../model/container.js';
 import { del, put, type Store } from '../../store/index.js';
@@ -24,7 +26,8 @@ import { generateName, validateContainerName } from './names.js';
 import { NetworkAttacher, networkNameOf, type AttachResult } from './network-attach.js';
 import { linkSetup, mergeEnv, type LinkSetup } from './links.js';
 import type { ContainerRuntime, ImageSource, PortPublisher, RuntimeSpec } from './dependencies.js';
-import { normaliseSignal } from './signals.js';
+import { normaliseSignal, parseSignal, signalNumber } from './signals.js';
+import { policyRestarts, RestartSchedule } from './restart-policy.js';
 import { upgradeStoredContainer } from './stored-container.js';
 import { ContainerWaiters, isWaitCondition, waitFor } from './waiters.js';
 import { StepClock } from './step-clock.js';
@@ -34,7 +37,6 @@ import { checkBindSources, runtimeMounts, type VolumeMounter } from './mount-pla
 import { failpoint } from '../../util/failpoint.js';
 import type { EventSink } from '../events/event-bus.js';
 import { containerActor } from '../events/actors.js';
-import { signalNumber } from './signals.js';
 
 export interface ContainerServiceDeps {
   store: Store;
@@ -100,6 +102,8 @@ export class ContainerService {
   readonly waiters = new ContainerWaiters();
   private readonly removalListeners: Array<(id: string) => void> = [];
   private readonly lifecycleListeners: ContainerLifecycle[] = [];
+  /** Pending restarts by policy, each container's backoff and whether a user cancelled them. */
+  private readonly restarts = new RestartSchedule();
 
   private readonly logger: Logger;
 
@@ -211,7 +215,19 @@ export class ContainerService {
 
   /** Returns false when it was already running (the API answers 304). */
   start(reference: string): Promise<boolean> {
-    return this.locked(reference, (container) => this.startNow(container));
+    return this.locked(reference, (container) => this.startManually(container));
+  }
+
+  /**
+   * A start a user (or the daemon's start) asked for: as Docker's, it begins a fresh restart
+   * manager (backoff, RestartCount) and clears the manual stop.
+   */
+  private startManually(container: Container): Promise<boolean> {
+    if (container.state.status === 'running') return Promise.resolve(false);
+    this.restarts.reset(container.id);
+    container.restartCount = 0;
+    delete container.manuallyStopped;
+    return this.startNow(container);
   }
 
   /** What the runtime is given to start a container's process. */
@@ -462,7 +478,15 @@ export class ContainerService {
   private exited(id: string, code: number, error = ''): void {
     const container = this.containers.get(id);
     if (!container || container.state.status !== 'running') return;
-    container.state = { ...container.state, status: 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp() };
+    const restart = !this.restarts.isCancelled(id) && policyRestarts(container.hostConfig.restartPolicy, { exitCode: code, manuallyStopped: container.manuallyStopped === true, restartCount: container.restartCount });
+    const { startedAt } = container.state;
+    // The health log stays (as Docker's); a pause ends with the process.
+    container.state = { ...container.state, status: restart ? 'restarting' : 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp(), paused: undefined };
+    if (restart) {
+      container.restartCount += 1;
+      // Timed from the exit: the start awaits the release below, so the backoff overlaps it.
+      this.scheduleRestart(id, Date.now() - Date.parse(startedAt));
+    }
     this.emit(container, 'die', { exitCode: String(code) });
     for (const listener of this.lifecycleListeners) listener.exited?.(container);
     const released: Promise<void> = this.releaseExited(container, code)
@@ -471,6 +495,44 @@ export class ContainerService {
         if (this.cleanups.get(id) === released) this.cleanups.delete(id);
       });
     this.cleanups.set(id, released);
+  }
+
+  private scheduleRestart(id: string, ranMs: number): void {
+    this.restarts.schedule(id, this.restarts.delayFor(id, ranMs), () => {
+      void this.locks.run(id, () => this.restartByPolicy(id)).catch(logError(this.logger, 'warn', 'restarting a container by its policy', { container: id }));
+    });
+  }
+
+  /** A failed restart leaves it exited, as Docker's (no further attempts). */
+  private async restartByPolicy(id: string): Promise<void> {
+    const container = this.containers.get(id);
+    if (!container || container.state.status !== 'restarting') return;
+    try {
+      await this.startNow(container);
+    } catch (error) {
+      container.state = { ...container.state, status: 'exited' };
+      await this.save(container);
+      throw error;
+    }
+  }
+
+  /**
+   * Daemon start (a host reboot is one): the containers whose policy brings them back after the
+   * exit they had, as Docker's restore: `always` even after a stop, `unless-stopped` not after
+   * one, `on-failure` after a non-zero exit. A record left "restarting" that isn't due is exited.
+   */
+  async startByPolicy(): Promise<string[]> {
+    const due = this.all().filter((container) => dueAtDaemonStart(container));
+    for (const container of this.all().filter((candidate) => candidate.state.status === 'restarting' && !due.includes(candidate))) {
+      container.state = { ...container.state, status: 'exited' };
+      await this.save(container);
+    }
+    const start = (id: string) => this.locks.run(id, async () => {
+      const current = this.containers.get(id);
+      if (current) await this.startManually(current);
+    });
+    await Promise.all(due.map(({ id }) => start(id).catch(logError(this.logger, 'warn', 'starting a container by its restart policy', { container: id }))));
+    return due.map(({ id }) => id);
   }
 
   private async releaseExited(container: Container, code: number): Promise<void> {
@@ -509,22 +571,71 @@ export class ContainerService {
   async kill(reference: string, signal = 'SIGKILL'): Promise<void> {
     signal = normaliseSignal(signal);
     const container = this.get(reference);
+    if (container.state.status === 'restarting') {
+      await this.stopRestarting(container);
+      return;
+    }
     if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
+    // Docker's: any kill is a manual stop; the stop signal (any signal without one) and KILL also
+    // cancel the restart of this exit and thaw a paused container so the signal lands.
+    const stopSignal = container.config.stopSignal;
+    const cancels = !stopSignal || sameSignal(signal, 'SIGKILL') || sameSignal(signal, stopSignal);
+    container.manuallyStopped = true;
+    if (cancels) this.restarts.cancel(container.id);
+    await this.save(container);
+    if (cancels) return this.signalThawed(container, signal, 'throw');
     // Before the signal: the kill event precedes the die it causes (the exit may be seen before kill returns).
     this.emit(container, 'kill', { signal: signalNumber(signal) });
     await this.deps.runtime.kill(container.id, signal);
   }
 
-  /** Returns false when it wasn't running (304). */
-  stop(reference: string, timeoutSeconds = 10): Promise<boolean> {
-    return this.locked(reference, (container) => this.stopNow(container, timeoutSeconds));
+  /**
+   * Signals the process, then thaws a paused one (a frozen process can't act on it: Docker
+   * unpauses on stop). `onError`: 'log' where the process may just have exited.
+   */
+  private async signalThawed(container: Container, signal: string, onError: 'throw' | 'log' = 'log'): Promise<void> {
+    const paused = container.state.paused === true;
+    if (onError === 'log') await this.signal(container, signal, `${signal} (the process may have just exited)`);
+    else {
+      this.emit(container, 'kill', { signal: signalNumber(signal) });
+      await this.deps.runtime.kill(container.id, signal);
+    }
+    if (!paused) return;
+    await this.deps.runtime.resume(container.id).catch(logError(this.logger, 'warn', 'thawing a paused container after a signal', { container: container.id }));
+    if (container.state.paused) container.state = { ...container.state, paused: false };
   }
 
-  private async stopNow(container: Container, timeoutSeconds: number): Promise<boolean> {
+  /** Stop or kill while a restart is pending: it is cancelled and the container stays exited. */
+  private async stopRestarting(container: Container): Promise<boolean> {
+    this.restarts.cancel(container.id);
+    container.manuallyStopped = true;
+    container.state = { ...container.state, status: 'exited' };
+    await this.save(container);
+    return true;
+  }
+
+  /**
+   * Returns false when it wasn't running (304). `timeoutSeconds` (the query's `t`) and `signal`
+   * override the container's `--stop-timeout` (10 s when unset; negative waits for ever) and
+   * `--stop-signal` (SIGTERM when unset); KILL follows the timeout.
+   */
+  stop(reference: string, timeoutSeconds?: number, signal?: string): Promise<boolean> {
+    return this.locked(reference, (container) => this.stopNow(container, timeoutSeconds, signal));
+  }
+
+  private async stopNow(container: Container, timeoutSeconds?: number, signal?: string): Promise<boolean> {
+    if (container.state.status === 'restarting') return this.stopRestarting(container);
     if (container.state.status !== 'running') return false;
+    this.restarts.cancel(container.id);
+    container.manuallyStopped = true;
     const exited = this.waiters.nextExit(container.id);
-    await this.signal(container, 'SIGTERM', 'SIGTERM on stop (the process may have just exited)');
-    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, timeoutSeconds) * 1000).unref());
+    await this.signalThawed(container, signal ?? stopSignalOf(container));
+    const seconds = timeoutSeconds ?? container.config.stopTimeout ?? 10;
+    if (seconds < 0) {
+      await exited;
+      return true;
+    }
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), seconds * 1000).unref());
     if ((await Promise.race([exited, timer])) === 'timeout') {
       await this.signal(container, 'SIGKILL', 'SIGKILL on stop timeout (the process may have just exited)');
       await exited;
@@ -545,10 +656,10 @@ export class ContainerService {
   }
 
   /** `docker restart`: a stop (when running) then a start, under one hold of the lock. */
-  async restart(reference: string, timeoutSeconds = 10): Promise<void> {
+  async restart(reference: string, timeoutSeconds?: number, signal?: string): Promise<void> {
     await this.locked(reference, async (container) => {
-      await this.stopNow(container, timeoutSeconds);
-      await this.startNow(this.get(container.id));
+      await this.stopNow(container, timeoutSeconds, signal);
+      await this.startManually(this.get(container.id));
       this.emit(this.get(container.id), 'restart');
     });
   }
@@ -566,25 +677,32 @@ export class ContainerService {
   async remove(reference: string, options: { force?: boolean } = {}): Promise<void> {
     const container = this.get(reference);
     // rm -f kills at once, as Docker's: a `stop` holding the lock with a long timeout ends now.
-    if (options.force && container.state.status === 'running') {
-      await this.signal(container, 'SIGKILL', 'SIGKILL on forced remove (the process may have just exited)');
-    }
+    if (options.force && container.state.status !== 'exited' && container.state.status !== 'created') this.restarts.cancel(container.id);
+    if (options.force && container.state.status === 'running') await this.signalThawed(container, 'SIGKILL');
     await this.locked(container.id, (current) => this.removeNow(current, options));
   }
 
   private async removeNow(container: Container, options: { force?: boolean }): Promise<void> {
+    if (container.state.status === 'restarting' && !options.force) {
+      throw conflict('container-restarting', `You cannot remove a restarting container ${container.id}. Stop the container before attempting removal or force remove`);
+    }
     if (container.state.status === 'running') {
       if (!options.force) {
-        throw conflict('container-running', `You cannot remove a running container ${container.id}. Stop the container before attempting removal or force remove`);
+        const paused = container.state.paused === true;
+        throw conflict(paused ? 'container-paused' : 'container-running', paused
+          ? `You cannot remove a paused container ${container.id}. Unpause and then stop the container before attempting removal or force remove`
+          : `You cannot remove a running container ${container.id}. Stop the container before attempting removal or force remove`);
       }
+      this.restarts.cancel(container.id);
       const exited = this.waiters.nextExit(container.id);
-      await this.deps.runtime.kill(container.id, 'SIGKILL').catch(logError(this.logger, 'debug', 'SIGKILL on forced remove (the process may have just exited)', { container: container.id }));
+      await this.signalThawed(container, 'SIGKILL');
       await exited;
     }
     // The release of an exit saves the container: it must be done before the record goes.
     await this.cleanups.get(container.id);
     if (!this.containers.has(container.id)) return;
     await this.removeRecordAndFiles(container);
+    this.restarts.reset(container.id);
     // Only once it is gone: a failed remove puts the container back, waiters and sessions with it.
     this.emit(container, 'destroy');
     this.waiters.removed(container.id, container.state.exitCode);
@@ -616,6 +734,60 @@ export class ContainerService {
     this.lifecycleListeners.push(listener);
   }
 
+  /** `docker pause`: the cgroup freezer stops every process; the container keeps running otherwise. */
+  pause(reference: string): Promise<void> {
+    return this.locked(reference, async (container) => {
+      if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
+      if (container.state.paused) throw conflict('container-paused', `Container ${container.id} is already paused`);
+      await this.deps.runtime.pause(container.id);
+      container.state = { ...container.state, paused: true };
+      await this.save(container);
+      this.emit(container, 'pause');
+    });
+  }
+
+  unpause(reference: string): Promise<void> {
+    return this.locked(reference, async (container) => {
+      if (container.state.status !== 'running' || !container.state.paused) throw conflict('container-not-paused', `Container ${container.id} is not paused`);
+      await this.deps.runtime.resume(container.id);
+      container.state = { ...container.state, paused: false };
+      await this.save(container);
+      this.emit(container, 'unpause');
+    });
+  }
+
+  /** `docker rename`: Docker's name rule, 409 when another container has the name. */
+  async rename(reference: string, newName: string): Promise<Container> {
+    if (newName === '') throw invalid('container-rename', 'Neither old nor new names may be empty');
+    const name = validateContainerName(newName);
+    return this.locked(reference, async (container) => {
+      if (container.name === name) throw invalid('container-rename', 'Renaming a container with the same name as its current name');
+      this.reserveName(name, container.id);
+      const old = container.name;
+      try {
+        container.name = name;
+        await this.save(container);
+      } catch (error) {
+        container.name = old;
+        throw error;
+      } finally {
+        this.reservedNames.delete(name);
+      }
+      this.emit(container, 'rename', { oldName: `/${old}` });
+      return container;
+    });
+  }
+
+  /** `docker update --restart`: the policy of the next exits (validated by the caller). */
+  updateRestartPolicy(reference: string, policy: RestartPolicy): Promise<void> {
+    return this.locked(reference, async (container) => {
+      if (container.hostConfig.autoRemove && policy.name !== 'no') throw invalid('restart-policy', 'Restart policy cannot be updated because AutoRemove is enabled for the container');
+      container.hostConfig = { ...container.hostConfig, restartPolicy: policy };
+      await this.save(container);
+      this.emit(container, 'update');
+    });
+  }
+
   /** Called with the id of each container removed (what is kept per container, e.g. exec sessions, goes). */
   onRemoved(listener: (id: string) => void): void {
     this.removalListeners.push(listener);
@@ -631,4 +803,27 @@ export class ContainerService {
 function address6(cidr: string): { containerAddress6?: string } {
   const address = cidr.split('/')[0] ?? '';
   return address === '' ? {} : { containerAddress6: address };
+}
+
+/** The signal `docker stop` sends first: `--stop-signal` (as a number for runc) or SIGTERM. */
+function stopSignalOf(container: Container): string {
+  const signal = container.config.stopSignal;
+  return signal ? String(parseSignal(signal)) : 'SIGTERM';
+}
+
+/** Two spellings of one signal ("SIGKILL", "KILL", "9"); unknown names are never the same. */
+function sameSignal(a: string, b: string): boolean {
+  try {
+    return parseSignal(a) === parseSignal(b);
+  } catch {
+    // Not a signal Linux knows: then it is not the stop signal either.
+    return false;
+  }
+}
+
+/** Started once, exited (or left restarting by a daemon that went), and its policy says so. */
+function dueAtDaemonStart(container: Container): boolean {
+  const { status, exitCode, startedAt } = container.state;
+  if ((status !== 'exited' && status !== 'restarting') || startedAt === ZERO_TIME) return false;
+  return policyRestarts(container.hostConfig.restartPolicy, { exitCode, manuallyStopped: container.manuallyStopped === true, restartCount: 0 });
 }

@@ -86,6 +86,9 @@ export interface ContainerRuntime {
   /** Resolves with the exit code when the process ends (the engine calls it once per start). */
   waitExit(id: string): Promise<number>;
   kill(id: string, signal: string): Promise<void>;
+  /** `docker pause` / `unpause`: freezes and thaws every process of the container. */
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
   /** After an exit: drops runtime state and mounts, keeps the directory (logs, upper layer). */
   cleanup(id: string, directory: string): Promise<void>;
   /** Removes runtime state, mounts and the directory; idempotent. */

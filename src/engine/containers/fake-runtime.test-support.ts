@@ -36,8 +36,25 @@ export class FakeRuntime implements ContainerRuntime {
     this.exits.delete(id);
   }
 
+  /** Signals sent, as "<id> <signal>". */
+  readonly signals: string[] = [];
+  /** Containers frozen now. */
+  readonly frozen = new Set<string>();
+  /** Signals the fake processes ignore (a trap that does nothing). */
+  readonly ignored = new Set<string>();
+
   async kill(id: string, signal: string): Promise<void> {
-    this.exit(id, signal === 'SIGKILL' ? 137 : 143);
+    this.signals.push(`${id} ${signal}`);
+    if (this.ignored.has(signal)) return;
+    this.exit(id, signal === 'SIGKILL' || signal === '9' ? 137 : 143);
+  }
+
+  async pause(id: string): Promise<void> {
+    this.frozen.add(id);
+  }
+
+  async resume(id: string): Promise<void> {
+    this.frozen.delete(id);
   }
 
   async cleanup(): Promise<void> {}

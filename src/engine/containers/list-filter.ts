@@ -23,7 +23,7 @@ export function containerFilter(filters: Filters, networksOf: (container: Contai
     if (!matchesAny(filters, 'id', container.id)) return false;
     if (!matchesAny(filters, 'name', `/${container.name}`)) return false;
     if (!matchesLabels(filters, 'label', container.config.labels)) return false;
-    if (!exactAny(filters, 'status', container.state.status)) return false;
+    if (!exactAny(filters, 'status', container.state.paused && container.state.status === 'running' ? 'paused' : container.state.status)) return false;
     if (!exactAny(filters, 'health', healthOf(container))) return false;
     if (!exactAny(filters, 'ancestor', container.config.image) && !exactAny(filters, 'ancestor', container.imageId)) return false;
     const exited = filters.get('exited');

@@ -96,6 +96,7 @@ export class ExecService {
   create(reference: string, config: ExecConfig): string {
     const container = this.containers.get(reference);
     if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
+    if (container.state.paused) throw conflict('container-paused', `Container ${container.id} is paused, unpause the container before exec`);
     this.sweep();
     if (this.sessions.size >= this.maxSessions) {
       throw conflict('exec-limit', `too many exec sessions (${this.maxSessions}): wait for running ones to end; ended ones are collected ${Math.round(this.keepMs / 1000)} s after they end`);

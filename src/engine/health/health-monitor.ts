@@ -115,7 +115,7 @@ export class HealthMonitor {
     if (!container) return this.stop(id);
     const timings = healthTimings(container.config.healthcheck!);
     let result: HealthResult;
-    if (container.state.status === 'paused') {
+    if (container.state.status === 'paused' || container.state.paused === true) {
       const now = timestamp();
       result = { start: now, end: now, exitCode: -1, output: `Container ${id} is paused, unpause the container before exec` };
     } else {

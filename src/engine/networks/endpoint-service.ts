@@ -107,6 +107,14 @@ export class EndpointService {
     return this.endpoints.ofContainer(containerId);
   }
 
+  /** `docker rename`: the container's endpoints carry its new name (what DNS answers for). */
+  async renameContainer(containerId: string, name: string): Promise<void> {
+    for (const endpoint of this.endpoints.ofContainer(containerId)) {
+      endpoint.name = name;
+      await this.deps.store.commit([put('endpoint', endpoint.id, endpoint)]);
+    }
+  }
+
   async connect(networkReference: string, request: ConnectRequest): Promise<Endpoint> {
     const network = this.deps.networks.inspect(networkReference);
     const endpoint = await this.queue.run(network.id, () => this.connectNow(network, request));

@@ -64,6 +64,15 @@ export class LinuxRunc {
     if (result.code !== 0) throw system('runc-update', `runc update ${id} failed: ${result.stderr.trim()}`);
   }
 
+  /** Freezes every process of the container (the cgroup freezer), as `docker pause`. */
+  async pause(id: string): Promise<void> {
+    await run(this.argv(['pause', id]), { timeoutMs: 10_000 });
+  }
+
+  async resume(id: string): Promise<void> {
+    await run(this.argv(['resume', id]), { timeoutMs: 10_000 });
+  }
+
   /** `delete --force` kills what still runs; a container runc never knew is success. */
   async delete(id: string): Promise<void> {
     const result = await run(this.argv(['delete', '--force', id]), { allowFailure: true, timeoutMs: 30_000 });

@@ -249,6 +249,14 @@ export class OciRuntime {
     await this.runc.update(id, { ...ociResources(resources), ...(resources.pidsLimit > 0 ? {} : { pids: { limit: -1 } }) });
   }
 
+  async pause(id: string): Promise<void> {
+    await this.runc.pause(id);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.runc.resume(id);
+  }
+
   /** Kills what runs, waits for conmon, deletes runc state, unmounts, removes the directory. Idempotent. */
   async remove(id: string, directory: string, options: { keepDirectory?: boolean } = {}): Promise<void> {
     await this.stopRotating(id);

@@ -16,6 +16,7 @@ import { LogFollower } from '../runtime/containers/log-follower.js';
 import { statInRoot, tarFromRoot } from '../runtime/containers/archive-out.js';
 import { extractIntoRoot } from '../runtime/containers/archive-in.js';
 import { etcMountsOf, withContainerRoot } from '../runtime/containers/container-root.js';
+import { copyIntoEmptyVolume, isEmptyDirectory } from '../kernel/linux/volume-copy.js';
 import { relayStdin, resizeMessage } from '../runtime/containers/stdin-relay.js';
 import { system } from '../errors/index.js';
 import { healthcheckFromImage } from '../engine/health/health-config.js';
@@ -153,5 +154,17 @@ export function containerFiles(): ContainerFiles {
     stat: statInRoot,
     read: async (root, path) => tarFromRoot(root, path, await etcMountsOf(root)),
     extract: (root, path, input, options) => extractIntoRoot(root, path, input, options),
+  };
+}
+
+/**
+ * Docker's copy of the image's content into an empty volume at first use: the container's root is
+ * mounted for the copy (the runtime mounts it again to start), only when the volume is empty.
+ */
+export function volumeCopyUp(rootOf: (containerId: string) => { directory: string; layers: string[] } | undefined) {
+  return async (containerId: string, destination: string, volumeDir: string): Promise<void> => {
+    const root = rootOf(containerId);
+    if (!root || !(await isEmptyDirectory(volumeDir))) return;
+    await withContainerRoot(root.directory, root.layers, (merged) => copyIntoEmptyVolume(merged, destination, volumeDir));
   };
 }

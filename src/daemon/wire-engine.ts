@@ -31,11 +31,12 @@ import { OciRuntime } from '../runtime/containers/oci-runtime.js';
 import { ImageService, ImageStore } from '../runtime/images/index.js';
 import type { Store } from '../store/index.js';
 import { VolumeService } from '../engine/volumes/volume-service.js';
+import { ContainerVolumes, containersUsing } from '../engine/volumes/container-volumes.js';
 import { LocalVolumeDirs } from '../kernel/linux/volume-dirs.js';
 import type { Logger } from '../util/logger.js';
 import type { DaemonConfig } from './config.js';
 import { ulaGlobalId } from './daemon-meta.js';
-import { containerFiles, containerRuntime, containerStreams, imageSource } from './runtime-adapters.js';
+import { containerFiles, containerRuntime, containerStreams, imageSource, volumeCopyUp } from './runtime-adapters.js';
 import type { LinuxAdapters } from './wire-kernel.js';
 import type { DaemonConfinement } from '../runtime/containers/confinement.js';
 
@@ -82,7 +83,7 @@ export interface Engine {
 }
 
 type Networking = Pick<Engine, 'networks' | 'endpoints' | 'networkEndpoints'>;
-type Mechanisms = Networking & Pick<Engine, 'index' | 'events' | 'imageStore' | 'runtime' | 'publisher' | 'dns' | 'interfaceOf'>;
+type Mechanisms = Networking & Pick<Engine, 'index' | 'events' | 'imageStore' | 'runtime' | 'publisher' | 'dns' | 'interfaceOf'> & { containerVolumes: ContainerVolumes };
 
 const UNSUPPORTED_DRIVERS: Record<string, string> = {
   ipvlan: 'failed to create the ipvlan network: the ipvlan driver is not supported by conet',
@@ -106,9 +107,8 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
     onError: (error) => wiring.logger.debug('dns', { error: String(error) }),
     namespaceSockets: linux.namespaceSockets,
   });
-  const volumes = new VolumeService({ store: wiring.store, host: new LocalVolumeDirs(join(config.dataRoot, 'volumes')), users: { usersOf: () => [] }, bus: events });
-  await volumes.load();
-  const containers = wireContainers(wiring, { ...networking, index, events, imageStore, runtime, publisher, dns, interfaceOf });
+  const { volumes, containerVolumes } = await wireVolumes(wiring, { index, events, imageStore });
+  const containers = wireContainers(wiring, { ...networking, index, events, imageStore, runtime, publisher, dns, interfaceOf, containerVolumes });
   const streams = containerStreams(runtime);
   return {
     ...networking, index, events, imageStore, images, runtime, publisher, dns, containers, streams, interfaceOf, volumes,
@@ -165,6 +165,7 @@ function wireContainers(wiring: EngineWiring, parts: Mechanisms): ContainerServi
     interfaceOf: parts.interfaceOf,
     logDefaults: config.logConfig,
     bus: parts.events,
+    volumes: parts.containerVolumes,
     events: (message, fields) => logger.info(message, fields),
     logger,
     dns: {
@@ -173,4 +174,17 @@ function wireContainers(wiring: EngineWiring, parts: Mechanisms): ContainerServi
       release: (containerId) => dns.detach(containerId),
     },
   });
+}
+
+/** Named volumes (records in the store, data under `<data-root>/volumes`) and their part in containers. */
+async function wireVolumes(wiring: EngineWiring, parts: { index: EngineIndex; events: EventBus; imageStore: ImageStore }): Promise<{ volumes: VolumeService; containerVolumes: ContainerVolumes }> {
+  const { index, imageStore } = parts;
+  const usersOf = (name: string): string[] => containersUsing(index.containers.all(), name);
+  const volumes = new VolumeService({ store: wiring.store, host: new LocalVolumeDirs(join(wiring.config.dataRoot, 'volumes')), users: { usersOf }, bus: parts.events });
+  await volumes.load();
+  const rootOf = (id: string) => {
+    const container = index.containers.get(id);
+    return container ? { directory: join(wiring.config.dataRoot, 'containers', id), layers: imageStore.layersOf(container.imageId) } : undefined;
+  };
+  return { volumes, containerVolumes: new ContainerVolumes({ volumes, containers: index.containers, copyUp: volumeCopyUp(rootOf) }) };
 }

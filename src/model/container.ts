@@ -6,6 +6,7 @@ import type { ContainerIsolation } from './isolation.js';
 import type { ContainerResources } from './resources.js';
 import type { ContainerSecurity } from './security.js';
 import type { MountSpec } from './mounts.js';
+import type { VolumesFrom } from './volume.js';
 
 export type { PortBinding, PublishedPort };
 
@@ -30,6 +31,8 @@ export interface ContainerConfig {
   image: string;
   /** The healthcheck in effect (the request's merged over the image's); absent when neither has one. */
   healthcheck?: HealthConfig;
+  /** Config.Volumes: `-v /path` (and, once created, the image's VOLUMEs), each an anonymous volume unless mounted over. */
+  volumes?: string[];
   /** `--stop-signal`, normalised ("SIGTERM", "9"); absent or "" is SIGTERM. */
   stopSignal?: string;
   /** `--stop-timeout` in seconds (negative: wait for ever); absent or null is 10. */
@@ -73,6 +76,8 @@ export interface ContainerHostConfig {
   mounts?: MountSpec[];
   /** `--memory`, `--memory-swap`, `--cpus`, `--cpu-shares`, `--pids-limit`; absent in records stored before they were applied. */
   resources?: ContainerResources;
+  /** `--volumes-from`, decoded; the mounts it gives are in `mounts` (origin volumes-from). */
+  volumesFrom?: VolumesFrom[];
   /** The rest of the HostConfig as the client sent it, echoed by inspect. */
   raw: Record<string, unknown>;
 }

@@ -10,8 +10,12 @@ export type Propagation = 'rprivate' | 'private' | 'rshared' | 'shared' | 'rslav
 
 export const PROPAGATIONS: readonly Propagation[] = ['rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave'];
 
-/** Which request field a mount came from (its errors name it; inspect's Mounts lists Binds and Mounts only). */
-export type MountOrigin = 'binds' | 'mounts' | 'tmpfs';
+/**
+ * Which request field a mount came from (its errors name it; inspect's Mounts lists all but
+ * `--tmpfs`): Binds, Mounts, Tmpfs, Config.Volumes (`-v /path`), the image's VOLUME, or another
+ * container's mounts (`--volumes-from`).
+ */
+export type MountOrigin = 'binds' | 'mounts' | 'tmpfs' | 'volumes' | 'image' | 'volumes-from';
 
 interface MountBase {
   /** Absolute, cleaned, never "/": the path the user gave (resolved inside the root at start). */

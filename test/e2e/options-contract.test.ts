@@ -58,6 +58,7 @@ const APPLIED_RUNS: readonly (readonly string[])[] = [
   ['--network', 'n', '--ip', '10.0.0.5', '--ip6', 'fd00::5', '--network-alias', 'a', 'busybox'],
   ['-u', '65534:65534', '--group-add', '10', '--read-only', '--sysctl', 'net.ipv4.ip_forward=1', '--ulimit', 'nofile=1024:2048', '--shm-size', '128m', '--init', 'busybox'],
   ['-v', '/tmp:/mnt:ro', '--mount', 'type=bind,src=/tmp,dst=/b,bind-propagation=rslave', '--mount', 'type=tmpfs,dst=/t,tmpfs-size=1m', '--tmpfs', '/run:size=1m', 'busybox'],
+  ['-v', 'data:/data', '-v', '/anonymous', '--mount', 'type=volume,src=v,dst=/v,readonly,volume-nocopy', '--volumes-from', 'other:ro', '--volume-driver', 'local', 'busybox'],
   ['--health-cmd', 'true', '--health-interval', '1s', '--health-timeout', '2s', '--health-retries', '3', '--health-start-period', '1s', 'busybox'],
   ['--memory', '64m', '--memory-swap', '128m', '--cpus', '0.5', '--cpu-shares', '512', '--pids-limit', '10', 'busybox'],
   // What the CLI sends for these is what conet does anyway.
@@ -81,13 +82,11 @@ test('what the docker CLI 28 sends for options not given, and for the applied on
 /** Refused options, each with what the 400 must name. */
 const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--memory-reservation', '32m'], names: /HostConfig\.MemoryReservation \(--memory-reservation\)/ },
-  { args: ['-v', 'data:/data'], names: /HostConfig\.Binds \(--volume\)/ },
   { args: ['--privileged'], names: /HostConfig\.Privileged \(--privileged\)/ },
   { args: ['--cpu-quota', '50000'], names: /HostConfig\.CpuQuota \(--cpu-quota\)/ },
   { args: ['--log-driver', 'syslog'], names: /log driver "syslog" is not supported/ },
-  { args: ['--mount', 'type=volume,src=v,target=/x'], names: /HostConfig\.Mounts \(--mount type=volume\)/ },
-  { args: ['-v', '/anonymous'], names: /Volumes \(--volume\)/ },
-  { args: ['--volumes-from', 'other'], names: /HostConfig\.VolumesFrom \(--volumes-from\)/ },
+  { args: ['--volume-driver', 'flocker'], names: /HostConfig\.VolumeDriver: conet does not support the volume driver "flocker"/ },
+  { args: ['--mount', 'type=volume,src=v,target=/x,volume-opt=type=nfs'], names: /the local driver's type "nfs" is not supported by conet/ },
   { args: ['--cap-add', 'NET_ADMIN', '--device', '/dev/null:/dev/x'], names: /HostConfig\.Devices \(--device\)/ },
   { args: ['--network', 'name=bridge,driver-opt=com.docker.network.endpoint.sysctls=net.ipv4.conf.IFNAME.log_martians=1'], names: /DriverOpts\.com\.docker\.network\.endpoint\.sysctls/ },
 ];

@@ -18,7 +18,8 @@ import { bool, command, object, string, stringMap, strings, type Json } from './
 import { decodeIsolation } from './isolation.js';
 import { decodeLinks } from './links.js';
 import { decodeLogConfig } from './log-config.js';
-import { decodeMounts, refuseVolumes } from './mounts.js';
+import { decodeMounts } from './mounts.js';
+import { checkVolumeDriver, decodeConfigVolumes, decodeVolumesFrom } from './container-volumes.js';
 import { decodeHealthcheck } from './healthcheck.js';
 import { decodeResources, type ResourceLimits } from './resources.js';
 import { decodeRestartPolicy, decodeStopSignal, decodeStopTimeout } from './lifecycle.js';
@@ -59,6 +60,7 @@ function decodeConfig(raw: Json): ContainerConfig {
     labels: stringMap(raw['Labels'], 'Labels'),
     image,
     ...(healthcheck ? { healthcheck } : {}),
+    volumes: decodeConfigVolumes(raw['Volumes']),
     stopSignal: decodeStopSignal(raw['StopSignal']),
     stopTimeout: decodeStopTimeout(raw['StopTimeout']),
   };
@@ -93,9 +95,10 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
     logConfig: decodeLogConfig(host['LogConfig']),
     mounts: decodeMounts(host),
     resources: decodeResources(host, limits),
+    volumesFrom: decodeVolumesFrom(host['VolumesFrom']),
     raw: host,
   };
-  refuseVolumes(hostConfig.mounts);
+  checkVolumeDriver(host['VolumeDriver']);
   const endpointRequests = decodeNetworkingConfig(raw['NetworkingConfig']);
   const macAddress = string(raw['MacAddress'], 'MacAddress');
   const publishing = portBindings.length > 0 || hostConfig.publishAllPorts;

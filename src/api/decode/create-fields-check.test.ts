@@ -32,7 +32,7 @@ test("the CLI's body for a plain docker run passes, with no warnings", () => {
 test('refused options are 400s naming the field and the flag', () => {
   const cases: Array<[Record<string, unknown>, string]> = [
     [withHost({ MemoryReservation: 67108864 }), 'conet does not support HostConfig.MemoryReservation (--memory-reservation) yet'],
-    [withHost({ Binds: ['data:/data'] }), 'conet does not support volumes in HostConfig.Binds (--volume) yet ("data" at /data)'],
+    [withHost({ VolumeDriver: 'flocker' }), 'HostConfig.VolumeDriver: conet does not support the volume driver "flocker" (only "local") (--volume-driver)'],
     [withHost({ Privileged: true }), 'conet does not support HostConfig.Privileged (--privileged) yet'],
     [withHost({ MaskedPaths: [], ReadonlyPaths: [] }), 'conet does not support HostConfig.MaskedPaths (--security-opt systempaths=unconfined) yet'],
     [withHost({ LogConfig: { Type: 'syslog', Config: {} } }), 'log driver "syslog" is not supported by conet: use json-file (rotated with max-size and max-file)'],

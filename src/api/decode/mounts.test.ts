@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeMounts, refuseVolumes } from './mounts.js';
+import { decodeMounts } from './mounts.js';
 import { decodeContainerCreate } from './container-create.js';
 
 const invalidWith = (message: string | RegExp) => ({ kind: 'invalid', message });
@@ -75,12 +75,10 @@ test('--tmpfs: options checked and kept; ro seen; bad options and paths are 400s
   assert.throws(() => decodeMounts({ Tmpfs: { '/x': 5 } }), invalidWith('HostConfig.Tmpfs["/x"] must be a string'));
 });
 
-test('one destination twice is a 400; volumes are refused naming their field', () => {
+test('one destination twice is a 400; volumes, Config.Volumes and VolumesFrom decode for the engine', () => {
   assert.throws(() => decodeMounts({ Binds: ['/a:/x'], Tmpfs: { '/x/': '' } }), invalidWith('Duplicate mount point: /x'));
-  assert.throws(() => refuseVolumes(decodeMounts({ Mounts: [{ Type: 'volume', Source: 'pg', Target: '/data' }] })),
-    invalidWith('conet does not support volumes in HostConfig.Mounts (--mount type=volume) yet ("pg" at /data)'));
-  assert.throws(() => refuseVolumes(decodeMounts({ Binds: ['/anon'] })), invalidWith('conet does not support volumes in HostConfig.Binds (--volume) yet (anonymous at /anon)'));
-  assert.throws(() => decodeContainerCreate({ Image: 'busybox', HostConfig: { Binds: ['pg:/data'] } }), invalidWith(/HostConfig\.Binds \(--volume\)/));
-  const decoded = decodeContainerCreate({ Image: 'busybox', HostConfig: { Binds: ['/tmp:/mnt:ro'], Tmpfs: { '/run': '' } } });
-  assert.deepEqual(decoded.hostConfig.mounts?.map((spec) => `${spec.type}:${spec.destination}`), ['bind:/mnt', 'tmpfs:/run']);
+  const decoded = decodeContainerCreate({ Image: 'busybox', Volumes: { '/anon/': {} }, HostConfig: { Binds: ['/tmp:/mnt:ro', 'pg:/data'], Tmpfs: { '/run': '' }, VolumesFrom: ['web:ro'], VolumeDriver: 'local' } });
+  assert.deepEqual(decoded.hostConfig.mounts?.map((spec) => `${spec.type}:${spec.destination}`), ['bind:/mnt', 'volume:/data', 'tmpfs:/run']);
+  assert.deepEqual([decoded.config.volumes, decoded.hostConfig.volumesFrom], [['/anon'], [{ container: 'web', mode: 'ro' }]]);
+  assert.throws(() => decodeContainerCreate({ Image: 'busybox', HostConfig: { VolumeDriver: 'nfs' } }), invalidWith(/HostConfig\.VolumeDriver: conet does not support the volume driver "nfs"/));
 });

@@ -2,8 +2,8 @@
  * A create's mounts, from its three fields, into one list of typed specs (model/mounts.ts):
  * `HostConfig.Binds` (`-v`), `HostConfig.Mounts` (`--mount`), `HostConfig.Tmpfs` (`--tmpfs`).
  * Two mounts on one destination are Docker's "Duplicate mount point" 400. Volume mounts decode
- * into their own variant; until conet has volumes, refuseVolumes answers them with a 400 naming
- * the field.
+ * into their own variant (named, or anonymous with name ""), which the engine's volumes part
+ * makes and names at create.
  */
 import { invalid } from '../../errors/index.js';
 import type { MountSpec } from '../../model/mounts.js';
@@ -42,12 +42,4 @@ export function decodeMounts(host: Json): MountSpec[] {
     seen.add(spec.destination);
   }
   return specs;
-}
-
-const FIELDS = { binds: 'HostConfig.Binds (--volume)', mounts: 'HostConfig.Mounts (--mount type=volume)', tmpfs: 'HostConfig.Tmpfs (--tmpfs)' } as const;
-
-/** Volumes are not there yet: a volume mount is a 400 naming its field (and nothing is created). */
-export function refuseVolumes(specs: readonly MountSpec[]): void {
-  const volume = specs.find((spec) => spec.type === 'volume');
-  if (volume) throw invalid('unsupported-option', `conet does not support volumes in ${FIELDS[volume.origin]} yet (${volume.name ? `"${volume.name.slice(0, 64)}"` : 'anonymous'} at ${volume.destination.slice(0, 256)})`);
 }

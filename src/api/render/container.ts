@@ -5,7 +5,7 @@ import { MASKED_PATHS, READONLY_PATHS } from '../../model/container-paths.js';
 import { humanDuration } from './human-duration.js';
 import { renderNetworkSettings, renderPorts, type NetworkView } from './container-network.js';
 import { renderPortBindings } from './container-ports.js';
-import { renderMounts } from './mounts.js';
+import { renderMounts, type VolumeSource } from './mounts.js';
 import { healthSuffix, renderHealthConfig, renderHealthState } from './health.js';
 import { hostConfigAt } from './versioned.js';
 
@@ -14,6 +14,8 @@ export interface ContainerPaths {
   /** The live log file. */
   logPath: string;
   sandboxKey: string;
+  /** A volume's directory by name (inspect's Mounts show it as Source). */
+  volumeSource?: VolumeSource;
 }
 
 function renderConfig(container: Container): Record<string, unknown> {
@@ -32,7 +34,7 @@ function renderConfig(container: Container): Record<string, unknown> {
     Env: config.env.length > 0 ? config.env : null,
     Cmd: config.cmd,
     Image: config.image,
-    Volumes: null,
+    Volumes: config.volumes && config.volumes.length > 0 ? Object.fromEntries(config.volumes.map((path) => [path, {}])) : null,
     WorkingDir: config.workingDir,
     Entrypoint: config.entrypoint,
     OnBuild: null,
@@ -121,7 +123,7 @@ export function renderInspect(container: Container, views: readonly NetworkView[
     ExecIDs: null,
     HostConfig: hostConfigAt(renderHostConfig(container), version),
     GraphDriver: { Data: { MergedDir: `${paths.directory}/rootfs`, UpperDir: `${paths.directory}/upper`, WorkDir: `${paths.directory}/work` }, Name: 'overlay' },
-    Mounts: renderMounts(container.hostConfig.mounts),
+    Mounts: renderMounts(container.hostConfig.mounts, paths.volumeSource),
     Config: renderConfig(container),
     NetworkSettings: renderNetworkSettings(container, views, paths.sandboxKey, version),
   };
@@ -140,7 +142,7 @@ function commandText(container: Container): string {
   return [container.path, ...container.args].join(' ');
 }
 
-export function renderListItem(container: Container, views: readonly NetworkView[], version: string, now = Date.now()): Record<string, unknown> {
+export function renderListItem(container: Container, views: readonly NetworkView[], version: string, now = Date.now(), volumeSource?: VolumeSource): Record<string, unknown> {
   const ports: Array<Record<string, unknown>> = [];
   for (const [port, bindings] of Object.entries(renderPorts(container))) {
     const [number = '0', type = 'tcp'] = port.split('/');
@@ -164,6 +166,6 @@ export function renderListItem(container: Container, views: readonly NetworkView
     Status: statusText(container, now),
     HostConfig: { NetworkMode: container.hostConfig.networkMode === 'default' ? 'bridge' : container.hostConfig.networkMode },
     NetworkSettings: { Networks: settings.Networks },
-    Mounts: renderMounts(container.hostConfig.mounts),
+    Mounts: renderMounts(container.hostConfig.mounts, volumeSource),
   };
 }

@@ -28,6 +28,8 @@ export interface ContainerRouteDeps {
   /** What its resources allow (`--cpus` up to its CPUs). */
   limits: ResourceLimits;
   resources: ContainerResourceService;
+  /** A volume's directory by name (Mounts' Source). */
+  volumeSource?: (name: string) => string;
 }
 
 const flag = (value: string | null): boolean => value === '1' || value === 'true' || value === 'True';
@@ -67,13 +69,13 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
     const list = containers.list({ all: flag(query.get('all')), limit: Number(query.get('limit') ?? '-1'), filters }, (container) =>
       views(container).flatMap((view) => [view.network.name, view.network.id]),
     );
-    sendJson(response, 200, list.map((container) => renderListItem(container, views(container), version)));
+    sendJson(response, 200, list.map((container) => renderListItem(container, views(container), version, Date.now(), deps.volumeSource)));
   });
 
   router.add('GET', '/containers/{id}/json', ({ response, params, version }) => {
     const container = containers.get(params['id'] ?? '');
     const sandbox = container.hostConfig.networkMode === 'host' ? '/proc/1/ns/net' : container.sandbox ? deps.sandboxPath(container.sandbox) : '';
-    sendJson(response, 200, renderInspect(container, views(container), { directory: containers.directoryOf(container.id), logPath: containers.logPathOf(container.id), sandboxKey: sandbox }, version));
+    sendJson(response, 200, renderInspect(container, views(container), { directory: containers.directoryOf(container.id), logPath: containers.logPathOf(container.id), sandboxKey: sandbox, ...(deps.volumeSource ? { volumeSource: deps.volumeSource } : {}) }, version));
   });
 
   router.add('POST', '/containers/{id}/start', async ({ response, params }) => {
@@ -95,7 +97,7 @@ export function containerRoutes(router: Router, deps: ContainerRouteDeps): void 
   });
 
   router.add('DELETE', '/containers/{id}', async ({ response, params, query }) => {
-    await containers.remove(params['id'] ?? '', { force: flag(query.get('force')) });
+    await containers.remove(params['id'] ?? '', { force: flag(query.get('force')), volumes: flag(query.get('v')) });
     sendEmpty(response, 204);
   });
 

@@ -67,7 +67,7 @@ export function registerRoutes(router: Router, services: ApiServices): void {
   systemRoutes(router, { ...services.system, confinement: services.confinement, counts: () => counts(services) });
   networkRoutes(router, services.networks, services.networkEndpoints);
   imageRoutes(router, services.images);
-  containerRoutes(router, { containers, networks: services.networks, endpoints: services.endpoints, sandboxPath: services.sandboxPath, confinement: services.confinement, limits: services.resourceLimits, resources: services.resources });
+  containerRoutes(router, { containers, networks: services.networks, endpoints: services.endpoints, sandboxPath: services.sandboxPath, confinement: services.confinement, limits: services.resourceLimits, resources: services.resources, volumeSource: (name) => (name ? services.volumes.mountpoint(name) : '') });
   statsRoutes(router, { containers, resources: services.resources });
   networkConnectRoutes(router, services.networking);
   attachRoutes(router, { containers, streams });

@@ -33,10 +33,16 @@ import { ContainerWaiters, isWaitCondition, waitFor } from './waiters.js';
 import { StepClock } from './step-clock.js';
 import { logLimitsOf, mergeLogConfig } from './log-options.js';
 import { ContainerIndex } from '../engine-index.js';
-import { checkBindSources, runtimeMounts, type VolumeMounter } from './mount-plan.js';
+import { checkBindSources, runtimeMounts, volumePlanOf, type VolumeMounter } from './mount-plan.js';
 import { failpoint } from '../../util/failpoint.js';
 import type { EventSink } from '../events/event-bus.js';
 import { containerActor } from '../events/actors.js';
+
+/** `docker rm`: -f kills a running container first; -v (and --rm) removes its anonymous volumes. */
+export interface RemoveOptions {
+  force?: boolean;
+  volumes?: boolean;
+}
 
 export interface ContainerServiceDeps {
   store: Store;
@@ -171,6 +177,7 @@ export class ContainerService {
     try {
       const logConfig = mergeLogConfig(request.hostConfig.logConfig, this.deps.logDefaults);
       const container = newContainer(id, chosen, { ...request, hostConfig: { ...request.hostConfig, logConfig } }, image);
+      if (this.deps.volumes?.plan) container.hostConfig.mounts = await this.deps.volumes.plan(volumePlanOf(request, image), undo);
       undo.push(`remove the directory of ${id}`, () => rm(this.directoryOf(id), { recursive: true, force: true }));
       await mkdir(this.directoryOf(id), { recursive: true });
       failpoint('container.create.after-dir');
@@ -302,7 +309,7 @@ export class ContainerService {
       await this.save(container).catch(logError(this.logger, 'warn', 'saving a failed start', { container: container.id }));
       // As Docker: a --rm container that fails to start is removed, or `docker run --rm` (which
       // waits for condition=removed after a failed start) would wait forever.
-      if (container.hostConfig.autoRemove) await this.removeNow(container, { force: true }).catch(logError(this.logger, 'warn', 'removing a --rm container after a failed start', { container: container.id }));
+      if (container.hostConfig.autoRemove) await this.removeNow(container, { force: true, volumes: true }).catch(logError(this.logger, 'warn', 'removing a --rm container after a failed start', { container: container.id }));
       throw error;
     }
     this.monitor(container);
@@ -557,7 +564,7 @@ export class ContainerService {
     if (container.hostConfig.autoRemove) {
       const remove = async () => {
         const current = this.containers.get(id);
-        if (current) await this.removeNow(current, { force: true });
+        if (current) await this.removeNow(current, { force: true, volumes: true });
       };
       void this.locks.run(id, remove).catch(logError(this.logger, 'warn', 'removing an exited --rm container', { container: id }));
     }
@@ -674,7 +681,7 @@ export class ContainerService {
     return waitFor(this.waiters, container, condition, signal);
   }
 
-  async remove(reference: string, options: { force?: boolean } = {}): Promise<void> {
+  async remove(reference: string, options: RemoveOptions = {}): Promise<void> {
     const container = this.get(reference);
     // rm -f kills at once, as Docker's: a `stop` holding the lock with a long timeout ends now.
     if (options.force && container.state.status !== 'exited' && container.state.status !== 'created') this.restarts.cancel(container.id);
@@ -682,7 +689,7 @@ export class ContainerService {
     await this.locked(container.id, (current) => this.removeNow(current, options));
   }
 
-  private async removeNow(container: Container, options: { force?: boolean }): Promise<void> {
+  private async removeNow(container: Container, options: RemoveOptions): Promise<void> {
     if (container.state.status === 'restarting' && !options.force) {
       throw conflict('container-restarting', `You cannot remove a restarting container ${container.id}. Stop the container before attempting removal or force remove`);
     }
@@ -707,6 +714,7 @@ export class ContainerService {
     this.emit(container, 'destroy');
     this.waiters.removed(container.id, container.state.exitCode);
     for (const listener of this.removalListeners) listener(container.id);
+    if (options.volumes) await this.deps.volumes?.removeAnonymous?.(container).catch(logError(this.logger, 'warn', 'removing the anonymous volumes of a removed container', { container: container.id }));
   }
 
   /**

@@ -10,10 +10,29 @@ import { stat } from 'node:fs/promises';
 import { invalid, notImplemented } from '../../errors/index.js';
 import type { BindMountSpec, MountSpec, RuntimeMount, VolumeMountSpec } from '../../model/mounts.js';
 import { mergeTmpfsOptions, TMPFS_DEFAULTS } from '../../util/tmpfs-options.js';
+import type { Container } from '../../model/container.js';
+import type { UndoStack } from '../../util/undo.js';
+import type { VolumePlanRequest } from '../volumes/container-volumes.js';
+import type { CreateContainerRequest } from './create-request.js';
+import type { ImageInfo } from './dependencies.js';
 
 /** What gives a volume mount its host directory (made, and filled from the image, as Docker does). */
 export interface VolumeMounter {
   sourceFor(spec: VolumeMountSpec, containerId: string): Promise<string>;
+  /** At create: the mounts the container is stored with, every volume made and named (engine/volumes/container-volumes.ts). */
+  plan?(request: VolumePlanRequest, undo: UndoStack): Promise<MountSpec[]>;
+  /** After `rm -v` or a `--rm` container's end: its anonymous volumes that nobody else uses go. */
+  removeAnonymous?(container: Container): Promise<void>;
+}
+
+/** What the volumes part plans from: the request's mounts, `-v /path`, the image's VOLUMEs, `--volumes-from`. */
+export function volumePlanOf(request: CreateContainerRequest, image: ImageInfo): VolumePlanRequest {
+  return {
+    mounts: request.hostConfig.mounts ?? [],
+    configVolumes: request.config.volumes ?? [],
+    imageVolumes: image.volumes ?? [],
+    volumesFrom: request.hostConfig.volumesFrom ?? [],
+  };
 }
 
 export async function checkBindSources(specs: readonly MountSpec[]): Promise<void> {

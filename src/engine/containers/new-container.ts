@@ -34,6 +34,7 @@ export function newContainer(id: string, name: string, request: CreateContainerR
       exposedPorts: exposed as Container['config']['exposedPorts'],
       cmd: request.config.cmd ?? image.cmd,
       ...(healthcheck ? { healthcheck } : {}),
+      volumes: [...new Set([...(image.volumes ?? []), ...(request.config.volumes ?? [])])].sort(),
     },
     hostConfig: request.hostConfig,
     endpointRequests: request.endpointRequests,

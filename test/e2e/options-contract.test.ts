@@ -86,7 +86,7 @@ const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--cpu-quota', '50000'], names: /HostConfig\.CpuQuota \(--cpu-quota\)/ },
   { args: ['--log-driver', 'syslog'], names: /log driver "syslog" is not supported/ },
   { args: ['--volume-driver', 'flocker'], names: /HostConfig\.VolumeDriver: conet does not support the volume driver "flocker"/ },
-  { args: ['--mount', 'type=volume,src=v,target=/x,volume-opt=type=nfs'], names: /the local driver's type "nfs" is not supported by conet/ },
+  { args: ['--mount', 'type=volume,src=nfsvol,target=/x,volume-opt=type=nfs'], names: /the local driver's type "nfs" is not supported by conet/ },
   { args: ['--cap-add', 'NET_ADMIN', '--device', '/dev/null:/dev/x'], names: /HostConfig\.Devices \(--device\)/ },
   { args: ['--network', 'name=bridge,driver-opt=com.docker.network.endpoint.sysctls=net.ipv4.conf.IFNAME.log_martians=1'], names: /DriverOpts\.com\.docker\.network\.endpoint\.sysctls/ },
 ];

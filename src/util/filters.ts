@@ -4,6 +4,7 @@
  */
 import { invalid } from '../errors/index.js';
 import { parseBool } from './bool.js';
+import { parseGoDuration } from './go-duration.js';
 import { PatternSet } from './go-pattern.js';
 
 export { parseBool };
@@ -77,18 +78,24 @@ export function matchesLabels(filters: Filters, key: string, labels: Record<stri
  */
 export function parseUntil(value: string, now: number = Date.now()): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const duration = /^((\d+(\.\d+)?)(ns|us|µs|ms|s|m|h))+$/.test(value) ? goDurationMs(value) : undefined;
+  const duration = /^((\d+(\.\d+)?)(ns|us|µs|ms|s|m|h))+$/.test(value) ? parseGoDuration(value, 'until') / 1e6 : undefined;
   if (duration !== undefined) return now - duration;
   const date = Date.parse(value);
   if (!Number.isNaN(date) && /^\d{4}-\d{2}-\d{2}/.test(value)) return date;
   throw invalid('filters', `invalid filter 'until=${value}': expected a timestamp, a date or a duration`);
 }
 
-function goDurationMs(value: string): number {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
-  let total = 0;
-  for (const match of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
-    total += Number(match[1]) * (units[match[2] ?? 's'] ?? 0);
-  }
-  return total;
+/**
+ * Prune's shared filters, as Docker's for containers, networks and volumes: `until` (created
+ * before), `label` (every one matches) and `label!` (excludes what matches).
+ */
+export function pruneMatcher(filters: Filters, now: number = Date.now()): (created: string, labels: Record<string, string>) => boolean {
+  const untils = (filters.get('until') ?? []).map((value) => parseUntil(value, now));
+  const until = untils.length > 0 ? Math.min(...untils) : undefined;
+  const excluded = filters.get('label!') ?? [];
+  return (created, labels) => {
+    if (until !== undefined && Date.parse(created) >= until) return false;
+    if (!matchesLabels(filters, 'label', labels)) return false;
+    return excluded.length === 0 || !matchesLabels(new Map([['label', excluded]]), 'label', labels);
+  };
 }

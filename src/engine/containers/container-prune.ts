@@ -5,7 +5,7 @@
  * measured before their removal. Docker's container "prune" event closes it.
  */
 import type { Container } from '../../model/container.js';
-import { matchesLabels, parseFilters, parseUntil, type Filters } from '../../util/filters.js';
+import { parseFilters, pruneMatcher, type Filters } from '../../util/filters.js';
 import { logError } from '../../util/log-error.js';
 import type { Logger } from '../../util/logger.js';
 import type { EventSink } from '../events/event-bus.js';
@@ -22,14 +22,8 @@ export interface PruneDeps {
 }
 
 export function containerPruneFilter(filters: Filters, now: number = Date.now()): (container: Container) => boolean {
-  const untils = (filters.get('until') ?? []).map((value) => parseUntil(value, now));
-  const until = untils.length > 0 ? Math.min(...untils) : undefined;
-  const excluded = filters.get('label!') ?? [];
-  return (container) => {
-    if (until !== undefined && Date.parse(container.created) >= until) return false;
-    if (!matchesLabels(filters, 'label', container.config.labels)) return false;
-    return excluded.length === 0 || !matchesLabels(new Map([['label', excluded]]), 'label', container.config.labels);
-  };
+  const matches = pruneMatcher(filters, now);
+  return (container) => matches(container.created, container.config.labels);
 }
 
 export async function pruneContainers(deps: PruneDeps, rawFilters: string | null): Promise<{ deleted: string[]; reclaimed: number }> {

@@ -1,6 +1,6 @@
 import { invalid } from '../../errors/index.js';
 import type { Network } from '../../model/network.js';
-import { exactAny, matchesAny, matchesLabels, parseBool, parseUntil, type Filters } from '../../util/filters.js';
+import { exactAny, matchesAny, matchesLabels, parseBool, pruneMatcher, type Filters } from '../../util/filters.js';
 
 export const LIST_FILTERS = ['dangling', 'driver', 'id', 'label', 'name', 'scope', 'type'] as const;
 export const PRUNE_FILTERS = ['until', 'label', 'label!'] as const;
@@ -34,13 +34,6 @@ export function listFilter(filters: Filters, endpointCount: (network: Network) =
 
 /** `POST /networks/prune` filters: until, label, label! (label! excludes matching networks). */
 export function pruneFilter(filters: Filters, now: number = Date.now()): (network: Network) => boolean {
-  const untils = (filters.get('until') ?? []).map((value) => parseUntil(value, now));
-  const until = untils.length > 0 ? Math.min(...untils) : undefined;
-  const excluded = filters.get('label!') ?? [];
-  return (network) => {
-    if (until !== undefined && Date.parse(network.created) >= until) return false;
-    if (!matchesLabels(filters, 'label', network.labels)) return false;
-    if (excluded.length > 0 && matchesLabels(new Map([['label', excluded]]), 'label', network.labels)) return false;
-    return true;
-  };
+  const matches = pruneMatcher(filters, now);
+  return (network) => matches(network.created, network.labels);
 }

@@ -4,7 +4,7 @@
  */
 import { invalid } from '../../errors/index.js';
 import { ANONYMOUS_LABEL, type Volume } from '../../model/volume.js';
-import { exactAny, matchesAny, matchesLabels, parseBool, type Filters } from '../../util/filters.js';
+import { exactAny, matchesAny, matchesLabels, parseBool, pruneMatcher, type Filters } from '../../util/filters.js';
 
 export const LIST_FILTERS = ['name', 'driver', 'label', 'dangling'] as const;
 export const PRUNE_FILTERS = ['label', 'label!', 'all'] as const;
@@ -35,13 +35,9 @@ export function listFilter(filters: Filters, inUse: (volume: Volume) => boolean)
 export function pruneFilter(filters: Filters, apiVersion: string): (volume: Volume) => boolean {
   const all = boolValues(filters, 'all');
   const onlyAnonymous = versionAtLeast(apiVersion, 1, 42) && !all.includes(true);
-  const excluded = filters.get('label!') ?? [];
-  return (volume) => {
-    if (onlyAnonymous && !Object.hasOwn(volume.labels, ANONYMOUS_LABEL)) return false;
-    if (!matchesLabels(filters, 'label', volume.labels)) return false;
-    if (excluded.length > 0 && matchesLabels(new Map([['label', excluded]]), 'label', volume.labels)) return false;
-    return true;
-  };
+  // Volume prune takes no `until` (PRUNE_FILTERS), so only the label filters apply.
+  const matches = pruneMatcher(filters);
+  return (volume) => (!onlyAnonymous || Object.hasOwn(volume.labels, ANONYMOUS_LABEL)) && matches(volume.createdAt, volume.labels);
 }
 
 function versionAtLeast(version: string, major: number, minor: number): boolean {

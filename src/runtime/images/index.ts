@@ -3,3 +3,4 @@ export * from './changes.js';
 export * from './reference.js';
 export * from './store.js';
 export * from './service.js';
+export * from './oci-layout.js';

@@ -7,7 +7,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { conflict, notFound } from '../../errors/index.js';
+import { conflict, notFound, notImplemented } from '../../errors/index.js';
 import type { DeleteRecord, ImportRequest } from '../../model/image.js';
 import { buildBusyboxRootfs } from './busybox.js';
 import { applyChanges } from './changes.js';
@@ -16,6 +16,7 @@ import { diskUsage } from './disk-usage.js';
 import { formatReference, looksLikeId, parseReference } from './reference.js';
 import { extractConfined } from './extract.js';
 import { unpackLayer } from './layers.js';
+import type { LayerProgress, PulledLayout } from './oci-layout.js';
 import { openLayer, readImageConfig, readManifest } from './save-archive.js';
 import type { SaveManifestEntry } from './save-manifest.js';
 
@@ -169,6 +170,18 @@ export class ImageService {
       records.push({ Deleted: image.id });
       return records;
     });
+  }
+
+  /** Records an image the registry client copied into an OCI layout (oci-layout.ts). */
+  commitPulled(layout: PulledLayout, progress: (event: LayerProgress) => void, signal: AbortSignal): Promise<ImageRecord> {
+    void layout; void progress; void signal;
+    return Promise.reject(notImplemented('commit-pulled', 'the layer store does not take pulled images yet'));
+  }
+
+  /** True when the store keeps the compressed layer blob `digest` (oci-layout.ts HasBlob). */
+  hasBlob(digest: string): boolean {
+    void digest;
+    return false;
   }
 
   /**

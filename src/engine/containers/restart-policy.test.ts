@@ -15,13 +15,14 @@ test('policies: always after anything, unless-stopped unless stopped, on-failure
   assert.equal(policyRestarts({ name: 'no', maximumRetryCount: 0 }, exit(1)), false);
 });
 
-test('backoff: 100 ms doubling to a minute, back to 100 ms after a run of 10 s', () => {
+test('backoff: 100 ms doubling to a minute; after a run of 10 s at once, then 100 ms again', () => {
   let delay = 0;
   const seen = [];
   for (let step = 0; step < 12; step += 1) seen.push((delay = nextBackoff(delay, 50)));
   assert.deepEqual(seen.slice(0, 4), [100, 200, 400, 800]);
   assert.equal(seen.at(-1), 60_000);
-  assert.equal(nextBackoff(60_000, 10_000), 100);
+  assert.equal(nextBackoff(60_000, 10_000), 0, 'a run of 10 s resets the backoff and comes back at once');
+  assert.equal(nextBackoff(0, 50), 100, 'after an immediate restart, a quick crash waits the first step');
   assert.equal(nextBackoff(800, 9_999), 1_600);
 });
 

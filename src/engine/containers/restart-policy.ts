@@ -2,9 +2,10 @@
  * Restart policies as Docker's restart manager applies them: `always` comes back after any exit,
  * `unless-stopped` unless a user stopped it, `on-failure[:N]` after a non-zero exit (at most N
  * times when N > 0), `no` never. A stop or kill cancels the pending decision (the process ended
- * because a user asked). Each restart waits a backoff: 100 ms, doubling up to a minute, back to
- * 100 ms once a run lasted 10 s. A daemon start is Docker's "restore": containers whose policy
- * says so come back (`always` even after a manual stop, `unless-stopped` not).
+ * because a user asked). Each restart waits a backoff: 100 ms, doubling up to a minute; a run
+ * that lasted 10 s resets it and comes back at once (then 100 ms, 200 ms … if it crashes
+ * quickly). A daemon start is Docker's "restore": containers whose policy says so come back
+ * (`always` even after a manual stop, `unless-stopped` not).
  */
 import { invalid } from '../../errors/index.js';
 import type { RestartPolicy } from '../../model/container.js';
@@ -35,10 +36,14 @@ export function policyRestarts(policy: RestartPolicy, facts: ExitFacts): boolean
   }
 }
 
-/** The wait before the next restart, after `previousMs` (0: none yet) and a run of `ranMs`. */
+/**
+ * The wait before the next restart, after `previousMs` (0: none yet, or the last was immediate)
+ * and a run of `ranMs`. A run of 10 s or more is no crash loop: it comes back at once (Docker
+ * resets its backoff then, yet still waits its first 100 ms step; nothing is gained by that wait).
+ */
 export function nextBackoff(previousMs: number, ranMs: number): number {
-  const previous = ranMs >= BACKOFF_RESET_AFTER_MS ? 0 : previousMs;
-  return previous === 0 ? BACKOFF_FIRST_MS : Math.min(previous * 2, BACKOFF_MAX_MS);
+  if (ranMs >= BACKOFF_RESET_AFTER_MS) return 0;
+  return previousMs === 0 ? BACKOFF_FIRST_MS : Math.min(previousMs * 2, BACKOFF_MAX_MS);
 }
 
 /** Docker's checks of a policy (create and update): a 400 for an unknown name or a misplaced count. */

@@ -72,6 +72,13 @@ export interface ContainerServiceDeps {
   volumes?: VolumeMounter;
 }
 
+/** A restart by policy, timed from the exit (its steps are logged with the start's as one line). */
+interface RestartTiming {
+  clock: StepClock;
+  /** When the daemon saw the exit (epoch ms): a benchmark subtracts its kill time. */
+  exitSeenAt: number;
+}
+
 export interface ResolverTarget {
   address: string;
   port: number;
@@ -263,13 +270,15 @@ export class ContainerService {
     };
   }
 
-  private async startNow(container: Container): Promise<boolean> {
+  /** `restart`: a start by the restart policy, its clock already running (logged as one line). */
+  private async startNow(container: Container, restart?: RestartTiming): Promise<boolean> {
     if (container.state.status === 'running') return false;
     await this.cleanups.get(container.id);
+    restart?.clock.mark('release');
+    const clock = restart?.clock ?? new StepClock();
     const undo = new UndoStack();
     const before = container.state;
     try {
-      const clock = new StepClock();
       const mounts = await runtimeMounts(container.hostConfig.mounts ?? [], container.id, this.deps.volumes);
       const attached = await this.deps.attacher.attach(container, undo);
       clock.mark('network');
@@ -297,7 +306,8 @@ export class ContainerService {
       await this.save(container);
       clock.mark('store');
       failpoint('container.start.after-store');
-      this.deps.events?.('container started', { id: container.id, mode: container.hostConfig.networkMode, steps: clock.steps });
+      if (restart) this.deps.events?.('container restarted', { id: container.id, exitSeenAt: restart.exitSeenAt, steps: clock.steps });
+      else this.deps.events?.('container started', { id: container.id, mode: container.hostConfig.networkMode, steps: clock.steps });
       this.emit(container, 'start');
     } catch (error) {
       this.deps.dns?.release?.(container.id);
@@ -492,7 +502,7 @@ export class ContainerService {
     if (restart) {
       container.restartCount += 1;
       // Timed from the exit: the start awaits the release below, so the backoff overlaps it.
-      this.scheduleRestart(id, Date.now() - Date.parse(startedAt));
+      this.scheduleRestart(id, Date.now() - Date.parse(startedAt), { clock: new StepClock(), exitSeenAt: Date.now() });
     }
     this.emit(container, 'die', { exitCode: String(code) });
     for (const listener of this.lifecycleListeners) listener.exited?.(container);
@@ -504,18 +514,20 @@ export class ContainerService {
     this.cleanups.set(id, released);
   }
 
-  private scheduleRestart(id: string, ranMs: number): void {
+  private scheduleRestart(id: string, ranMs: number, timing: RestartTiming): void {
     this.restarts.schedule(id, this.restarts.delayFor(id, ranMs), () => {
-      void this.locks.run(id, () => this.restartByPolicy(id)).catch(logError(this.logger, 'warn', 'restarting a container by its policy', { container: id }));
+      timing.clock.mark('backoff');
+      void this.locks.run(id, () => this.restartByPolicy(id, timing)).catch(logError(this.logger, 'warn', 'restarting a container by its policy', { container: id }));
     });
   }
 
   /** A failed restart leaves it exited, as Docker's (no further attempts). */
-  private async restartByPolicy(id: string): Promise<void> {
+  private async restartByPolicy(id: string, timing: RestartTiming): Promise<void> {
     const container = this.containers.get(id);
     if (!container || container.state.status !== 'restarting') return;
+    timing.clock.mark('lock');
     try {
-      await this.startNow(container);
+      await this.startNow(container, timing);
     } catch (error) {
       container.state = { ...container.state, status: 'exited' };
       await this.save(container);
@@ -546,13 +558,14 @@ export class ContainerService {
     const id = container.id;
     const clock = new StepClock();
     this.deps.dns?.release?.(id);
-    // Ports and namespace go in parallel: each is one process, and the nft delete is the slower.
+    // The runtime's clean-up (runc delete, the overlay) needs nothing of the network: it runs
+    // alongside. Ports and namespace go in parallel too: each is one process.
+    const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of an exited container', { container: id }));
     await Promise.all([
       this.deps.ports.unpublish(id).catch(logError(this.logger, 'warn', 'unpublishing ports of an exited container', { container: id })),
       this.deps.attacher.release(container).catch(logError(this.logger, 'warn', 'releasing the network of an exited container', { container: id })),
     ]);
     clock.mark('network');
-    const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of an exited container', { container: id }));
     container.sandbox = '';
     container.ports = [];
     this.dnsTargets.delete(id);

@@ -1,17 +1,17 @@
 /**
  * Runs every benchmark, one after the other, each in its own process (each cleans up after
  * itself), then writes BENCHMARKS.md from bench/results/*.json.
- *   node dist/bench/run-all.js [name ...]     names: network-setup network-teardown run-vs-docker port-scaling memory network-scale overlay-throughput stats
+ *   node dist/bench/run-all.js [name ...]     names: network-setup network-teardown run-vs-docker port-scaling memory network-scale overlay-throughput stats run-volumes restart
  *   node dist/bench/run-all.js --report-only  rewrite BENCHMARKS.md from the last results
  */
 import { spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertRoot, log, machineInfo, readResult, REPO } from './lib/common.js';
 
-const ALL = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats'];
-const ORDER = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats'];
+const ALL = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats', 'run-volumes', 'restart'];
+const ORDER = ['network-setup', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats', 'run-volumes', 'restart'];
 const HERE = join(fileURLToPath(import.meta.url), '..');
 
 async function main(): Promise<void> {
@@ -36,14 +36,37 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The sections (and summary rows) of the BENCHMARKS.md in the repository, by benchmark name (from
+ * each section's "Raw samples: `bench/results/NAME.json`" line): a benchmark without a result file
+ * here (results/ is not committed) keeps what the last run wrote.
+ */
+async function previousReport(): Promise<{ sections: Map<string, string>; rows: Map<string, string> }> {
+  const text = await readFile(join(REPO, 'BENCHMARKS.md'), 'utf8').catch(() => '');
+  const sections = new Map<string, string>();
+  const rows = new Map<string, string>();
+  for (const section of text.split(/\n(?=## )/).slice(1)) {
+    const name = /Raw samples: `bench\/results\/([\w-]+)\.json`/.exec(section)?.[1];
+    if (name) sections.set(name, section.trimEnd());
+  }
+  for (const line of text.split('\n')) {
+    const name = /^\|.*\| ([\w-]+) \|$/.exec(line)?.[1];
+    if (name && ALL.includes(name) && !rows.has(name)) rows.set(name, line);
+  }
+  return { sections, rows };
+}
+
 async function report(failed: string[]): Promise<void> {
   const machine = await machineInfo();
+  const previous = await previousReport();
   const sections: string[] = [];
   const summary: string[] = [];
   for (const name of ORDER) {
     const result = await readResult(name);
     if (!result) {
-      sections.push(`## ${name}\n\nNot run yet.`);
+      sections.push(previous.sections.get(name) ?? `## ${name}\n\nNot run yet.`);
+      const row = previous.rows.get(name);
+      if (row) summary.push(row);
       continue;
     }
     sections.push(`${result.markdown}\n\n_Run ${result.startedAt.replace('T', ' ').slice(0, 19)} UTC, ${result.durationS.toFixed(0)} s${failed.includes(name) ? '; the latest attempt failed, these are older results' : ''}. Raw samples: \`bench/results/${name}.json\`._`);
@@ -53,17 +76,18 @@ async function report(failed: string[]): Promise<void> {
   const text = [
     '# BENCHMARKS',
     '',
-    'Issue 3\'s performance targets (and issues 4 and 5\'s network-scale and overlay-throughput benchmarks), measured side by side in one run per benchmark: conetd (in a throwaway host namespace, driven by the real docker CLI), real Docker 20.10 (Debian `docker.io`, dockerd in its own namespace), the CNI reference plugins, netavark, and the bare `ip`/`nft` floor. Medians unless stated; the machine is a shared 2-vCPU VM, so ratios taken in one run are the solid numbers.',
+    'Issue 3\'s performance targets (and issues 4 and 5\'s network-scale and overlay-throughput benchmarks, issue 12\'s stats, mounts and restart ones), measured side by side in one run per benchmark: conetd (in a throwaway host namespace, driven by the real docker CLI), real Docker 20.10 (Debian `docker.io`, dockerd in its own namespace), the CNI reference plugins, netavark, and the bare `ip`/`nft` floor. Medians unless stated; the machine is a shared 2-vCPU VM, so ratios taken in one run are the solid numbers.',
     '',
     '**Reproduce** (root; never touches the machine\'s own network namespace):',
     '',
     '```',
-    'bash bench/run.sh                 # compiles with npx tsc -p ., runs all seven, rewrites BENCHMARKS.md (≈ 12–16 min)',
+    'bash bench/run.sh                 # compiles with npx tsc -p ., runs them all, rewrites BENCHMARKS.md (≈ 15–20 min)',
     'bash bench/run.sh network-setup   # one benchmark; the others keep their last results',
     'bash bench/run.sh overlay-throughput   # issue 5: iperf3 over the overlay vs raw VXLAN / routed (≈ 3–4 min)',
+    'bash bench/run.sh stats run-volumes restart   # issue 12: stats over 100 containers, run -d with mounts, restart latency (≈ 5 min)',
     '```',
     '',
-    'Prerequisites: `apt-get install docker.io containernetworking-plugins netavark iperf3 etcd-server` (bench/run.sh installs iperf3 when missing; the install must not leave dockerd/containerd running; the benchmarks start dockerd only inside their own namespace). See bench/README.md.',
+    'Prerequisites: `apt-get install docker.io containernetworking-plugins netavark iperf3 etcd-server` (bench/run.sh installs the missing ones; the install must not leave dockerd/containerd running; the benchmarks start dockerd only inside their own namespace). See bench/README.md.',
     '',
     '| target | result | benchmark |',
     '|---|---|---|',

@@ -8,9 +8,11 @@ import { TestHost } from '../../test/helpers/host.js';
 import { log, sh } from './common.js';
 
 export interface StepEvent {
-  msg: 'container started' | 'container exited';
+  msg: 'container started' | 'container exited' | 'container restarted';
   id: string;
   steps: Record<string, number>;
+  /** 'container restarted': when the daemon saw the exit (epoch ms). */
+  exitSeenAt?: number;
 }
 
 export class ConetBench {
@@ -47,7 +49,7 @@ export class ConetBench {
       if (!line.includes('"steps"')) continue;
       try {
         const parsed = JSON.parse(line) as StepEvent;
-        if ((parsed.msg === 'container started' || parsed.msg === 'container exited') && parsed.steps) events.push(parsed);
+        if (['container started', 'container exited', 'container restarted'].includes(parsed.msg) && parsed.steps) events.push(parsed);
       } catch {
         /* not a JSON line */
       }

@@ -32,6 +32,13 @@ command -v script >/dev/null || need+=(bsdutils)
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v openssl >/dev/null || need+=(openssl)  # the TLS test's throwaway CA
 command -v dnsperf >/dev/null || need+=(dnsperf)  # the embedded resolver's flood test (test/e2e/dns-attack.test.ts)
+# Registry tests (issue 11): skopeo copies stand-in images into a test registry (and pulls),
+# umoci builds those images as OCI layouts, docker-registry is the registry the tests start in a
+# namespace, and htpasswd (apache2-utils) makes the bcrypt lines of its basic auth.
+command -v skopeo >/dev/null || need+=(skopeo)
+command -v umoci >/dev/null || need+=(umoci)
+[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
+command -v htpasswd >/dev/null || need+=(apache2-utils)
 # shellcheck source=scripts/lib/apt.sh
 . scripts/lib/apt.sh
 apt_install setup "${need[@]}"

@@ -34,7 +34,8 @@ export function execProbe(streams: Pick<ContainerStreams, 'exec'>, directoryOf: 
         const output = new ProbeOutput();
         try {
           handle = await streams.exec(container.id, directoryOf(container.id), {
-            args: argv, env: container.config.env, cwd: container.config.workingDir || '/', user: container.config.user, tty: false, stdin: false,
+            args: argv, env: container.config.env, cwd: container.config.workingDir || '/', user: container.config.user,
+            groupAdd: container.hostConfig.isolation.groupAdd, tty: false, stdin: false,
           });
         } catch (error) {
           return { start, end: timestamp(), exitCode: -1, output: error instanceof Error ? error.message : String(error) };

@@ -128,13 +128,15 @@ test('a stopped container is not probed; no healthcheck or NONE starts no watch'
   assert.equal(monitor.size(), 0);
 });
 
-test('an adopted container keeps its health status (daemon restart)', async () => {
-  const target = container({ interval: 10_000 * MS });
-  target.state.health = { status: 'healthy', failingStreak: 0, log: [] };
-  const { probe } = scriptedProbe([0]);
+test('an adopted container is starting again until its next probe, its log kept (daemon restart, as Docker)', async () => {
+  const target = container({ interval: 10_000 * MS, retries: 3 });
+  const earlier = { start: 's', end: 'e', exitCode: 1, output: 'old' };
+  target.state.health = { status: 'unhealthy', failingStreak: 4, log: [earlier] };
+  const { probe, calls } = scriptedProbe([0]);
   const { monitor } = monitorOf(target, probe);
   monitor.start(target, { resume: true });
-  assert.equal(target.state.health?.status, 'healthy');
+  assert.deepEqual(target.state.health, { status: 'starting', failingStreak: 0, log: [earlier] });
+  assert.equal(calls.runs, 0, 'no probe before an interval has passed');
   assert.equal(monitor.size(), 1);
   monitor.close();
   assert.equal(monitor.size(), 0);

@@ -7,9 +7,11 @@
  * A paused container is not exec'd into: each probe then fails at once with Docker's exec refusal
  * (so a long pause makes it unhealthy, as with Docker), and probing resumes on unpause.
  *
- * One watch per running container: started by the container's start (or its adoption after a
- * daemon restart, which keeps the status it had), stopped by its exit, removal or the daemon's
- * stop, which also kill a probe in flight. No timer or process outlives its watch.
+ * One watch per running container: started by the container's start or its adoption after a
+ * daemon restart, stopped by its exit, removal or the daemon's stop, which also kill a probe in
+ * flight. No timer or process outlives its watch. Either way the status is `starting` again (the
+ * log kept) until the next probe, as Docker's initHealthMonitor does at its restore; an adopted
+ * container's start period still counts from its StartedAt.
  */
 import type { Container } from '../../model/container.js';
 import type { HealthResult, HealthStatus } from '../../model/health.js';
@@ -62,15 +64,15 @@ export class HealthMonitor {
     return this.watches.size;
   }
 
-  /** The container started (`resume`: adopted after a daemon restart, its health kept). */
+  /** The container started (`resume`: adopted after a daemon restart, its start period counting from StartedAt). */
   start(container: Container, options: { resume?: boolean } = {}): void {
     this.stop(container.id);
     const argv = probeArgv(container.config.healthcheck);
     if (!argv) return;
-    if (!options.resume || !container.state.health) {
-      container.state.health = startingHealth(container.state.health);
-      void this.deps.save(container).catch(logError(this.logger, 'warn', 'saving a starting health', { container: container.id }));
-    }
+    const before = container.state.health?.status;
+    container.state.health = startingHealth(container.state.health);
+    void this.deps.save(container).catch(logError(this.logger, 'warn', 'saving a starting health', { container: container.id }));
+    if (options.resume && before !== undefined && before !== 'starting') this.logger.info('health starting again after a daemon restart', { container: container.id, was: before });
     const startedAt = options.resume ? Date.parse(container.state.startedAt) : Number.NaN;
     const watch: Watch = { argv, startedAt: Number.isNaN(startedAt) ? this.now() : startedAt };
     this.watches.set(container.id, watch);

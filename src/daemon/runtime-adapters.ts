@@ -5,12 +5,13 @@
 import { constants } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerFiles, ContainerRuntime, ContainerStreams, ImageInfo, ImageSource, RuntimeSpec } from '../engine/containers/dependencies.js';
+import type { ContainerFiles, ContainerRuntime, ContainerStreams, ExecRequest, ImageInfo, ImageSource, RuntimeSpec } from '../engine/containers/dependencies.js';
 import type { ImageStore } from '../runtime/images/index.js';
 import { OciRuntime } from '../runtime/containers/oci-runtime.js';
 import { signalPid, startExec } from '../runtime/containers/exec-process.js';
 import type { PipedProcess } from '../exec/index.js';
-import { resolveExecUser } from '../runtime/containers/exec-user.js';
+import { resolveProcessUser } from '../runtime/containers/exec-user.js';
+import { writeExecProcess } from '../runtime/containers/exec-process-spec.js';
 import { payloadOf } from '../runtime/containers/k8s-log.js';
 import { LogFollower } from '../runtime/containers/log-follower.js';
 import { statInRoot, tarFromRoot } from '../runtime/containers/archive-out.js';
@@ -114,13 +115,14 @@ export function containerStreams(runtime: OciRuntime): ContainerStreams {
       await handle.write(resizeMessage(height, width)).finally(() => handle.close());
     },
     async exec(containerId, directory, request) {
-      const user = await resolveExecUser(join(directory, 'merged'), request.user);
-      const pidFile = join(directory, `exec-${++execCount}.pid`);
-      const started = startExec(runtime.runtimePath, runtime.runc.root, { containerId, ...request, user, pidFile });
+      const count = ++execCount;
+      const pidFile = join(directory, `exec-${count}.pid`);
+      const processFile = await execProcessFile(directory, count, request);
+      const started = startExec(runtime.runtimePath, runtime.runc.root, { containerId, ...request, pidFile, ...(processFile ? { processFile } : {}) });
       const { process: child } = started;
       // The pid file goes once read: a short command is often gone before anyone asks for its pid.
       const pid = started.pid();
-      void child.exited.then(() => pid).then(() => rm(pidFile, { force: true }));
+      void child.exited.then(() => pid).then(() => Promise.all([rm(pidFile, { force: true }), processFile ? rm(processFile, { force: true }) : undefined]));
       // runc reports its own failure (command not found) as exit 255 and an error line; Docker says 126.
       let runcFailed = false;
       child.stderr?.on('data', (chunk: Buffer) => (runcFailed ||= chunk.includes('msg="exec failed')));
@@ -131,6 +133,19 @@ export function containerStreams(runtime: OciRuntime): ContainerStreams {
       };
     },
   };
+}
+
+/**
+ * `exec -u USER`: a whole process.json with USER's uid, gid and groups (the image's /etc/group
+ * and the container's --group-add), since runc's flags keep the container's groups; without -u,
+ * runc's flags over the container's own process.
+ */
+async function execProcessFile(directory: string, count: number, request: ExecRequest): Promise<string | undefined> {
+  if (request.user === '') return undefined;
+  const user = await resolveProcessUser(join(directory, 'merged'), request.user, request.groupAdd);
+  const file = join(directory, `exec-${count}.json`);
+  await writeExecProcess(join(directory, 'bundle', 'config.json'), file, { args: request.args, env: request.env, cwd: request.cwd, tty: request.tty, user });
+  return file;
 }
 
 /**

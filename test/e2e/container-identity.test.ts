@@ -1,7 +1,8 @@
 /**
  * Identity and confinement (issue 12, item 3), each shown from inside the container with the real
  * docker CLI: `-u` and `--group-add` (names from the image's own /etc/passwd and /etc/group, also
- * for `docker exec`, and a hostile /etc/passwd symlink that can't reach the host's file),
+ * for `docker exec`, `exec -u` with the user's supplementary groups, and a hostile /etc/passwd
+ * symlink that can't reach the host's file),
  * `--cap-drop ALL`, `--read-only`, `no-new-privileges`, `--sysctl`, `--ulimit`, `--shm-size`,
  * `--init` (tini as PID 1), legacy `--link` (hosts entry and Docker's variables on the default
  * bridge, a DNS alias on a user-defined network); refusals are 400s naming the field and leave
@@ -66,13 +67,20 @@ test('-u and --group-add: names from the image\'s own files, for run and exec; t
       assert.match(hostile.stderr, /unable to find user evil/);
 
       await host.dockerOk(['run', '-d', '--name', 'who', '-u', 'alice', '--group-add', 'staff', 'accounts', 'sleep', '300']);
-      const [execDefault, execRoot, unknown] = await Promise.all([
+      const [execDefault, execRoot, unknown, execNamed, execBob, execGroup] = await Promise.all([
         host.dockerOk(['exec', 'who', 'id']),
         host.dockerOk(['exec', '-u', '0', 'who', 'id', '-u']),
         runIn(host, ['-u', 'nosuch', 'accounts', 'id']),
+        host.dockerOk(['exec', '-u', 'alice', 'who', 'id']),
+        host.dockerOk(['exec', '-u', 'bob', 'who', 'id']),
+        host.dockerOk(['exec', '-u', 'alice:bob', 'who', 'id']),
       ]);
       assert.equal(execDefault, 'uid=1000 gid=1000 groups=50,2000', 'exec gets the container\'s user and groups');
       assert.equal(execRoot, '0');
+      // exec -u: the user's groups from the image's /etc/group plus the container's --group-add (Docker's getUser).
+      assert.equal(execNamed, 'uid=1000 gid=1000 groups=50,2000');
+      assert.equal(execBob, 'uid=1001 gid=1001 groups=50');
+      assert.equal(execGroup, 'uid=1000 gid=1001 groups=50', 'a named group replaces the memberships; --group-add stays');
       assert.notEqual(unknown.code, 0);
       assert.match(unknown.stderr, /unable to find user nosuch: no matching entries in passwd file/);
     });

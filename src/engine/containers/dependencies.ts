@@ -124,6 +124,8 @@ export interface ExecRequest {
   env: string[];
   cwd: string;
   user: string;
+  /** The container's `--group-add`, added to `user`'s groups (Docker's exec does so too). */
+  groupAdd?: readonly string[];
   tty: boolean;
   stdin: boolean;
 }

@@ -21,7 +21,7 @@ export interface ExtractIntoOptions {
 
 async function ownerOf(root: string, user: string | undefined): Promise<{ uid: number; gid: number } | undefined> {
   if (user === undefined) return undefined;
-  const resolved = (await resolveExecUser(root, user)) || '0:0';
+  const resolved = (await resolveExecUser(root, user)).user || '0:0';
   const [uid = 0, gid = 0] = resolved.split(':').map(Number);
   return { uid, gid };
 }

@@ -13,6 +13,12 @@ import { run, startPiped, type PipedProcess } from '../../exec/index.js';
 
 export interface ExecSpec {
   containerId: string;
+  /**
+   * A whole process.json for `runc exec --process` (then args, env, cwd, user and tty are in it):
+   * used for `exec -u`, since runc's --additional-gids adds to the container's own groups instead
+   * of replacing them.
+   */
+  processFile?: string;
   args: string[];
   env: string[];
   cwd: string;
@@ -36,6 +42,7 @@ export function shellQuote(word: string): string {
 }
 
 export function execArgv(runcPath: string, root: string, spec: ExecSpec): string[] {
+  if (spec.processFile) return [runcPath, '--root', root, 'exec', '--pid-file', spec.pidFile, '--process', spec.processFile, spec.containerId];
   return [
     runcPath, '--root', root, 'exec', '--pid-file', spec.pidFile,
     ...(spec.tty ? ['-t'] : []),

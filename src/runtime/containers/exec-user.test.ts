@@ -34,8 +34,10 @@ test('names and numbers as moby resolves them: supplementary groups only without
     await assert.rejects(resolveProcessUser(root, 'alice:nogroup'), { kind: 'invalid', message: 'unable to find group nogroup: no matching entries in group file' });
     await assert.rejects(resolveProcessUser(root, '', ['nogroup']), /unable to find group nogroup/);
     await assert.rejects(resolveProcessUser(root, '99999999999'), /out of range/);
-    assert.equal(await resolveExecUser(root, 'alice:staff'), '1000:50');
-    assert.equal(await resolveExecUser(root, ''), '');
+    assert.deepEqual(await resolveExecUser(root, 'alice:staff'), { user: '1000:50', additionalGids: [] });
+    assert.deepEqual(await resolveExecUser(root, 'alice'), { user: '1000:1000', additionalGids: [2000] }, 'exec -u gets the user\'s groups');
+    assert.deepEqual(await resolveExecUser(root, 'alice', ['staff']), { user: '1000:1000', additionalGids: [2000, 50] }, 'and the container\'s --group-add');
+    assert.deepEqual(await resolveExecUser(root, '', ['staff']), { user: '', additionalGids: [] }, 'no -u: runc keeps the container\'s own user and groups');
   });
 });
 

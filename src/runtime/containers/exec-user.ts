@@ -92,9 +92,13 @@ export async function resolveProcessUser(rootfs: string, user: string, groupAdd:
   return { uid: found.uid, gid, additionalGids: [...new Set([...member, ...added])] };
 }
 
-/** exec's `--user` for runc: "uid:gid", or '' for the container's own user. */
-export async function resolveExecUser(rootfs: string, user: string): Promise<string> {
-  if (user === '') return '';
-  const { uid, gid } = await resolveProcessUser(rootfs, user);
-  return `${uid}:${gid}`;
+/**
+ * exec's `--user` for runc ("uid:gid", or '' for the container's own user) and its supplementary
+ * groups: the user's memberships in the image's /etc/group and the container's `--group-add`,
+ * as Docker's exec resolves them (getUser with the container's GroupAdd).
+ */
+export async function resolveExecUser(rootfs: string, user: string, groupAdd: readonly string[] = []): Promise<{ user: string; additionalGids: number[] }> {
+  if (user === '') return { user: '', additionalGids: [] };
+  const { uid, gid, additionalGids } = await resolveProcessUser(rootfs, user, groupAdd);
+  return { user: `${uid}:${gid}`, additionalGids };
 }

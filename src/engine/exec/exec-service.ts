@@ -128,7 +128,7 @@ export class ExecService {
     const tty = this.ttyOf(id, options);
     const handle = await this.streams.exec(container.id, this.containers.directoryOf(container.id), {
       args: session.config.cmd, env: session.config.env, cwd: session.config.workingDir, user: session.config.user,
-      groupAdd: container.hostConfig.isolation.groupAdd, tty, stdin: session.config.attachStdin,
+      groupAdd: container.hostConfig?.isolation?.groupAdd ?? [], tty, stdin: session.config.attachStdin,
     }).catch((error: unknown) => {
       session.exitCode = 126;
       session.endedAt = this.now();

@@ -33,7 +33,7 @@ test('a probe runs in the container as the container user and env, and reports e
   const result = await execProbe({ exec }, () => '/dir').run(target, ['/bin/sh', '-c', 'true'], 1e9).result;
   assert.equal(result.exitCode, 0);
   assert.equal(result.output, 'all good\n');
-  assert.deepEqual(seen.requests[0], { args: ['/bin/sh', '-c', 'true'], env: ['A=1'], cwd: '/', user: 'nobody', tty: false, stdin: false });
+  assert.deepEqual(seen.requests[0], { args: ['/bin/sh', '-c', 'true'], env: ['A=1'], cwd: '/', user: 'nobody', groupAdd: [], tty: false, stdin: false });
   assert.ok(result.start <= result.end);
 });
 

@@ -35,7 +35,7 @@ export function execProbe(streams: Pick<ContainerStreams, 'exec'>, directoryOf: 
         try {
           handle = await streams.exec(container.id, directoryOf(container.id), {
             args: argv, env: container.config.env, cwd: container.config.workingDir || '/', user: container.config.user,
-            groupAdd: container.hostConfig.isolation.groupAdd, tty: false, stdin: false,
+            groupAdd: container.hostConfig?.isolation?.groupAdd ?? [], tty: false, stdin: false,
           });
         } catch (error) {
           return { start, end: timestamp(), exitCode: -1, output: error instanceof Error ? error.message : String(error) };

@@ -39,6 +39,8 @@ command -v skopeo >/dev/null || need+=(skopeo)
 command -v umoci >/dev/null || need+=(umoci)
 [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
+# compose v1 (docker-py 5.0.3) is the client of issue 12's compose acceptance test (test/e2e/compose.test.ts).
+command -v docker-compose >/dev/null || need+=(docker-compose)
 # shellcheck source=scripts/lib/apt.sh
 . scripts/lib/apt.sh
 apt_install setup "${need[@]}"

@@ -8,10 +8,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import { NETNS_PREFIX } from '../helpers/host.js';
-import { createNetns, deleteNetns, type Netns } from '../helpers/netns.js';
+import { createNetns, deleteNetns, listNetns, type Netns } from '../helpers/netns.js';
 import { addAddress, TestRegistry, type Credentials } from '../helpers/registry.js';
 import { buildStandIns, OciLayout, pushImage } from '../helpers/registry-images.js';
 import { TestCa } from '../helpers/tls.js';
+import { TokenServer } from '../helpers/token-server.js';
 
 const ADDRESS = '10.77.0.1';
 const USER: Credentials = { username: 'tester', password: `pw-${Math.random().toString(36).slice(2)}` };
@@ -32,6 +33,10 @@ async function withWorld(fn: (world: { netns: Netns; ca: TestCa; layout: OciLayo
     await ca?.dispose();
     await deleteNetns(netns);
   }
+  // Reached only when fn passed: the layout, the CA and the namespace are gone.
+  assert.deepEqual(await listNetns(netns.name), []);
+  assert.equal(await exists(layout.dir), false, 'layout removed');
+  assert.equal(await exists(ca.dir), false, 'CA removed');
 }
 
 function alive(pid: number): boolean {
@@ -90,10 +95,11 @@ test('TLS + htpasswd registry: a pushed image is in the catalog, its manifest re
     } finally {
       await registry.stop();
     }
+    // Checked before the namespace goes (deleting it would kill a leftover process).
+    assert.ok(leftovers);
+    assert.equal(alive(leftovers.pid), false, 'registry process ended');
+    assert.equal(await exists(leftovers.dir), false, 'registry directory removed');
   });
-  assert.ok(leftovers);
-  assert.equal(alive(leftovers.pid), false, 'registry process ended');
-  assert.equal(await exists(leftovers.dir), false, 'registry directory removed');
 });
 
 test('plain HTTP registry without auth takes a Docker schema 2 push', { timeout: 60_000 }, async () => {
@@ -107,6 +113,106 @@ test('plain HTTP registry without auth takes a Docker schema 2 push', { timeout:
       assert.equal((JSON.parse(manifest.stdout) as { mediaType: string }).mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
       const byDigest = await registry.curl(['-o', '/dev/null', '-w', '%{http_code}', '-H', 'Accept: application/vnd.docker.distribution.manifest.v2+json', `${registry.url}/v2/tests/tiny/manifests/${digest}`]);
       assert.equal(byDigest.stdout, '200');
+    } finally {
+      await registry.stop();
+    }
+  });
+});
+
+test('token flow: anonymous /v2/ gets a Bearer challenge, a token from the token server reads, a wrong password and another repo get nothing', { timeout: 60_000 }, async () => {
+  await withWorld(async ({ netns, ca, layout }) => {
+    const tokens = await TokenServer.start({ netns: netns.path, address: ADDRESS, port: 5443, ca, users: [{ ...USER }, { username: 'narrow', password: 'narrow-pw', repositories: ['other/repo'] }] });
+    const tokenPid = tokens.pid!;
+    let registry: TestRegistry | undefined;
+    try {
+      registry = await TestRegistry.start({ netns: netns.path, address: ADDRESS, port: 5002, tls: ca, token: tokens.registryAuth });
+      const challenge = await registry.curl(['-o', '/dev/null', '-D', '-', `${registry.url}/v2/`]);
+      assert.match(challenge.stdout, /^HTTP\/[\d.]+ 401/m);
+      assert.match(challenge.stdout, new RegExp(`^www-authenticate: Bearer realm="${tokens.realm.replace(/[.]/g, '\\.')}",service="conet-test-registry"`, 'im'));
+
+      // skopeo does the whole flow with the user's basic credentials.
+      await layout.image('tiny', { layers: [{ kind: 'files', files: { 'hello.txt': 'hello\n' } }] });
+      await pushImage(layout, 'tiny', registry, 'team/tiny:v1', { credentials: USER });
+      assert.ok((await tokens.requests()).some((record) => record.status === 200 && record.user === USER.username && record.granted.some((scope) => scope.name === 'team/tiny' && scope.actions.includes('push'))));
+
+      const token = async (credentials: Credentials | undefined, scope: string): Promise<{ status: string; token?: string }> => {
+        const result = await registry!.curl(['-w', '\\n%{http_code}', '-G', '--data-urlencode', 'service=conet-test-registry', '--data-urlencode', `scope=${scope}`, tokens.realm], credentials ? { credentials } : {});
+        const at = result.stdout.lastIndexOf('\n');
+        const status = result.stdout.slice(at + 1);
+        return status === '200' ? { status, token: (JSON.parse(result.stdout.slice(0, at)) as { token: string }).token } : { status };
+      };
+      const readManifest = async (bearer: string | undefined): Promise<string> => {
+        const result = await registry!.curl(['-o', '/dev/null', '-w', '%{http_code}', '-H', `Accept: ${OCI_MANIFEST}`, ...(bearer ? ['-H', `Authorization: Bearer ${bearer}`] : []), `${registry!.url}/v2/team/tiny/manifests/v1`]);
+        return result.stdout;
+      };
+      assert.equal(await readManifest(undefined), '401');
+      const good = await token(USER, 'repository:team/tiny:pull');
+      assert.equal(good.status, '200');
+      assert.equal(await readManifest(good.token), '200');
+      assert.equal((await token({ ...USER, password: 'wrong' }, 'repository:team/tiny:pull')).status, '401');
+      assert.equal((await token(undefined, 'repository:team/tiny:pull')).status, '401', 'no anonymous pull');
+      assert.equal((await token(USER, 'repository:../etc:pull')).status, '400');
+      // A user limited to other/repo gets a token without team/tiny in it: the registry refuses it.
+      const narrow = await token({ username: 'narrow', password: 'narrow-pw' }, 'repository:team/tiny:pull');
+      assert.equal(narrow.status, '200');
+      assert.equal(await readManifest(narrow.token), '401');
+    } finally {
+      await registry?.stop();
+      await tokens.stop();
+    }
+    assert.equal(alive(tokenPid), false, 'token server ended');
+    assert.equal(await exists(tokens.dir), false, 'token server directory removed');
+  });
+});
+
+test('two images on one base share its blob; a multi-arch index lists amd64 and arm64; the access log counts blob GETs', { timeout: 60_000 }, async () => {
+  await withWorld(async ({ netns, ca, layout }) => {
+    const registry = await TestRegistry.start({ netns: netns.path, address: ADDRESS, port: 5003, tls: ca, users: [USER] });
+    try {
+      const tags = await buildStandIns(layout);
+      await pushImage(layout, tags.nginx, registry, 'library/nginx:1.9.1');
+      await pushImage(layout, tags.webapp, registry, 'training/webapp:latest', { format: 'v2s2' });
+      const manifest = async (repo: string, tag: string, accept: string): Promise<{ layers: Array<{ digest: string; size: number }>; manifests?: Array<{ digest: string; platform: { architecture: string; os: string } }> }> =>
+        JSON.parse((await registry.curl(['-H', `Accept: ${accept}`, `${registry.url}/v2/${repo}/manifests/${tag}`], { credentials: USER })).stdout) as never;
+      const nginx = await manifest('library/nginx', '1.9.1', OCI_MANIFEST);
+      const webapp = await manifest('training/webapp', 'latest', 'application/vnd.docker.distribution.manifest.v2+json');
+      assert.equal(nginx.layers.length, 2);
+      assert.equal(webapp.layers.length, 2);
+      const base = nginx.layers[0]!.digest;
+      assert.equal(webapp.layers[0]!.digest, base, 'same base blob in both manifests');
+      assert.notEqual(webapp.layers[1]!.digest, nginx.layers[1]!.digest);
+
+      // The access log: no GET of the base yet (pushes only HEAD and PUT), then exactly the ones made.
+      assert.equal(await registry.blobGets(base), 0);
+      for (let i = 0; i < 2; i += 1) {
+        const blob = await registry.curl(['-o', '/dev/null', '-w', '%{http_code}', `${registry.url}/v2/training/webapp/blobs/${base}`], { credentials: USER });
+        assert.equal(blob.stdout, '200');
+      }
+      assert.equal(await registry.blobGets(base), 2);
+
+      // A multi-arch index: two manifests with their platforms, different content.
+      await layout.image('multi-amd64', { from: tags.base, layers: [{ kind: 'files', files: { 'etc/arch': 'amd64\n' } }], config: { architecture: 'amd64', os: 'linux' } });
+      await layout.image('multi-arm64', { from: tags.base, layers: [{ kind: 'files', files: { 'etc/arch': 'arm64\n' } }], config: { architecture: 'arm64', os: 'linux' } });
+      await layout.index('multi', [{ tag: 'multi-amd64', platform: { architecture: 'amd64', os: 'linux' } }, { tag: 'multi-arm64', platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } }]);
+      const indexDigest = await pushImage(layout, 'multi', registry, 'tests/multi:latest');
+      const index = await manifest('tests/multi', 'latest', 'application/vnd.oci.image.index.v1+json');
+      assert.deepEqual(index.manifests?.map((entry) => `${entry.platform.os}/${entry.platform.architecture}`), ['linux/amd64', 'linux/arm64']);
+      assert.notEqual(index.manifests?.[0]?.digest, index.manifests?.[1]?.digest);
+      const arm = await manifest('tests/multi', index.manifests![1]!.digest, OCI_MANIFEST);
+      assert.equal(arm.layers[0]!.digest, base);
+      const listed = await manifest('tests/multi', indexDigest, 'application/vnd.oci.image.index.v1+json');
+      assert.equal(listed.manifests?.length, 2);
+      // As a Docker manifest list too.
+      await pushImage(layout, 'multi', registry, 'tests/multi:v2s2', { format: 'v2s2' });
+      const list = await registry.curl(['-w', '\\n%{content_type}', '-H', 'Accept: application/vnd.docker.distribution.manifest.list.v2+json', `${registry.url}/v2/tests/multi/manifests/v2s2`], { credentials: USER });
+      assert.match(list.stdout, /\napplication\/vnd\.docker\.distribution\.manifest\.list\.v2\+json$/);
+
+      // A random-data layer of a given size (the benchmark's), sharing the base, tampering target.
+      await layout.image('big', { from: tags.base, layers: [{ kind: 'random', bytes: 3 << 20 }] });
+      await pushImage(layout, 'big', registry, 'tests/big:latest');
+      const big = await manifest('tests/big', 'latest', OCI_MANIFEST);
+      assert.ok(big.layers[1]!.size > 3 << 20 && big.layers[1]!.size < (3 << 20) + 65536, `random layer size ${big.layers[1]!.size}`);
+      assert.equal((await stat(registry.blobPath(big.layers[1]!.digest))).size, big.layers[1]!.size);
     } finally {
       await registry.stop();
     }

@@ -112,6 +112,8 @@ export class ContainerService {
   private readonly locks = new KeyedQueue();
   /** Where each running container's 127.0.0.11 rules point ("address:port"). */
   private readonly dnsTargets = new Map<string, string>();
+  /** Exited containers whose restart by policy is pending: their network stays for the next run. */
+  private readonly keptNetworks = new Set<string>();
   readonly waiters = new ContainerWaiters();
   private readonly removalListeners: Array<(id: string) => void> = [];
   private readonly lifecycleListeners: ContainerLifecycle[] = [];
@@ -280,22 +282,9 @@ export class ContainerService {
     const before = container.state;
     try {
       const mounts = await runtimeMounts(container.hostConfig.mounts ?? [], container.id, this.deps.volumes);
-      const attached = await this.deps.attacher.attach(container, undo);
-      clock.mark('network');
-      failpoint('container.start.after-network');
-      container.sandbox = attached.sandbox;
-      // The resolver's side of the namespace is one nft process (the rules) and one Node child
-      // (the listeners), side by side: they run while the runtime creates the container, which
-      // waits for them before starting the process, so its first query already finds them.
-      const dnsTarget = attached.netnsPath ? this.deps.dns?.targetFor(attached.endpoints) : undefined;
-      const dnsReady = dnsTarget && attached.netnsPath ? this.installDns(container.id, attached.netnsPath, dnsTarget) : undefined;
-      // Only marks the rejection handled: the runtime (ready) and the await below both see it.
-      dnsReady?.catch(() => undefined);
-      container.ports = await this.publish(container, attached, undo);
-      clock.mark('ports');
-      failpoint('container.start.after-ports');
+      const { attached, dnsReady, embeddedDns } = await this.startNetwork(container, undo, clock);
       const links = this.linksOf(container);
-      const etc = await this.writeEtcFiles(container, attached, dnsTarget !== undefined || this.joinsEmbeddedDns(container), links.hosts);
+      const etc = await this.writeEtcFiles(container, attached, embeddedDns || this.joinsEmbeddedDns(container), links.hosts);
       clock.mark('etc');
       const { pid } = await this.deps.runtime.start(this.runtimeSpec(container, attached.netnsPath, etc, dnsReady, mounts, links.env));
       undo.push(`stop the process of ${container.id}`, () => this.stopStarted(container.id));
@@ -306,11 +295,13 @@ export class ContainerService {
       await this.save(container);
       clock.mark('store');
       failpoint('container.start.after-store');
+      this.keptNetworks.delete(container.id);
       if (restart) this.deps.events?.('container restarted', { id: container.id, exitSeenAt: restart.exitSeenAt, steps: clock.steps });
       else this.deps.events?.('container started', { id: container.id, mode: container.hostConfig.networkMode, steps: clock.steps });
       this.emit(container, 'start');
     } catch (error) {
       this.deps.dns?.release?.(container.id);
+      if (this.keptNetworks.delete(container.id)) await this.releaseNetwork(container);
       await undo.rollback(this.logger, { container: container.id, action: 'start' });
       container.sandbox = '';
       container.ports = [];
@@ -324,6 +315,33 @@ export class ContainerService {
     }
     this.monitor(container);
     return true;
+  }
+
+  /**
+   * The network side of a start: attached, DNS listeners on their way, ports published. A restart
+   * by policy finds the network its last run kept (keptNetworks) and uses it as it is.
+   */
+  private async startNetwork(container: Container, undo: UndoStack, clock: StepClock): Promise<{ attached: AttachResult; dnsReady?: Promise<number>; embeddedDns: boolean }> {
+    if (this.keptNetworks.has(container.id) && container.sandbox) {
+      const attached = this.deps.attacher.current(container);
+      clock.mark('network');
+      return { attached, embeddedDns: this.dnsTargets.has(container.id) };
+    }
+    const attached = await this.deps.attacher.attach(container, undo);
+    clock.mark('network');
+    failpoint('container.start.after-network');
+    container.sandbox = attached.sandbox;
+    // The resolver's side of the namespace is one nft process (the rules) and one Node child
+    // (the listeners), side by side: they run while the runtime creates the container, which
+    // waits for them before starting the process, so its first query already finds them.
+    const dnsTarget = attached.netnsPath ? this.deps.dns?.targetFor(attached.endpoints) : undefined;
+    const dnsReady = dnsTarget && attached.netnsPath ? this.installDns(container.id, attached.netnsPath, dnsTarget) : undefined;
+    // Only marks the rejection handled: the runtime (ready) and the start's await both see it.
+    dnsReady?.catch(() => undefined);
+    container.ports = await this.publish(container, attached, undo);
+    clock.mark('ports');
+    failpoint('container.start.after-ports');
+    return { attached, ...(dnsReady ? { dnsReady } : {}), embeddedDns: dnsTarget !== undefined };
   }
 
   /** Undo of a runtime start: the process is killed, its exit awaited, its runtime state dropped. */
@@ -501,6 +519,9 @@ export class ContainerService {
     container.state = { ...container.state, status: restart ? 'restarting' : 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp(), paused: undefined };
     if (restart) {
       container.restartCount += 1;
+      // Its namespace, addresses, ports and DNS stay for the next run (still valid: nothing else
+      // can take them meanwhile); only the runtime is cleaned up. Dropped if it doesn't restart.
+      if (container.sandbox) this.keptNetworks.add(id);
       // Timed from the exit: the start awaits the release below, so the backoff overlaps it.
       this.scheduleRestart(id, Date.now() - Date.parse(startedAt), { clock: new StepClock(), exitSeenAt: Date.now() });
     }
@@ -544,6 +565,9 @@ export class ContainerService {
     const due = this.all().filter((container) => dueAtDaemonStart(container));
     for (const container of this.all().filter((candidate) => candidate.state.status === 'restarting' && !due.includes(candidate))) {
       container.state = { ...container.state, status: 'exited' };
+      // The network its exit kept is gone with the daemon (recovery removed it).
+      container.sandbox = '';
+      container.ports = [];
       await this.save(container);
     }
     const start = (id: string) => this.locks.run(id, async () => {
@@ -557,18 +581,14 @@ export class ContainerService {
   private async releaseExited(container: Container, code: number): Promise<void> {
     const id = container.id;
     const clock = new StepClock();
-    this.deps.dns?.release?.(id);
-    // The runtime's clean-up (runc delete, the overlay) needs nothing of the network: it runs
-    // alongside. Ports and namespace go in parallel too: each is one process.
+    // The runtime's clean-up (runc delete, the overlay) needs nothing of the network: it runs alongside.
     const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of an exited container', { container: id }));
-    await Promise.all([
-      this.deps.ports.unpublish(id).catch(logError(this.logger, 'warn', 'unpublishing ports of an exited container', { container: id })),
-      this.deps.attacher.release(container).catch(logError(this.logger, 'warn', 'releasing the network of an exited container', { container: id })),
-    ]);
+    if (!this.keptNetworks.has(id)) {
+      await this.releaseNetwork(container);
+      container.sandbox = '';
+      container.ports = [];
+    }
     clock.mark('network');
-    container.sandbox = '';
-    container.ports = [];
-    this.dnsTargets.delete(id);
     await this.save(container).catch(logError(this.logger, 'warn', 'saving an exit', { container: id }));
     this.deps.events?.('container exited', { id, exitCode: code, steps: clock.steps });
     this.waiters.exited(id, code);
@@ -593,6 +613,7 @@ export class ContainerService {
     const container = this.get(reference);
     if (container.state.status === 'restarting') {
       await this.stopRestarting(container);
+      await this.locks.run(container.id, () => this.dropKeptNetwork(container.id));
       return;
     }
     if (container.state.status !== 'running') throw conflict('container-not-running', `Container ${container.id} is not running`);
@@ -625,6 +646,29 @@ export class ContainerService {
     if (container.state.paused) container.state = { ...container.state, paused: false };
   }
 
+  /** DNS listeners, published ports and namespace of a container that no longer runs; each step logs its failure. */
+  private async releaseNetwork(container: Container): Promise<void> {
+    const id = container.id;
+    this.deps.dns?.release?.(id);
+    this.dnsTargets.delete(id);
+    // Ports and namespace go in parallel: each is one process.
+    await Promise.all([
+      this.deps.ports.unpublish(id).catch(logError(this.logger, 'warn', 'unpublishing ports of an exited container', { container: id })),
+      this.deps.attacher.release(container).catch(logError(this.logger, 'warn', 'releasing the network of an exited container', { container: id })),
+    ]);
+  }
+
+  /** The network an exit kept for a restart that won't come (stop, kill, rm -f): released. Under the lock. */
+  private async dropKeptNetwork(id: string): Promise<void> {
+    const container = this.containers.get(id);
+    if (!container || !this.keptNetworks.has(id) || container.state.status === 'running') return;
+    this.keptNetworks.delete(id);
+    await this.releaseNetwork(container);
+    container.sandbox = '';
+    container.ports = [];
+    await this.save(container).catch(logError(this.logger, 'warn', 'saving a released network', { container: id }));
+  }
+
   /** Stop or kill while a restart is pending: it is cancelled and the container stays exited. */
   private async stopRestarting(container: Container): Promise<boolean> {
     this.restarts.cancel(container.id);
@@ -644,7 +688,11 @@ export class ContainerService {
   }
 
   private async stopNow(container: Container, timeoutSeconds?: number, signal?: string): Promise<boolean> {
-    if (container.state.status === 'restarting') return this.stopRestarting(container);
+    if (container.state.status === 'restarting') {
+      await this.stopRestarting(container);
+      await this.dropKeptNetwork(container.id);
+      return true;
+    }
     if (container.state.status !== 'running') return false;
     this.restarts.cancel(container.id);
     container.manuallyStopped = true;
@@ -721,6 +769,7 @@ export class ContainerService {
     // The release of an exit saves the container: it must be done before the record goes.
     await this.cleanups.get(container.id);
     if (!this.containers.has(container.id)) return;
+    await this.dropKeptNetwork(container.id);
     await this.removeRecordAndFiles(container);
     this.restarts.reset(container.id);
     // Only once it is gone: a failed remove puts the container back, waiters and sessions with it.

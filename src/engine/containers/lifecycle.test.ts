@@ -201,3 +201,43 @@ test('kill cancels the restart (a manual stop); kill or stop while restarting ke
     await done();
   }
 });
+
+test('a restart by policy keeps the network (namespace, address) for the next run; stop or rm -f while restarting releases it', async () => {
+  const { runtime, service, endpoints, kernel, done } = await setup();
+  try {
+    const { id } = await service.create(create({}, { RestartPolicy: { Name: 'always' } }), 'keep');
+    await service.start(id);
+    const sandbox = service.get(id).sandbox;
+    const address = endpoints.endpointsOfContainer(id)[0]?.ipv4Address;
+    assert.ok(sandbox && address, 'started on the default bridge');
+    const starts = runtime.startCalls;
+    runtime.exit(id, 137);
+    await until(() => status(service, id) === 'restarting', 'restarting');
+    assert.equal(service.get(id).sandbox, sandbox, 'the namespace stays while it restarts');
+    assert.equal(endpoints.endpointsOfContainer(id)[0]?.ipv4Address, address, 'so does the address');
+    await until(() => runtime.startCalls === starts + 1 && status(service, id) === 'running', 'restart');
+    assert.equal(service.get(id).sandbox, sandbox);
+    assert.equal(runtime.started.get(id)?.netnsPath, kernel.sandboxes.path(sandbox), 'the new run joins the kept namespace');
+    assert.deepEqual(endpoints.endpointsOfContainer(id).map((endpoint) => endpoint.ipv4Address), [address]);
+    // A quick second exit waits its backoff: a stop meanwhile releases the kept network.
+    runtime.exit(id, 1);
+    await until(() => status(service, id) === 'restarting', 'restarting again');
+    assert.equal(await service.stop(id), true);
+    assert.equal(service.get(id).sandbox, '');
+    assert.deepEqual(endpoints.endpointsOfContainer(id), []);
+    assert.equal((await kernel.sandboxes.list()).includes(sandbox), false, 'the namespace is gone');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(status(service, id), 'exited', 'the pending restart was cancelled');
+    // rm -f of a restarting container releases it too.
+    const { id: other } = await service.create(create({}, { RestartPolicy: { Name: 'always' } }), 'keep2');
+    await service.start(other);
+    const otherSandbox = service.get(other).sandbox;
+    runtime.exit(other, 1);
+    await until(() => status(service, other) === 'restarting', 'other restarting');
+    await service.remove(other, { force: true });
+    assert.deepEqual(endpoints.endpointsOfContainer(other), []);
+    assert.equal((await kernel.sandboxes.list()).includes(otherSandbox), false, 'the namespace of the removed one is gone');
+  } finally {
+    await done();
+  }
+});

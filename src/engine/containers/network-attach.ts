@@ -132,6 +132,16 @@ export class NetworkAttacher {
     if (errors.length > 0) throw errors[0];
   }
 
+  /** The network of a container as it stands (kept across a restart by policy): its namespace and endpoints, eth0 first. */
+  current(container: Container): AttachResult {
+    const endpoints = this.deps.endpoints.endpointsOfContainer(container.id).flatMap((endpoint) => {
+      const network = this.deps.networks.all().find((candidate) => candidate.id === endpoint.networkId);
+      return network ? [{ network, endpoint }] : [];
+    });
+    endpoints.sort((a, b) => a.endpoint.ifname.localeCompare(b.endpoint.ifname, 'en', { numeric: true }));
+    return { netnsPath: this.deps.sandboxes.path(container.sandbox), sandbox: container.sandbox, endpoints };
+  }
+
   netnsPathOf(sandbox: string): string {
     return this.deps.sandboxes.path(sandbox);
   }

@@ -19,7 +19,7 @@ const LEAVES = ['errors', 'model', 'util'];
 const LAYERS = {
   model: [],
   errors: [],
-  util: ['errors'],
+  util: ['errors', 'model'], // pure parsers of domain values (image references, platforms) return model types
   exec: [...LEAVES],
   kernel: ['exec', ...LEAVES],
   store: [...LEAVES],

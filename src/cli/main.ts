@@ -19,6 +19,14 @@ conet daemon options:
                        this node's underlay address (VXLAN and routes)
   --cluster-store-opt KEY=VALUE
                        kv.cacertfile, kv.certfile, kv.keyfile, discovery.ttl (s), prefix
+  --registry-mirror URL
+                       a docker.io mirror (http[s]://HOST[:PORT]), repeatable
+  --insecure-registry HOST[:PORT]|CIDR
+                       a registry reached without TLS checks (or plain HTTP), repeatable
+  --registry-timeout SECONDS|DURATION
+                       a registry that doesn't answer fails the pull after this (default 30s)
+  --certs-dir DIR      where HOST:PORT/ca.crt is looked for, repeatable
+                       (default /etc/docker/certs.d and /etc/conet/certs.d)
 `;
 
 async function daemon(args: string[]): Promise<void> {
@@ -33,6 +41,10 @@ async function daemon(args: string[]): Promise<void> {
       'cluster-store': { type: 'string' },
       'cluster-advertise': { type: 'string' },
       'cluster-store-opt': { type: 'string', multiple: true },
+      'registry-mirror': { type: 'string', multiple: true },
+      'insecure-registry': { type: 'string', multiple: true },
+      'registry-timeout': { type: 'string' },
+      'certs-dir': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -45,6 +57,10 @@ async function daemon(args: string[]): Promise<void> {
     ...(values['cluster-store'] !== undefined ? { clusterStore: values['cluster-store'] } : {}),
     ...(values['cluster-advertise'] !== undefined ? { clusterAdvertise: values['cluster-advertise'] } : {}),
     ...(values['cluster-store-opt'] !== undefined ? { clusterStoreOpts: values['cluster-store-opt'] } : {}),
+    ...(values['registry-mirror'] !== undefined ? { registryMirrors: values['registry-mirror'] } : {}),
+    ...(values['insecure-registry'] !== undefined ? { insecureRegistries: values['insecure-registry'] } : {}),
+    ...(values['registry-timeout'] !== undefined ? { registryTimeout: values['registry-timeout'] } : {}),
+    ...(values['certs-dir'] !== undefined ? { certsDirs: values['certs-dir'] } : {}),
   });
   installSignalHandlers(running);
 }

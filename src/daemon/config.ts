@@ -9,6 +9,8 @@ import { validInterfaceName } from '../drivers/common/bridge-options.js';
 import { isLogLevel, type LogLevel } from '../util/logger.js';
 import { BUILTIN_LOG_CONFIG, mergeLogConfig, validateLogConfig } from '../engine/containers/log-options.js';
 import type { LogConfig } from '../model/container.js';
+import type { RegistryOptions } from '../runtime/images/registry/index.js';
+import { REGISTRY_FILE_KEYS, registryOptions, type RegistryFlags } from './registry-config.js';
 
 export interface DaemonConfig {
   host: string;
@@ -42,6 +44,8 @@ export interface DaemonConfig {
    * the built-in cap of 20m x 5: a container's log is never unbounded.
    */
   logConfig: LogConfig;
+  /** registry-mirrors, insecure-registries, registry-timeout, certs-dirs (registry-config.ts). */
+  registry: RegistryOptions;
 }
 
 /** Where Debian's golang-github-docker-docker-dev puts Docker's default seccomp profile (20.10). */
@@ -76,9 +80,10 @@ export const DEFAULTS: DaemonConfig = {
   ipv6: false,
   seccompProfile: DOCKER_SECCOMP_PROFILE,
   logConfig: BUILTIN_LOG_CONFIG,
+  registry: registryOptions({}, {}),
 };
 
-export interface DaemonFlags {
+export interface DaemonFlags extends RegistryFlags {
   host?: string;
   dataRoot?: string;
   execRoot?: string;
@@ -116,8 +121,8 @@ interface FileCluster {
 export async function loadConfig(flags: DaemonFlags): Promise<DaemonConfig> {
   const config: DaemonConfig = { ...DEFAULTS };
   const fileCluster: FileCluster = { opts: {} };
+  let file: Record<string, unknown> = {};
   if (flags.config) {
-    let file: Record<string, unknown>;
     try {
       file = JSON.parse(await readFile(flags.config, 'utf8')) as Record<string, unknown>;
     } catch (error) {
@@ -125,6 +130,7 @@ export async function loadConfig(flags: DaemonFlags): Promise<DaemonConfig> {
     }
     applyFile(config, file, fileCluster);
   }
+  config.registry = registryOptions(file, flags);
   if (flags.host !== undefined) config.host = flags.host;
   if (flags.dataRoot !== undefined) config.dataRoot = flags.dataRoot;
   if (flags.execRoot !== undefined) config.execRoot = flags.execRoot;
@@ -226,7 +232,7 @@ export function clusterConfig(store: string, advertise: string | undefined, opts
 }
 
 function applyFile(config: DaemonConfig, file: Record<string, unknown>, cluster: FileCluster): void {
-  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6', 'seccomp-profile', 'log-driver', 'log-opts']);
+  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6', 'seccomp-profile', 'log-driver', 'log-opts', ...REGISTRY_FILE_KEYS]);
   for (const key of Object.keys(file)) if (!known.has(key)) throw invalid('config', `unknown key ${JSON.stringify(key)} in config file`);
   const hosts = file['hosts'];
   if (Array.isArray(hosts) && typeof hosts[0] === 'string') config.host = hosts[0];

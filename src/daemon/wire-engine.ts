@@ -29,6 +29,7 @@ import { PortAllocator } from '../ports/allocator.js';
 import { NftPortPublisher } from '../ports/publisher.js';
 import { OciRuntime } from '../runtime/containers/oci-runtime.js';
 import { ImageService, ImageStore } from '../runtime/images/index.js';
+import { Puller } from '../runtime/images/registry/index.js';
 import type { Store } from '../store/index.js';
 import { VolumeService } from '../engine/volumes/volume-service.js';
 import { ContainerVolumes, containersUsing } from '../engine/volumes/container-volumes.js';
@@ -96,6 +97,7 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
   const networking = await wireNetworks(wiring, index, events);
   const imageStore = new ImageStore(join(config.dataRoot, 'images'));
   const images = new ImageService(imageStore, (imageId) => index.containers.usingImage(imageId));
+  await wireRegistry(config, images, imageStore);
   const runtime = new OciRuntime({ execRoot: config.execRoot, confinement: wiring.confinement, logger: wiring.logger });
   const allocator = new PortAllocator(await linux.portRange());
   const publisher = new NftPortPublisher({ firewall: wiring.firewall, allocator, probe: linux.portProbe, sysctl: linux.kernel.sysctl });
@@ -118,6 +120,23 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
     archives: new ContainerArchives(containers, containerFiles(), imageStore),
     resources: new ContainerResourceService({ containers, runtime, metrics: new LinuxContainerMetrics() }),
   };
+}
+
+/**
+ * The registry client (runtime/images/registry): its work directory sits beside the image store
+ * (same filesystem, so blobs move by rename and hard link) and is emptied at every start. A blob
+ * the store keeps is linked into a pull's shared blob directory so skopeo skips it.
+ */
+async function wireRegistry(config: DaemonConfig, images: ImageService, imageStore: ImageStore): Promise<void> {
+  const puller = new Puller({
+    options: config.registry,
+    workDir: join(config.dataRoot, 'pulls'),
+    commit: (layout, progress, signal) => images.commitPulled(layout, progress, signal),
+    blobFile: (digest) => (images.hasBlob(digest) ? join(imageStore.root, 'blobs', 'sha256', digest.replace(/^sha256:/, '')) : undefined),
+    currentId: (reference) => imageStore.find(reference)?.id,
+  });
+  await puller.start();
+  images.useRegistry(puller);
 }
 
 async function wireNetworks(wiring: EngineWiring, index: EngineIndex, bus: EventBus): Promise<Networking> {

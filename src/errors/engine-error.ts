@@ -4,6 +4,7 @@
  */
 export type ErrorKind =
   | 'invalid'
+  | 'unauthorized'
   | 'not-found'
   | 'conflict'
   | 'forbidden'

@@ -12,6 +12,7 @@ test('each error kind maps to Docker status and a {message} body', () => {
     [notImplemented('x', 'later'), 501],
     [unavailable('x', 'etcd down'), 503],
     [system('x', 'kernel said no'), 500],
+    [new EngineError('unauthorized', 'x', 'login attempt failed'), 401],
   ];
   for (const [error, status] of cases) {
     assert.deepEqual(toHttpError(error), { status, body: { message: error.message } });

@@ -3,6 +3,7 @@ import { EngineError, isEngineError, type ErrorKind } from './engine-error.js';
 /** The one table from error kind to Docker's HTTP status (moby errdefs/httpstatus). */
 export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   invalid: 400,
+  unauthorized: 401,
   forbidden: 403,
   'not-found': 404,
   conflict: 409,

@@ -1,13 +1,15 @@
 /**
- * /images routes. import and load answer with Docker's progress stream (JSON lines); the body is
+ * /images routes and /auth. Pull (pull.ts), import and load answer with Docker's progress stream (JSON lines); the body is
  * a tar stream handed straight to the image service, never buffered here.
  */
 import { invalid } from '../../errors/index.js';
 import type { ImageCatalog } from '../../engine/images/catalog.js';
-import { commonHeaders, sendEmpty, sendJson } from '../http.js';
+import { commonHeaders, readJson, sendEmpty, sendJson } from '../http.js';
 import { renderImage, renderImageSummary } from '../render/image.js';
 import type { Router } from '../router.js';
 import type { ServerResponse } from 'node:http';
+import { decodeLogin } from '../decode/registry-auth.js';
+import { pullRoute } from './pull.js';
 
 function sendStream(response: ServerResponse, messages: readonly object[]): void {
   response.writeHead(200, { ...commonHeaders(), 'Content-Type': 'application/json' });
@@ -32,7 +34,7 @@ export function imageRoutes(router: Router, images: ImageCatalog): void {
 
   router.add('POST', '/images/create', async ({ request, response, query }) => {
     const fromImage = query.get('fromImage');
-    if (fromImage) images.pull(fromImage, query.get('tag') ?? '');
+    if (fromImage) return pullRoute(images, { request, response, query });
     const fromSrc = query.get('fromSrc');
     if (fromSrc !== '-') {
       throw invalid('import-source', fromSrc ? `importing from ${fromSrc} is not supported: send the tar archive in the request body (docker import - NAME)` : 'fromImage or fromSrc is required');
@@ -45,6 +47,12 @@ export function imageRoutes(router: Router, images: ImageCatalog): void {
     });
     sendStream(response, [{ status: image.id }]);
   }, { streamsBody: true });
+
+  // docker login: Docker's answer on success; a refusal is a 401 (unauthorized error kind).
+  router.add('POST', '/auth', async ({ request, response }) => {
+    await images.login(decodeLogin(await readJson(request)));
+    sendJson(response, 200, { Status: 'Login Succeeded', IdentityToken: '' });
+  });
 
   router.add('POST', '/images/load', async ({ request, response }) => {
     const lines = await images.load(request);

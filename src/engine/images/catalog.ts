@@ -4,6 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { DeleteRecord, ImageRecord, ImportRequest } from '../../model/image.js';
+import type { LoginRequest, PullEvent, PullRequest } from '../../model/registry.js';
 
 export interface ImageCatalog {
   list(): ImageRecord[];
@@ -16,5 +17,11 @@ export interface ImageCatalog {
   load(body: Readable): Promise<string[]>;
   tag(name: string, repo: string, tag: string): Promise<void>;
   remove(name: string, options?: { force?: boolean }): Promise<DeleteRecord[]>;
-  pull(name: string, tag: string): never;
+  /**
+   * `docker pull`: failures before the first event are plain errors (the API answers them with
+   * a status); after it, the API sends them as an error line of the stream.
+   */
+  pull(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord>;
+  /** `docker login`: throws unauthorized (401) for credentials the registry refuses. */
+  login(request: LoginRequest): Promise<void>;
 }

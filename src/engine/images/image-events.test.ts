@@ -19,7 +19,8 @@ function catalogOf(records: ImageRecord[]): ImageCatalog {
     },
     tag: async (name, repo, tag) => void find(name)?.repoTags.push(`${familiar(repo)}:${tag || 'latest'}`),
     remove: async (name) => [{ Untagged: name }, { Deleted: find(name)?.id ?? '' }],
-    pull: () => assert.fail('refused'),
+    pull: async () => assert.fail('not used'),
+    login: async () => assert.fail('not used'),
   };
 }
 

@@ -1,9 +1,9 @@
 /**
- * The image catalog with Docker's image events: import, load, tag, untag and delete (pull is
- * refused, so it never happens). Actor: the image id, with `name` the reference concerned.
+ * The image catalog with Docker's image events: pull, import, load, tag, untag and delete. Actor: the image id, with `name` the reference concerned.
  */
 import type { Readable } from 'node:stream';
 import type { DeleteRecord, ImageRecord, ImportRequest } from '../../model/image.js';
+import type { PullEvent, PullRequest } from '../../model/registry.js';
 import type { EventSink } from '../events/event-bus.js';
 import type { ImageCatalog } from './catalog.js';
 
@@ -13,7 +13,16 @@ export function withImageEvents(catalog: ImageCatalog, bus: EventSink): ImageCat
     list: () => catalog.list(),
     inspect: (name) => catalog.inspect(name),
     layersOf: (imageId) => catalog.layersOf(imageId),
-    pull: (name, tag) => catalog.pull(name, tag),
+    login: (request) => catalog.login(request),
+    async pull(request: PullRequest, progress: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord> {
+      const record = await catalog.pull(request, progress, signal);
+      // Docker's pull event: actor id and name are the reference pulled (`nginx:1.9.1`).
+      const { reference } = request;
+      const path = reference.domain === 'docker.io' ? reference.path : `${reference.domain}/${reference.path}`;
+      const name = familiar(`docker.io/${path}${reference.tag !== undefined ? `:${reference.tag}` : ''}${reference.digest !== undefined ? `@${reference.digest}` : ''}`);
+      bus.emit('image', 'pull', { id: name, attributes: { name } });
+      return record;
+    },
     async importTar(body: Readable, request: ImportRequest): Promise<ImageRecord> {
       const record = await catalog.importTar(body, request);
       emit('import', record.id, record.repoTags[0] ?? record.id);

@@ -1,14 +1,15 @@
 /**
- * Image use cases behind the /images routes: import, load, tag, remove, and a pull that says
- * clearly why it cannot work. Store mutations run one at a time (a promise chain); unpacking,
+ * Image use cases behind the /images routes: import, load, tag, remove, and pull and login
+ * through the registry client (registry/, wired in by the daemon). Store mutations run one at a time (a promise chain); unpacking,
  * the slow part, runs outside it in a private staging directory. Archives are untrusted: every
  * one is unpacked by the confined extractor (extract.ts), each layer into its own directory.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { conflict, notFound, notImplemented } from '../../errors/index.js';
+import { conflict, notFound, notImplemented, unavailable } from '../../errors/index.js';
 import type { DeleteRecord, ImportRequest } from '../../model/image.js';
+import type { LoginRequest, PullEvent, PullRequest } from '../../model/registry.js';
 import { buildBusyboxRootfs } from './busybox.js';
 import { applyChanges } from './changes.js';
 import { emptyContainerConfig, type ImageConfigDocument } from './config.js';
@@ -23,6 +24,12 @@ import type { SaveManifestEntry } from './save-manifest.js';
 export type { DeleteRecord, ImportRequest };
 import { ImageStore, type ImageRecord } from './store.js';
 
+/** What the image service needs of the registry client (registry/pull.ts's Puller). */
+export interface RegistryClient {
+  pull(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord>;
+  login(request: LoginRequest): Promise<void>;
+}
+
 /** Returns the id of a container using the image, if any (wired once containers exist). */
 export type ImageUsers = (imageId: string) => string | undefined;
 
@@ -30,6 +37,7 @@ const short = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
 export class ImageService {
   private chain: Promise<unknown> = Promise.resolve();
+  private registry: RegistryClient | undefined;
 
   constructor(readonly store: ImageStore, private readonly users: ImageUsers = () => undefined) {}
 
@@ -184,22 +192,21 @@ export class ImageService {
     return false;
   }
 
-  /**
-   * conet has no registry client: a pull fails at once, before any stream starts, as a 404
-   * (what Docker answers for an image it cannot find, so `docker run` prints it and exits 125).
-   */
-  pull(name: string, tag: string): never {
-    let reference = name;
-    try {
-      reference = formatReference(parseReference(tag ? `${name}:${tag}` : name));
-    } catch {
-      // report the name as given
-    }
-    throw notFound(
-      'no-registry',
-      `pull access denied for ${reference}: conet has no registry configured, so images cannot be pulled. ` +
-        `Create the image locally instead: \`tar -C ROOTFS -c . | docker import - ${reference}\` or \`docker load -i IMAGE.tar\` (a \`docker save\` archive)`,
-    );
+  /** The registry client (registry/pull.ts), wired by the daemon once both exist. */
+  useRegistry(registry: RegistryClient): void {
+    this.registry = registry;
+  }
+
+  /** `docker pull` (registry/pull.ts): progress through `emit`, cancelled by `signal`. */
+  pull(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord> {
+    if (!this.registry) return Promise.reject(unavailable('no-registry-client', 'the registry client is not running'));
+    return this.registry.pull(request, emit, signal);
+  }
+
+  /** `docker login` (registry/login.ts). */
+  login(request: LoginRequest): Promise<void> {
+    if (!this.registry) return Promise.reject(unavailable('no-registry-client', 'the registry client is not running'));
+    return this.registry.login(request);
   }
 }
 

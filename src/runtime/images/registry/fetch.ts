@@ -1,0 +1,110 @@
+/**
+ * The copy itself: per-layer statuses first (`Already exists` for a blob in the shared directory,
+ * `Waiting` for one another pull is fetching, `Pulling fs layer` for the rest), then a wait for
+ * the other pulls' copies (flights.ts), then `skopeo copy docker://REPO@sha256:MANIFEST` into the
+ * layout with the blobs in the shared directory, watched for progress and stalls (blob-watch.ts),
+ * killed through the AbortSignal when the clients are gone. Finally the layout is made to hold
+ * exactly what the registry served: the manifest's own bytes (skopeo converts a Docker schema 2
+ * manifest to OCI on the way into an OCI layout, which would change its digest) and hard links to
+ * the verified config and layer blobs.
+ */
+import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../../../exec/index.js';
+import { system } from '../../../errors/index.js';
+import type { PullEvent } from '../../../model/registry.js';
+import { BlobWatch, shortId } from './blob-watch.js';
+import type { LayerFlights } from './flights.js';
+import type { Descriptor } from './manifest.js';
+import type { ResolvedPull } from './resolve.js';
+import { copyArgv } from './skopeo.js';
+import { pullError } from './skopeo-errors.js';
+
+/** A whole image copy may take long; a stall (no byte for the registry timeout) ends it sooner. */
+const COPY_DEADLINE_MS = 3_600_000;
+
+export interface FetchJob {
+  resolved: ResolvedPull;
+  layout: string;
+  sharedBlobs: string;
+  flights: LayerFlights;
+  emit: (event: PullEvent) => void;
+  signal: AbortSignal;
+}
+
+const blobPath = (shared: string, digest: string): string => join(shared, 'sha256', digest.slice('sha256:'.length));
+const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+
+async function missingBlobs(job: FetchJob, layers: readonly Descriptor[]): Promise<Descriptor[]> {
+  const missing: Descriptor[] = [];
+  for (const layer of layers) if (!(await exists(blobPath(job.sharedBlobs, layer.digest)))) missing.push(layer);
+  return missing;
+}
+
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(system('pull-cancelled', 'pull cancelled: every client disconnected'));
+    signal.addEventListener('abort', () => reject(system('pull-cancelled', 'pull cancelled: every client disconnected')), { once: true });
+  });
+}
+
+/** Announces every layer, then waits (holding no claim) until no other pull fetches one we need. */
+async function announceAndWait(job: FetchJob): Promise<Descriptor[]> {
+  const layers = job.resolved.manifest.layers;
+  const missing = new Set((await missingBlobs(job, layers)).map((layer) => layer.digest));
+  for (const layer of layers) {
+    const status = !missing.has(layer.digest) ? 'Already exists' : job.flights.isFetching(layer.digest) ? 'Waiting' : 'Pulling fs layer';
+    job.emit({ status, id: shortId(layer.digest) });
+  }
+  for (;;) {
+    const needed = await missingBlobs(job, layers);
+    const busy = job.flights.busy(needed.map((layer) => layer.digest));
+    if (busy.length === 0) return needed;
+    await Promise.race([Promise.all(busy), untilAborted(job.signal)]);
+  }
+}
+
+async function copy(job: FetchJob, needed: readonly Descriptor[]): Promise<void> {
+  const { resolved } = job;
+  const stalled = new AbortController();
+  const signal = AbortSignal.any([job.signal, stalled.signal]);
+  const release = job.flights.claim(needed.map((layer) => layer.digest));
+  const watch = new BlobWatch({ layoutDir: job.layout, sharedBlobs: job.sharedBlobs, layers: needed, emit: job.emit, stallMs: resolved.source.timeoutMs, onStall: () => stalled.abort() });
+  watch.start();
+  try {
+    const image = `${resolved.repository}@${resolved.manifest.digest}`;
+    await run(copyArgv(resolved.session, resolved.source, image, job.layout, job.sharedBlobs, COPY_DEADLINE_MS), { env: resolved.session.env, timeoutMs: COPY_DEADLINE_MS, signal });
+  } catch (error) {
+    if (stalled.signal.aborted && !job.signal.aborted) {
+      throw system('registry-timeout', `registry ${resolved.request.reference.domain} sent nothing for ${Math.round(resolved.source.timeoutMs / 1000)}s (registry-timeout): pull abandoned`);
+    }
+    throw pullError(error, resolved.context);
+  } finally {
+    release();
+    await watch.stop();
+  }
+}
+
+/** skopeo's own manifest (converted or not) leaves the shared directory; ours goes into the layout. */
+async function finishLayout(job: FetchJob): Promise<void> {
+  const { manifest } = job.resolved;
+  const blobs = join(job.layout, 'blobs', 'sha256');
+  await mkdir(blobs, { recursive: true, mode: 0o700 });
+  const index = JSON.parse(await readFile(join(job.layout, 'index.json'), 'utf8')) as { manifests?: Array<{ digest?: unknown }> };
+  const written = index.manifests?.[0]?.digest;
+  if (typeof written === 'string' && /^sha256:[0-9a-f]{64}$/.test(written) && written !== manifest.digest) await rm(blobPath(job.sharedBlobs, written), { force: true });
+  for (const blob of [manifest.config, ...manifest.layers]) {
+    await link(blobPath(job.sharedBlobs, blob.digest), join(blobs, blob.digest.slice('sha256:'.length))).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+  await writeFile(join(blobs, manifest.digest.slice('sha256:'.length)), manifest.raw);
+  const entry = { mediaType: manifest.mediaType, digest: manifest.digest, size: Buffer.byteLength(manifest.raw) };
+  await writeFile(join(job.layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
+}
+
+export async function fetchImage(job: FetchJob): Promise<void> {
+  const needed = await announceAndWait(job);
+  await copy(job, needed);
+  await finishLayout(job);
+}

@@ -1,0 +1,4 @@
+export * from './options.js';
+export { validInsecureEntry, isInsecure } from './insecure.js';
+export { registriesConf } from './registries-conf.js';
+export { Puller, type PullerDeps } from './pull.js';

@@ -1,0 +1,96 @@
+/**
+ * `docker pull` end to end: resolve the manifest (resolve.ts; failures there are plain HTTP
+ * errors), then stream Docker's progress while skopeo copies the image by digest into a private
+ * OCI layout whose blobs live in a shared blob directory (layer single flight: flights.ts), and
+ * hand the layout to the store's commitPulled (which unpacks and records it). A layer the store
+ * already keeps is linked into the shared directory first, so skopeo skips it (`Already exists`).
+ * Cancelled (every client gone) or failed, the pull leaves nothing: skopeo is killed through the
+ * AbortSignal, its layout removed, and blobs no other pull needs leave the shared directory.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ImageRecord } from '../../../model/image.js';
+import type { LoginRequest, PullEvent, PullRequest } from '../../../model/registry.js';
+import type { CommitPulled } from '../oci-layout.js';
+import { familiarName, familiarString } from '../reference.js';
+import { fetchImage } from './fetch.js';
+import { LayerFlights } from './flights.js';
+import { login } from './login.js';
+import type { RegistryOptions } from './options.js';
+import { resolvePull, type ResolvedPull } from './resolve.js';
+
+export interface PullerDeps {
+  options: RegistryOptions;
+  /** A directory of the puller's own on the store's filesystem (emptied at every daemon start). */
+  workDir: string;
+  commit: CommitPulled;
+  /** The store's file of a compressed layer blob it keeps, if it keeps it. */
+  blobFile: (digest: string) => string | undefined;
+  /** The image id a familiar reference (`nginx:1.9.1`) points at now. */
+  currentId: (reference: string) => string | undefined;
+}
+
+const hexOf = (digest: string): string => digest.slice('sha256:'.length);
+
+export class Puller {
+  private readonly flights = new LayerFlights();
+
+  constructor(private readonly deps: PullerDeps) {}
+
+  get sharedBlobs(): string {
+    return join(this.deps.workDir, 'blobs');
+  }
+
+  /** Empties the work directory: whatever a crashed or killed pull left. */
+  async start(): Promise<void> {
+    await rm(this.deps.workDir, { recursive: true, force: true });
+    await mkdir(join(this.sharedBlobs, 'sha256'), { recursive: true, mode: 0o700 });
+  }
+
+  /** `docker login`: checks the credentials against the registry (login.ts). */
+  login(request: LoginRequest): Promise<void> {
+    return login(request, this.deps.options, join(this.deps.workDir, 'sessions'));
+  }
+
+  /**
+   * Resolves, then emits progress until the image is stored. Nothing is emitted before the
+   * manifest is known, so a caller can still answer an early failure with a status code.
+   */
+  async pull(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord> {
+    const resolved = await resolvePull(request, this.deps.options, join(this.deps.workDir, 'sessions'), signal);
+    const layout = join(this.deps.workDir, 'layouts', randomBytes(8).toString('hex'));
+    await mkdir(join(this.deps.workDir, 'layouts'), { recursive: true, mode: 0o700 });
+    const blobs = [resolved.manifest.digest, resolved.manifest.config.digest, ...resolved.manifest.layers.map((layer) => layer.digest)];
+    const release = this.flights.use(blobs);
+    try {
+      return await this.fetchAndCommit(resolved, layout, emit, signal);
+    } finally {
+      await resolved.session.dispose();
+      await rm(layout, { recursive: true, force: true });
+      for (const digest of release()) await rm(join(this.sharedBlobs, 'sha256', hexOf(digest)), { force: true });
+    }
+  }
+
+  private async fetchAndCommit(resolved: ResolvedPull, layout: string, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord> {
+    const { reference } = resolved.request;
+    const previous = reference.tag !== undefined ? this.deps.currentId(`${familiarName(reference)}:${reference.tag}`) : undefined;
+    // Docker names the repository by its path: `library/nginx`, also for HOST:PORT/library/nginx.
+    emit({ status: `Pulling from ${reference.path}`, id: reference.tag ?? reference.digest! });
+    for (const layer of resolved.manifest.layers) await this.linkKept(layer.digest);
+    await fetchImage({ resolved, layout, sharedBlobs: this.sharedBlobs, flights: this.flights, emit, signal });
+    const record = await this.deps.commit({ dir: layout, manifestDigest: resolved.manifest.digest, reference: { repository: familiarName(reference), ...(reference.tag !== undefined ? { tag: reference.tag } : {}), ...(reference.digest !== undefined ? { digest: reference.digest } : {}) } }, (event) => emit({ status: event.status, id: event.id, ...(event.current !== undefined ? { current: event.current, total: event.total ?? 0 } : {}) }), signal);
+    emit({ status: `Digest: ${resolved.manifest.digest}` });
+    const shown = familiarString(reference);
+    emit({ status: previous === record.id ? `Status: Image is up to date for ${shown}` : `Status: Downloaded newer image for ${shown}` });
+    return record;
+  }
+
+  /** A layer the store keeps goes into the shared blob directory by hard link: skopeo skips it. */
+  private async linkKept(digest: string): Promise<void> {
+    const file = this.deps.blobFile(digest);
+    if (!file) return;
+    // Already there (another pull linked or fetched it), or the store's file went: skopeo copies it.
+    await link(file, join(this.sharedBlobs, 'sha256', hexOf(digest))).catch(() => undefined);
+  }
+}

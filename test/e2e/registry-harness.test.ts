@@ -6,11 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run, startProcess } from '../../src/exec/index.js';
 import { NETNS_PREFIX } from '../helpers/host.js';
 import { createNetns, deleteNetns, listNetns, type Netns } from '../helpers/netns.js';
 import { addAddress, TestRegistry, type Credentials } from '../helpers/registry.js';
-import { buildStandIns, OciLayout, pushImage } from '../helpers/registry-images.js';
+import { buildLayeredPair, buildStandIns, NGINX_PAGE, OciLayout, pushImage, pushStandIns, STAND_IN_REFERENCES, WEBAPP_TEXT } from '../helpers/registry-images.js';
 import { TestCa } from '../helpers/tls.js';
 import { TokenServer } from '../helpers/token-server.js';
 
@@ -113,6 +115,20 @@ test('plain HTTP registry without auth takes a Docker schema 2 push', { timeout:
       assert.equal((JSON.parse(manifest.stdout) as { mediaType: string }).mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
       const byDigest = await registry.curl(['-o', '/dev/null', '-w', '%{http_code}', '-H', 'Accept: application/vnd.docker.distribution.manifest.v2+json', `${registry.url}/v2/tests/tiny/manifests/${digest}`]);
       assert.equal(byDigest.stdout, '200');
+
+      // The benchmark's pair, small: 5 layers, the first 4 shared.
+      const pair = await buildLayeredPair(layout, { layers: 5, shared: 4, totalBytes: 1 << 20 });
+      await pushImage(layout, pair.first, registry, 'bench/first:latest');
+      await pushImage(layout, pair.second, registry, 'bench/second:latest');
+      const layersOf = async (repo: string): Promise<string[]> =>
+        (JSON.parse((await registry.curl(['-H', `Accept: ${OCI_MANIFEST}`, `${registry.url}/v2/${repo}/manifests/latest`])).stdout) as { layers: Array<{ digest: string }> }).layers.map((layer) => layer.digest);
+      const first = await layersOf('bench/first');
+      const second = await layersOf('bench/second');
+      assert.equal(first.length, 5);
+      assert.equal(second.length, 5);
+      assert.deepEqual(second.slice(0, 4), first.slice(0, 4));
+      assert.notEqual(second[4], first[4]);
+      assert.equal(new Set(first).size, 5, 'five distinct layers');
     } finally {
       await registry.stop();
     }
@@ -169,13 +185,20 @@ test('two images on one base share its blob; a multi-arch index lists amd64 and 
   await withWorld(async ({ netns, ca, layout }) => {
     const registry = await TestRegistry.start({ netns: netns.path, address: ADDRESS, port: 5003, tls: ca, users: [USER] });
     try {
+      // The seed's names, pushed from a layout of their own; the local layout's base is the same blob.
+      const pushed = await pushStandIns(registry);
+      assert.deepEqual([...pushed.keys()], STAND_IN_REFERENCES.map((entry) => entry.target));
+      assert.equal(pushed.get('library/nginx:1.9.1'), pushed.get('library/nginx:latest'));
+      const catalog = await registry.curl([`${registry.url}/v2/_catalog`], { credentials: USER });
+      assert.deepEqual(JSON.parse(catalog.stdout), { repositories: ['library/busybox', 'library/nginx', 'library/ubuntu', 'training/webapp'] });
       const tags = await buildStandIns(layout);
-      await pushImage(layout, tags.nginx, registry, 'library/nginx:1.9.1');
-      await pushImage(layout, tags.webapp, registry, 'training/webapp:latest', { format: 'v2s2' });
+      await pushImage(layout, tags.webapp, registry, 'training/webapp:v2s2', { format: 'v2s2' });
       const manifest = async (repo: string, tag: string, accept: string): Promise<{ layers: Array<{ digest: string; size: number }>; manifests?: Array<{ digest: string; platform: { architecture: string; os: string } }> }> =>
         JSON.parse((await registry.curl(['-H', `Accept: ${accept}`, `${registry.url}/v2/${repo}/manifests/${tag}`], { credentials: USER })).stdout) as never;
       const nginx = await manifest('library/nginx', '1.9.1', OCI_MANIFEST);
-      const webapp = await manifest('training/webapp', 'latest', 'application/vnd.docker.distribution.manifest.v2+json');
+      const webapp = await manifest('training/webapp', 'v2s2', 'application/vnd.docker.distribution.manifest.v2+json');
+      assert.equal((await manifest('training/webapp', 'latest', OCI_MANIFEST)).layers[0]!.digest, nginx.layers[0]!.digest);
+      assert.equal(nginx.layers[0]!.digest, (await layout.layers(tags.base))[0], 'deterministic base layer');
       assert.equal(nginx.layers.length, 2);
       assert.equal(webapp.layers.length, 2);
       const base = nginx.layers[0]!.digest;
@@ -215,6 +238,32 @@ test('two images on one base share its blob; a multi-arch index lists amd64 and 
       assert.equal((await stat(registry.blobPath(big.layers[1]!.digest))).size, big.layers[1]!.size);
     } finally {
       await registry.stop();
+    }
+  });
+});
+
+test('the stand-ins run as their configs say: nginx serves its page on 80, `python app.py` serves "Hello world!" on 5000', { timeout: 60_000 }, async () => {
+  await withWorld(async ({ netns, layout }) => {
+    const tags = await buildStandIns(layout);
+    for (const [tag, port, page] of [[tags.nginx, 80, NGINX_PAGE], [tags.webapp, 5000, WEBAPP_TEXT]] as const) {
+      // umoci unpack turns the image config into an OCI runtime config: the command and working
+      // directory run here chrooted in the namespace, as a container would run them.
+      const bundle = join(layout.dir, `bundle-${tag}`);
+      await run(['umoci', 'unpack', '--image', `${layout.layout}:${tag}`, bundle], { timeoutMs: 60_000 });
+      const spec = JSON.parse(await readFile(join(bundle, 'config.json'), 'utf8')) as { process: { args: string[]; cwd: string; env: string[] } };
+      if (tag === tags.webapp) assert.deepEqual([spec.process.args, spec.process.cwd], [['python', 'app.py'], '/opt/webapp']);
+      const server = startProcess(['nsenter', `--net=${netns.path}`, '--', 'chroot', join(bundle, 'rootfs'), '/usr/bin/env', '-i', ...spec.process.env, '/bin/sh', '-c', 'cd "$0" && exec "$@"', spec.process.cwd, ...spec.process.args]);
+      try {
+        let body = '';
+        for (let attempt = 0; attempt < 30 && body !== page; attempt += 1) {
+          const fetched = await run(['nsenter', `--net=${netns.path}`, '--', 'curl', '-sS', '--max-time', '2', `http://${ADDRESS}:${port}/`], { allowFailure: true, timeoutMs: 5_000 });
+          body = fetched.stdout;
+          if (body !== page) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        assert.equal(body, page, `${tag} on ${port}`);
+      } finally {
+        await server.stop(2_000);
+      }
     }
   });
 });

@@ -300,6 +300,53 @@ export async function buildStandIns(layout: OciLayout): Promise<{ base: string; 
   return { base: 'busybox-base', nginx: 'nginx-1.9.1', webapp: 'webapp' };
 }
 
+/** The references the seed's commands name, each with the layout tag it is pushed from. */
+export const STAND_IN_REFERENCES: ReadonlyArray<{ target: string; tag: keyof Awaited<ReturnType<typeof buildStandIns>> }> = [
+  { target: 'library/nginx:1.9.1', tag: 'nginx' },
+  { target: 'library/nginx:latest', tag: 'nginx' },
+  { target: 'training/webapp:latest', tag: 'webapp' },
+  { target: 'library/ubuntu:14.04', tag: 'base' },
+  { target: 'library/busybox:latest', tag: 'base' },
+];
+
+/**
+ * Builds the stand-ins in a layout of its own and pushes them under the names the seed uses
+ * (Docker Hub's `library/` for official images), as a mirror of Docker Hub would hold them.
+ * Returns each target's manifest digest.
+ */
+export async function pushStandIns(registry: TestRegistry, options: PushOptions = {}): Promise<Map<string, string>> {
+  const layout = await OciLayout.create();
+  try {
+    const tags = await buildStandIns(layout);
+    const digests = new Map<string, string>();
+    for (const { target, tag } of STAND_IN_REFERENCES) digests.set(target, await pushImage(layout, tags[tag], registry, target, options));
+    return digests;
+  } finally {
+    await layout.dispose();
+  }
+}
+
+/**
+ * The benchmark's pair: `first` = a busybox layer then `layers - 1` random layers (totalBytes
+ * spread over them), `second` = the same first `shared` layers then new random ones, so the two
+ * manifests have `shared` layer digests in common. Both run (`sh`).
+ */
+export async function buildLayeredPair(layout: OciLayout, spec: { layers?: number; shared?: number; totalBytes: number; first?: string; second?: string }): Promise<{ first: string; second: string }> {
+  const layers = spec.layers ?? 5;
+  const shared = spec.shared ?? layers - 1;
+  if (layers < 2 || shared < 1 || shared >= layers) throw new Error('buildLayeredPair: need 1 <= shared < layers');
+  const each = Math.floor(spec.totalBytes / (layers - 1));
+  const random = (from: number, to: number, salt: string): LayerSpec[] =>
+    Array.from({ length: to - from }, (_, index) => ({ kind: 'random' as const, bytes: each, path: `data/${salt}-layer${from + index}.bin` }));
+  const first = spec.first ?? 'layered-first';
+  const second = spec.second ?? 'layered-second';
+  const common = `${first}-shared`;
+  await layout.image(common, { layers: [{ kind: 'busybox' }, ...random(1, shared, 'shared')], config: { cmd: ['sh'], env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] } });
+  await layout.image(first, { from: common, layers: random(shared, layers, 'first') });
+  await layout.image(second, { from: common, layers: random(shared, layers, 'second') });
+  return { first, second };
+}
+
 /**
  * training/webapp's files: `python` runs app.py with sh (whatever its arguments), and app.py
  * serves "Hello world!" on 5000 with busybox httpd (a CGI-less static page).

@@ -40,6 +40,8 @@ export interface ImageRecord {
   id: string;
   config: ImageConfigDocument;
   repoTags: string[];
+  /** `repo@sha256:<manifest digest>` for each repository the image was pulled from (or pushed to). */
+  repoDigests: string[];
   size: number;
   lastTagTime: string;
 }

@@ -72,7 +72,7 @@ export function saveArchiveOf(image: SaveImage, extra: readonly TarEntry[] = [])
   });
   const configName = `${sha256(config)}.json`;
   const layerNames = image.layers.map((_, index) => `l${index}/layer.tar`);
-  const manifest = JSON.stringify([{ Config: image.manifestConfig ?? configName, RepoTags: [image.tag], Layers: image.manifestLayers ?? layerNames }]);
+  const manifest = JSON.stringify([{ Config: image.manifestConfig ?? configName, RepoTags: image.tag ? [image.tag] : [], Layers: image.manifestLayers ?? layerNames }]);
   return tarOf([
     { name: 'manifest.json', data: manifest },
     { name: configName, data: config },

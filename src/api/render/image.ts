@@ -34,7 +34,7 @@ export function renderImageSummary(image: ImageRecord, version: string): Record<
     Id: image.id,
     Labels: image.config.config.Labels,
     ParentId: '',
-    RepoDigests: [],
+    RepoDigests: image.repoDigests,
     RepoTags: image.repoTags,
     SharedSize: -1,
     Size: image.size,
@@ -53,7 +53,7 @@ export function renderImage(image: ImageRecord, layers: readonly string[], versi
   return imageAt({
     Id: image.id,
     RepoTags: image.repoTags,
-    RepoDigests: [],
+    RepoDigests: image.repoDigests,
     Parent: '',
     Comment: image.config.comment ?? '',
     Created: image.config.created,

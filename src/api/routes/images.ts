@@ -54,6 +54,11 @@ export function imageRoutes(router: Router, images: ImageCatalog): void {
     sendJson(response, 200, { Status: 'Login Succeeded', IdentityToken: '' });
   });
 
+  router.add('POST', '/images/prune', async ({ response, query }) => {
+    const pruned = await images.prune(query.get('filters'));
+    sendJson(response, 200, { ImagesDeleted: pruned.deleted.length > 0 ? pruned.deleted : null, SpaceReclaimed: pruned.reclaimed });
+  });
+
   router.add('POST', '/images/load', async ({ request, response }) => {
     const lines = await images.load(request);
     sendStream(response, lines.map((line) => ({ stream: `${line}\n` })));

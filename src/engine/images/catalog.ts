@@ -24,4 +24,6 @@ export interface ImageCatalog {
   pull(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord>;
   /** `docker login`: throws unauthorized (401) for credentials the registry refuses. */
   login(request: LoginRequest): Promise<void>;
+  /** `docker image prune`: what was untagged and deleted, and the bytes of the layers freed. */
+  prune(rawFilters: string | null): Promise<{ deleted: DeleteRecord[]; reclaimed: number }>;
 }

@@ -21,6 +21,7 @@ function catalogOf(records: ImageRecord[]): ImageCatalog {
     remove: async (name) => [{ Untagged: name }, { Deleted: find(name)?.id ?? '' }],
     pull: async () => assert.fail('not used'),
     login: async () => assert.fail('not used'),
+    prune: async () => ({ deleted: [], reclaimed: 0 }),
   };
 }
 

@@ -40,6 +40,18 @@ export function withImageEvents(catalog: ImageCatalog, bus: EventSink): ImageCat
       await catalog.tag(name, repo, tag);
       emit('tag', catalog.inspect(name).id, familiar(`${repo}:${tag || 'latest'}`));
     },
+    async prune(rawFilters: string | null): Promise<{ deleted: DeleteRecord[]; reclaimed: number }> {
+      const before = new Map(catalog.list().map((record) => [record.id, record]));
+      const pruned = await catalog.prune(rawFilters);
+      // An untag names its image by the reference; the image is the one that held it before.
+      const owner = (reference: string): string => [...before.values()].find((record) => [...record.repoTags, ...record.repoDigests].includes(reference))?.id ?? '';
+      for (const record of pruned.deleted) {
+        if ('Untagged' in record) emit('untag', owner(record.Untagged), record.Untagged);
+        else emit('delete', record.Deleted, record.Deleted);
+      }
+      bus.emit('image', 'prune', { id: '', attributes: { reclaimed: String(pruned.reclaimed) } });
+      return pruned;
+    },
     async remove(name: string, options?: { force?: boolean }): Promise<DeleteRecord[]> {
       const id = catalog.inspect(name).id;
       const records = await catalog.remove(name, options);

@@ -13,7 +13,13 @@ export type UsageKind = 'image' | 'container' | 'volume' | 'build-cache';
 const KINDS: readonly UsageKind[] = ['image', 'container', 'volume', 'build-cache'];
 
 export interface DiskUsageDeps {
-  images: { list(): ImageRecord[] };
+  images: {
+    list(): ImageRecord[];
+    /** Bytes of the image's layers other images share (Docker's SharedSize). */
+    sharedSizeOf(imageId: string): number;
+    /** Bytes of all layers, each once (Docker's LayersSize). */
+    layersSize(): number;
+  };
   containers: { all(): Container[] };
   volumes?: { all(): Volume[]; list(rawFilters: string | null): Volume[]; mountpoint(name: string): string };
   /** Bytes under a host path (a volume's mountpoint). */
@@ -24,7 +30,7 @@ export interface DiskUsageDeps {
 
 export interface DiskUsage {
   layersSize: number;
-  images?: Array<{ image: ImageRecord; containers: number }>;
+  images?: Array<{ image: ImageRecord; containers: number; sharedSize: number }>;
   containers?: Array<{ container: Container; sizeRw: number; sizeRootFs: number }>;
   volumes?: Array<{ volume: Volume; mountpoint: string; size: number; refCount: number }>;
   buildCache?: [];
@@ -41,9 +47,13 @@ export async function systemDiskUsage(deps: DiskUsageDeps, kinds: readonly Usage
   const images = deps.images.list();
   const containers = deps.containers.all();
   const imageSize = new Map(images.map((image) => [image.id, image.size]));
-  const usage: DiskUsage = { layersSize: images.reduce((total, image) => total + image.size, 0) };
+  const usage: DiskUsage = { layersSize: deps.images.layersSize() };
   if (kinds.includes('image')) {
-    usage.images = images.map((image) => ({ image, containers: containers.filter((container) => container.imageId === image.id).length }));
+    usage.images = images.map((image) => ({
+      image,
+      containers: containers.filter((container) => container.imageId === image.id).length,
+      sharedSize: deps.images.sharedSizeOf(image.id),
+    }));
   }
   if (kinds.includes('container')) {
     usage.containers = await Promise.all(

@@ -7,22 +7,27 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { conflict, notFound, notImplemented, unavailable } from '../../errors/index.js';
+import { notFound, unavailable } from '../../errors/index.js';
 import type { DeleteRecord, ImportRequest } from '../../model/image.js';
 import type { LoginRequest, PullEvent, PullRequest } from '../../model/registry.js';
 import { buildBusyboxRootfs } from './busybox.js';
 import { applyChanges } from './changes.js';
 import { emptyContainerConfig, type ImageConfigDocument } from './config.js';
 import { diskUsage } from './disk-usage.js';
-import { formatReference, looksLikeId, parseReference } from './reference.js';
+import { formatReference, parseReference } from './reference.js';
+import { commitPulled } from './commit-pulled.js';
+import { diffIdsOf } from './image-meta.js';
+import { removeImage } from './image-remove.js';
+import { pruneSelector } from './image-prune.js';
+import { loadLayer } from './load-layer.js';
 import { extractConfined } from './extract.js';
 import { unpackLayer } from './layers.js';
 import type { LayerProgress, PulledLayout } from './oci-layout.js';
-import { openLayer, readImageConfig, readManifest } from './save-archive.js';
+import { readImageConfig, readManifest } from './save-archive.js';
 import type { SaveManifestEntry } from './save-manifest.js';
 
 export type { DeleteRecord, ImportRequest };
-import { ImageStore, type ImageRecord } from './store.js';
+import { EMPTY_LAYER, ImageStore, type ImageRecord } from './store.js';
 
 /** What the image service needs of the registry client (registry/pull.ts's Puller). */
 export interface RegistryClient {
@@ -33,7 +38,6 @@ export interface RegistryClient {
 /** Returns the id of a container using the image, if any (wired once containers exist). */
 export type ImageUsers = (imageId: string) => string | undefined;
 
-const short = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
 export class ImageService {
   private chain: Promise<unknown> = Promise.resolve();
@@ -54,12 +58,45 @@ export class ImageService {
     const marker = join(this.store.root, 'builtin-busybox');
     if (await readFile(marker).then(() => true, () => false)) return;
     if (!this.store.find('busybox:latest')) {
-      const staging = await this.store.staging();
-      const config = await buildBusyboxRootfs(await ImageStore.layerOf(staging, 0));
-      const size = await diskUsage(join(staging, 'layers'));
-      await this.serial(async () => this.store.tag((await this.store.add(staging, config, size)).id, 'busybox:latest'));
+      await this.withTree(async (tree) => {
+        const config = await buildBusyboxRootfs(tree);
+        const diffIds = diffIdsOf(JSON.parse(config) as ImageConfigDocument)!;
+        await this.commitTree(tree, diffIds[0]!, config, ['busybox:latest']);
+      });
     }
     await writeFile(marker, 'created\n');
+  }
+
+  /** Runs `task` with an empty tree under the store's tmp/, removed afterwards. */
+  private async withTree<T>(task: (tree: string) => Promise<T>): Promise<T> {
+    const scratch = await this.store.layers.scratch();
+    try {
+      const tree = join(scratch, 'tree');
+      await mkdir(tree, { mode: 0o755 });
+      return await task(tree);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** Records a one-layer image whose layer was unpacked into `tree` (moved into the store unless present). */
+  private async commitTree(tree: string, diffId: string, configText: string, tags: readonly string[]): Promise<ImageRecord> {
+    const release = this.store.layers.pin([diffId]);
+    try {
+      await this.store.layers.adopt(tree, { diffId, size: await diskUsage(tree) });
+      return await this.serial(async () => {
+        const image = await this.store.add(configText, [diffId]);
+        for (const tag of tags) await this.store.tag(image.id, tag);
+        return image;
+      });
+    } finally {
+      release();
+    }
+  }
+
+  /** The shared empty layer, the one lower directory of an image without layers. */
+  private ensureEmptyLayer(): Promise<void> {
+    return this.store.layers.ensure(EMPTY_LAYER, async () => ({ diffId: EMPTY_LAYER, size: 0 })).then(() => undefined);
   }
 
   layersOf(imageId: string): string[] {
@@ -70,6 +107,15 @@ export class ImageService {
     return this.store.list();
   }
 
+  /** `docker system df`: the images' shared bytes and all layers' bytes, each layer counted once. */
+  sharedSizeOf(imageId: string): number {
+    return this.store.sharedSizeOf(imageId);
+  }
+
+  layersSize(): number {
+    return this.store.layersSize();
+  }
+
   inspect(name: string): ImageRecord {
     return this.store.get(name);
   }
@@ -78,9 +124,8 @@ export class ImageService {
   async importTar(body: Readable, request: ImportRequest): Promise<ImageRecord> {
     const target = request.repo ? parseReference(request.tag ? `${request.repo}:${request.tag}` : request.repo) : undefined;
     const config = applyChanges(emptyContainerConfig(), request.changes);
-    const staging = await this.store.staging();
-    try {
-      const { diffId } = await unpackLayer(body, staging, 0, { what: 'the imported archive' });
+    return this.withTree(async (tree) => {
+      const { diffId } = await unpackLayer(body, tree, { what: 'the imported archive' });
       const created = new Date().toISOString();
       const document: ImageConfigDocument = {
         architecture: 'amd64',
@@ -91,15 +136,8 @@ export class ImageService {
         rootfs: { type: 'layers', diff_ids: [diffId] },
         history: [{ created, comment: request.message || 'Imported from -' }],
       };
-      const size = await diskUsage(join(staging, 'layers'));
-      return await this.serial(async () => {
-        const image = await this.store.add(staging, JSON.stringify(document), size);
-        if (target) await this.store.tag(image.id, formatReference(target));
-        return image;
-      });
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
+      return this.commitTree(tree, diffId, JSON.stringify(document), target ? [formatReference(target)] : []);
+    });
   }
 
   /** `docker load`: a `docker save` tarball (manifest.json, configs, layer tars). Returns what to print. */
@@ -117,30 +155,34 @@ export class ImageService {
     }
   }
 
-  /** One image of a `docker load` archive: its layers unpacked and checked against the config's diff_ids. */
+  /** One image of a `docker load` archive: the layers the store lacks unpacked and checked against the config's diff_ids. */
   private async loadImage(archive: string, entry: SaveManifestEntry): Promise<string[]> {
     const { text: configText, diffIds } = await readImageConfig(archive, entry);
-    const staging = await this.store.staging();
+    const release = this.store.layers.pin(diffIds);
     try {
-      for (const [index, layer] of entry.layers.entries()) {
-        const handle = await openLayer(archive, layer);
-        try {
-          await unpackLayer(handle.createReadStream({ autoClose: false }), staging, index, { what: `layer ${JSON.stringify(layer)}`, expected: diffIds[index]! });
-        } finally {
-          await handle.close();
-        }
-      }
-      const size = await diskUsage(join(staging, 'layers'));
+      if (diffIds.length === 0) await this.ensureEmptyLayer();
+      for (const [index, layer] of entry.layers.entries()) await this.store.layers.ensure(diffIds[index]!, (tree) => loadLayer(this.store.layers, archive, layer, diffIds[index]!, tree));
       const lines: string[] = [];
       await this.serial(async () => {
-        const image = await this.store.add(staging, configText, size);
+        const image = await this.store.add(configText, diffIds);
         for (const tag of entry.repoTags) await this.store.tag(image.id, tag);
         if (entry.repoTags.length === 0) lines.push(`Loaded image ID: ${image.id}`);
       });
       return [...lines, ...entry.repoTags.map((tag) => `Loaded image: ${tag}`)];
     } finally {
-      await rm(staging, { recursive: true, force: true });
+      release();
     }
+  }
+
+  /** Records an image the registry client copied into an OCI layout (oci-layout.ts, commit-pulled.ts). */
+  commitPulled(layout: PulledLayout, progress: (event: LayerProgress) => void, signal: AbortSignal): Promise<ImageRecord> {
+    const deps = { store: this.store, serial: <T>(step: () => Promise<T>) => this.serial(step), ensureEmptyLayer: () => this.ensureEmptyLayer() };
+    return commitPulled(deps, layout, progress, signal);
+  }
+
+  /** True when the store keeps the compressed layer blob `digest` (oci-layout.ts HasBlob). */
+  hasBlob(digest: string): boolean {
+    return this.store.layers.hasBlob(digest);
   }
 
   async tag(name: string, repo: string, tag: string): Promise<void> {
@@ -149,47 +191,26 @@ export class ImageService {
     await this.serial(() => this.store.tag(image.id, target));
   }
 
-  remove(name: string, options: { force?: boolean } = {}): Promise<DeleteRecord[]> {
+  async remove(name: string, options: { force?: boolean } = {}): Promise<DeleteRecord[]> {
     return this.serial(async () => {
       const image = this.store.find(name);
-      if (!image) throw notFound('no-such-image', `No such image: ${looksLikeId(name) ? name : safeFormat(name)}`);
-      const user = this.users(image.id);
-      const records: DeleteRecord[] = [];
-      const byId = !image.repoTags.includes(safeFormat(name));
-      if (!byId) {
-        if (user && image.repoTags.length === 1 && !options.force) {
-          throw conflict('image-in-use', `conflict: unable to remove repository reference "${name}" (must force) - container ${short(user)} is using its referenced image ${short(image.id)}`);
-        }
-        const tag = safeFormat(name);
-        await this.store.untag(tag);
-        records.push({ Untagged: tag });
-        if (image.repoTags.length > 0 || user) return records;
-      } else {
-        if (image.repoTags.length > 1 && !options.force) {
-          throw conflict('image-multiple-tags', `conflict: unable to delete ${short(image.id)} (must be forced) - image is referenced in multiple repositories`);
-        }
-        if (user) throw conflict('image-in-use', `conflict: unable to delete ${short(image.id)} (cannot be forced) - image is being used by container ${short(user)}`);
-        for (const tag of [...image.repoTags]) {
-          await this.store.untag(tag);
-          records.push({ Untagged: tag });
-        }
-      }
-      await this.store.delete(image.id);
-      records.push({ Deleted: image.id });
-      return records;
+      return (await removeImage(this.store, image ? this.users(image.id) : undefined, name, options.force === true)).records;
     });
   }
 
-  /** Records an image the registry client copied into an OCI layout (oci-layout.ts). */
-  commitPulled(layout: PulledLayout, progress: (event: LayerProgress) => void, signal: AbortSignal): Promise<ImageRecord> {
-    void layout; void progress; void signal;
-    return Promise.reject(notImplemented('commit-pulled', 'the layer store does not take pulled images yet'));
-  }
-
-  /** True when the store keeps the compressed layer blob `digest` (oci-layout.ts HasBlob). */
-  hasBlob(digest: string): boolean {
-    void digest;
-    return false;
+  /** `docker image prune`: the images pruneSelector picks, each with its references; the bytes of the layers freed. */
+  prune(rawFilters: string | null): Promise<{ deleted: DeleteRecord[]; reclaimed: number }> {
+    const selected = pruneSelector(rawFilters, (id) => this.users(id) !== undefined);
+    return this.serial(async () => {
+      const deleted: DeleteRecord[] = [];
+      let reclaimed = 0;
+      for (const image of this.store.list().filter(selected)) {
+        const removed = await removeImage(this.store, undefined, image.id, true);
+        deleted.push(...removed.records);
+        reclaimed += removed.freed;
+      }
+      return { deleted, reclaimed };
+    });
   }
 
   /** The registry client (registry/pull.ts), wired by the daemon once both exist. */
@@ -209,13 +230,3 @@ export class ImageService {
     return this.registry.login(request);
   }
 }
-
-function safeFormat(name: string): string {
-  try {
-    return formatReference(parseReference(name));
-  } catch {
-    // not a reference we can normalise: shown as given
-    return name;
-  }
-}
-

@@ -47,6 +47,7 @@ export class LayerStore {
     for (const name of await readdir(join(this.root, 'layerdb'))) {
       const hex = name.replace(/\.json$/, '');
       if (!HEX.test(hex) || !trees.has(hex)) continue;
+      // An unreadable json is a torn layer: decoded as none, and swept.
       const info = decodeLayerInfo(await readFile(join(this.root, 'layerdb', name), 'utf8').catch(() => ''));
       if (info && hexOf(info.diffId) === hex) this.layers.set(info.diffId, info);
     }
@@ -191,6 +192,7 @@ export class LayerStore {
   /** Renamed away first, so a crash mid-removal never leaves a half tree under layers/. */
   private async removeTree(path: string): Promise<void> {
     const doomed = join(this.root, 'tmp', `deleted-${randomBytes(8).toString('hex')}`);
+    // Already gone is success.
     await rename(path, doomed).catch(() => undefined);
     await rm(doomed, { recursive: true, force: true });
   }

@@ -17,6 +17,7 @@ const privateKey = (imageId: string, part: string): string => `sha256:${createHa
 
 /** The old directories of an image, bottom first, or undefined when it has none. */
 async function oldLayers(imageDir: string): Promise<string[] | undefined> {
+  // No layers/ directory: not a per-image layers store.
   const names = await readdir(join(imageDir, 'layers')).catch(() => undefined);
   if (names !== undefined) {
     const indexes = names.filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);

@@ -56,6 +56,7 @@ export class ImageStore {
     await mkdir(this.root, { recursive: true, mode: 0o700 });
     await rm(join(this.root, 'tmp'), { recursive: true, force: true });
     await this.layers.load();
+    // No references file yet (first start): no references.
     const text = await readFile(join(this.root, 'repositories.json'), 'utf8').catch(() => '{}');
     this.refs = decodeRefs(text);
     for (const entry of await readdir(this.root)) {
@@ -71,10 +72,12 @@ export class ImageStore {
   /** One image directory; one without config (a crash of an older store) or with missing layers is skipped. */
   private async loadImage(hex: string): Promise<void> {
     const dir = join(this.root, hex);
+    // No config: not an image (a crash of an older store), skipped.
     const text = await readFile(join(dir, 'config.json'), 'utf8').catch(() => undefined);
     if (text === undefined) return;
     const config = JSON.parse(text) as ImageConfigDocument;
     const id = `sha256:${hex}`;
+    // No meta file (older images): tag time unknown, stack from the config.
     let meta = decodeImageMeta(await readFile(join(dir, 'meta.json'), 'utf8').catch(() => ''));
     const diffIds = diffIdsOf(config) ?? [];
     meta = (await migrateImage(dir, id, diffIds, meta, this.layers)) ?? meta;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { run, startProcess } from '../../src/exec/index.js';
 import { NETNS_PREFIX } from '../helpers/host.js';
 import { createNetns, deleteNetns, listNetns, type Netns } from '../helpers/netns.js';
-import { addAddress, TestRegistry, type Credentials } from '../helpers/registry.js';
+import { addAddress, linkClient, TestRegistry, writeCertsDir, type Credentials } from '../helpers/registry.js';
 import { buildLayeredPair, buildStandIns, NGINX_PAGE, OciLayout, pushImage, pushStandIns, STAND_IN_REFERENCES, WEBAPP_TEXT } from '../helpers/registry-images.js';
 import { TestCa } from '../helpers/tls.js';
 import { TokenServer } from '../helpers/token-server.js';
@@ -86,6 +86,19 @@ test('TLS + htpasswd registry: a pushed image is in the catalog, its manifest re
       assert.ok(await exists(registry.blobPath(parsed.layers[0]!.digest)));
       assert.equal(await registry.blobGets(parsed.config.digest), 1);
       assert.ok((await registry.accessLog()).some((entry) => entry.method === 'PUT' && entry.path === '/v2/library/nginx/manifests/1.9.1' && entry.status === 201));
+
+      // Another namespace reaches the registry over a link, trusting it through a certs.d tree.
+      const client = await createNetns(`${NETNS_PREFIX}regc`);
+      try {
+        const { clientAddress } = await linkClient(netns.path, client.path, 3, ADDRESS);
+        assert.equal(clientAddress, '10.78.0.14');
+        const certs = await writeCertsDir(registry, join(layout.dir, 'certs.d'));
+        const fromClient = await run(['nsenter', `--net=${client.path}`, '--', 'curl', '-sS', '--max-time', '5', '--cacert', join(certs, `${ADDRESS}:5000`, 'ca.crt'), '-o', '/dev/null', '-w', '%{http_code}', `${registry.url}/v2/`], { allowFailure: true, timeoutMs: 10_000 });
+        assert.equal(fromClient.stdout, '401', fromClient.stderr);
+        assert.ok((await registry.accessLog()).some((entry) => entry.path === '/v2/' && entry.status === 401));
+      } finally {
+        await deleteNetns(client);
+      }
 
       // A registry that is down answers nothing; resumed on the same storage it has the image.
       await registry.halt();

@@ -265,6 +265,43 @@ export async function addAddress(netns: string, cidr: string): Promise<void> {
   await run(['nsenter', `--net=${netns}`, '--', 'ip', 'addr', 'add', cidr, 'dev', 'lo', ...(cidr.includes(':') ? ['nodad'] : [])]);
 }
 
+/**
+ * Lets a client namespace reach a registry in another namespace (e.g. the benchmark's dockerd and
+ * conetd pulling from one registry): a veth pair `regN`/`regcN` with 10.78.N.1/30 on the
+ * registry's side and .2 on the client's, and a host route from the client to the registry's
+ * address through it. `index` (0-63) keeps the links of several clients apart. Deleting either
+ * namespace removes the pair.
+ */
+export async function linkClient(registryNetns: string, clientNetns: string, index: number, registryAddress: string): Promise<{ clientAddress: string }> {
+  if (!Number.isInteger(index) || index < 0 || index > 63) throw new Error(`linkClient: index ${index} out of 0-63`);
+  const name = (path: string): string => {
+    const match = /^\/run\/netns\/([A-Za-z0-9_.-]+)$/.exec(path);
+    if (!match) throw new Error(`linkClient: not a /run/netns path: ${path}`);
+    return match[1]!;
+  };
+  const [registry, client] = [name(registryNetns), name(clientNetns)];
+  const near = `10.78.0.${index * 4 + 1}`;
+  const far = `10.78.0.${index * 4 + 2}`;
+  await run(['ip', '-n', registry, 'link', 'add', `reg${index}`, 'type', 'veth', 'peer', 'name', `regc${index}`, 'netns', client]);
+  await run(['ip', '-n', registry, 'addr', 'add', `${near}/30`, 'dev', `reg${index}`]);
+  await run(['ip', '-n', registry, 'link', 'set', `reg${index}`, 'up']);
+  await run(['ip', '-n', client, 'addr', 'add', `${far}/30`, 'dev', `regc${index}`]);
+  await run(['ip', '-n', client, 'link', 'set', `regc${index}`, 'up']);
+  await run(['ip', '-n', client, 'route', 'add', `${registryAddress}/32`, 'via', near]);
+  return { clientAddress: far };
+}
+
+/**
+ * A certs.d tree for a daemon's `certs-dirs` (`ROOT/HOST:PORT/ca.crt`, Docker's layout) trusting
+ * the registry's CA; returns ROOT. The caller removes it (put it in a directory it owns).
+ */
+export async function writeCertsDir(registry: TestRegistry, root: string): Promise<string> {
+  if (!registry.caFile) throw new Error('writeCertsDir: the registry has no TLS');
+  await mkdir(join(root, registry.address), { recursive: true, mode: 0o755 });
+  await copyFile(registry.caFile, join(root, registry.address, 'ca.crt'));
+  return root;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -142,7 +142,7 @@ entry(async () => {
     ...(docker ? [] : [`**Docker not measured**: ${dockerReason}`, '']),
     table(['kill -9 → back (ms)', 'median', 'p90', 'min', 'max', 'target / note'], rows),
     '',
-    steps.length ? `conet's own step medians of these restarts (ms, from its log's \`container restarted\` lines): ${stepRow}. \`exit\` is conmon's exit file seen → policy decision, \`backoff\` the policy's wait, \`release\` the wait for the exited run's clean-up, then the start's steps.` : 'conet logged no restart step timings in this run.',
+    steps.length ? `conet's own step medians of these restarts (ms, from its log's \`container restarted\` lines): ${stepRow}. \`exit\` is the kill → the daemon saw conmon's exit file, \`backoff\` the policy's wait (0 after a run of 10 s: what remains is the event loop's), \`lock\` the container's lock, \`release\` the wait for the exited run's clean-up (runc delete, conmon gone; the network and the root overlay are kept for the restart), then the start's steps: \`network\` (the kept one), \`etc\`, \`runtime\` = \`runtime.rootfs\` + \`runtime.spec\` (mounts, config.json) + \`runtime.conmon\` (its launch) + \`runtime.create\` (runc create, until its pid file) + \`runtime.start\` (runc start), \`store\`.` : 'conet logged no restart step timings in this run.',
   ].join('\n');
   await writeResult({ name: 'restart', target: `--restart always back ≤ ${TARGET_MS} ms after its process dies`, markdown, startedAt: startedAt.toISOString(), durationS: (Date.now() - startedAt.getTime()) / 1000, raw: { N, CONTAINERS, samples, steps, dockerReason } });
 });

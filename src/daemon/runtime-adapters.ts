@@ -83,7 +83,7 @@ export function containerRuntime(runtime: OciRuntime): ContainerRuntime {
     kill: (id, signal) => runtime.kill(id, signal),
     pause: (id) => runtime.pause(id),
     resume: (id) => runtime.resume(id),
-    cleanup: (id, directory) => runtime.remove(id, directory, { keepDirectory: true }),
+    cleanup: (id, directory, options) => runtime.remove(id, directory, { keepDirectory: true, keepRootfs: options?.keepRootfs === true }),
     remove: (id, directory) => runtime.remove(id, directory),
     logPathOf: (directory) => OciRuntime.logFileOf(directory),
     resumeLog: (id, directory, limits) => runtime.rotateLog(id, directory, limits),

@@ -112,7 +112,7 @@ export class ContainerService {
   private readonly locks = new KeyedQueue();
   /** Where each running container's 127.0.0.11 rules point ("address:port"). */
   private readonly dnsTargets = new Map<string, string>();
-  /** Exited containers whose restart by policy is pending: their network stays for the next run. */
+  /** Exited containers whose restart by policy is pending: their network and root overlay stay for the next run. */
   private readonly keptNetworks = new Set<string>();
   readonly waiters = new ContainerWaiters();
   private readonly removalListeners: Array<(id: string) => void> = [];
@@ -286,9 +286,10 @@ export class ContainerService {
       const links = this.linksOf(container);
       const etc = await this.writeEtcFiles(container, attached, embeddedDns || this.joinsEmbeddedDns(container), links.hosts);
       clock.mark('etc');
-      const { pid } = await this.deps.runtime.start(this.runtimeSpec(container, attached.netnsPath, etc, dnsReady, mounts, links.env));
+      const { pid, steps } = await this.deps.runtime.start(this.runtimeSpec(container, attached.netnsPath, etc, dnsReady, mounts, links.env));
       undo.push(`stop the process of ${container.id}`, () => this.stopStarted(container.id));
       clock.mark('runtime');
+      for (const [step, ms] of Object.entries(steps ?? {})) clock.steps[`runtime.${step}`] = ms;
       failpoint('container.start.after-runtime');
       if (dnsReady) clock.steps['dns'] = await dnsReady;
       container.state = { status: 'running', pid, exitCode: 0, error: '', startedAt: timestamp(), finishedAt: ZERO_TIME, ...(before.health ? { health: before.health } : {}) };
@@ -301,7 +302,10 @@ export class ContainerService {
       this.emit(container, 'start');
     } catch (error) {
       this.deps.dns?.release?.(container.id);
-      if (this.keptNetworks.delete(container.id)) await this.releaseNetwork(container);
+      if (this.keptNetworks.delete(container.id)) {
+        await this.deps.runtime.cleanup(container.id, this.directoryOf(container.id)).catch(logError(this.logger, 'warn', 'unmounting the root after a failed restart', { container: container.id }));
+        await this.releaseNetwork(container);
+      }
       await undo.rollback(this.logger, { container: container.id, action: 'start' });
       container.sandbox = '';
       container.ports = [];
@@ -519,9 +523,9 @@ export class ContainerService {
     container.state = { ...container.state, status: restart ? 'restarting' : 'exited', pid: 0, exitCode: code, error, finishedAt: timestamp(), paused: undefined };
     if (restart) {
       container.restartCount += 1;
-      // Its namespace, addresses, ports and DNS stay for the next run (still valid: nothing else
-      // can take them meanwhile); only the runtime is cleaned up. Dropped if it doesn't restart.
-      if (container.sandbox) this.keptNetworks.add(id);
+      // Its namespace, addresses, ports, DNS and root overlay stay for the next run (still valid:
+      // nothing else can take them meanwhile); only runc's state goes. Dropped if it doesn't restart.
+      this.keptNetworks.add(id);
       // Timed from the exit: the start awaits the release below, so the backoff overlaps it.
       this.scheduleRestart(id, Date.now() - Date.parse(startedAt), { clock: new StepClock(), exitSeenAt: Date.now() });
     }
@@ -582,8 +586,9 @@ export class ContainerService {
     const id = container.id;
     const clock = new StepClock();
     // The runtime's clean-up (runc delete, the overlay) needs nothing of the network: it runs alongside.
-    const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'runtime clean-up of an exited container', { container: id }));
-    if (!this.keptNetworks.has(id)) {
+    const keep = this.keptNetworks.has(id);
+    const cleanup = this.deps.runtime.cleanup(id, this.directoryOf(id), { keepRootfs: keep }).catch(logError(this.logger, 'warn', 'runtime clean-up of an exited container', { container: id }));
+    if (!keep) {
       await this.releaseNetwork(container);
       container.sandbox = '';
       container.ports = [];
@@ -658,11 +663,13 @@ export class ContainerService {
     ]);
   }
 
-  /** The network an exit kept for a restart that won't come (stop, kill, rm -f): released. Under the lock. */
+  /** The network and root overlay an exit kept for a restart that won't come (stop, kill, rm -f): released. Under the lock. */
   private async dropKeptNetwork(id: string): Promise<void> {
     const container = this.containers.get(id);
     if (!container || !this.keptNetworks.has(id) || container.state.status === 'running') return;
     this.keptNetworks.delete(id);
+    await this.cleanups.get(id);
+    await this.deps.runtime.cleanup(id, this.directoryOf(id)).catch(logError(this.logger, 'warn', 'unmounting the root of a container that won\'t restart', { container: id }));
     await this.releaseNetwork(container);
     container.sandbox = '';
     container.ports = [];

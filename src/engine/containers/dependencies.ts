@@ -81,16 +81,19 @@ export interface AttachStreams {
 }
 
 export interface ContainerRuntime {
-  /** Creates and starts the container's process; resolves once it runs. */
-  start(spec: RuntimeSpec): Promise<{ pid: number }>;
+  /** Creates and starts the container's process; resolves once it runs (`steps`: its own step durations in ms, logged). */
+  start(spec: RuntimeSpec): Promise<{ pid: number; steps?: Record<string, number> }>;
   /** Resolves with the exit code when the process ends (the engine calls it once per start). */
   waitExit(id: string): Promise<number>;
   kill(id: string, signal: string): Promise<void>;
   /** `docker pause` / `unpause`: freezes and thaws every process of the container. */
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
-  /** After an exit: drops runtime state and mounts, keeps the directory (logs, upper layer). */
-  cleanup(id: string, directory: string): Promise<void>;
+  /**
+   * After an exit: drops runtime state and mounts, keeps the directory (logs, upper layer).
+   * `keepRootfs`: the root overlay stays mounted, for a restart by policy.
+   */
+  cleanup(id: string, directory: string, options?: { keepRootfs?: boolean }): Promise<void>;
   /** Removes runtime state, mounts and the directory; idempotent. */
   remove(id: string, directory: string): Promise<void>;
   /** The live log file of the container in `directory` (inspect's LogPath). */

@@ -57,7 +57,12 @@ export class FakeRuntime implements ContainerRuntime {
     this.frozen.delete(id);
   }
 
-  async cleanup(): Promise<void> {}
+  /** Clean-ups after exits, in order, with whether the root overlay stayed. */
+  readonly cleanedUp: Array<{ id: string; keepRootfs: boolean }> = [];
+
+  async cleanup(id: string, _directory: string, options?: { keepRootfs?: boolean }): Promise<void> {
+    this.cleanedUp.push({ id, keepRootfs: options?.keepRootfs === true });
+  }
 
   /** `docker update`s applied to running containers, in order. */
   readonly updates: Array<{ id: string; resources: ContainerResources }> = [];

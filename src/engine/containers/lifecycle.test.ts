@@ -214,6 +214,8 @@ test('a restart by policy keeps the network (namespace, address) for the next ru
     runtime.exit(id, 137);
     await until(() => status(service, id) === 'restarting', 'restarting');
     assert.equal(service.get(id).sandbox, sandbox, 'the namespace stays while it restarts');
+    await until(() => runtime.cleanedUp.some((entry) => entry.id === id), 'runtime clean-up');
+    assert.deepEqual(runtime.cleanedUp.filter((entry) => entry.id === id), [{ id, keepRootfs: true }], 'the root overlay stays mounted');
     assert.equal(endpoints.endpointsOfContainer(id)[0]?.ipv4Address, address, 'so does the address');
     await until(() => runtime.startCalls === starts + 1 && status(service, id) === 'running', 'restart');
     assert.equal(service.get(id).sandbox, sandbox);
@@ -226,6 +228,7 @@ test('a restart by policy keeps the network (namespace, address) for the next ru
     assert.equal(service.get(id).sandbox, '');
     assert.deepEqual(endpoints.endpointsOfContainer(id), []);
     assert.equal((await kernel.sandboxes.list()).includes(sandbox), false, 'the namespace is gone');
+    assert.deepEqual(runtime.cleanedUp.filter((entry) => entry.id === id).at(-1), { id, keepRootfs: false }, 'and the root overlay is unmounted');
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(status(service, id), 'exited', 'the pending restart was cancelled');
     // rm -f of a restarting container releases it too.

@@ -43,9 +43,9 @@ export async function mountOverlay(mount: OverlayMount): Promise<void> {
   await run(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${mount.upper},workdir=${mount.work}`, mount.target], shared ? { cwd: parent } : {});
 }
 
-/** Unmounts every mount at or below target, deepest first; nothing mounted is success. */
-export async function unmountTree(target: string): Promise<void> {
-  const below = (await mountPoints()).filter((point) => point === target || point.startsWith(`${target}/`));
+/** Unmounts every mount at or below target (`keepTarget`: only below it), deepest first; nothing mounted is success. */
+export async function unmountTree(target: string, options: { keepTarget?: boolean } = {}): Promise<void> {
+  const below = (await mountPoints()).filter((point) => (point === target && !options.keepTarget) || point.startsWith(`${target}/`));
   for (const point of below.sort((a, b) => b.length - a.length)) {
     const result = await run(['umount', point], { allowFailure: true });
     if (result.code !== 0 && !/not mounted|no mount point/i.test(result.stderr)) {

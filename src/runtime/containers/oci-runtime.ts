@@ -91,6 +91,18 @@ function isAlive(pid: number): boolean {
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Durations of a start's steps, in ms with 0.1 ms resolution (the daemon logs them). */
+class Steps {
+  readonly done: Record<string, number> = {};
+  private last = performance.now();
+
+  mark(step: string): void {
+    const now = performance.now();
+    this.done[step] = Math.round((now - this.last) * 10) / 10;
+    this.last = now;
+  }
+}
+
 export class OciRuntime {
   readonly runc: LinuxRunc;
   readonly exits: ExitWatcher;
@@ -122,8 +134,12 @@ export class OciRuntime {
     return this.runcPath;
   }
 
-  /** Mounts the rootfs, creates the container under conmon, starts it; returns the init pid. */
-  async start(spec: ContainerStart): Promise<{ pid: number }> {
+  /**
+   * Mounts the rootfs, creates the container under conmon, starts it; returns the init pid and the
+   * steps' durations in ms (rootfs, spec: mounts and config.json, conmon: its launch, create: runc
+   * create until the pid file, start: runc start).
+   */
+  async start(spec: ContainerStart): Promise<{ pid: number; steps: Record<string, number> }> {
     const { directory } = spec;
     const merged = join(directory, 'merged');
     const bundle = join(directory, 'bundle');
@@ -131,8 +147,10 @@ export class OciRuntime {
     await mkdir(this.exits.directory, { recursive: true });
     await rm(this.exits.fileOf(spec.id), { force: true });
     await rm(join(directory, 'pid'), { force: true });
+    const steps = new Steps();
     try {
       await mountOverlay({ lower: spec.imageLayers, upper: join(directory, 'upper'), work: join(directory, 'work'), target: merged });
+      steps.mark('rootfs');
       const own = await prepareMounts(merged, spec.mounts ?? []);
       const config = buildOciSpec({
         rootfs: merged, args: spec.args, env: spec.env, cwd: spec.cwd, hostname: spec.hostname, terminal: spec.tty,
@@ -147,12 +165,16 @@ export class OciRuntime {
         ...(spec.resources ? { resources: spec.resources } : {}),
       });
       await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
+      steps.mark('spec');
       await this.launchConmon(spec, bundle);
+      steps.mark('conmon');
       const pid = await this.waitForPid(spec.id, directory);
+      steps.mark('create');
       await spec.ready;
       await this.runc.start(spec.id);
+      steps.mark('start');
       this.rotateLog(spec.id, directory, spec.log);
-      return { pid };
+      return { pid, steps: steps.done };
     } catch (error) {
       const undo = [{ name: `remove the runtime state of ${spec.id}`, run: () => this.remove(spec.id, directory, { keepDirectory: true }) }];
       await runUndo(undo, this.options.logger ?? createLogger('warn'), { container: spec.id });
@@ -257,14 +279,17 @@ export class OciRuntime {
     await this.runc.resume(id);
   }
 
-  /** Kills what runs, waits for conmon, deletes runc state, unmounts, removes the directory. Idempotent. */
-  async remove(id: string, directory: string, options: { keepDirectory?: boolean } = {}): Promise<void> {
+  /**
+   * Kills what runs, waits for conmon, deletes runc state, unmounts, removes the directory.
+   * Idempotent. `keepRootfs`: the overlay stays mounted (a restart by policy mounts it again at once).
+   */
+  async remove(id: string, directory: string, options: { keepDirectory?: boolean; keepRootfs?: boolean } = {}): Promise<void> {
     await this.stopRotating(id);
     await this.runc.delete(id);
     // No conmon.pid: conmon never started, so there is none to wait for.
     const conmonPid = Number.parseInt(await readFile(join(directory, 'conmon.pid'), 'utf8').catch(() => ''), 10);
     if (conmonPid > 0) await this.waitGone(conmonPid, 5_000);
-    await unmountTree(join(directory, 'merged'));
+    await unmountTree(join(directory, 'merged'), { keepTarget: options.keepRootfs === true });
     await rm(this.exits.fileOf(id), { force: true });
     if (!options.keepDirectory) await rm(directory, { recursive: true, force: true });
   }
@@ -273,7 +298,7 @@ export class OciRuntime {
   private async waitGone(pid: number, graceMs: number): Promise<void> {
     const alive = (): boolean => isAlive(pid);
     const deadline = Date.now() + graceMs;
-    while (alive() && Date.now() < deadline) await delay(20);
+    while (alive() && Date.now() < deadline) await delay(5);
     if (alive()) {
       // Gone meanwhile: nothing to kill.
       const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');

@@ -2,7 +2,7 @@
  * The name table from the engine's live state: every user-defined network with its endpoints
  * (only running containers have endpoints), container hostnames from the containers. Pure.
  */
-import type { Container } from '../model/container.js';
+import type { Container, ContainerLink } from '../model/container.js';
 import type { Endpoint, Network } from '../model/network.js';
 import type { NameTable } from './name-table.js';
 
@@ -15,6 +15,13 @@ const DNS_DRIVERS = new Set(['bridge', 'overlay', 'macvlan']);
  */
 export function hasEmbeddedDns(network: Network): boolean {
   return !network.predefined && DNS_DRIVERS.has(network.driver);
+}
+
+/** HostConfig.Links, then the links given when the container was connected to this network. */
+function linksOf(container: Container | undefined, network: Network): ContainerLink[] {
+  if (!container) return [];
+  const request = container.endpointRequests[network.name] ?? container.endpointRequests[network.id];
+  return [...(container.hostConfig.links ?? []), ...(request?.links ?? [])];
 }
 
 export function buildNameTable(networks: readonly Network[], endpointsOf: (networkId: string) => readonly Endpoint[], containerOf: (containerId: string) => Container | undefined): NameTable {
@@ -30,7 +37,7 @@ export function buildNameTable(networks: readonly Network[], endpointsOf: (netwo
         hostname: containerOf(endpoint.containerId)?.config.hostname ?? endpoint.hostname ?? '',
         ipv4: endpoint.ipv4Address.split('/')[0] ?? '',
         ipv6: endpoint.ipv6Address.split('/')[0] ?? '',
-        links: containerOf(endpoint.containerId)?.hostConfig.links ?? [],
+        links: linksOf(containerOf(endpoint.containerId), network),
       })),
     })),
   };

@@ -111,6 +111,11 @@ export interface EndpointRequest {
   gwPriority?: number;
   /** Endpoint driver options (`--network name=…,driver-opt=…`), e.g. com.docker.network.endpoint.ifname. */
   driverOpts?: Record<string, string>;
+  /**
+   * `docker network connect --link NAME:ALIAS` (compose v1's `links:` on each network): ALIAS
+   * resolves as NAME for this container on this network only, as Docker's endpoint links.
+   */
+  links?: ContainerLink[];
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

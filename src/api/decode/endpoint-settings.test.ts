@@ -31,8 +31,15 @@ test('other endpoint driver options, bad interface names and non-integer priorit
   assert.throws(() => decodeEndpointSettings({ GwPriority: '1' }, 'EndpointConfig'), { kind: 'invalid' });
 });
 
-test('connect refuses --link and --link-local-ip rather than ignore them', () => {
-  assert.throws(() => decodeEndpointSettings({ Links: ['web:w'] }, 'EndpointConfig'), { kind: 'invalid', message: 'conet does not support EndpointConfig.Links (--link) yet' });
+test('connect keeps --link NAME:ALIAS on the endpoint request (compose v1 sends its links there); --link-local-ip is refused', () => {
+  const settings = decodeEndpointSettings({ Links: ['sink_web_1:legacy', '/db', 'sink_web_1:legacy'], Aliases: ['client'] }, 'EndpointConfig');
+  assert.deepEqual(settings.links, [{ name: 'sink_web_1', alias: 'legacy' }, { name: 'db', alias: 'db' }]);
+  assert.equal(decodeEndpointSettings({ Links: null }, 'EndpointConfig').links, undefined);
+  assert.throws(() => decodeEndpointSettings({ Links: ['a:b:c'] }, 'EndpointConfig'), { kind: 'invalid', message: /^invalid EndpointConfig\.Links \(--link\) "a:b:c"/ });
+  assert.throws(() => decodeEndpointSettings({ Links: ['../etc'] }, 'EndpointConfig'), { kind: 'invalid' });
+  assert.throws(() => decodeEndpointSettings({ Links: 'web' }, 'EndpointConfig'), { kind: 'invalid', message: 'EndpointConfig.Links must be an array of strings' });
+  // The create door merges endpoint links into HostConfig.Links (links.ts) instead.
+  assert.equal(decodeEndpointSettings({ Links: ['web:w'] }, 'EndpointsConfig.front', true).links, undefined);
   assert.throws(() => decodeEndpointSettings({ IPAMConfig: { LinkLocalIPs: ['169.254.0.9'] } }, 'EndpointConfig'), { message: /IPAMConfig\.LinkLocalIPs \(--link-local-ip\)/ });
   assert.doesNotThrow(() => decodeEndpointSettings({ Links: null, IPAMConfig: { LinkLocalIPs: [] } }, 'EndpointConfig'));
 });

@@ -4,10 +4,11 @@
  * decoder for both doors, so both validate the same way (the MAC address above all).
  */
 import { invalid } from '../../errors/index.js';
-import type { EndpointRequest } from '../../model/container.js';
+import type { ContainerLink, EndpointRequest } from '../../model/container.js';
 import { IFNAME_OPTION } from '../../engine/containers/interface-name.js';
 import { parseInterfaceName } from '../../util/kernel-values.js';
 import { object, string, stringMap, strings } from './json.js';
+import { parseLink } from './links.js';
 import { parseMacAddress } from './mac-address.js';
 
 
@@ -32,15 +33,22 @@ function driverOpts(value: unknown, field: string): Record<string, string> {
   return options;
 }
 
+/** Endpoint Links as `NAME[:ALIAS]` entries, each once. */
+function endpointLinks(value: unknown, field: string): ContainerLink[] {
+  const parsed = strings(value, field).map((entry) => parseLink(entry, field));
+  return parsed.filter((link, index) => parsed.findIndex((other) => other.name === link.name && other.alias === link.alias) === index);
+}
+
 /**
- * `field` is where the settings sit in the body, e.g. "EndpointsConfig.my_bridge". `linksApplied`:
- * the create door applies Links (links.ts, with HostConfig.Links); connect's door refuses them.
+ * `field` is where the settings sit in the body, e.g. "EndpointsConfig.my_bridge". Links: the
+ * create door applies them with HostConfig.Links (links.ts); connect's door keeps them on the
+ * endpoint request (a DNS alias on that network for this container).
  */
 export function decodeEndpointSettings(value: unknown, field: string, linksApplied = false): EndpointRequest {
   const config = object(value, field);
   const ipam = object(config['IPAMConfig'], `${field}.IPAMConfig`);
+  const links = linksApplied ? [] : endpointLinks(config['Links'], `${field}.Links`);
   // The create door refuses LinkLocalIPs through the field table first; connect's door does it here.
-  if (!linksApplied && strings(config['Links'], `${field}.Links`).length > 0) throw invalid('unsupported-option', `conet does not support ${field}.Links (--link) yet`);
   if (strings(ipam['LinkLocalIPs'], `${field}.IPAMConfig.LinkLocalIPs`).length > 0) {
     throw invalid('unsupported-option', `conet does not support ${field}.IPAMConfig.LinkLocalIPs (--link-local-ip) yet`);
   }
@@ -53,6 +61,7 @@ export function decodeEndpointSettings(value: unknown, field: string, linksAppli
     macAddress: parseMacAddress(string(config['MacAddress'], 'MacAddress'), `${field}.MacAddress`),
     ...(priority !== 0 ? { gwPriority: priority } : {}),
     ...(Object.keys(options).length > 0 ? { driverOpts: options } : {}),
+    ...(links.length > 0 ? { links } : {}),
   };
 }
 

@@ -10,12 +10,12 @@ import { strings } from './json.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
-function parseLink(entry: string): ContainerLink {
+export function parseLink(entry: string, field = 'HostConfig.Links'): ContainerLink {
   const parts = entry.split(':');
   const name = (parts[0] ?? '').replace(/^\//, '');
   const alias = (parts[1] ?? name).replace(/^\//, '');
   if (parts.length > 2 || !NAME.test(name) || !NAME.test(alias)) {
-    throw invalid('link', `invalid HostConfig.Links (--link) ${JSON.stringify(entry.slice(0, 128))}: expected NAME[:ALIAS]`);
+    throw invalid('link', `invalid ${field} (--link) ${JSON.stringify(entry.slice(0, 128))}: expected NAME[:ALIAS]`);
   }
   return { name, alias };
 }
@@ -29,7 +29,7 @@ function endpointLinks(networking: unknown): string[] {
 
 /** HostConfig.Links and the endpoints' Links, each link once. */
 export function decodeLinks(value: unknown, networkMode: string, networking?: unknown): ContainerLink[] {
-  const parsed = [...strings(value, 'HostConfig.Links'), ...endpointLinks(networking)].map(parseLink);
+  const parsed = [...strings(value, 'HostConfig.Links'), ...endpointLinks(networking)].map((entry) => parseLink(entry));
   const links = parsed.filter((link, index) => parsed.findIndex((other) => other.name === link.name && other.alias === link.alias) === index);
   if (links.length === 0) return links;
   if (networkMode === 'host') throw invalid('network-mode', 'conflicting options: host type networking can\'t be used with links. This would result in undefined behavior');

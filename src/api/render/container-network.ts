@@ -21,12 +21,15 @@ function endpointSettings(container: Container, view: NetworkView, version: stri
     ? { ...(request.ipv4Address ? { IPv4Address: request.ipv4Address } : {}), ...(request.ipv6Address ? { IPv6Address: request.ipv6Address } : {}) }
     : null;
   const shortId = container.id.slice(0, 12);
-  const dnsNames = userDefined && endpoint ? [container.name, ...(request?.aliases ?? []), shortId] : null;
+  const aliases = request?.aliases ?? [];
+  // Each name once: compose v1 passes the short id among its aliases (Docker adds it only when absent, and dedups DNSNames).
+  const dnsNames = userDefined && endpoint ? [...new Set([container.name, ...aliases, shortId])] : null;
   return endpointAt({
     IPAMConfig: ipamConfig,
-    Links: null,
+    // Links given at connect (the create door's are HostConfig.Links).
+    Links: request?.links?.length ? request.links.map((link) => `${link.name}:${link.alias}`) : null,
     // Docker adds the short id as an alias on user-defined networks once attached.
-    Aliases: userDefined && endpoint ? [...(request?.aliases ?? []), container.id.slice(0, 12)] : request?.aliases.length ? request.aliases : null,
+    Aliases: userDefined && endpoint ? [...new Set([...aliases, shortId])] : aliases.length > 0 ? aliases : null,
     NetworkID: network.id,
     EndpointID: endpoint?.id ?? '',
     Gateway: endpoint?.gateway4 ?? '',

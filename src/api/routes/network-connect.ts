@@ -26,6 +26,7 @@ export function networkConnectRoutes(router: Router, networking: ContainerNetwor
       ...(endpoint.macAddress ? { macAddress: endpoint.macAddress } : {}),
       ...(endpoint.gwPriority ? { gwPriority: endpoint.gwPriority } : {}),
       ...(endpoint.driverOpts ? { driverOpts: endpoint.driverOpts } : {}),
+      ...(endpoint.links ? { links: endpoint.links } : {}),
       aliases: endpoint.aliases,
     });
     sendEmpty(response, 200);

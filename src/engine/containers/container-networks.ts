@@ -3,7 +3,7 @@
  * its namespace within the call), recorded on a created or stopped one (attached at its start).
  */
 import { forbidden, invalid, system } from '../../errors/index.js';
-import type { Container, EndpointRequest } from '../../model/container.js';
+import type { Container, ContainerLink, EndpointRequest } from '../../model/container.js';
 import type { Network } from '../../model/network.js';
 import type { EndpointService } from '../networks/endpoint-service.js';
 import type { NetworkService } from '../networks/network-service.js';
@@ -27,6 +27,8 @@ export interface ConnectOptions {
   gwPriority?: number;
   /** `--driver-opt` (com.docker.network.endpoint.ifname). */
   driverOpts?: Record<string, string>;
+  /** `--link NAME:ALIAS`: a DNS alias for this container on this (user-defined) network. */
+  links?: ContainerLink[];
 }
 
 export class ContainerNetworking {
@@ -68,6 +70,10 @@ export class ContainerNetworking {
     if ((options.ipv4Address || options.ipv6Address) && network.predefined) {
       throw invalid('endpoint-static-ip', 'user specified IP address is supported on user defined networks only');
     }
+    // Docker takes them there and does nothing (no embedded DNS): refused rather than ignored.
+    if (options.links?.length && network.predefined) {
+      throw invalid('unsupported-option', `conet does not support EndpointConfig.Links (--link) on the predefined network ${network.name}: links there are HostConfig.Links at create`);
+    }
     const request: EndpointRequest = {
       aliases: options.aliases ?? [],
       ipv4Address: options.ipv4Address ?? '',
@@ -75,6 +81,7 @@ export class ContainerNetworking {
       macAddress: options.macAddress ?? '',
       ...(options.gwPriority ? { gwPriority: options.gwPriority } : {}),
       ...(options.driverOpts && Object.keys(options.driverOpts).length > 0 ? { driverOpts: options.driverOpts } : {}),
+      ...(options.links?.length ? { links: options.links } : {}),
     };
     const record = (): void => {
       container.endpointRequests = { ...container.endpointRequests, [network.name]: request };

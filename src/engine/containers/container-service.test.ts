@@ -137,6 +137,24 @@ test('network connect/disconnect: live ethN on a running container, recorded on 
   }
 });
 
+test('network connect with links: recorded on the endpoint request of a user-defined network; refused on the default bridge, nothing recorded', async () => {
+  const { service, networks, endpoints, done } = await setup();
+  try {
+    const { ContainerNetworking } = await import('./container-networks.js');
+    const { networkRequest } = await import('../networks/network-request.test-support.js');
+    const networking = new ContainerNetworking({ containers: service, networks, endpoints });
+    await networks.create(networkRequest('front', { subnets: [{ subnet: '172.30.0.0/16' }] }));
+    const { id } = await service.create(create({ HostConfig: { NetworkMode: 'front' } }), 'client');
+    await assert.rejects(networking.connect('bridge', 'client', { links: [{ name: 'other', alias: 'o' }] }), kindIs('invalid', /EndpointConfig\.Links \(--link\) on the predefined network bridge/));
+    assert.equal(service.get(id).endpointRequests['bridge'], undefined);
+    await networking.disconnect('front', 'client');
+    await networking.connect('front', 'client', { aliases: ['c'], links: [{ name: 'other', alias: 'legacy' }] });
+    assert.deepEqual(service.get(id).endpointRequests['front']?.links, [{ name: 'other', alias: 'legacy' }]);
+  } finally {
+    await done();
+  }
+});
+
 test('restart, kill signals, wait conditions and list live in the engine', async () => {
   const { runtime, service, done } = await setup();
   try {

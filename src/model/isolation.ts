@@ -1,7 +1,7 @@
 /**
  * What a container's process runs with besides its command and confinement (security.ts): its
  * supplementary groups, read-only root, namespaced sysctls, resource limits (rlimits), the size
- * of /dev/shm and the init process in front of it. Decoded at the API edge; plain types.
+ * of /dev/shm, the init process in front of it and its OOM score adjustment. Decoded at the API edge; plain types.
  */
 
 /** One `--ulimit name=soft:hard`: `name` is Docker's ("nofile"), limits as given. */
@@ -23,6 +23,8 @@ export interface ContainerIsolation {
   shmSize: number;
   /** `--init`: tini runs as PID 1 (Docker's docker-init). */
   init: boolean;
+  /** `--oom-score-adj` (-1000..1000) of the container's processes; absent is 0, as Docker. */
+  oomScoreAdj?: number;
 }
 
 export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;

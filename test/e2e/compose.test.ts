@@ -5,11 +5,12 @@
  * healthy (app is created after db's health_status event and finds db's marker in the volume);
  * a process killed from outside comes back (RestartCount, new PID); after a simulated reboot
  * (daemon, monitors and containers' processes killed, daemon started) both run again; the volume's
- * data survives `down` + `up` without `-v`.
+ * data survives `down` + `up` without `-v`. A second project shows more of compose v1's habits:
+ * `links:` (sent again on each network connect), `oom_score_adj`, `shm_size` and a bind mount.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type RunResult } from '../../src/exec/index.js';
@@ -195,4 +196,64 @@ test('docker-compose 1.29.2: up -d waits for health, restart brings a killed pro
     await reboot(project.host);
     await dataSurvivesDownUp(project);
   });
+});
+
+/** web serves a bind-mounted directory; client links to it under another name on the project's network. */
+const HABITS_FILE = `version: "2.4"
+services:
+  web:
+    image: busybox:latest
+    command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+    volumes:
+      - ./site:/www:ro
+    shm_size: 16m
+    stop_grace_period: 1s
+  client:
+    image: busybox:latest
+    command: ["sleep", "3600"]
+    links: ["web:legacy"]
+    oom_score_adj: 300
+    depends_on: [web]
+    stop_grace_period: 1s
+`;
+
+async function linksAcrossConnect(project: Project): Promise<void> {
+  const { host } = project;
+  const [web, client] = [`${PROJECT}_web_1`, `${PROJECT}_client_1`];
+  // The link's alias answers for client only, on the project's network.
+  assert.equal(await host.dockerOk(['exec', client, 'wget', '-qO-', 'http://legacy:8080/index.html']), 'served from the bind mount');
+  const stranger = await host.docker(['run', '--rm', '--network', `${PROJECT}_default`, 'busybox', 'nslookup', 'legacy', '127.0.0.11']);
+  assert.doesNotMatch(stranger.stdout, /Address: 172\./, 'another container does not see the link');
+  const links = JSON.parse(await inspect(host, client, `{{json (index .NetworkSettings.Networks "${PROJECT}_default").Links}}`)) as string[];
+  assert.ok(links.includes(`${web}:legacy`), `connect's links are shown: ${links.join(', ')}`);
+  // Docker takes links on the default bridge's connect and does nothing with them; conet refuses.
+  const body = JSON.stringify({ Container: web, EndpointConfig: { Links: [`${client}:c`] } });
+  const refused = await host.api('POST', '/v1.41/networks/bridge/connect', body);
+  assert.equal(refused.status, 400, refused.body);
+  assert.match(refused.body, /EndpointConfig\.Links \(--link\)/);
+  assert.equal(await inspect(host, web, '{{len .NetworkSettings.Networks}}'), '1', 'nothing connected');
+}
+
+test('docker-compose 1.29.2: links on the project network, oom_score_adj, shm_size, a relative bind mount', { timeout: 90_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'conet-compose-'));
+  try {
+    await writeFile(join(dir, 'docker-compose.yml'), HABITS_FILE);
+    await mkdir(join(dir, 'site'));
+    await writeFile(join(dir, 'site', 'index.html'), 'served from the bind mount');
+    await withHost(async (host) => {
+      const project = { host, dir };
+      await compose(project, ['up', '-d']);
+      const [web, client] = [`${PROJECT}_web_1`, `${PROJECT}_client_1`];
+      await until(host, web, '{{.State.Status}}', (value) => value === 'running');
+      await linksAcrossConnect(project);
+      assert.equal(await host.dockerOk(['exec', client, 'cat', '/proc/1/oom_score_adj']), '300');
+      assert.equal(await inspect(host, client, '{{.HostConfig.OomScoreAdj}}'), '300');
+      assert.equal(await host.dockerOk(['exec', web, 'sh', '-c', 'df -k /dev/shm | tail -1 | tr -s " " | cut -d" " -f2']), '16384');
+      assert.equal(await inspect(host, web, '{{.HostConfig.ShmSize}}'), String(16 * 1024 * 1024));
+      await compose(project, ['down']);
+      assert.equal(await host.dockerOk(['ps', '-aq']), '');
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -153,7 +153,7 @@ const HOST: FieldRule[] = [
   refused('IpcMode', '--ipc', oneOf('private'), '"private" (a fresh IPC namespace, what conet makes)'),
   refused('Cgroup', '--cgroup'),
   applied('Links', 'default bridge: /etc/hosts entry and Docker\'s ALIAS_PORT_…/ALIAS_NAME/ALIAS_ENV_… variables; user-defined networks: a DNS alias for this container only', '--link'),
-  refused('OomScoreAdj', '--oom-score-adj'),
+  applied('OomScoreAdj', 'OCI process.oomScoreAdj: /proc/PID/oom_score_adj of the container\'s processes (-1000..1000)', '--oom-score-adj'),
   refused('PidMode', '--pid'),
   refused('Privileged', '--privileged'),
   applied('PublishAllPorts', 'publishes ExposedPorts and the image\'s', '--publish-all'),

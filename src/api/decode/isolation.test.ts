@@ -32,6 +32,12 @@ test('ulimits: go-units names, soft at most hard, whole numbers; shm size 0 or m
   assert.throws(() => decodeIsolation({ ShmSize: -1 }, 'default'), /SHM size can not be less than 0/);
   assert.deepEqual(decodeIsolation({ GroupAdd: ['staff', '7'] }, 'default').groupAdd, ['staff', '7']);
   assert.throws(() => decodeIsolation({ GroupAdd: ['a:b'] }, 'default'), /HostConfig\.GroupAdd \(--group-add\) "a:b"/);
+  assert.equal(decodeIsolation({ OomScoreAdj: 500 }, 'default').oomScoreAdj, 500);
+  assert.equal(decodeIsolation({ OomScoreAdj: -1000 }, 'default').oomScoreAdj, -1000);
+  assert.equal(decodeIsolation({ OomScoreAdj: 0 }, 'default').oomScoreAdj, undefined);
+  assert.throws(() => decodeIsolation({ OomScoreAdj: 1001 }, 'default'), { kind: 'invalid', message: 'Invalid value 1001, range for oom score adj is [-1000, 1000]' });
+  assert.throws(() => decodeIsolation({ OomScoreAdj: -1001 }, 'default'), /range for oom score adj is \[-1000, 1000\]/);
+  assert.throws(() => decodeIsolation({ OomScoreAdj: '5' }, 'default'), /HostConfig\.OomScoreAdj must be a whole number/);
   assert.deepEqual(decodeIsolation({}, 'default'), { groupAdd: [], readonlyRootfs: false, sysctls: {}, ulimits: [], shmSize: 0, init: false });
   assert.deepEqual(decodeIsolation({ ReadonlyRootfs: true, Init: true }, 'default'), { groupAdd: [], readonlyRootfs: true, sysctls: {}, ulimits: [], shmSize: 0, init: true });
 });

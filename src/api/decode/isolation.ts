@@ -1,9 +1,9 @@
 /**
- * `--group-add`, `--read-only`, `--sysctl`, `--ulimit`, `--shm-size` and `--init` decoded into a
+ * `--group-add`, `--read-only`, `--sysctl`, `--ulimit`, `--shm-size`, `--init` and `--oom-score-adj` decoded into a
  * typed ContainerIsolation, with Docker's checks (moby opts.ValidateSysctl, the daemon's
  * verifyPlatformContainerSettings, go-units' ulimit names): a sysctl outside the namespaced keys
  * Docker allows, a `net.*` one without a network namespace of its own, an unknown ulimit or a soft
- * limit above its hard one, a negative shm size: each a 400 naming it, before anything is created.
+ * limit above its hard one, a negative shm size, an OOM score adjustment outside [-1000, 1000]: each a 400 naming it, before anything is created.
  * Keys and values are checked for shape here, as they end up as paths and file contents in runc.
  */
 import { invalid } from '../../errors/index.js';
@@ -68,6 +68,14 @@ function decodeShmSize(value: unknown): number {
   return value;
 }
 
+/** Docker's range check (daemon_unix.go verifyPlatformContainerSettings), its message. */
+function decodeOomScoreAdj(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid('request', 'HostConfig.OomScoreAdj must be a whole number');
+  if (value < -1000 || value > 1000) throw invalid('oom-score-adj', `Invalid value ${value}, range for oom score adj is [-1000, 1000]`);
+  return value;
+}
+
 /** GroupAdd entries are names or numbers, looked up in the container's /etc/group at start. */
 function decodeGroupAdd(value: unknown): string[] {
   const groups = strings(value, 'HostConfig.GroupAdd');
@@ -78,6 +86,7 @@ function decodeGroupAdd(value: unknown): string[] {
 }
 
 export function decodeIsolation(host: Record<string, unknown>, networkMode: string): ContainerIsolation {
+  const oomScoreAdj = decodeOomScoreAdj(host['OomScoreAdj']);
   return {
     groupAdd: decodeGroupAdd(host['GroupAdd']),
     readonlyRootfs: bool(host['ReadonlyRootfs'], 'HostConfig.ReadonlyRootfs'),
@@ -85,5 +94,6 @@ export function decodeIsolation(host: Record<string, unknown>, networkMode: stri
     ulimits: decodeUlimits(host['Ulimits']),
     shmSize: decodeShmSize(host['ShmSize']),
     init: bool(host['Init'], 'HostConfig.Init'),
+    ...(oomScoreAdj !== 0 ? { oomScoreAdj } : {}),
   };
 }

@@ -2,6 +2,7 @@
 import type { ContainerResources } from '../../model/resources.js';
 import type { Container } from '../../model/container.js';
 import { MASKED_PATHS, READONLY_PATHS } from '../../model/container-paths.js';
+import { DEFAULT_SHM_SIZE } from '../../model/isolation.js';
 import { humanDuration } from './human-duration.js';
 import { renderNetworkSettings, renderPorts, type NetworkView } from './container-network.js';
 import { renderPortBindings } from './container-ports.js';
@@ -62,7 +63,9 @@ function renderHostConfig(container: Container): Record<string, unknown> {
     CgroupnsMode: 'host',
     IpcMode: 'private',
     Runtime: 'runc',
-    ShmSize: 67108864,
+    // The size applied to /dev/shm (oci-spec.ts), not the request's 0.
+    ShmSize: host.isolation.shmSize || DEFAULT_SHM_SIZE,
+    OomScoreAdj: host.isolation.oomScoreAdj ?? 0,
     MaskedPaths: MASKED_PATHS,
     ReadonlyPaths: READONLY_PATHS,
     ...renderResources(host.resources),

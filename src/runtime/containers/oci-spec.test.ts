@@ -70,22 +70,24 @@ test('the confinement reaches config.json: capabilities, seccomp, AppArmor profi
   assert.equal(plain.process.noNewPrivileges, false);
 });
 
-test('isolation reaches config.json: user and groups, read-only root, sysctls, rlimits, /dev/shm size, tini as init', () => {
-  const isolation = { readonlyRootfs: true, sysctls: { 'net.ipv4.ip_forward': '1' }, ulimits: [{ name: 'nofile', soft: 1024, hard: 2048 }], shmSize: 134217728, init: true };
+test('isolation reaches config.json: user and groups, read-only root, sysctls, rlimits, /dev/shm size, tini as init, oom score adjustment', () => {
+  const isolation = { readonlyRootfs: true, sysctls: { 'net.ipv4.ip_forward': '1' }, ulimits: [{ name: 'nofile', soft: 1024, hard: 2048 }], shmSize: 134217728, init: true, oomScoreAdj: 250 };
   const spec = buildOciSpec({ ...base, user: { uid: 1000, gid: 50, additionalGids: [7] }, isolation, initPath: '/usr/bin/tini-static' }) as unknown as Spec & {
-    process: { user: unknown; rlimits: unknown }; root: { readonly: boolean }; linux: { sysctl: unknown };
+    process: { user: unknown; rlimits: unknown; oomScoreAdj: number }; root: { readonly: boolean }; linux: { sysctl: unknown };
   };
   assert.deepEqual(spec.process.user, { uid: 1000, gid: 50, additionalGids: [7] });
   assert.deepEqual(spec.process.args, ['/sbin/docker-init', '--', 'sh', '-c', 'echo hi']);
   assert.deepEqual(spec.process.rlimits, [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 2048 }]);
+  assert.equal(spec.process.oomScoreAdj, 250);
   assert.equal(spec.root.readonly, true);
   assert.deepEqual(spec.linux.sysctl, { 'net.ipv4.ip_forward': '1' });
   assert.deepEqual(spec.mounts.find((mount) => mount.destination === '/dev/shm')?.options.at(-1), 'size=134217728');
   assert.deepEqual(spec.mounts.find((mount) => mount.destination === '/sbin/docker-init'), { destination: '/sbin/docker-init', type: 'bind', source: '/usr/bin/tini-static', options: ['bind', 'ro'] });
-  const plain = buildOciSpec(base) as unknown as Spec & { process: { user: unknown; rlimits?: unknown }; root: { readonly: boolean }; linux: { sysctl?: unknown } };
+  const plain = buildOciSpec(base) as unknown as Spec & { process: { user: unknown; rlimits?: unknown; oomScoreAdj: number }; root: { readonly: boolean }; linux: { sysctl?: unknown } };
   assert.deepEqual(plain.process.user, { uid: 0, gid: 0 });
   assert.equal(plain.root.readonly, false);
   assert.equal(plain.process.rlimits, undefined);
+  assert.equal(plain.process.oomScoreAdj, 0);
   assert.equal(plain.linux.sysctl, undefined);
   assert.deepEqual(plain.mounts.find((mount) => mount.destination === '/dev/shm')?.options.at(-1), 'size=67108864');
   assert.equal(plain.mounts.some((mount) => mount.destination === '/sbin/docker-init'), false);

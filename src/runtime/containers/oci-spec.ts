@@ -136,7 +136,7 @@ export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
       noNewPrivileges: confinement.noNewPrivileges,
       ...(confinement.appArmorProfile ? { apparmorProfile: confinement.appArmorProfile } : {}),
       ...(limits.length > 0 ? { rlimits: limits } : {}),
-      oomScoreAdj: 0,
+      oomScoreAdj: isolation?.oomScoreAdj ?? 0,
     },
     root: { path: options.rootfs, readonly: isolation?.readonlyRootfs === true },
     hostname: options.hostNetwork ? undefined : options.hostname,

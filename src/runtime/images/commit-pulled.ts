@@ -44,7 +44,15 @@ async function pullLayer(layers: LayerStore, dir: string, layer: LayerDescriptor
     const handle = await openBlob(dir, layer);
     try {
       const unpacked = await unpackBlob(handle, layer, tree, { expected: diffId, onRead: extractingReporter(layer, progress), signal });
-      if (!layers.hasBlob(layer.digest)) await layers.keepBlobFrom(handle, layer.digest);
+      if (!layers.hasBlob(layer.digest)) {
+        // unpackBlob's stream pipeline closes the handle it read: the blob is copied from a new one.
+        const again = await openBlob(dir, layer);
+        try {
+          await layers.keepBlobFrom(again, layer.digest);
+        } finally {
+          await again.close();
+        }
+      }
       return { diffId, size: unpacked.size, blob: { digest: layer.digest, mediaType: layer.mediaType, size: layer.size } };
     } finally {
       await handle.close();

@@ -10,10 +10,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, copyFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run, startProcess } from '../../src/exec/index.js';
-import { DOCKER_BIN, TestHost, withHost } from '../helpers/host.js';
+import { TestHost, withHost } from '../helpers/host.js';
 import { httpGet } from '../helpers/outside.js';
 import { addAddress, TestRegistry, type Credentials } from '../helpers/registry.js';
 import { buildStandIns, NGINX_PAGE, OciLayout, pushImage, WEBAPP_TEXT } from '../helpers/registry-images.js';
@@ -111,17 +111,21 @@ test('TLS + auth registry: login, pull with progress, digests, run; no login, un
   }
 });
 
-/** Starts `docker pull` and resolves once `text` shows in its output; the caller kills it. */
-async function pullUntil(host: TestHost, image: string, text: RegExp): Promise<{ kill: () => Promise<void> }> {
+/**
+ * Starts a pull through the API (curl, the stream to a file) and resolves once `text` shows in
+ * what the daemon has streamed so far: the progress arrives while the pull runs. kill() ends the
+ * client, the only one of that pull.
+ */
+async function pullUntil(host: TestHost, image: string, text: RegExp): Promise<{ streamed: () => Promise<string>; kill: () => Promise<void> }> {
   const logFile = join(host.dir, `pull-${Date.now()}.log`);
-  const child = startProcess([DOCKER_BIN, 'pull', image], { logFile, env: host.dockerEnv });
+  const child = startProcess(['curl', '-sS', '-N', '--unix-socket', host.socket, '-X', 'POST', `http://docker/images/create?fromImage=${encodeURIComponent(image)}`], { logFile });
+  const streamed = (): Promise<string> => readFile(logFile, 'utf8').catch(() => '');
   const deadline = Date.now() + 30_000;
-  const { readFile } = await import('node:fs/promises');
-  while (!text.test(await readFile(logFile, 'utf8').catch(() => ''))) {
-    if (Date.now() > deadline) throw new Error(`docker pull never printed ${text}:\n${await readFile(logFile, 'utf8').catch(() => '')}`);
+  while (!text.test(await streamed())) {
+    if (Date.now() > deadline) throw new Error(`the pull never streamed ${text}:\n${await streamed()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { kill: () => child.stop(1_000).then(() => undefined) };
+  return { streamed, kill: () => child.stop(1_000).then(() => undefined) };
 }
 
 test('mirror for docker.io: the seed\'s run pulls through it; a base layer is fetched once, by later and by concurrent pulls', { timeout: 300_000 }, async () => {
@@ -197,9 +201,10 @@ test('a silent registry fails the pull within registry-timeout; a pull killed ha
         await pushImage(layout, 'big', registry, 'team/big:1');
         const blob = (await layout.layers('big'))[0]!;
         // 12 MB at 8 Mbit/s: the pull is still downloading when its client is killed.
-        await run(['ip', 'netns', 'exec', host.netns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', '8mbit', 'burst', '32kbit', 'latency', '400ms']);
+        await run(['ip', 'netns', 'exec', host.netns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', '8mbit', 'burst', '256kb', 'latency', '500ms']);
         try {
-          const pulling = await pullUntil(host, `${PLAIN}:5000/team/big:1`, /Pulling fs layer|Downloading/);
+          const pulling = await pullUntil(host, `${PLAIN}:5000/team/big:1`, /"status":"Downloading","progressDetail":\{"current":[1-9]\d*,"total":\d+\}/);
+          assert.match(await pulling.streamed(), new RegExp(`"status":"Pulling fs layer","progressDetail":\\{\\},"id":"${blob.slice(7, 19)}"`));
           await pulling.kill();
           await new Promise((resolve) => setTimeout(resolve, 1_500));
         } finally {
@@ -214,7 +219,7 @@ test('a silent registry fails the pull within registry-timeout; a pull killed ha
       } finally {
         await registry.stop();
       }
-    }, { config: { 'registry-timeout': 3 } });
+    }, { config: { 'registry-timeout': 3, 'insecure-registries': [`${PLAIN}:5000`] } });
   } finally {
     await layout.dispose();
   }

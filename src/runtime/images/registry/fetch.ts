@@ -8,6 +8,7 @@
  * manifest to OCI on the way into an OCI layout, which would change its digest) and hard links to
  * the verified config and layer blobs.
  */
+import { createHash } from 'node:crypto';
 import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../../exec/index.js';
@@ -17,7 +18,7 @@ import { BlobWatch, shortId } from './blob-watch.js';
 import type { LayerFlights } from './flights.js';
 import type { Descriptor } from './manifest.js';
 import type { ResolvedPull } from './resolve.js';
-import { copyArgv } from './skopeo.js';
+import { configArgv, copyArgv, runSkopeo } from './skopeo.js';
 import { pullError } from './skopeo-errors.js';
 
 /** A whole image copy may take long; a stall (no byte for the registry timeout) ends it sooner. */
@@ -32,6 +33,7 @@ export interface FetchJob {
   signal: AbortSignal;
 }
 
+const hexOf = (digest: string): string => digest.slice('sha256:'.length);
 const blobPath = (shared: string, digest: string): string => join(shared, 'sha256', digest.slice('sha256:'.length));
 const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
 
@@ -85,20 +87,51 @@ async function copy(job: FetchJob, needed: readonly Descriptor[]): Promise<void>
   }
 }
 
-/** skopeo's own manifest (converted or not) leaves the shared directory; ours goes into the layout. */
+/**
+ * Converting a schema 2 manifest, skopeo also re-serialises the config (another digest, and so
+ * another image id than Docker's): the registry's own config bytes are fetched then, and kept only
+ * if their sha256 is the manifest's config digest.
+ */
+async function originalConfig(job: FetchJob, target: string): Promise<void> {
+  const { resolved } = job;
+  const { config } = resolved.manifest;
+  let text: string;
+  try {
+    const image = `${resolved.repository}@${resolved.manifest.digest}`;
+    text = (await runSkopeo(configArgv(resolved.session, resolved.source, image), resolved.session, resolved.source.timeoutMs, job.signal)).stdout;
+  } catch (error) {
+    throw pullError(error, resolved.context);
+  }
+  const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+  if (digest !== config.digest) throw system('digest-mismatch', `filesystem layer verification failed for digest ${config.digest}`);
+  await writeFile(target, text, { mode: 0o600 });
+}
+
+/** skopeo's converted manifest and, if it differs from the registry's, its re-serialised config. */
+async function dropConverted(shared: string, written: string, config: string): Promise<void> {
+  // Unreadable or odd: only the manifest goes (the work directory is emptied at start anyway).
+  const converted = JSON.parse(await readFile(blobPath(shared, written), 'utf8').catch(() => '{}')) as { config?: { digest?: unknown } };
+  const convertedConfig = converted.config?.digest;
+  if (typeof convertedConfig === 'string' && /^sha256:[0-9a-f]{64}$/.test(convertedConfig) && convertedConfig !== config) await rm(blobPath(shared, convertedConfig), { force: true });
+  await rm(blobPath(shared, written), { force: true });
+}
+
+/** skopeo's own manifest and config (converted or not) leave the shared directory; the registry's go into the layout. */
 async function finishLayout(job: FetchJob): Promise<void> {
   const { manifest } = job.resolved;
   const blobs = join(job.layout, 'blobs', 'sha256');
   await mkdir(blobs, { recursive: true, mode: 0o700 });
   const index = JSON.parse(await readFile(join(job.layout, 'index.json'), 'utf8')) as { manifests?: Array<{ digest?: unknown }> };
   const written = index.manifests?.[0]?.digest;
-  if (typeof written === 'string' && /^sha256:[0-9a-f]{64}$/.test(written) && written !== manifest.digest) await rm(blobPath(job.sharedBlobs, written), { force: true });
-  for (const blob of [manifest.config, ...manifest.layers]) {
+  if (typeof written === 'string' && /^sha256:[0-9a-f]{64}$/.test(written) && written !== manifest.digest) await dropConverted(job.sharedBlobs, written, manifest.config.digest);
+  const configKept = await exists(blobPath(job.sharedBlobs, manifest.config.digest));
+  if (!configKept) await originalConfig(job, join(blobs, hexOf(manifest.config.digest)));
+  for (const blob of configKept ? [manifest.config, ...manifest.layers] : manifest.layers) {
     await link(blobPath(job.sharedBlobs, blob.digest), join(blobs, blob.digest.slice('sha256:'.length))).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error;
     });
   }
-  await writeFile(join(blobs, manifest.digest.slice('sha256:'.length)), manifest.raw);
+  await writeFile(join(blobs, hexOf(manifest.digest)), manifest.raw);
   const entry = { mediaType: manifest.mediaType, digest: manifest.digest, size: Buffer.byteLength(manifest.raw) };
   await writeFile(join(job.layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
 }

@@ -31,6 +31,11 @@ export function inspectArgv(session: SkopeoSession, source: SourceOptions, image
   return [...globalArgs(session, source.timeoutMs), 'inspect', '--raw', '--retry-times', '0', '--authfile', session.authFile, '--cert-dir', source.certDir, ...tlsFlag('--tls-verify', source.tlsVerify), `docker://${image}`];
 }
 
+/** The config blob's bytes as the registry serves them (`inspect --config --raw`). */
+export function configArgv(session: SkopeoSession, source: SourceOptions, image: string): string[] {
+  return [...globalArgs(session, source.timeoutMs), 'inspect', '--config', '--raw', '--retry-times', '0', '--authfile', session.authFile, '--cert-dir', source.certDir, ...tlsFlag('--tls-verify', source.tlsVerify), `docker://${image}`];
+}
+
 export function copyArgv(session: SkopeoSession, source: SourceOptions, image: string, layout: string, sharedBlobs: string, commandTimeoutMs: number): string[] {
   return [
     ...globalArgs(session, commandTimeoutMs), 'copy', '--retry-times', '0',

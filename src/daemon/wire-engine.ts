@@ -132,7 +132,7 @@ async function wireRegistry(config: DaemonConfig, images: ImageService, imageSto
     options: config.registry,
     workDir: join(config.dataRoot, 'pulls'),
     commit: (layout, progress, signal) => images.commitPulled(layout, progress, signal),
-    blobFile: (digest) => (images.hasBlob(digest) ? join(imageStore.root, 'blobs', 'sha256', digest.replace(/^sha256:/, '')) : undefined),
+    blobFile: (digest) => (images.hasBlob(digest) ? imageStore.layers.blobPath(digest) : undefined),
     currentId: (reference) => imageStore.find(reference)?.id,
   });
   await puller.start();

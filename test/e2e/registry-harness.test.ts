@@ -15,6 +15,7 @@ import { addAddress, linkClient, TestRegistry, writeCertsDir, type Credentials }
 import { buildLayeredPair, buildStandIns, NGINX_PAGE, OciLayout, pushImage, pushStandIns, STAND_IN_REFERENCES, WEBAPP_TEXT } from '../helpers/registry-images.js';
 import { TestCa } from '../helpers/tls.js';
 import { TokenServer } from '../helpers/token-server.js';
+import { ROGUE_MODES, RogueRegistry, type RogueMode } from '../helpers/rogue-registry.js';
 
 const ADDRESS = '10.77.0.1';
 const USER: Credentials = { username: 'tester', password: `pw-${Math.random().toString(36).slice(2)}` };
@@ -278,5 +279,28 @@ test('the stand-ins run as their configs say: nginx serves its page on 80, `pyth
         await server.stop(2_000);
       }
     }
+  });
+});
+
+test('the rogue registry: every mode is refused by a real client (skopeo copy), and it logs what was asked', { timeout: 60_000 }, async () => {
+  await withWorld(async ({ netns, layout }) => {
+    const rogue = await RogueRegistry.start({ netns: netns.path, address: ADDRESS, port: 5099 });
+    const pid = rogue.pid!;
+    try {
+      const ping = await run(['nsenter', `--net=${netns.path}`, '--', 'curl', '-sS', '--max-time', '2', '-D', '-', '-o', '/dev/null', `${rogue.url}/v2/`], { allowFailure: true, timeoutMs: 5_000 });
+      assert.match(ping.stdout, /docker-distribution-api-version: registry\/2\.0/i);
+      const outcomes = await Promise.all((Object.keys(ROGUE_MODES) as RogueMode[]).map(async (mode) => {
+        const copy = await run(['nsenter', `--net=${netns.path}`, '--', 'skopeo', '--command-timeout', '3s', 'copy', '--src-tls-verify=false', `docker://${rogue.reference(mode)}`, `oci:${join(layout.dir, `pulled-${mode}`)}:x`], { allowFailure: true, timeoutMs: 20_000 });
+        return { mode, code: copy.code, stderr: copy.stderr };
+      }));
+      for (const outcome of outcomes) assert.notEqual(outcome.code, 0, `${outcome.mode} must fail`);
+      assert.match(outcomes.find((outcome) => outcome.mode === 'blob')!.stderr, /digest/i);
+      const asked = await rogue.requests();
+      for (const mode of Object.keys(ROGUE_MODES)) assert.ok(asked.some((request) => request.path.startsWith(`/v2/rogue/${mode}/manifests/`)), `${mode} was asked`);
+      assert.ok(asked.some((request) => request.method === 'GET' && request.path.startsWith('/v2/rogue/blob/blobs/')), 'the blob mode served its layer');
+    } finally {
+      await rogue.stop();
+    }
+    assert.equal(alive(pid), false);
   });
 });

@@ -2,7 +2,9 @@
  * The user's document, sections 一 (the network modes) and 二 (-P/-p), step by step as the real
  * Docker 20.10 recording did them (../shared/compat/docker-20.10-transcript.md, S001-S057), with
  * the real docker CLI against conetd in a throwaway host namespace. Each step asserts what it
- * demonstrates; ids, timings and random ports are not compared.
+ * demonstrates; ids, timings and random ports are not compared. Images are not imported: the
+ * commands pull them from docker.io through the test's mirror (context.ts), as the document's
+ * machine pulled them from Docker Hub.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,8 +27,15 @@ test('seed §一/§二: bridge, host, none and container modes; -P and -p', { ti
       const names = (await seed.out(['network', 'ls', '--format', '{{.Name}} {{.Driver}} {{.Scope}}'])).split('\n').sort();
       assert.deepEqual(names, ['bridge bridge local', 'host host local', 'none null local']);
     });
-    await step('S004-S007 run -d -P --net=bridge: address and gateway on the default bridge', async () => {
-      const id = await seed.out(['run', '-d', '-P', '--net=bridge', 'nginx:1.9.1']);
+    await step('S004-S007 run -d -P --net=bridge: pulled through the mirror; address and gateway on the default bridge', async () => {
+      assert.equal(await seed.out(['images', '-q', 'nginx']), '', 'no nginx image before the run: nothing imported');
+      const pulled = await seed.docker(['run', '-d', '-P', '--net=bridge', 'nginx:1.9.1']);
+      assert.match(pulled.stderr, /Unable to find image 'nginx:1\.9\.1' locally/);
+      assert.match(pulled.stderr, /Pull complete/);
+      assert.match(pulled.stderr, /Status: Downloaded newer image for nginx:1\.9\.1/);
+      assert.ok((await seed.manifestGets('library/nginx')).length > 0, `the mirror answered no manifest GET of library/nginx:\n${JSON.stringify(await seed.mirror.accessLog())}`);
+      assert.match(await seed.out(['images', '--digests', '--format', '{{.Repository}}:{{.Tag}} {{.Digest}}', 'nginx']), /^nginx:1\.9\.1 sha256:[0-9a-f]{64}$/m);
+      const id = pulled.stdout.trim();
       assert.match(id, /^[0-9a-f]{64}$/);
       seed.ids.set('nginx191', id);
       assert.match(await seed.out(['ps']), /nginx:1\.9\.1\s+"httpd -f -p 80 -h \/…"/);
@@ -61,6 +70,7 @@ test('seed §一/§二: bridge, host, none and container modes; -P and -p', { ti
     });
     await step('S020-S021 a host-mode container sees the host interfaces', async () => {
       const id = await seed.out(['run', '-d', '--net=host', 'ubuntu:14.04', 'tail', '-f', '/dev/null']);
+      assert.ok((await seed.manifestGets('library/ubuntu')).length > 0, 'ubuntu:14.04 was pulled through the mirror');
       const seen = await seed.out(['exec', id, 'ip', 'addr']);
       assert.deepEqual(interfaces(seen).sort(), interfaces(await seed.inHost(['ip', 'addr'])).sort());
       assert.ok(inet(seen).includes(`${HOST_ADDRESS}/30`));
@@ -138,6 +148,15 @@ test('seed §一/§二: bridge, host, none and container modes; -P and -p', { ti
       await seed.out(['run', '-d', '--name', 'nginx006', '--expose', '9000', '-P', 'nginx:latest']);
       const exposed = await seed.out(['port', 'nginx006']);
       for (const port of ['80', '443', '9000']) assert.match(exposed, new RegExp(`^${port}/tcp -> 0\\.0\\.0\\.0:\\d+$`, 'm'));
+    });
+    await step('issue 11: docker run -d -P training/webapp python app.py pulls through the mirror and serves on 5000', async () => {
+      const before = (await seed.manifestGets('training/webapp')).length;
+      const id = await seed.out(['run', '-d', '-P', 'training/webapp', 'python', 'app.py']);
+      assert.ok((await seed.manifestGets('training/webapp')).length > before, 'the mirror answered a manifest GET of training/webapp');
+      const published = await seed.out(['port', id, '5000/tcp']);
+      const port = /^0\.0\.0\.0:(\d+)$/m.exec(published)?.[1];
+      assert.ok(port, `5000/tcp published: ${published}`);
+      assert.ok(await eventually(async () => (await seed.fetchFromHost(`http://127.0.0.1:${port}/`)).stdout === 'Hello world!'), 'the webapp answers Hello world!');
     });
     await step('S056-S057 the kernel rules: one table of ours, ports as map elements', async () => {
       const table = await seed.inHost(['nft', 'list', 'table', 'inet', 'conet']);

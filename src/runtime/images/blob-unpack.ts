@@ -26,15 +26,24 @@ interface TarSource {
   stop: () => void;
 }
 
+/**
+ * Stops reading the blob early (an error or an abort). A FileHandle's read stream closes the handle
+ * when destroyed, even with autoClose false (Node 20), and the caller reads the same handle again
+ * to keep the blob: so a stream read to its end is left alone.
+ */
+function stopReading(source: Readable): void {
+  if (!source.readableEnded) source.destroy();
+}
+
 function decompress(source: Readable, layer: LayerDescriptor): TarSource {
-  if (layer.compression === 'none') return { tar: source, finished: async () => undefined, stop: () => source.destroy() };
+  if (layer.compression === 'none') return { tar: source, finished: async () => undefined, stop: () => stopReading(source) };
   if (layer.compression === 'gzip') {
     const gunzip = createGunzip();
     let failure: Error | undefined;
     gunzip.on('error', (error) => (failure = error));
     source.on('error', (error) => gunzip.destroy(error));
     source.pipe(gunzip);
-    return { tar: gunzip, finished: async () => { if (failure) throw failure; }, stop: () => source.destroy() };
+    return { tar: gunzip, finished: async () => { if (failure) throw failure; }, stop: () => stopReading(source) };
   }
   const zstd = startPiped(['zstd', '-d', '-c', '-q'], { stderr: 'ignore' });
   source.pipe(zstd.stdin!);
@@ -45,7 +54,7 @@ function decompress(source: Readable, layer: LayerDescriptor): TarSource {
       if (code !== 0) throw new Error(`zstd exited with ${code}`);
     },
     stop: () => {
-      source.destroy();
+      stopReading(source);
       zstd.signal('SIGKILL');
     },
   };

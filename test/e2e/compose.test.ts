@@ -248,6 +248,8 @@ test('docker-compose 1.29.2: links on the project network, oom_score_adj, shm_si
       await linksAcrossConnect(project);
       assert.equal(await host.dockerOk(['exec', client, 'cat', '/proc/1/oom_score_adj']), '300');
       assert.equal(await inspect(host, client, '{{.HostConfig.OomScoreAdj}}'), '300');
+      // docker-py sends only what the service sets; inspect still has every HostConfig key, as Docker's.
+      assert.equal(await inspect(host, client, '{{.HostConfig.Ulimits}} {{.HostConfig.Privileged}} {{.HostConfig.OomKillDisable}}'), '[] false false');
       assert.equal(await host.dockerOk(['exec', web, 'sh', '-c', 'df -k /dev/shm | tail -1 | tr -s " " | cut -d" " -f2']), '16384');
       assert.equal(await inspect(host, web, '{{.HostConfig.ShmSize}}'), String(16 * 1024 * 1024));
       await compose(project, ['down']);

@@ -9,6 +9,7 @@ import { renderPortBindings } from './container-ports.js';
 import { renderMounts, type VolumeSource } from './mounts.js';
 import { healthSuffix, renderHealthConfig, renderHealthState } from './health.js';
 import { hostConfigAt } from './versioned.js';
+import { HOST_CONFIG_ZERO } from './host-config-zero.js';
 
 export interface ContainerPaths {
   directory: string;
@@ -49,6 +50,7 @@ function renderConfig(container: Container): Record<string, unknown> {
 function renderHostConfig(container: Container): Record<string, unknown> {
   const host = container.hostConfig;
   return {
+    ...HOST_CONFIG_ZERO,
     ...host.raw,
     LogConfig: { Type: host.logConfig?.type ?? 'json-file', Config: host.logConfig?.config ?? {} },
     NetworkMode: host.networkMode,

@@ -17,7 +17,7 @@ import { LogFollower } from '../runtime/containers/log-follower.js';
 import { statInRoot, tarFromRoot } from '../runtime/containers/archive-out.js';
 import { extractIntoRoot } from '../runtime/containers/archive-in.js';
 import { etcMountsOf, withContainerRoot } from '../runtime/containers/container-root.js';
-import { copyIntoEmptyVolume, isEmptyDirectory } from '../kernel/linux/volume-copy.js';
+import { absentInLayers, copyIntoEmptyVolume, isEmptyDirectory } from '../kernel/linux/volume-copy.js';
 import { relayStdin, resizeMessage } from '../runtime/containers/stdin-relay.js';
 import { system } from '../errors/index.js';
 import { healthcheckFromImage } from '../engine/health/health-config.js';
@@ -174,12 +174,14 @@ export function containerFiles(): ContainerFiles {
 
 /**
  * Docker's copy of the image's content into an empty volume at first use: the container's root is
- * mounted for the copy (the runtime mounts it again to start), only when the volume is empty.
+ * mounted for the copy (the runtime mounts it again to start), only when the volume is empty and
+ * some layer may have something at the destination (a mount and an unmount saved otherwise).
  */
 export function volumeCopyUp(rootOf: (containerId: string) => { directory: string; layers: string[] } | undefined) {
   return async (containerId: string, destination: string, volumeDir: string): Promise<void> => {
     const root = rootOf(containerId);
     if (!root || !(await isEmptyDirectory(volumeDir))) return;
+    if (await absentInLayers([...root.layers, join(root.directory, 'upper')], destination)) return;
     await withContainerRoot(root.directory, root.layers, (merged) => copyIntoEmptyVolume(merged, destination, volumeDir));
   };
 }

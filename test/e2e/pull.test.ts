@@ -111,6 +111,21 @@ test('TLS + auth registry: login, pull with progress, digests, run; no login, un
   }
 });
 
+/** Runs `fn` with the test host's loopback limited to 8 Mbit/s (the registry is on it). */
+async function throttle(host: TestHost, fn: () => Promise<void>): Promise<void> {
+  await run(['ip', 'netns', 'exec', host.netns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', '8mbit', 'burst', '256kb', 'latency', '500ms']);
+  try {
+    await fn();
+  } finally {
+    await run(['ip', 'netns', 'exec', host.netns, 'tc', 'qdisc', 'del', 'dev', 'lo', 'root'], { allowFailure: true });
+  }
+}
+
+/** skopeo processes working for this host's daemon (their argv names its data directory). */
+async function skopeoOf(host: TestHost): Promise<string> {
+  return (await run(['pgrep', '-f', `skopeo.*${host.dir}`], { allowFailure: true })).stdout.trim();
+}
+
 /**
  * Starts a pull through the API (curl, the stream to a file) and resolves once `text` shows in
  * what the daemon has streamed so far: the progress arrives while the pull runs. kill() ends the
@@ -175,7 +190,7 @@ test('mirror for docker.io: the seed\'s run pulls through it; a base layer is fe
   }
 });
 
-test('a silent registry fails the pull within registry-timeout; a pull killed halfway leaves no image and, after a restart, no blob', { timeout: 240_000 }, async () => {
+test('a silent registry fails the pull within registry-timeout; a pull whose client is killed halfway, or whose daemon is killed -9, leaves no image and no blob; one of two clients leaving doesn\'t cancel', { timeout: 240_000 }, async () => {
   const layout = await OciLayout.create();
   try {
     await withHost(async (host) => {
@@ -200,22 +215,47 @@ test('a silent registry fails the pull within registry-timeout; a pull killed ha
         await layout.image('big', { layers: [{ kind: 'random', bytes: 12_000_000 }] });
         await pushImage(layout, 'big', registry, 'team/big:1');
         const blob = (await layout.layers('big'))[0]!;
+        const image = `${PLAIN}:5000/team/big:1`;
+        const downloading = /"status":"Downloading","progressDetail":\{"current":[1-9]\d*,"total":\d+\}/;
         // 12 MB at 8 Mbit/s: the pull is still downloading when its client is killed.
-        await run(['ip', 'netns', 'exec', host.netns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', '8mbit', 'burst', '256kb', 'latency', '500ms']);
-        try {
-          const pulling = await pullUntil(host, `${PLAIN}:5000/team/big:1`, /"status":"Downloading","progressDetail":\{"current":[1-9]\d*,"total":\d+\}/);
+        await throttle(host, async () => {
+          const pulling = await pullUntil(host, image, downloading);
           assert.match(await pulling.streamed(), new RegExp(`"status":"Pulling fs layer","progressDetail":\\{\\},"id":"${blob.slice(7, 19)}"`));
           await pulling.kill();
           await new Promise((resolve) => setTimeout(resolve, 1_500));
-        } finally {
-          await run(['ip', 'netns', 'exec', host.netns, 'tc', 'qdisc', 'del', 'dev', 'lo', 'root'], { allowFailure: true });
-        }
+        });
         assert.deepEqual((await host.dockerOk(['images', '--format', '{{.Repository}}'])).split('\n'), ['busybox']);
-        assert.equal((await run(['pgrep', '-f', `skopeo.*${host.dir}`], { allowFailure: true })).stdout, '', 'skopeo was killed');
+        assert.equal(await skopeoOf(host), '', 'skopeo was killed');
         await assertPullsEmpty(host);
-        await host.restart();
+
+        // kill -9 of the daemon mid-pull: the skopeo it leaves behind can't store anything, and a
+        // restart leaves no file of the pull.
+        await throttle(host, async () => {
+          const pulling = await pullUntil(host, image, downloading);
+          await host.kill();
+          await pulling.kill();
+        });
+        await host.start();
+        for (let waited = 0; (await skopeoOf(host)) !== '' && waited < 30_000; waited += 200) await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(await skopeoOf(host), '', 'the orphaned skopeo ended');
+        assert.deepEqual((await host.dockerOk(['images', '--format', '{{.Repository}}'])).split('\n'), ['busybox']);
+        await assertPullsEmpty(host);
         const kept = await files(join(host.dir, 'data', 'images'));
-        assert.equal(kept.some((file) => file.includes(blob.slice(7))), false, 'no blob of the killed pull after a restart');
+        assert.equal(kept.some((file) => file.includes(blob.slice(7))), false, 'no blob of the killed pulls after a restart');
+
+        // Two clients of one pull: the first leaving doesn't cancel it for the second.
+        let second: Awaited<ReturnType<typeof pullUntil>> | undefined;
+        await throttle(host, async () => {
+          const first = await pullUntil(host, image, downloading);
+          second = await pullUntil(host, image, /Pulling fs layer/);
+          assert.equal((await skopeoOf(host)).split('\n').length, 1, 'the second client joined the running pull');
+          await first.kill();
+        });
+        for (let waited = 0; !/Status: Downloaded newer image/.test(await second!.streamed()) && waited < 60_000; waited += 200) await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.doesNotMatch(await second!.streamed(), /"status":"Waiting"/);
+        assert.match(await second!.streamed(), new RegExp(`Status: Downloaded newer image for ${image.replace(/\./g, '\\.')}`));
+        assert.match(await host.dockerOk(['images', '--format', '{{.Repository}}:{{.Tag}}']), new RegExp(`${PLAIN}:5000/team/big:1`));
+        await second!.kill();
       } finally {
         await registry.stop();
       }

@@ -16,6 +16,7 @@ import type { CommitPulled } from '../oci-layout.js';
 import { familiarName, familiarString } from '../reference.js';
 import { fetchImage } from './fetch.js';
 import { LayerFlights } from './flights.js';
+import { JoinedPulls } from './joined.js';
 import { login } from './login.js';
 import type { RegistryOptions } from './options.js';
 import { resolvePull, type ResolvedPull } from './resolve.js';
@@ -35,32 +36,47 @@ const hexOf = (digest: string): string => digest.slice('sha256:'.length);
 
 export class Puller {
   private readonly flights = new LayerFlights();
+  private readonly joined = new JoinedPulls((request, emit, signal) => this.pullOnce(request, emit, signal));
 
   constructor(private readonly deps: PullerDeps) {}
 
+  /** This daemon run's own directory under the work directory (see start()). */
+  private runDir = '';
+
   get sharedBlobs(): string {
-    return join(this.deps.workDir, 'blobs');
+    return join(this.runDir, 'blobs');
   }
 
-  /** Empties the work directory: whatever a crashed or killed pull left. */
+  /**
+   * Empties the work directory (whatever a crashed or killed pull left) and makes a directory for
+   * this run, named at random: a skopeo a `kill -9`ed daemon left running can't put a blob in it,
+   * because its layout directory and the blob directory it knew are gone (its temporary file lives
+   * in the former, so its final rename fails).
+   */
   async start(): Promise<void> {
     await rm(this.deps.workDir, { recursive: true, force: true });
+    this.runDir = join(this.deps.workDir, `run-${randomBytes(6).toString('hex')}`);
     await mkdir(join(this.sharedBlobs, 'sha256'), { recursive: true, mode: 0o700 });
   }
 
   /** `docker login`: checks the credentials against the registry (login.ts). */
   login(request: LoginRequest): Promise<void> {
-    return login(request, this.deps.options, join(this.deps.workDir, 'sessions'));
+    return login(request, this.deps.options, join(this.runDir, 'sessions'));
   }
 
   /**
    * Resolves, then emits progress until the image is stored. Nothing is emitted before the
-   * manifest is known, so a caller can still answer an early failure with a status code.
+   * manifest is known, so a caller can still answer an early failure with a status code. A pull
+   * of an image already being pulled joins that pull (joined.ts).
    */
-  async pull(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord> {
-    const resolved = await resolvePull(request, this.deps.options, join(this.deps.workDir, 'sessions'), signal);
-    const layout = join(this.deps.workDir, 'layouts', randomBytes(8).toString('hex'));
-    await mkdir(join(this.deps.workDir, 'layouts'), { recursive: true, mode: 0o700 });
+  pull(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord> {
+    return this.joined.pull(request, emit, signal);
+  }
+
+  private async pullOnce(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord> {
+    await mkdir(join(this.runDir, 'layouts'), { recursive: true, mode: 0o700 });
+    const resolved = await resolvePull(request, this.deps.options, join(this.runDir, 'sessions'), signal);
+    const layout = join(this.runDir, 'layouts', randomBytes(8).toString('hex'));
     const blobs = [resolved.manifest.digest, resolved.manifest.config.digest, ...resolved.manifest.layers.map((layer) => layer.digest)];
     const release = this.flights.use(blobs);
     try {

@@ -23,27 +23,19 @@ interface TarSource {
   tar: Readable;
   /** Resolves when the decompressor is done; rejects when it failed. */
   finished: () => Promise<void>;
+  /** Ends a decompressor still running (never the source: destroying it closes the caller's handle). */
   stop: () => void;
 }
 
-/**
- * Stops reading the blob early (an error or an abort). A FileHandle's read stream closes the handle
- * when destroyed, even with autoClose false (Node 20), and the caller reads the same handle again
- * to keep the blob: so a stream read to its end is left alone.
- */
-function stopReading(source: Readable): void {
-  if (!source.readableEnded) source.destroy();
-}
-
 function decompress(source: Readable, layer: LayerDescriptor): TarSource {
-  if (layer.compression === 'none') return { tar: source, finished: async () => undefined, stop: () => stopReading(source) };
+  if (layer.compression === 'none') return { tar: source, finished: async () => undefined, stop: () => undefined };
   if (layer.compression === 'gzip') {
     const gunzip = createGunzip();
     let failure: Error | undefined;
     gunzip.on('error', (error) => (failure = error));
     source.on('error', (error) => gunzip.destroy(error));
     source.pipe(gunzip);
-    return { tar: gunzip, finished: async () => { if (failure) throw failure; }, stop: () => stopReading(source) };
+    return { tar: gunzip, finished: async () => { if (failure) throw failure; }, stop: () => gunzip.destroy() };
   }
   const zstd = startPiped(['zstd', '-d', '-c', '-q'], { stderr: 'ignore' });
   source.pipe(zstd.stdin!);
@@ -53,10 +45,7 @@ function decompress(source: Readable, layer: LayerDescriptor): TarSource {
       const code = await zstd.exited;
       if (code !== 0) throw new Error(`zstd exited with ${code}`);
     },
-    stop: () => {
-      stopReading(source);
-      zstd.signal('SIGKILL');
-    },
+    stop: () => zstd.signal('SIGKILL'),
   };
 }
 
@@ -75,7 +64,12 @@ export async function unpackBlob(handle: FileHandle, layer: LayerDescriptor, tre
     source.once('close', resolve);
   });
   const { tar, finished, stop } = decompress(source, layer);
-  const abort = (): void => stop();
+  // An abort ends the tar stream mid-way: bsdtar fails, or the diff_id can't match.
+  const abort = (): void => {
+    source.unpipe();
+    stop();
+    tar.destroy();
+  };
   options.signal.addEventListener('abort', abort, { once: true });
   try {
     options.signal.throwIfAborted();
@@ -95,6 +89,8 @@ export async function unpackBlob(handle: FileHandle, layer: LayerDescriptor, tre
     throw error;
   } finally {
     options.signal.removeEventListener('abort', abort);
+    source.unpipe();
+    source.pause();
     stop();
   }
 }

@@ -12,7 +12,7 @@ import type { LayerStore } from './layer-store.js';
 import { unpackBlob } from './blob-unpack.js';
 import type { LayerDescriptor } from './oci-decode.js';
 import type { LayerProgress, PulledLayout } from './oci-layout.js';
-import { openBlob, readLayout } from './oci-read.js';
+import { blobPathIn, openBlob, readLayout } from './oci-read.js';
 import type { ImageStore } from './store.js';
 
 export interface CommitDeps {
@@ -44,15 +44,8 @@ async function pullLayer(layers: LayerStore, dir: string, layer: LayerDescriptor
     const handle = await openBlob(dir, layer);
     try {
       const unpacked = await unpackBlob(handle, layer, tree, { expected: diffId, onRead: extractingReporter(layer, progress), signal });
-      if (!layers.hasBlob(layer.digest)) {
-        // unpackBlob's stream pipeline closes the handle it read: the blob is copied from a new one.
-        const again = await openBlob(dir, layer);
-        try {
-          await layers.keepBlobFrom(again, layer.digest);
-        } finally {
-          await again.close();
-        }
-      }
+      // The handle unpackBlob read (and verified) is still open: the blob kept is those bytes.
+      if (!layers.hasBlob(layer.digest)) await layers.keepBlobFrom(handle, layer.digest, blobPathIn(dir, layer.digest));
       return { diffId, size: unpacked.size, blob: { digest: layer.digest, mediaType: layer.mediaType, size: layer.size } };
     } finally {
       await handle.close();

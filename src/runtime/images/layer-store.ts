@@ -22,7 +22,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { system } from '../../errors/index.js';
@@ -138,21 +138,30 @@ export class LayerStore {
   }
 
   /**
-   * Copies a verified blob from its open handle into blobs/sha256/ (never by renaming a path of a
-   * directory someone else controls); the caller pins `digest` until its layer is recorded.
+   * Keeps a verified blob, read through its open handle, in blobs/sha256/. When `path` (where the
+   * handle was opened) is on this filesystem it is hard-linked, and the link is kept only if it is
+   * the very file the handle verified (same device and inode), so a path swapped since can't put
+   * other bytes there; otherwise the bytes are copied from the handle. The caller pins `digest`
+   * until its layer is recorded.
    */
-  async keepBlobFrom(handle: FileHandle, digest: string): Promise<void> {
-    const target = this.blobPath(digest);
+  async keepBlobFrom(handle: FileHandle, digest: string, path?: string): Promise<void> {
     const partial = join(this.root, 'tmp', `blob-${randomBytes(8).toString('hex')}`);
+    if (path !== undefined && (await this.linkSame(handle, path, partial))) {
+      await rename(partial, this.blobPath(digest));
+      return;
+    }
     await pipeline(handle.createReadStream({ start: 0, autoClose: false }), createWriteStream(partial, { mode: 0o600 }));
-    await rename(partial, target);
+    await rename(partial, this.blobPath(digest));
   }
 
-  /** Copies a file the store itself made (a tar under its tmp/) into blobs/sha256/. */
-  async keepBlobFile(path: string, digest: string): Promise<void> {
-    const partial = join(this.root, 'tmp', `blob-${randomBytes(8).toString('hex')}`);
-    await copyFile(path, partial);
-    await rename(partial, this.blobPath(digest));
+  private async linkSame(handle: FileHandle, path: string, partial: string): Promise<boolean> {
+    // Another filesystem or a vanished path: the bytes are copied instead.
+    const linked = await link(path, partial).then(() => true, () => false);
+    if (!linked) return false;
+    const [verified, made] = await Promise.all([handle.stat(), lstat(partial)]);
+    if (verified.dev === made.dev && verified.ino === made.ino && made.isFile()) return true;
+    await rm(partial, { force: true });
+    return false;
   }
 
   /**

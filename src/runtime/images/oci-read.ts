@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 import { invalid } from '../../errors/index.js';
 import { openFileInRoot, readFileInRoot } from '../../kernel/linux/root-files.js';
 import { decodeConfigDiffIds, decodeIndex, decodeManifest, type Descriptor, type ImageManifest } from './oci-decode.js';
@@ -21,6 +22,9 @@ export interface VerifiedLayout {
 }
 
 const blobPath = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`;
+
+/** Where a blob of the layout is (for a hard link checked against the verified handle: layer-store.ts). */
+export const blobPathIn = (dir: string, digest: string): string => join(dir, blobPath(digest));
 const bad = (why: string): Error => invalid('bad-image-layout', `the pulled image is not valid: ${why}`);
 
 async function readJson(dir: string, path: string, what: string): Promise<string> {

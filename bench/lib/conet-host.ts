@@ -4,7 +4,7 @@
  * container first (TestHost.dispose() alone leaves containers running under conmon).
  */
 import { readFile, readdir, rmdir } from 'node:fs/promises';
-import { TestHost } from '../../test/helpers/host.js';
+import { TestHost, type TestHostOptions } from '../../test/helpers/host.js';
 import { log, sh } from './common.js';
 
 export interface StepEvent {
@@ -19,9 +19,10 @@ export class ConetBench {
   private logOffset = 0;
   private constructor(readonly host: TestHost) {}
 
-  static async start(): Promise<ConetBench> {
+  /** `options`: more TestHost options (a daemon config, links wired before the daemon starts). */
+  static async start(options: Omit<TestHostOptions, 'logLevel'> = {}): Promise<ConetBench> {
     // info level: the step timings are logged at info, and debug logging would slow the daemon.
-    const host = await TestHost.create({ logLevel: 'info' });
+    const host = await TestHost.create({ ...options, logLevel: 'info' });
     log(`conet: conetd pid ${host.daemonPid} in namespace ${host.netns}, state in ${host.dir}`);
     return new ConetBench(host);
   }

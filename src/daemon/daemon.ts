@@ -65,7 +65,7 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     if (failpoints.size > 0) logger.warn('failpoints armed (CONET_FAILPOINTS): this daemon fails on purpose', { failpoints: Object.fromEntries(failpoints) });
     configureFailpoints(failpoints);
     healer.start();
-    return serveApi(config.host, apiServices(engine, { id, config, linux, drivers, confinement: confinement.host, logger }), logger);
+    return serveApi(config.host, apiServices(engine, { id, config, linux, drivers, confinement: confinement.host, cgroups: await linux.cgroupFeatures(), logger }), logger);
   };
   const api = await serve().catch(async (error: unknown) => {
     healer.close();

@@ -16,12 +16,13 @@ import { withImageEvents } from '../engine/images/image-events.js';
 import { containerCommands } from './wire-commands.js';
 import type { LinuxAdapters } from './wire-kernel.js';
 import type { HostConfinement } from '../model/security.js';
+import type { CgroupFeatures } from '../model/resources.js';
 
 export interface ApiHandle {
   close(): Promise<void>;
 }
 
-export function apiServices(engine: Engine, deps: { id: string; config: DaemonConfig; linux: LinuxAdapters; drivers: DriverRegistry; confinement: HostConfinement; logger: Logger }): ApiServices {
+export function apiServices(engine: Engine, deps: { id: string; config: DaemonConfig; linux: LinuxAdapters; drivers: DriverRegistry; confinement: HostConfinement; cgroups: CgroupFeatures; logger: Logger }): ApiServices {
   return {
     system: {
       id: deps.id,
@@ -42,7 +43,7 @@ export function apiServices(engine: Engine, deps: { id: string; config: DaemonCo
     execs: engine.execs,
     archives: engine.archives,
     resources: engine.resources,
-    resourceLimits: { cpus: availableParallelism() },
+    resourceLimits: { cpus: availableParallelism(), features: deps.cgroups },
     sandboxPath: (name) => deps.linux.kernel.sandboxes.path(name),
     confinement: deps.confinement,
     volumes: engine.volumes,

@@ -2,6 +2,8 @@
  * The Linux adapters behind the kernel ports, made in one place. The nft session is the one
  * adapter holding a process, hence close().
  */
+import { readCgroupFeatures } from '../kernel/linux/cgroup-features.js';
+import type { CgroupFeatures } from '../model/resources.js';
 import type { Kernel } from '../kernel/ports.js';
 import { LinuxContainerDns } from '../kernel/linux/container-dns.js';
 import { LinuxLinks } from '../kernel/linux/links.js';
@@ -30,6 +32,8 @@ export interface LinuxAdapters {
   forwarding(): Promise<HostForwarding>;
   /** The kernel's ephemeral port range, where -P picks host ports (as Docker). */
   portRange(): Promise<{ start: number; end: number }>;
+  /** What the host's cgroups offer (cpuset lists, blkio weight), for Docker's resource checks. */
+  cgroupFeatures(): Promise<CgroupFeatures>;
   close(): void;
 }
 
@@ -46,6 +50,7 @@ export function linuxAdapters(logger: Logger): LinuxAdapters {
     firewallWatch: new LinuxFirewallWatch(),
     forwarding: () => readHostForwarding(kernel.sysctl),
     portRange: () => readPortRange(kernel),
+    cgroupFeatures: () => readCgroupFeatures(),
     close: () => nftables.close(),
   };
 }

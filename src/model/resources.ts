@@ -13,9 +13,32 @@ export interface ContainerResources {
   cpuShares: number;
   /** `--pids-limit`; 0: unlimited (Docker's 0 and -1). */
   pidsLimit: number;
+  /*
+   * The fields below came later: a container stored before them has none (read as 0 or "").
+   */
+  /** `--cpu-period`, CFS period in µs; 0: not set (the kernel's 100 ms). Never with nanoCpus. */
+  cpuPeriod?: number;
+  /** `--cpu-quota`, CFS quota in µs; 0: not set; -1: unlimited. Never with nanoCpus. */
+  cpuQuota?: number;
+  /** `--memory-reservation`, the soft limit in bytes; 0: not set. */
+  memoryReservation?: number;
+  /** `--cpuset-cpus` / `--cpuset-mems`, lists as "0-2,4"; "": all of the host's. */
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  /** `--blkio-weight` (10–1000); 0: not set, or dropped with Docker's warning where the kernel has no weight. */
+  blkioWeight?: number;
 }
 
 export const NO_RESOURCES: ContainerResources = { memory: 0, memorySwap: 0, nanoCpus: 0, cpuShares: 0, pidsLimit: 0 };
+
+/** What a cgroup hierarchy of this host offers, for Docker's checks and warnings. */
+export interface CgroupFeatures {
+  /** The CPUs and memory nodes a container may be pinned to, as lists ("0-1", "0"). */
+  cpusetCpus: string;
+  cpusetMems: string;
+  /** Whether the blkio controller has a proportional weight (CFQ/BFQ); when not, Docker drops --blkio-weight with a warning. */
+  blkioWeight: boolean;
+}
 
 /** `docker update`'s request: only the fields it sets (the CLI sends 0 / null for the others). */
 export type ResourceUpdate = Partial<ContainerResources>;

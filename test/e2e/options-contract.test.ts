@@ -81,9 +81,10 @@ test('what the docker CLI 28 sends for options not given, and for the applied on
 
 /** Refused options, each with what the 400 must name. */
 const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
-  { args: ['--memory-reservation', '32m'], names: /HostConfig\.MemoryReservation \(--memory-reservation\)/ },
+  { args: ['--oom-kill-disable'], names: /HostConfig\.OomKillDisable \(--oom-kill-disable\)/ },
   { args: ['--privileged'], names: /HostConfig\.Privileged \(--privileged\)/ },
-  { args: ['--cpu-quota', '50000'], names: /HostConfig\.CpuQuota \(--cpu-quota\)/ },
+  { args: ['--cpu-rt-runtime', '950000'], names: /HostConfig\.CpuRealtimeRuntime \(--cpu-rt-runtime\)/ },
+  { args: ['--device-read-bps', '/dev/null:1mb'], names: /HostConfig\.BlkioDeviceReadBps \(--device-read-bps\)/ },
   { args: ['--log-driver', 'syslog'], names: /log driver "syslog" is not supported/ },
   { args: ['--volume-driver', 'flocker'], names: /HostConfig\.VolumeDriver: conet does not support the volume driver "flocker"/ },
   { args: ['--mount', 'type=volume,src=nfsvol,target=/x,volume-opt=type=nfs'], names: /the local driver's type "nfs" is not supported by conet/ },
@@ -104,11 +105,11 @@ test('refused options fail naming the option and leave nothing behind; docker up
     assert.equal(await host.dockerOk(['ps', '-a', '-q']), '', 'no container was created');
 
     await host.dockerOk(['create', '--name', 'kept', 'busybox', 'sleep', '300']);
-    const update = await host.docker(['update', '--cpu-quota', '50000', 'kept']);
+    const update = await host.docker(['update', '--cpu-rt-runtime', '950000', 'kept']);
     assert.notEqual(update.code, 0);
-    assert.match(update.stderr, /conet does not support CpuQuota \(--cpu-quota\) yet/);
-    const both = await host.docker(['update', '--restart', 'always', '--cpu-quota', '50000', 'kept']);
-    assert.match(both.stderr, /conet does not support CpuQuota \(--cpu-quota\) yet/);
+    assert.match(update.stderr, /conet does not support CpuRealtimeRuntime \(--cpu-rt-runtime\) yet/);
+    const both = await host.docker(['update', '--restart', 'always', '--cpu-rt-runtime', '950000', 'kept']);
+    assert.match(both.stderr, /conet does not support CpuRealtimeRuntime \(--cpu-rt-runtime\) yet/);
     assert.equal(await host.dockerOk(['inspect', '-f', '{{.HostConfig.RestartPolicy.Name}}', 'kept']), 'no', 'the failed update changed nothing');
     const missing = await host.api('POST', '/v1.41/containers/nosuch/update', '{}');
     assert.equal(missing.status, 404);

@@ -1,12 +1,15 @@
 /**
  * Resources through cgroups (issue 12, item 5) with the real docker CLI: --memory, --memory-swap,
- * --cpus, --cpu-shares and --pids-limit seen in the container's own cgroup files from inside and
- * in inspect; `docker update` changing them live (and a stopped container's at its next start);
+ * --memory-reservation, --cpus, --cpu-shares, --cpu-period/--cpu-quota, --cpuset-cpus/--cpuset-mems
+ * and --pids-limit seen in the container's own cgroup files from inside and in inspect;
+ * --blkio-weight applied or dropped with Docker's warning, as the kernel allows; `docker update` changing them live (and a stopped container's at its next start);
  * `docker stats` (no-stream and streaming) matching the cgroup files; bad values as 400s that name
  * the field and leave nothing behind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { access } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { run } from '../../src/exec/index.js';
 import { withHost, type TestHost } from '../helpers/host.js';
 import { standInImages } from '../helpers/images.js';
@@ -77,7 +80,7 @@ test('docker update changes the limits of a running container live, and of a sto
     assert.notEqual(above.code, 0);
     assert.match(above.stderr, /Memory limit should be smaller than already set memoryswap limit/);
     const refused = await host.docker(['update', '--cpu-quota', '20000', 'live']);
-    assert.match(refused.stderr, /conet does not support CpuQuota \(--cpu-quota\) yet/);
+    assert.match(refused.stderr, /Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set \(CpuQuota\)/);
     assert.equal((await cgroupFiles(host, 'live')).memory, String(96 * MIB), 'a refused update changed nothing');
 
     // A stopped container: stored, applied when it starts, kept across a daemon restart.
@@ -88,6 +91,55 @@ test('docker update changes the limits of a running container live, and of a sto
     const later = await cgroupFiles(host, 'later');
     assert.deepEqual([later.memory, later.pids], [String(48 * MIB), '30']);
     assert.deepEqual(await inspectResources(host, 'later'), [48 * MIB, 0, 0, 0, 30]);
+  });
+});
+
+const MORE = {
+  period: '/sys/fs/cgroup/cpu/cpu.cfs_period_us',
+  quota: '/sys/fs/cgroup/cpu/cpu.cfs_quota_us',
+  soft: '/sys/fs/cgroup/memory/memory.soft_limit_in_bytes',
+  cpus: '/sys/fs/cgroup/cpuset/cpuset.cpus',
+  mems: '/sys/fs/cgroup/cpuset/cpuset.mems',
+} as const;
+
+async function moreFiles(host: TestHost, container: string): Promise<Record<keyof typeof MORE, string>> {
+  const keys = Object.keys(MORE) as Array<keyof typeof MORE>;
+  const lines = (await host.dockerOk(['exec', container, 'cat', ...keys.map((key) => MORE[key])])).split('\n');
+  return Object.fromEntries(keys.map((key, index) => [key, lines[index] ?? ''])) as Record<keyof typeof MORE, string>;
+}
+
+test('--cpu-period/--cpu-quota, --memory-reservation, --cpuset-cpus/--cpuset-mems in the cgroup files inside, updated live; --blkio-weight as Docker on this kernel', async () => {
+  await withHost(async (host) => {
+    await standInImages(host);
+    const last = String(availableParallelism() - 1);
+    await host.dockerOk(['run', '-d', '--name', 'tuned', '--cpu-period', '50000', '--cpu-quota', '25000', '--memory-reservation', '32m', '--cpuset-cpus', last, '--cpuset-mems', '0', 'busybox', 'sleep', '300']);
+    assert.deepEqual(await moreFiles(host, 'tuned'), { period: '50000', quota: '25000', soft: String(32 * MIB), cpus: last, mems: '0' });
+    const inspected = '{{.HostConfig.CpuPeriod}} {{.HostConfig.CpuQuota}} {{.HostConfig.MemoryReservation}} {{.HostConfig.CpusetCpus}} {{.HostConfig.CpusetMems}}';
+    assert.equal(await host.dockerOk(['inspect', '-f', inspected, 'tuned']), `50000 25000 ${32 * MIB} ${last} 0`);
+
+    // docker update: live, the same process; -1 makes the quota unlimited again.
+    const pid = await host.dockerOk(['inspect', '-f', '{{.State.Pid}}', 'tuned']);
+    const all = availableParallelism() > 1 ? `0-${last}` : '0';
+    await host.dockerOk(['update', '--cpu-period', '100000', '--cpu-quota', '-1', '--memory-reservation', '48m', '--cpuset-cpus', all, 'tuned']);
+    assert.deepEqual(await moreFiles(host, 'tuned'), { period: '100000', quota: '-1', soft: String(48 * MIB), cpus: all, mems: '0' });
+    assert.equal(await host.dockerOk(['inspect', '-f', inspected, 'tuned']), `100000 -1 ${48 * MIB} ${all} 0`);
+    assert.equal(await host.dockerOk(['inspect', '-f', '{{.State.Pid}}', 'tuned']), pid);
+    const conflict = await host.docker(['update', '--cpus', '1', 'tuned']);
+    assert.match(conflict.stderr, /Conflicting options: Nano CPUs cannot be updated as CPU Period has already been set/);
+    const above = await host.docker(['update', '--memory', '40m', 'tuned']);
+    assert.match(above.stderr, /Minimum memory limit can not be less than memory reservation limit/);
+    assert.equal((await moreFiles(host, 'tuned')).soft, String(48 * MIB), 'refused updates changed nothing');
+
+    // Docker's blkio rule: applied where the kernel has a weight, else dropped with its create warning.
+    const weighted = await access('/sys/fs/cgroup/blkio/blkio.weight').then(() => true, () => false);
+    const blkio = await host.docker(['run', '-d', '--name', 'weighted', '--blkio-weight', '300', 'busybox', 'sleep', '300']);
+    assert.equal(blkio.code, 0, blkio.stderr);
+    if (weighted) {
+      assert.equal(await host.dockerOk(['exec', 'weighted', 'cat', '/sys/fs/cgroup/blkio/blkio.weight']), '300');
+    } else {
+      assert.match(blkio.stderr, /WARNING: Your kernel does not support Block I\/O weight or the cgroup is not mounted\. Weight discarded\./);
+      assert.equal(await host.dockerOk(['inspect', '-f', '{{.HostConfig.BlkioWeight}}', 'weighted']), '0');
+    }
   });
 });
 
@@ -155,6 +207,11 @@ const BAD: ReadonlyArray<{ args: string[]; message: RegExp }> = [
   { args: ['--cpus', '64'], message: /Range of CPUs is from 0\.01 to \d+\.00, as there are only \d+ CPUs available \(HostConfig\.NanoCpus\)/ },
   { args: ['--cpu-shares', '1'], message: /the minimum allowed cpu-shares is 2 \(HostConfig\.CpuShares\)/ },
   { args: ['--cpu-shares', '300000'], message: /the maximum allowed cpu-shares is 262144 \(HostConfig\.CpuShares\)/ },
+  { args: ['--cpus', '1', '--cpu-period', '50000'], message: /Conflicting options: Nano CPUs and CPU Period cannot both be set \(HostConfig\.CpuPeriod\)/ },
+  { args: ['--cpu-quota', '500'], message: /CPU cfs quota can not be less than 1ms \(i\.e\. 1000\) \(HostConfig\.CpuQuota\)/ },
+  { args: ['--cpuset-cpus', '4095'], message: /Requested CPUs are not available - requested 4095, available: [0-9,-]+ \(HostConfig\.CpusetCpus\)/ },
+  { args: ['--cpuset-mems', '0-'], message: /Invalid value 0- for cpuset mems/ },
+  { args: ['--memory', '32m', '--memory-reservation', '64m'], message: /Minimum memory limit can not be less than memory reservation limit, see usage \(HostConfig\.MemoryReservation\)/ },
 ];
 
 test('bad resource values are 400s naming the field, and leave nothing behind', async () => {

@@ -74,6 +74,7 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
   const raw = object(body, 'request body');
   if (body === undefined || body === null) throw invalid('request', 'request body must be a JSON object');
   const dropped = checkFields(raw, CREATE_FIELDS);
+  const resourceWarnings: string[] = [];
   const host = object(raw['HostConfig'], 'HostConfig');
   const config = decodeConfig(raw);
   const networkMode = string(host['NetworkMode'], 'HostConfig.NetworkMode') || 'default';
@@ -94,7 +95,7 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
     links: decodeLinks(host['Links'], networkMode, raw['NetworkingConfig']),
     logConfig: decodeLogConfig(host['LogConfig']),
     mounts: decodeMounts(host),
-    resources: decodeResources(host, limits),
+    resources: decodeResources(host, limits, resourceWarnings),
     volumesFrom: decodeVolumesFrom(host['VolumesFrom']),
     raw: host,
   };
@@ -105,7 +106,7 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
   const warnings = validateNetworkMode({ mode: hostConfig.networkMode, hostname: config.hostname, dns: hostConfig.dns, extraHosts: hostConfig.extraHosts, macAddress, publishing });
   const mac = parseMacAddress(macAddress);
   if (mac !== '') primaryMacAddress(endpointRequests, hostConfig.networkMode, mac);
-  return { config, hostConfig: { ...hostConfig, portBindings: parsePortBindings(portBindings) }, endpointRequests, warnings: [...dropped, ...warnings] };
+  return { config, hostConfig: { ...hostConfig, portBindings: parsePortBindings(portBindings) }, endpointRequests, warnings: [...dropped, ...resourceWarnings, ...warnings] };
 }
 
 /**

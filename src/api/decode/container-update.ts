@@ -1,6 +1,5 @@
 /**
- * Decoding of `POST /containers/{id}/update`: the resource limits conet applies (Memory,
- * MemorySwap, NanoCpus, CpuShares, PidsLimit: resources.ts) are decoded and validated, and so is
+ * Decoding of `POST /containers/{id}/update`: the resource limits conet applies (resources.ts) are decoded and validated, and so is
  * the restart policy (lifecycle.ts); any other field set to something other than its default is
  * refused with a 400 naming it (create-fields.ts's UPDATE_FIELDS). An update that asks for
  * nothing changes nothing.
@@ -26,7 +25,7 @@ export function decodeContainerUpdate(body: unknown, limits: ResourceLimits): Co
   if (body === undefined || body === null) throw invalid('request', 'request body must be a JSON object');
   const raw = object(body, 'request body');
   const warnings = checkFields(raw, UPDATE_FIELDS);
-  const update = decodeResourceUpdate(raw, limits);
+  const update = decodeResourceUpdate(raw, limits, warnings);
   const policy = raw['RestartPolicy'];
   if (policy === undefined || policy === null || string(object(policy, 'RestartPolicy')['Name'], 'RestartPolicy.Name') === '') return { update, warnings };
   // --rm is checked against the container (Docker's message for update differs from create's).

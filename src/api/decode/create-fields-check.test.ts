@@ -31,7 +31,7 @@ test("the CLI's body for a plain docker run passes, with no warnings", () => {
 
 test('refused options are 400s naming the field and the flag', () => {
   const cases: Array<[Record<string, unknown>, string]> = [
-    [withHost({ MemoryReservation: 67108864 }), 'conet does not support HostConfig.MemoryReservation (--memory-reservation) yet'],
+    [withHost({ CpuRealtimeRuntime: 950000 }), 'conet does not support HostConfig.CpuRealtimeRuntime (--cpu-rt-runtime) yet'],
     [withHost({ VolumeDriver: 'flocker' }), 'HostConfig.VolumeDriver: conet does not support the volume driver "flocker" (only "local") (--volume-driver)'],
     [withHost({ Privileged: true }), 'conet does not support HostConfig.Privileged (--privileged) yet'],
     [withHost({ MaskedPaths: [], ReadonlyPaths: [] }), 'conet does not support HostConfig.MaskedPaths (--security-opt systempaths=unconfined) yet'],
@@ -79,12 +79,13 @@ test('update: an empty update asks for nothing; applied limits and the restart p
   const limits = { cpus: 2 };
   assert.deepEqual(decodeContainerUpdate({ RestartPolicy: { Name: '', MaximumRetryCount: 0 }, Memory: 0 }, limits), { update: {}, warnings: [] });
   assert.deepEqual(decodeContainerUpdate({ Memory: 1 << 26, PidsLimit: 0 }, limits).update, { memory: 1 << 26, pidsLimit: 0 });
-  assert.throws(() => decodeContainerUpdate({ CpuQuota: 50000 }, limits), { kind: 'invalid', message: 'conet does not support CpuQuota (--cpu-quota) yet' });
+  assert.deepEqual(decodeContainerUpdate({ CpuQuota: 50000, CpuPeriod: 0, CpusetCpus: '1', CpusetMems: '', MemoryReservation: 1 << 26 }, limits).update, { cpuQuota: 50000, cpusetCpus: '1', memoryReservation: 1 << 26 });
+  assert.throws(() => decodeContainerUpdate({ BlkioWeightDevice: [{ Path: '/dev/vda', Weight: 100 }] }, limits), { kind: 'invalid', message: 'conet does not support BlkioWeightDevice (--blkio-weight-device) yet' });
   assert.deepEqual(decodeContainerUpdate({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 } }, limits).restartPolicy, { name: 'on-failure', maximumRetryCount: 2 });
   assert.throws(() => decodeContainerUpdate({ RestartPolicy: { Name: 'always', MaximumRetryCount: 1 } }, limits), { kind: 'invalid', message: "maximum retry count cannot be used with restart policy 'always'" });
   assert.throws(() => decodeContainerUpdate(null, limits), { kind: 'invalid' });
   const applied = UPDATE_FIELDS.filter((rule) => rule.class === 'applied').map((rule) => rule.path).sort();
-  assert.deepEqual(applied, ['CpuShares', 'Memory', 'MemorySwap', 'NanoCpus', 'PidsLimit', 'RestartPolicy']);
+  assert.deepEqual(applied, ['BlkioWeight', 'CpuPeriod', 'CpuQuota', 'CpuShares', 'CpusetCpus', 'CpusetMems', 'Memory', 'MemoryReservation', 'MemorySwap', 'NanoCpus', 'PidsLimit', 'RestartPolicy']);
 });
 
 test('stop signal and timeout are kept as given; a restart policy as decoded', () => {

@@ -82,6 +82,12 @@ function renderResources(resources: ContainerResources | undefined): Record<stri
     MemorySwap: resources.memorySwap,
     NanoCpus: resources.nanoCpus,
     CpuShares: resources.cpuShares,
+    CpuPeriod: resources.cpuPeriod ?? 0,
+    CpuQuota: resources.cpuQuota ?? 0,
+    MemoryReservation: resources.memoryReservation ?? 0,
+    CpusetCpus: resources.cpusetCpus ?? '',
+    CpusetMems: resources.cpusetMems ?? '',
+    BlkioWeight: resources.blkioWeight ?? 0,
     PidsLimit: resources.pidsLimit > 0 ? resources.pidsLimit : null,
   };
 }

@@ -33,6 +33,13 @@ test("mergeUpdate: Docker's update rules against the limits the container has", 
   assert.throws(() => mergeUpdate(current, { memorySwap: 32 * MIB }), /Minimum memoryswap limit should be larger than memory limit/);
   assert.throws(() => mergeUpdate(NO_RESOURCES, { memorySwap: 32 * MIB }), /You should always set the Memory limit/);
   assert.deepEqual(mergeUpdate({ ...NO_RESOURCES, pidsLimit: 20 }, { pidsLimit: 0 }), NO_RESOURCES);
+  // NanoCpus and the CFS period/quota exclude each other across updates (Docker's UpdateContainer).
+  assert.throws(() => mergeUpdate({ ...NO_RESOURCES, nanoCpus: 1e9 }, { cpuQuota: 50_000 }), { kind: 'invalid', message: 'Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set (CpuQuota)' });
+  assert.throws(() => mergeUpdate({ ...NO_RESOURCES, nanoCpus: 1e9 }, { cpuPeriod: 50_000 }), /CPU Period cannot be updated as NanoCPUs has already been set/);
+  assert.throws(() => mergeUpdate({ ...NO_RESOURCES, cpuQuota: 50_000 }, { nanoCpus: 1e9 }), /Nano CPUs cannot be updated as CPU Quota has already been set/);
+  assert.throws(() => mergeUpdate({ ...NO_RESOURCES, cpuPeriod: 50_000 }, { nanoCpus: 1e9 }), /Nano CPUs cannot be updated as CPU Period has already been set/);
+  assert.deepEqual(mergeUpdate({ ...NO_RESOURCES, cpuQuota: 50_000 }, { cpuQuota: -1, cpusetCpus: '0' }), { ...NO_RESOURCES, cpuQuota: -1, cpusetCpus: '0' });
+  assert.throws(() => mergeUpdate({ ...NO_RESOURCES, memory: 64 * MIB, memorySwap: 128 * MIB }, { memoryReservation: 96 * MIB }), /Minimum memory limit can not be less than memory reservation limit/);
 });
 
 test('update: a running container is changed through the runtime, then stored; a failed runtime update stores nothing', async (t) => {
@@ -47,7 +54,7 @@ test('update: a running container is changed through the runtime, then stored; a
   await service.start(id);
   assert.equal(runtime.started.get(id)?.resources?.pidsLimit, 9, 'the start gets the stored limits');
   await resources.update('box', { memory: 96 * MIB });
-  assert.deepEqual(runtime.updates, [{ id, resources: { memory: 96 * MIB, memorySwap: 128 * MIB, nanoCpus: 0, cpuShares: 0, pidsLimit: 9 } }]);
+  assert.deepEqual(runtime.updates, [{ id, resources: { memory: 96 * MIB, memorySwap: 128 * MIB, memoryReservation: 0, nanoCpus: 0, cpuShares: 0, cpuPeriod: 0, cpuQuota: 0, cpusetCpus: '', cpusetMems: '', blkioWeight: 0, pidsLimit: 9 } }]);
   runtime.failNextUpdate = true;
   await assert.rejects(resources.update('box', { memory: 100 * MIB }), /Device or resource busy/);
   assert.equal(service.get('box').hostConfig.resources?.memory, 96 * MIB, 'unchanged after the failure');

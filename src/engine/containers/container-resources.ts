@@ -44,8 +44,20 @@ export interface StatsOptions {
 
 const fail = (message: string): Error => invalid('invalid-resources', message);
 
+/**
+ * Docker's UpdateContainer: NanoCpus sets the CFS period and quota itself, so once one way is
+ * set the other can't be updated.
+ */
+function checkCpuUpdate(current: ContainerResources, update: ResourceUpdate): void {
+  if ((update.nanoCpus ?? 0) > 0 && (current.cpuPeriod ?? 0) > 0) throw fail('Conflicting options: Nano CPUs cannot be updated as CPU Period has already been set (NanoCpus)');
+  if ((update.nanoCpus ?? 0) > 0 && (current.cpuQuota ?? 0) > 0) throw fail('Conflicting options: Nano CPUs cannot be updated as CPU Quota has already been set (NanoCpus)');
+  if ((update.cpuPeriod ?? 0) > 0 && current.nanoCpus > 0) throw fail('Conflicting options: CPU Period cannot be updated as NanoCPUs has already been set (CpuPeriod)');
+  if ((update.cpuQuota ?? 0) > 0 && current.nanoCpus > 0) throw fail('Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set (CpuQuota)');
+}
+
 /** The limits after `update` (Docker's UpdateContainer: 0 leaves a field as it is). */
 export function mergeUpdate(current: ContainerResources, update: ResourceUpdate): ContainerResources {
+  checkCpuUpdate(current, update);
   if (update.memory !== undefined && update.memorySwap === undefined && current.memorySwap > 0 && update.memory > current.memorySwap) {
     throw fail('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time (Memory)');
   }
@@ -54,6 +66,9 @@ export function mergeUpdate(current: ContainerResources, update: ResourceUpdate)
     throw fail('Minimum memoryswap limit should be larger than memory limit, see usage (MemorySwap)');
   }
   if (next.memory === 0 && next.memorySwap > 0) throw fail('You should always set the Memory limit when using Memoryswap limit, see usage (MemorySwap)');
+  if (next.memory > 0 && (next.memoryReservation ?? 0) > next.memory) {
+    throw fail('Minimum memory limit can not be less than memory reservation limit, see usage (MemoryReservation)');
+  }
   return next;
 }
 

@@ -15,6 +15,11 @@ test('limits become linux.resources as runc takes them; unset ones are left out'
   assert.deepEqual(ociResources({ ...NO_RESOURCES, memory: 64 << 20, memorySwap: -1 }), { memory: { limit: 64 << 20, swap: -1 } });
   assert.deepEqual(ociResources({ ...NO_RESOURCES, memory: 64 << 20 }), { memory: { limit: 64 << 20 } }, 'no swap set: runc leaves memsw alone');
   assert.deepEqual(ociResources({ ...NO_RESOURCES, nanoCpus: 1_250_000_000 }), { cpu: { quota: 125_000, period: 100_000 } });
+  assert.deepEqual(ociResources({ ...NO_RESOURCES, cpuPeriod: 50_000, cpuQuota: 25_000, cpusetCpus: '1', cpusetMems: '0' }), { cpu: { quota: 25_000, period: 50_000, cpus: '1', mems: '0' } });
+  assert.deepEqual(ociResources({ ...NO_RESOURCES, cpuQuota: -1 }), { cpu: { quota: -1 } }, '--cpu-quota -1: unlimited again');
+  assert.deepEqual(ociResources({ ...NO_RESOURCES, memoryReservation: 32 << 20 }), { memory: { reservation: 32 << 20 } }, 'a soft limit without a hard one');
+  assert.deepEqual(ociResources({ ...NO_RESOURCES, memory: 64 << 20, memorySwap: 128 << 20, memoryReservation: 32 << 20 }), { memory: { limit: 64 << 20, swap: 128 << 20, reservation: 32 << 20 } });
+  assert.deepEqual(ociResources({ ...NO_RESOURCES, blkioWeight: 300 }), { blockIO: { weight: 300 } });
 });
 
 test('the spec carries the limits next to the device rule, and mounts the cgroups read-only at /sys/fs/cgroup', () => {

@@ -1,26 +1,44 @@
 /**
- * A container's resource limits as the OCI spec's linux.resources (memory, cpu, pids): runc
- * writes them to the cgroups it creates at create, and again at `runc update`. Only what is set
- * appears; unset means the kernel's default (unlimited, 1024 shares). Pure.
+ * A container's resource limits as the OCI spec's linux.resources (memory, cpu, cpuset, blkio
+ * weight, pids): runc writes them to the cgroups it creates at create, and again at `runc
+ * update`. Only what is set appears; unset means the kernel's default (unlimited, 1024 shares,
+ * every CPU). The CFS period and quota come from NanoCpus or from CpuPeriod/CpuQuota, never both
+ * (the decoder refuses the mix). Pure.
  */
 import { cpuQuotaOf, CPU_PERIOD_US, type ContainerResources } from '../../model/resources.js';
 
 export interface OciResources {
-  memory?: { limit?: number; swap?: number };
-  cpu?: { shares?: number; quota?: number; period?: number };
+  memory?: { limit?: number; swap?: number; reservation?: number };
+  cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string };
+  blockIO?: { weight: number };
   pids?: { limit: number };
 }
 
+const some = <T extends object>(value: T): T | undefined => (Object.keys(value).length > 0 ? value : undefined);
+
 function memory(resources: ContainerResources): OciResources['memory'] | undefined {
-  if (resources.memory <= 0) return undefined;
+  const reservation = (resources.memoryReservation ?? 0) > 0 ? { reservation: resources.memoryReservation } : {};
+  if (resources.memory <= 0) return some(reservation);
   // -1: unlimited swap; 0 (an update that set no swap): runc leaves memsw as it is.
-  return { limit: resources.memory, ...(resources.memorySwap !== 0 ? { swap: resources.memorySwap } : {}) };
+  return { limit: resources.memory, ...(resources.memorySwap !== 0 ? { swap: resources.memorySwap } : {}), ...reservation };
+}
+
+/** The CFS period and quota: `--cpus` over Docker's 100 ms period, or `--cpu-period`/`--cpu-quota` as given. */
+function cfs(resources: ContainerResources): Pick<NonNullable<OciResources['cpu']>, 'quota' | 'period'> {
+  if (resources.nanoCpus > 0) return { quota: cpuQuotaOf(resources.nanoCpus), period: CPU_PERIOD_US };
+  return {
+    ...((resources.cpuQuota ?? 0) !== 0 ? { quota: resources.cpuQuota } : {}),
+    ...((resources.cpuPeriod ?? 0) > 0 ? { period: resources.cpuPeriod } : {}),
+  };
 }
 
 function cpu(resources: ContainerResources): OciResources['cpu'] | undefined {
-  const shares = resources.cpuShares > 0 ? { shares: resources.cpuShares } : {};
-  const quota = resources.nanoCpus > 0 ? { quota: cpuQuotaOf(resources.nanoCpus), period: CPU_PERIOD_US } : {};
-  return Object.keys(shares).length + Object.keys(quota).length > 0 ? { ...shares, ...quota } : undefined;
+  return some({
+    ...(resources.cpuShares > 0 ? { shares: resources.cpuShares } : {}),
+    ...cfs(resources),
+    ...(resources.cpusetCpus ? { cpus: resources.cpusetCpus } : {}),
+    ...(resources.cpusetMems ? { mems: resources.cpusetMems } : {}),
+  });
 }
 
 export function ociResources(resources: ContainerResources | undefined): OciResources {
@@ -30,6 +48,7 @@ export function ociResources(resources: ContainerResources | undefined): OciReso
   const cpuLimits = cpu(resources);
   if (memoryLimits) result.memory = memoryLimits;
   if (cpuLimits) result.cpu = cpuLimits;
+  if ((resources.blkioWeight ?? 0) > 0) result.blockIO = { weight: resources.blkioWeight ?? 0 };
   if (resources.pidsLimit > 0) result.pids = { limit: resources.pidsLimit };
   return result;
 }

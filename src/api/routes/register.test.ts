@@ -119,8 +119,8 @@ test('registerRoutes: system, network and container routes answer from the servi
     assert.deepEqual((await get(socket, '/v1.41/containers/prune', 'POST')).body, { ContainersDeleted: null, SpaceReclaimed: 0 });
     assert.deepEqual((await get(socket, '/v1.41/system/df')).body, { LayersSize: 7, Images: [], Containers: [], Volumes: null, BuildCache: [] });
     assert.equal((await get(socket, '/v1.41/system/df?type=nope')).status, 400);
-    const update = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ CpuQuota: 50000, Memory: 1 << 26 }));
-    assert.deepEqual([update.status, update.body], [400, { message: 'conet does not support CpuQuota (--cpu-quota) yet' }]);
+    const update = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ CpuRealtimeRuntime: 950000, Memory: 1 << 26 }));
+    assert.deepEqual([update.status, update.body], [400, { message: 'conet does not support CpuRealtimeRuntime (--cpu-rt-runtime) yet' }]);
     const small = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ Memory: 1 << 20 }));
     assert.deepEqual([small.status, small.body], [400, { message: 'Minimum memory limit allowed is 6MB (Memory)' }]);
     const updated = await get(socket, '/v1.41/containers/idle/update', 'POST', JSON.stringify({ Memory: 1 << 26, PidsLimit: 20 }));

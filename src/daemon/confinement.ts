@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { decodeSeccompProfile } from '../api/decode/seccomp-profile.js';
 import { invalid } from '../errors/index.js';
-import { appArmorEnabled, kernelVersion, seccompArch } from '../kernel/linux/host-security.js';
+import { appArmorEnabled, boundingCapabilities, kernelVersion, seccompArch } from '../kernel/linux/host-security.js';
 import type { HostConfinement, SeccompProfile } from '../model/security.js';
 import type { DaemonConfinement } from '../runtime/containers/confinement.js';
 import { DOCKER_SECCOMP_PROFILE, type DaemonConfig } from './config.js';
@@ -36,7 +36,7 @@ export async function loadConfinement(config: Pick<DaemonConfig, 'seccompProfile
   const seccompDefault = unconfined ? undefined : await readProfile(config.seccompProfile);
   const appArmor = await appArmorEnabled(apparmorFile);
   return {
-    runtime: { ...(seccompDefault ? { seccompDefault } : {}), appArmor, host: { arch: seccompArch(), kernel: kernelVersion() } },
+    runtime: { ...(seccompDefault ? { seccompDefault } : {}), appArmor, host: { arch: seccompArch(), kernel: kernelVersion() }, bounding: await boundingCapabilities() },
     host: { appArmor, seccompProfile: unconfined ? '' : config.seccompProfile === DOCKER_SECCOMP_PROFILE ? 'default' : config.seccompProfile },
   };
 }

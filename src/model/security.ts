@@ -70,6 +70,11 @@ export interface ContainerSecurity {
   noNewPrivileges: boolean;
   /** `apparmor=NAME` (only accepted where AppArmor is enabled); absent: the daemon's default. */
   appArmorProfile?: string;
+  /**
+   * `--privileged`: every capability, no seccomp or AppArmor, no masked or read-only paths, /sys
+   * read-write, the host's devices; still in namespaces of its own.
+   */
+  privileged?: boolean;
 }
 
 export const DEFAULT_SECURITY: ContainerSecurity = { seccomp: { mode: 'default' }, noNewPrivileges: false };

@@ -2,16 +2,17 @@
  * Identity and confinement (issue 12, item 3), each shown from inside the container with the real
  * docker CLI: `-u` and `--group-add` (names from the image's own /etc/passwd and /etc/group, also
  * for `docker exec`, `exec -u` with the user's supplementary groups, and a hostile /etc/passwd
- * symlink that can't reach the host's file),
- * `--cap-drop ALL`, `--read-only`, `no-new-privileges`, `--sysctl`, `--ulimit`, `--shm-size`,
- * `--init` (tini as PID 1), legacy `--link` (hosts entry and Docker's variables on the default
- * bridge, a DNS alias on a user-defined network); refusals are 400s naming the field and leave
+ * symlink that can't reach the host's file), `--privileged` (every capability, no seccomp,
+ * nothing masked, /sys read-write, the host's devices, its own namespaces), `--cap-drop ALL`,
+ * `--read-only`, `no-new-privileges`, `--sysctl`, `--ulimit`, `--shm-size`, `--init` (tini as PID
+ * 1), legacy `--link` (hosts entry and Docker's variables on the default bridge, a DNS alias on a
+ * user-defined network); refusals are 400s naming the field and leave
  * nothing behind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/exec/index.js';
@@ -87,6 +88,41 @@ test('-u and --group-add: names from the image\'s own files, for run and exec; t
   } finally {
     await rm(secret, { force: true });
   }
+});
+
+/** What a container shows of its confinement: CapEff, Seccomp, the masked and read-only mounts under /proc, /sys's mode, /dev/kmsg, its net namespace. */
+const CONFINEMENT_PROBE = [
+  'grep -E "^(CapEff|Seccomp):" /proc/self/status',
+  'echo "proc-masks=$(grep -c " /proc/[a-z]" /proc/mounts)"',
+  'echo "sys=$(grep " /sys sysfs " /proc/mounts | cut -d" " -f4 | cut -d, -f1)"',
+  'echo "cgroup=$(grep " /sys/fs/cgroup/memory " /proc/mounts | cut -d" " -f4 | cut -d, -f1)"',
+  'if [ -c /dev/kmsg ]; then echo kmsg=yes; else echo kmsg=no; fi',
+  'echo "net=$(readlink /proc/self/ns/net)"',
+].join('; ');
+
+test('--privileged: every capability (--cap-drop ignored, as Docker), no seccomp, nothing masked, /sys read-write, the host devices; still its own namespaces', async () => {
+  await withHost(async (host) => {
+    const [privileged, plain] = await Promise.all([
+      runIn(host, ['--privileged', '--cap-drop', 'ALL', 'busybox', 'sh', '-c', CONFINEMENT_PROBE]),
+      runIn(host, ['busybox', 'sh', '-c', CONFINEMENT_PROBE]),
+    ]);
+    const lines = (text: string): Record<string, string> => Object.fromEntries(text.trim().split('\n').map((line) => {
+      const match = /^([^=:]+)[=:]\s*(.*)$/.exec(line);
+      return [match?.[1] ?? line, match?.[2] ?? ''];
+    }));
+    const inside = lines(privileged.stdout);
+    // Every capability the daemon has (its bounding set is the test's: a VM sandbox may lack some).
+    const full = /^CapBnd:\s*([0-9a-f]+)$/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1];
+    assert.deepEqual({ ...inside, net: undefined }, { CapEff: full, Seccomp: '0', 'proc-masks': '0', sys: 'rw', cgroup: 'rw', kmsg: 'yes', net: undefined }, privileged.stdout + privileged.stderr);
+    const confined = lines(plain.stdout);
+    assert.ok(Number(confined['proc-masks']) >= 2, `masked and read-only /proc paths: ${plain.stdout}`);
+    assert.deepEqual({ ...confined, net: undefined, 'proc-masks': undefined }, { CapEff: '00000000a80425fb', Seccomp: '2', 'proc-masks': undefined, sys: 'ro', cgroup: 'ro', kmsg: 'no', net: undefined }, plain.stdout + plain.stderr);
+    // Its own network namespace, not the host's (nor the test's).
+    const own = await readlink('/proc/self/ns/net');
+    assert.match(inside['net'] ?? '', /^net:\[\d+\]$/);
+    assert.notEqual(inside['net'], own);
+    assert.equal(await host.dockerOk(['ps', '-aq']), '', '--rm left nothing');
+  });
 });
 
 test('--cap-drop ALL, --read-only, no-new-privileges, --sysctl, --ulimit, --shm-size, --init: each seen from inside', async () => {

@@ -82,7 +82,7 @@ test('what the docker CLI 28 sends for options not given, and for the applied on
 /** Refused options, each with what the 400 must name. */
 const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--oom-kill-disable'], names: /HostConfig\.OomKillDisable \(--oom-kill-disable\)/ },
-  { args: ['--privileged'], names: /HostConfig\.Privileged \(--privileged\)/ },
+  { args: ['--pid', 'host'], names: /HostConfig\.PidMode \(--pid\)/ },
   { args: ['--cpu-rt-runtime', '950000'], names: /HostConfig\.CpuRealtimeRuntime \(--cpu-rt-runtime\)/ },
   { args: ['--device-read-bps', '/dev/null:1mb'], names: /HostConfig\.BlkioDeviceReadBps \(--device-read-bps\)/ },
   { args: ['--log-driver', 'syslog'], names: /log driver "syslog" is not supported/ },

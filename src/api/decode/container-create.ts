@@ -90,7 +90,7 @@ export function decodeContainerCreate(body: unknown, confinement: Pick<HostConfi
     autoRemove,
     restartPolicy: decodeRestartPolicy(host['RestartPolicy'], autoRemove),
     capabilities: decodeCapabilities(host['CapAdd'], host['CapDrop']),
-    security: decodeSecurityOpts(host['SecurityOpt'], confinement),
+    security: { ...decodeSecurityOpts(host['SecurityOpt'], confinement), ...(bool(host['Privileged'], 'HostConfig.Privileged') ? { privileged: true } : {}) },
     isolation: decodeIsolation(host, networkMode),
     links: decodeLinks(host['Links'], networkMode, raw['NetworkingConfig']),
     logConfig: decodeLogConfig(host['LogConfig']),

@@ -33,7 +33,7 @@ test('refused options are 400s naming the field and the flag', () => {
   const cases: Array<[Record<string, unknown>, string]> = [
     [withHost({ CpuRealtimeRuntime: 950000 }), 'conet does not support HostConfig.CpuRealtimeRuntime (--cpu-rt-runtime) yet'],
     [withHost({ VolumeDriver: 'flocker' }), 'HostConfig.VolumeDriver: conet does not support the volume driver "flocker" (only "local") (--volume-driver)'],
-    [withHost({ Privileged: true }), 'conet does not support HostConfig.Privileged (--privileged) yet'],
+    [withHost({ OomKillDisable: true }), 'conet does not support HostConfig.OomKillDisable (--oom-kill-disable) yet'],
     [withHost({ MaskedPaths: [], ReadonlyPaths: [] }), 'conet does not support HostConfig.MaskedPaths (--security-opt systempaths=unconfined) yet'],
     [withHost({ LogConfig: { Type: 'syslog', Config: {} } }), 'log driver "syslog" is not supported by conet: use json-file (rotated with max-size and max-file)'],
     [withHost({ LogConfig: { Type: 'json-file', Config: { compress: 'true' } } }), 'unknown log opt "compress" for json-file log driver: conet supports max-size and max-file'],

@@ -155,7 +155,7 @@ const HOST: FieldRule[] = [
   applied('Links', 'default bridge: /etc/hosts entry and Docker\'s ALIAS_PORT_…/ALIAS_NAME/ALIAS_ENV_… variables; user-defined networks: a DNS alias for this container only', '--link'),
   applied('OomScoreAdj', 'OCI process.oomScoreAdj: /proc/PID/oom_score_adj of the container\'s processes (-1000..1000)', '--oom-score-adj'),
   refused('PidMode', '--pid'),
-  refused('Privileged', '--privileged'),
+  applied('Privileged', 'every capability (--cap-drop ignored, as Docker), no seccomp or AppArmor, no masked or read-only paths, /sys read-write, the host\'s devices with an allow-all device rule; still its own namespaces (runtime/containers/confinement.ts, oci-spec.ts)', '--privileged'),
   applied('PublishAllPorts', 'publishes ExposedPorts and the image\'s', '--publish-all'),
   applied('ReadonlyRootfs', 'read-only root mount (/etc/hosts, /dev, /dev/shm stay writable)', '--read-only'),
   applied('SecurityOpt', 'seccomp, AppArmor, no-new-privileges, label=disable (others refused)', '--security-opt'),

@@ -1,11 +1,14 @@
 /**
  * What this host offers to confine containers with: whether AppArmor is enabled (as moby's
  * apparmor.IsEnabled reads it), the architecture under libseccomp's native name and the kernel
- * version, against which a seccomp profile's conditions are evaluated.
+ * version, against which a seccomp profile's conditions are evaluated, and the capabilities in
+ * the daemon's own bounding set (all a `--privileged` container can be given: a daemon that runs
+ * without some, in a container or a VM sandbox, can't pass them on).
  */
 import { readFile } from 'node:fs/promises';
 import { arch, endianness, release } from 'node:os';
 import { invalid } from '../../errors/index.js';
+import { ALL_CAPABILITIES } from '../../model/capabilities.js';
 import type { KernelVersion } from '../../model/security.js';
 
 export const APPARMOR_ENABLED_FILE = '/sys/module/apparmor/parameters/enabled';
@@ -33,4 +36,18 @@ export function kernelVersion(text: string = release()): KernelVersion {
   const match = /^(\d+)\.(\d+)/.exec(text);
   if (!match) throw invalid('kernel-version', `cannot parse the kernel version ${JSON.stringify(text)}`);
   return { kernel: Number(match[1]), major: Number(match[2]) };
+}
+
+/** The capabilities of a CapBnd mask (hex, as /proc/PID/status shows it); the list's order is the kernel's numbering. */
+export function capabilitiesOfMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex}`);
+  return ALL_CAPABILITIES.filter((_name, bit) => ((mask >> BigInt(bit)) & 1n) === 1n);
+}
+
+/** The daemon's bounding set, from /proc/self/status; every capability when it can't be read. */
+export async function boundingCapabilities(statusFile = '/proc/self/status'): Promise<string[]> {
+  // No procfs (never on Linux): assume the full set, as a root daemon has.
+  const text = await readFile(statusFile, 'utf8').catch(() => '');
+  const match = /^CapBnd:\s*([0-9a-f]{1,16})$/m.exec(text);
+  return match?.[1] ? capabilitiesOfMask(match[1]) : [...ALL_CAPABILITIES];
 }

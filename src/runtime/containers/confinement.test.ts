@@ -35,3 +35,15 @@ test('AppArmor: the default profile where enabled (or the one asked for), nothin
   assert.equal(confinementOf(DEFAULT_SECURITY, none, { appArmor: true, host }).appArmorProfile, 'conet-default');
   assert.equal(confinementOf(DEFAULT_SECURITY, none, { appArmor: false, host }).appArmorProfile, undefined);
 });
+
+test("--privileged as Docker's: every capability whatever --cap-drop says, no seccomp, AppArmor unconfined where enabled", () => {
+  const daemon = { seccompDefault: profile, appArmor: false, host };
+  const privileged = confinementOf({ ...DEFAULT_SECURITY, privileged: true }, { add: [], drop: ['ALL'] }, daemon);
+  assert.deepEqual(privileged, { capabilities: [...ALL_CAPABILITIES], privileged: true, noNewPrivileges: false });
+  assert.equal(confinementOf({ ...DEFAULT_SECURITY, privileged: true, seccomp: { mode: 'profile', profile } }, none, daemon).seccomp, undefined, 'an asked-for profile too');
+  assert.equal(confinementOf({ ...DEFAULT_SECURITY, privileged: true }, none, { ...daemon, appArmor: true }).appArmorProfile, 'unconfined');
+  assert.equal(confinementOf({ ...DEFAULT_SECURITY, privileged: true, noNewPrivileges: true }, none, daemon).noNewPrivileges, true);
+  assert.equal(confinementOf(DEFAULT_SECURITY, none, daemon).privileged, undefined);
+  const bounded = confinementOf({ ...DEFAULT_SECURITY, privileged: true }, none, { ...daemon, bounding: ALL_CAPABILITIES.filter((cap) => cap !== 'CAP_SYS_RESOURCE') });
+  assert.deepEqual(bounded.capabilities, ALL_CAPABILITIES.filter((cap) => cap !== 'CAP_SYS_RESOURCE'), "no more than the daemon's bounding set");
+});

@@ -18,10 +18,14 @@ export interface DaemonConfinement {
   /** AppArmor is enabled on this host. */
   appArmor: boolean;
   host: SeccompHost;
+  /** The daemon's own bounding set: what a privileged container gets (absent: every capability). */
+  bounding?: readonly string[];
 }
 
 export interface Confinement {
   capabilities: string[];
+  /** `--privileged`: the spec also drops masked/read-only paths, mounts /sys read-write and gives the host's devices. */
+  privileged?: boolean;
   seccomp?: OciSeccomp;
   appArmorProfile?: string;
   noNewPrivileges: boolean;
@@ -50,7 +54,18 @@ export function appArmorProfileFor(security: ContainerSecurity, appArmor: boolea
   return security.appArmorProfile ?? DEFAULT_APPARMOR_PROFILE;
 }
 
+/**
+ * `--privileged` as Docker's: every capability whatever --cap-add/--cap-drop say (TweakCapabilities;
+ * every one the daemon itself has: the kernel refuses to grant more),
+ * no seccomp filter, AppArmor "unconfined" where the host has AppArmor; no-new-privileges as asked.
+ */
+function privilegedConfinement(security: ContainerSecurity, daemon: DaemonConfinement): Confinement {
+  const capabilities = ALL_CAPABILITIES.filter((cap) => daemon.bounding?.includes(cap) ?? true);
+  return { capabilities, privileged: true, ...(daemon.appArmor ? { appArmorProfile: 'unconfined' } : {}), noNewPrivileges: security.noNewPrivileges };
+}
+
 export function confinementOf(security: ContainerSecurity, changes: CapabilityChanges, daemon: DaemonConfinement): Confinement {
+  if (security.privileged) return privilegedConfinement(security, daemon);
   const capabilities = effectiveCapabilities(changes);
   const seccomp = seccompFor(security, capabilities, daemon);
   const appArmorProfile = appArmorProfileFor(security, daemon.appArmor);

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startProcess } from '../../exec/index.js';
 import { mountOverlay, unmountTree } from '../../kernel/linux/mounts.js';
 import { LinuxRunc } from '../../kernel/linux/runc.js';
+import { listHostDevices } from '../../kernel/linux/host-devices.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { LogRotator } from './log-rotator.js';
 import { REOPEN_LOG_MESSAGE } from './stdin-relay.js';
@@ -163,6 +164,7 @@ export class OciRuntime {
         mounts: own.mounts,
         ...(own.rootfsPropagation ? { rootfsPropagation: own.rootfsPropagation } : {}),
         ...(spec.resources ? { resources: spec.resources } : {}),
+        ...(spec.security.privileged ? { hostDevices: await listHostDevices() } : {}),
       });
       await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
       steps.mark('spec');

@@ -92,3 +92,18 @@ test('isolation reaches config.json: user and groups, read-only root, sysctls, r
   assert.deepEqual(plain.mounts.find((mount) => mount.destination === '/dev/shm')?.options.at(-1), 'size=67108864');
   assert.equal(plain.mounts.some((mount) => mount.destination === '/sbin/docker-init'), false);
 });
+
+test('--privileged: all capabilities, no masked or read-only paths, /sys and the cgroups read-write, the host devices allowed; own namespaces kept', () => {
+  const privileged = confinementOf({ ...DEFAULT_SECURITY, privileged: true }, { add: [], drop: [] }, { appArmor: false, host });
+  const kmsg = { path: '/dev/kmsg', type: 'c' as const, major: 1, minor: 11, fileMode: 0o644, uid: 0, gid: 0 };
+  const spec = buildOciSpec({ ...base, confinement: privileged, hostDevices: [kmsg] }) as unknown as Spec & { linux: { devices: unknown[]; resources: { devices: unknown[] } } };
+  assert.equal(spec.process.capabilities['effective']?.length, 41);
+  assert.deepEqual([spec.linux.maskedPaths, spec.linux.readonlyPaths], [[], []]);
+  assert.equal(spec.linux.seccomp, undefined);
+  for (const destination of ['/sys', '/sys/fs/cgroup']) assert.ok(!spec.mounts.find((mount) => mount.destination === destination)?.options.includes('ro'), destination);
+  assert.deepEqual(spec.linux.devices, [kmsg]);
+  assert.deepEqual(spec.linux.resources.devices, [{ allow: true, access: 'rwm' }]);
+  assert.deepEqual(spec.linux.namespaces.map((ns) => ns.type), ['pid', 'ipc', 'uts', 'mount', 'network']);
+  const plain = buildOciSpec({ ...base, hostDevices: [kmsg] }) as unknown as { linux: Record<string, unknown> };
+  assert.equal(plain.linux['devices'], undefined, 'host devices only with --privileged');
+});

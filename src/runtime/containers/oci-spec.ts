@@ -22,6 +22,7 @@ import { DEFAULT_SHM_SIZE, type ContainerIsolation } from '../../model/isolation
 export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
 import type { ContainerResources } from '../../model/resources.js';
 import { ociResources } from './oci-resources.js';
+import type { HostDevice } from '../../kernel/linux/host-devices.js';
 
 export { DEFAULT_CAPABILITIES };
 
@@ -51,16 +52,23 @@ export interface OciSpecOptions {
   mounts?: readonly OciMount[];
   /** What its shared or slave binds need of the root's propagation. */
   rootfsPropagation?: 'shared' | 'rslave';
-  /** `--memory`, `--memory-swap`, `--cpus`, `--cpu-shares`, `--pids-limit`. */
+  /** `--memory`, `--cpus`, `--cpuset-cpus` … (oci-resources.ts). */
   resources?: ContainerResources;
+  /** `--privileged`: the host's device nodes, made in the container's /dev (linux.devices). */
+  hostDevices?: readonly HostDevice[];
 }
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 type Mount = OciMount;
 
-function standardMounts(shmSize: number): Mount[] {
-  return [
+/** Docker's privileged containers get /sys and their cgroups read-write (clearReadOnly). */
+function writableSys(mounts: Mount[]): Mount[] {
+  return mounts.map((mount) => (mount.destination === '/sys' || mount.destination === '/sys/fs/cgroup' ? { ...mount, options: mount.options.filter((option) => option !== 'ro') } : mount));
+}
+
+function standardMounts(shmSize: number, privileged: boolean): Mount[] {
+  const mounts: Mount[] = [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
@@ -70,6 +78,7 @@ function standardMounts(shmSize: number): Mount[] {
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] },
   ];
+  return privileged ? writableSys(mounts) : mounts;
 }
 
 function etcMounts(etc: OciSpecOptions['etc'] = {}): Mount[] {
@@ -87,7 +96,7 @@ function allMounts(options: OciSpecOptions): Mount[] {
   const taken = new Set(own.map((mount) => mount.destination));
   const replaced = (mount: Mount): boolean => taken.has(mount.destination) || (taken.has('/dev') && mount.destination.startsWith('/dev/'));
   const shmSize = options.isolation?.shmSize || DEFAULT_SHM_SIZE;
-  const defaults = [...standardMounts(shmSize), ...etcMounts(options.etc), ...initMounts(options)].filter((mount) => !replaced(mount));
+  const defaults = [...standardMounts(shmSize, options.confinement.privileged === true), ...etcMounts(options.etc), ...initMounts(options)].filter((mount) => !replaced(mount));
   return [...defaults, ...own.map((mount) => ({ ...mount, options: [...mount.options] }))];
 }
 
@@ -119,6 +128,18 @@ function processUser(user: OciSpecOptions['user']): Record<string, unknown> {
   return { uid: user?.uid ?? 0, gid: user?.gid ?? 0, ...(additionalGids.length > 0 ? { additionalGids } : {}) };
 }
 
+/**
+ * linux.devices and the device cgroup rules: a privileged container gets the host's devices and
+ * may use any device (Docker's `a *:* rwm`); others only runc's defaults (null, zero, tty …).
+ */
+function devices(options: OciSpecOptions): Record<string, unknown> {
+  if (!options.confinement.privileged) return { resources: { devices: [{ allow: false, access: 'rwm' }], ...ociResources(options.resources) } };
+  return {
+    devices: (options.hostDevices ?? []).map((device) => ({ ...device })),
+    resources: { devices: [{ allow: true, access: 'rwm' }], ...ociResources(options.resources) },
+  };
+}
+
 export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
   if (options.args.length === 0) throw invalid('no-command', 'no command specified');
   const { confinement, isolation } = options;
@@ -142,10 +163,11 @@ export function buildOciSpec(options: OciSpecOptions): Record<string, unknown> {
     hostname: options.hostNetwork ? undefined : options.hostname,
     mounts: allMounts(options),
     linux: {
-      resources: { devices: [{ allow: false, access: 'rwm' }], ...ociResources(options.resources) },
+      ...devices(options),
       namespaces: namespaces(options),
-      maskedPaths: [...MASKED_PATHS],
-      readonlyPaths: [...READONLY_PATHS],
+      // Docker: a privileged container has no masked or read-only paths.
+      maskedPaths: confinement.privileged ? [] : [...MASKED_PATHS],
+      readonlyPaths: confinement.privileged ? [] : [...READONLY_PATHS],
       ...(Object.keys(isolation?.sysctls ?? {}).length > 0 ? { sysctl: { ...isolation?.sysctls } } : {}),
       ...(confinement.seccomp ? { seccomp: confinement.seccomp } : {}),
       ...(options.rootfsPropagation ? { rootfsPropagation: options.rootfsPropagation } : {}),

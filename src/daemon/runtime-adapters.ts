@@ -167,7 +167,7 @@ export function containerFiles(): ContainerFiles {
   return {
     withRoot: withContainerRoot,
     stat: statInRoot,
-    read: async (root, path) => tarFromRoot(root, path, await etcMountsOf(root)),
+    read: async (root, path, binds = []) => tarFromRoot(root, path, [...binds.map((bind) => ({ target: bind.destination, source: bind.source })), ...(await etcMountsOf(root))]),
     extract: (root, path, input, options) => extractIntoRoot(root, path, input, options),
   };
 }

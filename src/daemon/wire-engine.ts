@@ -117,7 +117,7 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
     networking: new ContainerNetworking({ containers, networks: networking.networks, endpoints: networking.endpoints, sandboxes: linux.kernel.sandboxes, logger: wiring.logger }),
     execs: new ExecService(containers, streams),
     health: wireHealth(containers, streams, wiring.logger),
-    archives: new ContainerArchives(containers, containerFiles(), imageStore),
+    archives: new ContainerArchives(containers, containerFiles(), imageStore, (name) => volumes.mountpoint(name)),
     resources: new ContainerResourceService({ containers, runtime, metrics: new LinuxContainerMetrics() }),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Attack tests of `docker cp` (issue 10, item 1): a container's symlinks to `/` and to host paths,
- * and the CVE-2018-15664 symlink-swap race (a loop inside the container swaps a directory and a
+ * the same symlinks inside a volume and a bind mount (a path under a mount resolves inside the
+ * mount's host directory), and the CVE-2018-15664 symlink-swap race (a loop inside the container swaps a directory and a
  * symlink to `/` while `docker cp` runs through that path, both ways). The host must never be
  * read (a host-only marker file's content never comes out) or written (the host marker directory
  * is unchanged). On a daemon that resolves the path and then walks it again on the host (Docker
@@ -81,6 +82,49 @@ test('docker cp: symlinks to / and to host paths never reach the host, either wa
     await rm(marker.dir, { recursive: true, force: true });
     await rm(local, { recursive: true, force: true });
     await rm(join('/tmp', dropped), { force: true });
+  }
+});
+
+test('docker cp through a volume and a bind: symlinks in the mount resolve inside it, never on the host', async () => {
+  const marker = await hostMarker();
+  const local = await mkdtemp(join(tmpdir(), 'conet-cp-attack-mount-'));
+  const dropped = `dropped-${unique()}`;
+  try {
+    const bound = join(local, 'bound');
+    await mkdir(bound);
+    await writeFile(join(local, dropped), 'from the client\n');
+    await withHost(async (host) => {
+      // In the volume and in the bind: links to the host directory, to /, and climbing out relatively.
+      const links = (at: string): string => `ln -s ${marker.dir} ${at}/x && ln -s / ${at}/r && ln -s ../../../../../../..${marker.dir} ${at}/rel`;
+      await host.dockerOk(['run', '-d', '--name', 'mlinks', '-v', 'attackvol:/vol', '-v', `${bound}:/bind`, 'busybox', 'sh', '-c',
+        `${links('/vol')} && ${links('/bind')} && touch /ready && sleep 600`]);
+      await waitReady(host, 'mlinks');
+      const outs = await Promise.all(['/vol', '/bind'].flatMap((at) => [
+        host.docker(['cp', `mlinks:${at}/x/secret`, '-']),
+        host.docker(['cp', `mlinks:${at}/r${marker.dir}/secret`, '-']),
+        host.docker(['cp', `mlinks:${at}/rel/secret`, '-']),
+        host.docker(['cp', '-L', `mlinks:${at}/x`, join(local, `out-${at.slice(1)}`)]),
+      ]));
+      for (const [index, out] of outs.entries()) {
+        assert.notEqual(out.code, 0, `copy-out ${index} finds nothing: neither the mount nor the container has ${marker.dir}`);
+        assert.ok(!out.stdout.includes(marker.secret.trim()), `copy-out ${index} never carries the host's secret`);
+      }
+      const ins = await Promise.all(['/vol', '/bind'].flatMap((at) => [
+        host.docker(['cp', join(local, dropped), `mlinks:${at}/x/`]),
+        host.docker(['cp', join(local, dropped), `mlinks:${at}/r${marker.dir}/`]),
+        host.docker(['cp', join(local, dropped), `mlinks:${at}/rel/`]),
+        host.docker(['cp', join(local, dropped), `mlinks:${at}/r/`]),
+      ]));
+      // /r is "/" of the mount itself: the copy lands in the mount, nowhere else.
+      assert.deepEqual(ins.map((result) => result.code !== 0), [true, true, true, false, true, true, true, false], ins.map((result) => result.stderr).join(' | '));
+      assert.equal(await host.dockerOk(['exec', 'mlinks', 'cat', `/vol/${dropped}`, `/bind/${dropped}`]), 'from the client\nfrom the client');
+      assert.equal(await readFile(join(bound, dropped), 'utf8'), 'from the client\n');
+      await assertUntouched(marker, 'symlinks in mounts');
+      assert.equal(await readFile(join('/', dropped), 'utf8').catch(() => 'absent'), 'absent', "the host's / got nothing");
+    });
+  } finally {
+    await rm(marker.dir, { recursive: true, force: true });
+    await rm(local, { recursive: true, force: true });
   }
 });
 

@@ -1,7 +1,9 @@
 /**
  * `docker cp` with the real docker CLI (issue 10, item 1): out of and into running and stopped
  * containers, files and directories, Docker's errors for missing paths, and a symlink inside the
- * container to an absolute path (`/etc/shadow`-like) that resolves inside the container's root.
+ * container to an absolute path (`/etc/shadow`-like) that resolves inside the container's root;
+ * through a bind mount and a named volume (both ways, a directory round trip), `:ro` refused with
+ * Docker's 400, a tmpfs still a 501.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,6 +86,54 @@ test("docker cp: a missing path is a 404 in Docker's words; a file is no extract
       assert.equal(intoMissing.status, 404);
       const put = await host.docker(['cp', join(dir, 'f'), 'cp2:/no/dir/']);
       assert.notEqual(put.code, 0, 'copying into a missing directory fails');
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('docker cp through a bind mount and a named volume: into and out of the mount, a directory round trip; :ro refuses; tmpfs stays a 501', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'conet-cp-mounts-'));
+  try {
+    const bound = join(dir, 'bound');
+    await mkdir(join(bound, 'sub'), { recursive: true });
+    await writeFile(join(bound, 'sub/host-file'), 'on the host\n');
+    await writeFile(join(dir, 'file'), 'copied in\n');
+    await mkdir(join(dir, 'tree/deep'), { recursive: true });
+    await writeFile(join(dir, 'tree/deep/c'), 'deep\n');
+    await withHost(async (host) => {
+      await host.dockerOk(['run', '-d', '--name', 'mnt', '-v', `${bound}:/data`, '-v', 'cpvol:/vol', '-v', `${bound}:/ro:ro`, '--tmpfs', '/scratch', 'busybox', 'sh', '-c',
+        'echo from-volume > /vol/v && sleep 600']);
+      await host.dockerOk(['exec', 'mnt', 'cat', '/vol/v']);
+      // Out of a bind: the host's file as the container sees it, by file and by directory.
+      const file = await host.docker(['cp', 'mnt:/data/sub/host-file', '-']);
+      assert.equal(file.code, 0, file.stderr);
+      assert.deepEqual(await members(file.stdout), ['host-file']);
+      assert.match(file.stdout, /on the host\n/);
+      assert.equal((await host.docker(['cp', 'mnt:/data', join(dir, 'out-data')])).code, 0);
+      assert.equal(await readFile(join(dir, 'out-data/sub/host-file'), 'utf8'), 'on the host\n');
+      const whole = await host.docker(['cp', 'mnt:/vol', '-']);
+      assert.deepEqual((await members(whole.stdout)).sort(), ['vol/', 'vol/v'], 'the mount point itself, named as the container names it');
+      // Into a bind and a volume: seen inside the container and in the host directory.
+      assert.equal((await host.docker(['cp', join(dir, 'file'), 'mnt:/data/sub/'])).code, 0);
+      assert.equal(await readFile(join(bound, 'sub/file'), 'utf8'), 'copied in\n');
+      const put = await host.docker(['cp', join(dir, 'tree'), 'mnt:/vol/tree']);
+      assert.equal(put.code, 0, put.stderr);
+      assert.equal(await host.dockerOk(['exec', 'mnt', 'cat', '/data/sub/file', '/vol/tree/deep/c']), 'copied in\ndeep');
+      // A directory round trip through the volume.
+      assert.equal((await host.docker(['cp', 'mnt:/vol/tree', join(dir, 'back')])).code, 0);
+      assert.equal(await readFile(join(dir, 'back/deep/c'), 'utf8'), 'deep\n');
+      // A read-only mount takes nothing (Docker's 400); a tmpfs has no host directory: 501.
+      const ro = await host.docker(['cp', join(dir, 'file'), 'mnt:/ro/']);
+      assert.notEqual(ro.code, 0);
+      assert.match(ro.stderr, /mounted volume is marked read-only/);
+      const tmpfs = await host.api('PUT', '/v1.41/containers/mnt/archive?path=/scratch', '');
+      assert.equal(tmpfs.status, 501, tmpfs.body);
+      assert.match(tmpfs.body, /tmpfs mount at \/scratch/);
+      // Stopped: the same through the mounts.
+      await host.dockerOk(['stop', '-t', '0', 'mnt']);
+      const stopped = await host.docker(['cp', 'mnt:/vol/v', '-']);
+      assert.match(stopped.stdout, /from-volume\n/, stopped.stderr);
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

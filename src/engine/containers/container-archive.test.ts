@@ -70,18 +70,32 @@ test('container archives: a tar that fails or finds the path gone is an error, n
   }
 });
 
-test("container archives: a path at or under one of the container's mounts is refused (cp does not go through mounts yet)", async () => {
+test("container archives: a path under a bind or volume goes to the mount's host directory; a read-only one takes nothing; a tmpfs stays a 501", async () => {
   const fixture = await containerFixture();
   try {
-    await fixture.service.create(decodeContainerCreate({ Image: 'busybox', HostConfig: { Binds: ['/tmp:/mnt'], Tmpfs: { '/run/t': '' } } }), 'box');
-    const archives = new ContainerArchives(fixture.service, fakeFiles().files, { layersOf: () => [] });
-    for (const path of ['/mnt', '/mnt/', '/mnt/.', 'mnt/f', '/x/../mnt/f']) {
-      await assert.rejects(archives.read('box', path, async () => undefined), { kind: 'not-implemented', message: "conet does not support docker cp through the container's bind mount at /mnt yet" }, path);
-    }
-    await assert.rejects(archives.extract('box', '/run/t/', Readable.from([]), { noOverwriteDirNonDir: true, copyUidGid: false }), /tmpfs mount at \/run\/t/);
-    assert.deepEqual(await archives.stat('box', '/a'), STAT, 'other paths are copied as before');
-    await assert.rejects(archives.stat('box', '/mnt'), { kind: 'not-found' }, 'a stat answers what the root holds');
-    await assert.rejects(archives.read('box', '/mntx', async () => undefined), { kind: 'not-found' });
+    await fixture.service.create(decodeContainerCreate({ Image: 'busybox', HostConfig: { Binds: ['/srv/data:/mnt', '/srv/ro:/mnt/ro:ro'], Tmpfs: { '/run/t': '' } } }), 'box');
+    const seen: Array<[string, string]> = [];
+    const binds: unknown[] = [];
+    const files: ContainerFiles = {
+      withRoot: async (_directory, _layers, task) => task('/root'),
+      stat: async (root, path) => (seen.push([root, path]), { ...STAT, name: path.split('/').at(-1) || '/' }),
+      read: async (_root, _path, given) => (binds.push(given), { stream: Readable.from([]), done: Promise.resolve(), cancel: () => undefined }),
+      extract: async (root, path, input) => (input.resume(), seen.push([root, path]), 'done'),
+    };
+    const archives = new ContainerArchives(fixture.service, files, { layersOf: () => [] }, (name) => `/volumes/${name}/_data`);
+    assert.equal((await archives.stat('box', '/mnt')).name, 'mnt', 'the mount point is named as the container names it');
+    await archives.stat('box', 'mnt/f');
+    await archives.stat('box', '/mnt/.');
+    await archives.stat('box', '/mnt/ro/x/');
+    await archives.stat('box', '/mntx');
+    assert.deepEqual(seen.splice(0), [['/srv/data', '/'], ['/srv/data', '/f'], ['/srv/data', '/.'], ['/srv/ro', '/x/'], ['/root', '/mntx']]);
+    await archives.read('box', '/mnt/f', async (_stat, archive) => void archive.resume());
+    assert.deepEqual(binds, [[{ destination: '/mnt', source: '/srv/data', readOnly: false }, { destination: '/mnt/ro', source: '/srv/ro', readOnly: true }]], 'the tar gets every bind, outer first');
+    seen.length = 0;
+    await archives.extract('box', '/mnt/sub', Readable.from([]), { noOverwriteDirNonDir: true, copyUidGid: false });
+    assert.deepEqual(seen, [['/srv/data', '/sub']]);
+    await assert.rejects(archives.extract('box', '/mnt/ro', Readable.from([]), { noOverwriteDirNonDir: true, copyUidGid: false }), { kind: 'invalid', message: 'mounted volume is marked read-only' });
+    await assert.rejects(archives.extract('box', '/run/t/', Readable.from([]), { noOverwriteDirNonDir: true, copyUidGid: false }), { kind: 'not-implemented', message: "conet does not support docker cp through the container's tmpfs mount at /run/t yet" });
   } finally {
     await fixture.done();
   }

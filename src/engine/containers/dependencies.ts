@@ -165,13 +165,25 @@ export interface ArchiveOut {
 }
 
 /** `docker cp`: a container's files, read and written confined to its root. */
+/** A container's bind or volume mount as `docker cp` sees it: a host directory (or file) at a destination. */
+export interface ArchiveBind {
+  /** Absolute, cleaned: where the container sees it. */
+  destination: string;
+  /** The host path (a bind's source, a volume's directory). */
+  source: string;
+  readOnly: boolean;
+}
+
 export interface ContainerFiles {
   /** Runs `task` with the container's root: the running overlay, or one mounted for the task. */
   withRoot<T>(directory: string, imageLayers: readonly string[], task: (root: string) => Promise<T>): Promise<T>;
-  /** undefined when the path does not exist inside the root. */
+  /** undefined when the path does not exist inside the root (a mount's source is a root too). */
   stat(root: string, path: string): Promise<PathStat | undefined>;
-  /** undefined when the path is gone by the time the archive is made. */
-  read(root: string, path: string): Promise<ArchiveOut | undefined>;
-  /** Unpacks `input` into the directory `path` inside the root; `ownerUser` for `cp -a`. */
-  extract(root: string, path: string, input: Readable, options: { ownerUser?: string }): Promise<'done' | 'missing' | 'not-directory'>;
+  /** undefined when the path is gone by the time the archive is made; `binds` are in place for the tar, as in the container. */
+  read(root: string, path: string, binds?: readonly ArchiveBind[]): Promise<ArchiveOut | undefined>;
+  /**
+   * Unpacks `input` into the directory `path` inside the root (the container's, or a mount's
+   * source); `ownerUser` for `cp -a`, resolved in `accountsRoot` (the container's root).
+   */
+  extract(root: string, path: string, input: Readable, options: { ownerUser?: string; accountsRoot?: string }): Promise<'done' | 'missing' | 'not-directory'>;
 }

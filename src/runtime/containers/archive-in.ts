@@ -17,6 +17,8 @@ export type ExtractResult = 'done' | 'missing' | 'not-directory';
 export interface ExtractIntoOptions {
   /** `docker cp -a`: entries owned by this container user (Docker's User: name, uid, uid:gid). */
   ownerUser?: string;
+  /** Where that user's /etc/passwd is: the container's root (`root` may be a mount's source). */
+  accountsRoot?: string;
 }
 
 async function ownerOf(root: string, user: string | undefined): Promise<{ uid: number; gid: number } | undefined> {
@@ -31,7 +33,7 @@ export async function extractIntoRoot(root: string, path: string, input: Readabl
   if (!entry) return 'missing';
   try {
     if (!entry.stat.isDirectory()) return 'not-directory';
-    const owner = await ownerOf(root, options.ownerUser);
+    const owner = await ownerOf(options.accountsRoot ?? root, options.ownerUser);
     await extractConfined(input, '/proc/self/fd/3', { what: 'the archive', fds: [entry.handle.fd], ...(owner ? { owner } : {}) });
     return 'done';
   } finally {

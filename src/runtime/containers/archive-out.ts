@@ -78,19 +78,32 @@ export function tarMember(path: string): { directory: string; member: string } {
   return { directory: posix.dirname(trimmed), member: posix.basename(trimmed) };
 }
 
-/** A file conet bind-mounts into the container: `target` inside the root, `source` on the host (conet's own). */
+/**
+ * Something bind-mounted into the container: `target` inside the root, `source` on the host (conet's
+ * own /etc files, a bind's source, a volume's directory). Outer targets come before inner ones.
+ */
 export interface RootMount {
   target: string;
   source: string;
 }
 
-/** The mounts whose target exists inside the root as a regular file at exactly that path. */
+/** Where a target is looked up: in the source of an earlier mount it lies under (the last such), else the root. */
+function lookupPlace(root: string, earlier: readonly RootMount[], target: string): { root: string; path: string } {
+  const outer = earlier.filter((mount) => target.startsWith(`${mount.target}/`)).at(-1);
+  return outer ? { root: outer.source, path: target.slice(outer.target.length) } : { root, path: target };
+}
+
+/**
+ * The mounts whose target exists at exactly that path (no symlink on the way) as a regular file
+ * or directory, inside the root or inside the source of an outer mount.
+ */
 async function mountable(root: string, mounts: readonly RootMount[]): Promise<RootMount[]> {
   const found: RootMount[] = [];
   for (const mount of mounts) {
-    const entry = await lookupInRoot(root, mount.target, { followLast: false });
+    const place = lookupPlace(root, found, mount.target);
+    const entry = await lookupInRoot(place.root, place.path, { followLast: false });
     await entry?.handle.close();
-    if (entry?.stat.isFile() && entry.path === mount.target) found.push(mount);
+    if ((entry?.stat.isFile() || entry?.stat.isDirectory()) && entry.path === place.path) found.push(mount);
   }
   return found;
 }

@@ -27,7 +27,26 @@ export interface ContainerResources {
   cpusetMems?: string;
   /** `--blkio-weight` (10–1000); 0: not set, or dropped with Docker's warning where the kernel has no weight. */
   blkioWeight?: number;
+  /** `--blkio-weight-device`, `--device-{read,write}-{bps,iops}`: per host block device, by path (numbers looked up at start). */
+  blkioDevices?: BlkioDevices;
 }
+
+/** One `/dev/PATH:VALUE` of the per-device blkio options. */
+export interface DeviceValue {
+  /** Absolute, under /dev, without "..". */
+  path: string;
+  value: number;
+}
+
+export interface BlkioDevices {
+  weight: DeviceValue[];
+  readBps: DeviceValue[];
+  writeBps: DeviceValue[];
+  readIOps: DeviceValue[];
+  writeIOps: DeviceValue[];
+}
+
+export const BLKIO_DEVICE_KINDS = ['weight', 'readBps', 'writeBps', 'readIOps', 'writeIOps'] as const;
 
 export const NO_RESOURCES: ContainerResources = { memory: 0, memorySwap: 0, nanoCpus: 0, cpuShares: 0, pidsLimit: 0 };
 
@@ -38,6 +57,8 @@ export interface CgroupFeatures {
   cpusetMems: string;
   /** Whether the blkio controller has a proportional weight (CFQ/BFQ); when not, Docker drops --blkio-weight with a warning. */
   blkioWeight: boolean;
+  /** Which per-device blkio files the kernel has (Docker drops each option it lacks, with a warning). */
+  blkioDevices?: Record<(typeof BLKIO_DEVICE_KINDS)[number], boolean>;
 }
 
 /** `docker update`'s request: only the fields it sets (the CLI sends 0 / null for the others). */

@@ -84,7 +84,7 @@ const REFUSED: ReadonlyArray<{ args: string[]; names: RegExp }> = [
   { args: ['--oom-kill-disable'], names: /HostConfig\.OomKillDisable \(--oom-kill-disable\)/ },
   { args: ['--pid', 'host'], names: /HostConfig\.PidMode \(--pid\)/ },
   { args: ['--cpu-rt-runtime', '950000'], names: /HostConfig\.CpuRealtimeRuntime \(--cpu-rt-runtime\)/ },
-  { args: ['--device-read-bps', '/dev/null:1mb'], names: /HostConfig\.BlkioDeviceReadBps \(--device-read-bps\)/ },
+  { args: ['--cgroup-parent', 'elsewhere'], names: /HostConfig\.CgroupParent \(--cgroup-parent\)/ },
   { args: ['--log-driver', 'syslog'], names: /log driver "syslog" is not supported/ },
   { args: ['--volume-driver', 'flocker'], names: /HostConfig\.VolumeDriver: conet does not support the volume driver "flocker"/ },
   { args: ['--mount', 'type=volume,src=nfsvol,target=/x,volume-opt=type=nfs'], names: /the local driver's type "nfs" is not supported by conet/ },

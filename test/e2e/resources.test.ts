@@ -2,13 +2,14 @@
  * Resources through cgroups (issue 12, item 5) with the real docker CLI: --memory, --memory-swap,
  * --memory-reservation, --cpus, --cpu-shares, --cpu-period/--cpu-quota, --cpuset-cpus/--cpuset-mems
  * and --pids-limit seen in the container's own cgroup files from inside and in inspect;
- * --blkio-weight applied or dropped with Docker's warning, as the kernel allows; `docker update` changing them live (and a stopped container's at its next start);
+ * --blkio-weight and --blkio-weight-device applied or dropped with Docker's warning, as the
+ * kernel allows; --device-read-bps and friends in the blkio throttle files; `docker update` changing them live (and a stopped container's at its next start);
  * `docker stats` (no-stream and streaming) matching the cgroup files; bad values as 400s that name
  * the field and leave nothing behind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { access } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { run } from '../../src/exec/index.js';
 import { withHost, type TestHost } from '../helpers/host.js';
@@ -140,6 +141,39 @@ test('--cpu-period/--cpu-quota, --memory-reservation, --cpuset-cpus/--cpuset-mem
       assert.match(blkio.stderr, /WARNING: Your kernel does not support Block I\/O weight or the cgroup is not mounted\. Weight discarded\./);
       assert.equal(await host.dockerOk(['inspect', '-f', '{{.HostConfig.BlkioWeight}}', 'weighted']), '0');
     }
+  });
+});
+
+/** A block device of this host (for the per-device blkio options): the first disk /sys/block lists that has a node in /dev. */
+async function hostBlockDevice(): Promise<string> {
+  for (const name of await readdir('/sys/block')) {
+    if (await access(`/dev/${name}`).then(() => true, () => false)) return `/dev/${name}`;
+  }
+  throw new Error('this host has no block device');
+}
+
+test('--device-read-bps/--device-write-iops in the blkio throttle files inside; --blkio-weight-device as Docker on this kernel; a missing device is a 400', async () => {
+  await withHost(async (host) => {
+    await standInImages(host);
+    const device = await hostBlockDevice();
+    const [major, minor] = (await readFile(`/sys/class/block/${device.slice(5)}/dev`, 'utf8')).trim().split(':');
+    const weightDevice = await access('/sys/fs/cgroup/blkio/blkio.weight_device').then(() => true, () => false);
+    const run = await host.docker(['run', '-d', '--name', 'throttled', '--device-read-bps', `${device}:1mb`, '--device-write-iops', `${device}:100`, '--blkio-weight-device', `${device}:300`, 'busybox', 'sleep', '300']);
+    assert.equal(run.code, 0, run.stderr);
+    const files = await host.dockerOk(['exec', 'throttled', 'cat', '/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device', '/sys/fs/cgroup/blkio/blkio.throttle.write_iops_device']);
+    assert.equal(files, `${major}:${minor} 1048576\n${major}:${minor} 100`);
+    assert.equal(await host.dockerOk(['inspect', '-f', '{{json .HostConfig.BlkioDeviceReadBps}}', 'throttled']), JSON.stringify([{ Path: device, Rate: 1048576 }]));
+    if (weightDevice) {
+      assert.match(await host.dockerOk(['exec', 'throttled', 'cat', '/sys/fs/cgroup/blkio/blkio.weight_device']), new RegExp(`${major}:${minor} 300`));
+    } else {
+      assert.match(run.stderr, /WARNING: Your kernel does not support Block I\/O weight_device or the cgroup is not mounted\. Weight-device discarded\./);
+      assert.equal(await host.dockerOk(['inspect', '-f', '{{json .HostConfig.BlkioWeightDevice}}', 'throttled']), '[]');
+    }
+    // A path that is no block device: the start fails naming it, and the container stays created.
+    const missing = await host.docker(['run', '-d', '--name', 'nodev', '--device-read-bps', '/dev/null:1mb', 'busybox', 'sleep', '300']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /\/dev\/null is not a block device on this host/);
+    assert.equal(await host.dockerOk(['inspect', '-f', '{{.State.Status}}', 'nodev']), 'created');
   });
 });
 

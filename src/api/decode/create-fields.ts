@@ -118,12 +118,25 @@ const RESOURCES: FieldRule[] = [
   refused('IOMaximumBandwidth', '--io-maxbandwidth'),
 ];
 
+const blkioDevice = (path: string, file: string, flag: string): FieldRule =>
+  applied(path, `${file} per host block device (OCI linux.resources.blockIO, the device's numbers looked up at start); where the kernel has no such file, dropped with Docker's create warning (api/decode/blkio-devices.ts)`, flag);
+
+/** Applied on create; `docker update` has no such options (Docker's update ignores the fields; conet refuses them there). */
+const BLKIO_DEVICE_ROWS: FieldRule[] = [
+  blkioDevice('BlkioWeightDevice', 'blkio.weight_device', '--blkio-weight-device'),
+  blkioDevice('BlkioDeviceReadBps', 'blkio.throttle.read_bps_device', '--device-read-bps'),
+  blkioDevice('BlkioDeviceWriteBps', 'blkio.throttle.write_bps_device', '--device-write-bps'),
+  blkioDevice('BlkioDeviceReadIOps', 'blkio.throttle.read_iops_device', '--device-read-iops'),
+  blkioDevice('BlkioDeviceWriteIOps', 'blkio.throttle.write_iops_device', '--device-write-iops'),
+];
+
 /** Null only: `--security-opt systempaths=unconfined` makes the CLI send empty lists. */
 const nullOnly = (path: string): FieldRule => ({ ...refused(path, '--security-opt systempaths=unconfined'), nullOnly: true, acceptsText: 'null only ([] unmasks every path)' });
 
 /** Resources fields applied on create but not by `docker update` (Docker's update ignores them; conet refuses them there). */
 const CREATE_ONLY: FieldRule[] = [
   applied('Init', 'tini-static (Docker\'s docker-init) as PID 1 at /sbin/docker-init', '--init'),
+  ...BLKIO_DEVICE_ROWS,
   applied('Ulimits', 'OCI rlimits', '--ulimit'),
 ];
 

@@ -10,6 +10,7 @@ import { invalid } from '../../errors/index.js';
 import type { CgroupFeatures, ContainerResources, ResourceUpdate } from '../../model/resources.js';
 import { parseUintList, uintListWithin } from '../../util/uint-list.js';
 import { string, type Json } from './json.js';
+import { decodeBlkioDevices } from './blkio-devices.js';
 
 const MIB = 1024 * 1024;
 /** Docker's linuxMinMemory. */
@@ -139,9 +140,10 @@ function pidsLimit({ raw, prefix }: Checked): number {
 export function decodeResources(host: Json, limits: ResourceLimits, warnings: string[] = []): ContainerResources {
   const checked = { raw: host, prefix: 'HostConfig.', limits, warnings };
   const { memory, memorySwap, memoryReservation } = checkMemory(checked, false);
+  const blkioDevices = decodeBlkioDevices(host, 'HostConfig.', limits.features, warnings);
   return {
     memory, memorySwap: memory > 0 && memorySwap === 0 ? memory * 2 : memorySwap, memoryReservation,
-    ...checkRest(checked), pidsLimit: pidsLimit(checked),
+    ...checkRest(checked), pidsLimit: pidsLimit(checked), ...(blkioDevices ? { blkioDevices } : {}),
   };
 }
 

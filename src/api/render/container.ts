@@ -88,7 +88,21 @@ function renderResources(resources: ContainerResources | undefined): Record<stri
     CpusetCpus: resources.cpusetCpus ?? '',
     CpusetMems: resources.cpusetMems ?? '',
     BlkioWeight: resources.blkioWeight ?? 0,
+    ...renderBlkioDevices(resources),
     PidsLimit: resources.pidsLimit > 0 ? resources.pidsLimit : null,
+  };
+}
+
+/** The per-device blkio options in effect (a dropped one is empty, as Docker stores it). */
+function renderBlkioDevices(resources: ContainerResources): Record<string, unknown> {
+  const devices = resources.blkioDevices;
+  const rates = (values: ReadonlyArray<{ path: string; value: number }> = []) => values.map((device) => ({ Path: device.path, Rate: device.value }));
+  return {
+    BlkioWeightDevice: (devices?.weight ?? []).map((device) => ({ Path: device.path, Weight: device.value })),
+    BlkioDeviceReadBps: rates(devices?.readBps),
+    BlkioDeviceWriteBps: rates(devices?.writeBps),
+    BlkioDeviceReadIOps: rates(devices?.readIOps),
+    BlkioDeviceWriteIOps: rates(devices?.writeIOps),
   };
 }
 

@@ -3,7 +3,7 @@
  * the CPUs and memory nodes cpuset may pin to (the root cpuset's effective lists: v1's
  * `cpuset/cpuset.effective_cpus`, v2's `cpuset.cpus.effective`), and whether the blkio
  * controller has a proportional weight (`blkio.weight` of CFQ, or BFQ's `blkio.bfq.weight`; v2's
- * `io.weight`/`io.bfq.weight`). A file that can't be read means "not there".
+ * `io.weight`/`io.bfq.weight`), a per-device weight and the throttle files. A file that can't be read means "not there".
  */
 import { access, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -35,5 +35,12 @@ export async function readCgroupFeatures(root = '/sys/fs/cgroup'): Promise<Cgrou
     cpusetCpus: (await firstList([join(root, 'cpuset/cpuset.effective_cpus'), join(root, 'cpuset/cpuset.cpus'), join(root, 'cpuset.cpus.effective')])) ?? (cpus > 1 ? `0-${cpus - 1}` : '0'),
     cpusetMems: (await firstList([join(root, 'cpuset/cpuset.effective_mems'), join(root, 'cpuset/cpuset.mems'), join(root, 'cpuset.mems.effective')])) ?? '0',
     blkioWeight: await anyExists([join(root, 'blkio/blkio.weight'), join(root, 'blkio/blkio.bfq.weight'), join(root, 'io.weight'), join(root, 'io.bfq.weight')]),
+    blkioDevices: {
+      weight: await anyExists([join(root, 'blkio/blkio.weight_device'), join(root, 'io.weight')]),
+      readBps: await anyExists([join(root, 'blkio/blkio.throttle.read_bps_device'), join(root, 'io.max')]),
+      writeBps: await anyExists([join(root, 'blkio/blkio.throttle.write_bps_device'), join(root, 'io.max')]),
+      readIOps: await anyExists([join(root, 'blkio/blkio.throttle.read_iops_device'), join(root, 'io.max')]),
+      writeIOps: await anyExists([join(root, 'blkio/blkio.throttle.write_iops_device'), join(root, 'io.max')]),
+    },
   };
 }

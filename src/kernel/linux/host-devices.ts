@@ -6,7 +6,8 @@
  * container's own). Symlinks, FIFOs and plain files are skipped; lstat, so a link never leads
  * outside /dev. A node that vanishes while being read is skipped.
  */
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { invalid } from '../../errors/index.js';
 import { join } from 'node:path';
 
 export interface HostDevice {
@@ -59,4 +60,20 @@ export async function listHostDevices(root = '/dev'): Promise<HostDevice[]> {
   const out: HostDevice[] = [];
   await walk(root, root, out);
   return out;
+}
+
+/**
+ * The numbers of the host's block devices at `paths` (the per-device blkio options), as Docker's
+ * getBlkioThrottleDevices stats them (following links such as /dev/disk/by-id/…): a path that is
+ * missing or no block device is a 400 naming it.
+ */
+export async function blockDeviceNumbers(paths: readonly string[]): Promise<Map<string, { major: number; minor: number }>> {
+  const numbers = new Map<string, { major: number; minor: number }>();
+  for (const path of new Set(paths)) {
+    // Missing: the 400 below, naming the path.
+    const found = await stat(path).catch(() => undefined);
+    if (!found?.isBlockDevice()) throw invalid('blkio-device', `${path} is not a block device on this host`);
+    numbers.set(path, deviceNumbers(found.rdev));
+  }
+  return numbers;
 }

@@ -20,6 +20,12 @@ test('limits become linux.resources as runc takes them; unset ones are left out'
   assert.deepEqual(ociResources({ ...NO_RESOURCES, memoryReservation: 32 << 20 }), { memory: { reservation: 32 << 20 } }, 'a soft limit without a hard one');
   assert.deepEqual(ociResources({ ...NO_RESOURCES, memory: 64 << 20, memorySwap: 128 << 20, memoryReservation: 32 << 20 }), { memory: { limit: 64 << 20, swap: 128 << 20, reservation: 32 << 20 } });
   assert.deepEqual(ociResources({ ...NO_RESOURCES, blkioWeight: 300 }), { blockIO: { weight: 300 } });
+  const blkioDevices = { weight: [{ path: '/dev/vda', value: 300 }], readBps: [{ path: '/dev/vda', value: 1 << 20 }], writeBps: [], readIOps: [{ path: '/dev/gone', value: 5 }], writeIOps: [{ path: '/dev/vdb', value: 100 }] };
+  const numbers = new Map([['/dev/vda', { major: 254, minor: 0 }], ['/dev/vdb', { major: 254, minor: 16 }]]);
+  assert.deepEqual(ociResources({ ...NO_RESOURCES, blkioDevices }, numbers), {
+    blockIO: { weightDevice: [{ major: 254, minor: 0, weight: 300 }], throttleReadBpsDevice: [{ major: 254, minor: 0, rate: 1 << 20 }], throttleWriteIOPSDevice: [{ major: 254, minor: 16, rate: 100 }] },
+  });
+  assert.deepEqual(ociResources({ ...NO_RESOURCES, blkioDevices }), {}, 'without numbers (runc update) the devices are left as they are');
 });
 
 test('the spec carries the limits next to the device rule, and mounts the cgroups read-only at /sys/fs/cgroup', () => {

@@ -5,12 +5,21 @@
  * every CPU). The CFS period and quota come from NanoCpus or from CpuPeriod/CpuQuota, never both
  * (the decoder refuses the mix). Pure.
  */
-import { cpuQuotaOf, CPU_PERIOD_US, type ContainerResources } from '../../model/resources.js';
+import { cpuQuotaOf, CPU_PERIOD_US, type ContainerResources, type DeviceValue } from '../../model/resources.js';
+
+type OciDeviceRate = { major: number; minor: number; rate: number };
 
 export interface OciResources {
   memory?: { limit?: number; swap?: number; reservation?: number };
   cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string };
-  blockIO?: { weight: number };
+  blockIO?: {
+    weight?: number;
+    weightDevice?: Array<{ major: number; minor: number; weight: number }>;
+    throttleReadBpsDevice?: OciDeviceRate[];
+    throttleWriteBpsDevice?: OciDeviceRate[];
+    throttleReadIOPSDevice?: OciDeviceRate[];
+    throttleWriteIOPSDevice?: OciDeviceRate[];
+  };
   pids?: { limit: number };
 }
 
@@ -41,14 +50,40 @@ function cpu(resources: ContainerResources): OciResources['cpu'] | undefined {
   });
 }
 
-export function ociResources(resources: ContainerResources | undefined): OciResources {
+/** Device numbers by path (looked up on the host at start). */
+export type DeviceNumbers = ReadonlyMap<string, { major: number; minor: number }>;
+
+/** The per-device entries whose numbers are known (a `runc update` has none, and leaves them as they are). */
+function blockIO(resources: ContainerResources, numbers: DeviceNumbers): OciResources['blockIO'] | undefined {
+  const devices = resources.blkioDevices;
+  const rates = (values: readonly DeviceValue[]): OciDeviceRate[] =>
+    values.flatMap((device) => {
+      const found = numbers.get(device.path);
+      return found ? [{ ...found, rate: device.value }] : [];
+    });
+  const weightDevice = rates(devices?.weight ?? []).map(({ rate, ...device }) => ({ ...device, weight: rate }));
+  const result = {
+    ...((resources.blkioWeight ?? 0) > 0 ? { weight: resources.blkioWeight } : {}),
+    ...(weightDevice.length > 0 ? { weightDevice } : {}),
+    ...named('throttleReadBpsDevice', rates(devices?.readBps ?? [])),
+    ...named('throttleWriteBpsDevice', rates(devices?.writeBps ?? [])),
+    ...named('throttleReadIOPSDevice', rates(devices?.readIOps ?? [])),
+    ...named('throttleWriteIOPSDevice', rates(devices?.writeIOps ?? [])),
+  };
+  return some(result);
+}
+
+const named = (key: string, list: OciDeviceRate[]): Record<string, OciDeviceRate[]> => (list.length > 0 ? { [key]: list } : {});
+
+export function ociResources(resources: ContainerResources | undefined, numbers: DeviceNumbers = new Map()): OciResources {
   if (!resources) return {};
   const result: OciResources = {};
   const memoryLimits = memory(resources);
   const cpuLimits = cpu(resources);
   if (memoryLimits) result.memory = memoryLimits;
   if (cpuLimits) result.cpu = cpuLimits;
-  if ((resources.blkioWeight ?? 0) > 0) result.blockIO = { weight: resources.blkioWeight ?? 0 };
+  const io = blockIO(resources, numbers);
+  if (io) result.blockIO = io;
   if (resources.pidsLimit > 0) result.pids = { limit: resources.pidsLimit };
   return result;
 }

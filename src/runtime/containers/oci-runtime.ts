@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startProcess } from '../../exec/index.js';
 import { mountOverlay, unmountTree } from '../../kernel/linux/mounts.js';
 import { LinuxRunc } from '../../kernel/linux/runc.js';
-import { listHostDevices } from '../../kernel/linux/host-devices.js';
+import { blockDeviceNumbers, listHostDevices } from '../../kernel/linux/host-devices.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { LogRotator } from './log-rotator.js';
 import { REOPEN_LOG_MESSAGE } from './stdin-relay.js';
@@ -165,6 +165,7 @@ export class OciRuntime {
         ...(own.rootfsPropagation ? { rootfsPropagation: own.rootfsPropagation } : {}),
         ...(spec.resources ? { resources: spec.resources } : {}),
         ...(spec.security.privileged ? { hostDevices: await listHostDevices() } : {}),
+        blockDevices: await blockDeviceNumbers(blkioPaths(spec.resources)),
       });
       await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
       steps.mark('spec');
@@ -312,4 +313,10 @@ export class OciRuntime {
     for (const id of [...this.rotators.keys()]) void this.stopRotating(id);
     this.exits.close();
   }
+}
+
+/** The device paths a container's per-device blkio options name. */
+function blkioPaths(resources: ContainerResources | undefined): string[] {
+  const devices = resources?.blkioDevices;
+  return devices ? Object.values(devices).flatMap((values: ReadonlyArray<{ path: string }>) => values.map((device) => device.path)) : [];
 }

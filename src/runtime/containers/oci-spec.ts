@@ -21,7 +21,7 @@ import { DEFAULT_SHM_SIZE, type ContainerIsolation } from '../../model/isolation
 /** Where Docker mounts its init binary in the container, and how it runs the command behind it. */
 export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
 import type { ContainerResources } from '../../model/resources.js';
-import { ociResources } from './oci-resources.js';
+import { ociResources, type DeviceNumbers } from './oci-resources.js';
 import type { HostDevice } from '../../kernel/linux/host-devices.js';
 
 export { DEFAULT_CAPABILITIES };
@@ -56,6 +56,8 @@ export interface OciSpecOptions {
   resources?: ContainerResources;
   /** `--privileged`: the host's device nodes, made in the container's /dev (linux.devices). */
   hostDevices?: readonly HostDevice[];
+  /** The numbers of the block devices the per-device blkio options name. */
+  blockDevices?: DeviceNumbers;
 }
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -133,10 +135,11 @@ function processUser(user: OciSpecOptions['user']): Record<string, unknown> {
  * may use any device (Docker's `a *:* rwm`); others only runc's defaults (null, zero, tty …).
  */
 function devices(options: OciSpecOptions): Record<string, unknown> {
-  if (!options.confinement.privileged) return { resources: { devices: [{ allow: false, access: 'rwm' }], ...ociResources(options.resources) } };
+  const limits = ociResources(options.resources, options.blockDevices);
+  if (!options.confinement.privileged) return { resources: { devices: [{ allow: false, access: 'rwm' }], ...limits } };
   return {
     devices: (options.hostDevices ?? []).map((device) => ({ ...device })),
-    resources: { devices: [{ allow: true, access: 'rwm' }], ...ociResources(options.resources) },
+    resources: { devices: [{ allow: true, access: 'rwm' }], ...limits },
   };
 }
 

@@ -159,9 +159,9 @@ test('refusals: sysctls Docker does not allow, net.* in the host namespace, bad 
   await withHost(async (host) => {
     const cli = await Promise.all([
       runIn(host, ['--network', 'host', '--sysctl', 'net.ipv4.ip_forward=1', 'busybox', 'true']),
-      runIn(host, ['--privileged', 'busybox', 'true']),
+      runIn(host, ['--pid', 'host', 'busybox', 'true']),
     ]);
-    const names = [/"net\.ipv4\.ip_forward".*network mode "host"/, /HostConfig\.Privileged \(--privileged\)/];
+    const names = [/"net\.ipv4\.ip_forward".*network mode "host"/, /HostConfig\.PidMode \(--pid\)/];
     cli.forEach((result, index) => {
       assert.notEqual(result.code, 0);
       assert.match(result.stderr, names[index] ?? /never/, result.stderr);

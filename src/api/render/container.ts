@@ -96,7 +96,8 @@ function renderResources(resources: ContainerResources | undefined): Record<stri
 /** The per-device blkio options in effect (a dropped one is empty, as Docker stores it). */
 function renderBlkioDevices(resources: ContainerResources): Record<string, unknown> {
   const devices = resources.blkioDevices;
-  const rates = (values: ReadonlyArray<{ path: string; value: number }> = []) => values.map((device) => ({ Path: device.path, Rate: device.value }));
+  // Docker shows an empty throttle list as null (what the CLI sends), an empty weight list as [].
+  const rates = (values: ReadonlyArray<{ path: string; value: number }> = []) => (values.length > 0 ? values.map((device) => ({ Path: device.path, Rate: device.value })) : null);
   return {
     BlkioWeightDevice: (devices?.weight ?? []).map((device) => ({ Path: device.path, Weight: device.value })),
     BlkioDeviceReadBps: rates(devices?.readBps),

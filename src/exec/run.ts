@@ -27,6 +27,10 @@ export interface RunOptions {
    * the child enters through /proc/self/fd/3, so no path is walked again between check and use).
    */
   fds?: readonly number[];
+  /** Sees stderr as it arrives (a long run's log read live, e.g. a push's progress). */
+  onStderr?: (chunk: Buffer) => void;
+  /** Called once with the child's PID after it is spawned. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -115,7 +119,12 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
       child.kill('SIGKILL');
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const onStderr = options.onStderr;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr.push(chunk);
+      onStderr?.(chunk);
+    });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     child.stdin.on('error', () => undefined);
     const input = options.input ?? '';
     if (typeof input === 'string') child.stdin.end(input);

@@ -47,3 +47,14 @@ export interface LoginRequest {
   password: string;
   serverAddress: string;
 }
+
+/** `POST /images/{name}/push?tag=`: a repository (tag absent: every tag of it) and the credentials. */
+export interface PushRequest {
+  reference: RegistryReference;
+  auth?: RegistryAuth;
+}
+
+/** One message of a push's stream; the last one of each tag carries `aux` (Docker's PushResult). */
+export interface PushEvent extends PullEvent {
+  aux?: { Tag: string; Digest: string; Size: number };
+}

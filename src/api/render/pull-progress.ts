@@ -5,7 +5,7 @@
  * (`Pulling from`, `Digest:`, `Status:`) only a status and maybe an id. An error after the stream
  * started is one line `{"errorDetail":{"message":…},"error":…}`.
  */
-import type { PullEvent } from '../../model/registry.js';
+import type { PullEvent, PushEvent } from '../../model/registry.js';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 
@@ -30,6 +30,21 @@ const LAYER_STATUSES = new Set(['Pulling fs layer', 'Waiting', 'Downloading', 'V
 
 export function renderPullEvent(event: PullEvent): Record<string, unknown> {
   if (!LAYER_STATUSES.has(event.status)) return { status: event.status, ...(event.id !== undefined ? { id: event.id } : {}) };
+  const moving = event.current !== undefined && event.total !== undefined;
+  return {
+    status: event.status,
+    progressDetail: moving ? { current: event.current, total: event.total } : {},
+    ...(moving ? { progress: progressBar(event.current!, event.total!) } : {}),
+    ...(event.id !== undefined ? { id: event.id } : {}),
+  };
+}
+
+const PUSH_STATUSES = new Set(['Preparing', 'Waiting', 'Pushing', 'Pushed', 'Layer already exists']);
+
+/** A push's message: layer lines as a pull's (progressDetail, bar), the final one with its aux. */
+export function renderPushEvent(event: PushEvent): Record<string, unknown> {
+  if (event.aux) return { status: event.status, progressDetail: {}, aux: event.aux };
+  if (!PUSH_STATUSES.has(event.status) && !event.status.startsWith('Mounted from ')) return { status: event.status, ...(event.id !== undefined ? { id: event.id } : {}) };
   const moving = event.current !== undefined && event.total !== undefined;
   return {
     status: event.status,

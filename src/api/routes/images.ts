@@ -1,5 +1,5 @@
 /**
- * /images routes and /auth. Pull (pull.ts), import and load answer with Docker's progress stream (JSON lines); the body is
+ * /images routes and /auth. Pull (pull.ts), push (push.ts), save (save.ts), import and load answer with Docker's progress stream (JSON lines); the body is
  * a tar stream handed straight to the image service, never buffered here.
  */
 import { invalid } from '../../errors/index.js';
@@ -10,6 +10,8 @@ import type { Router } from '../router.js';
 import type { ServerResponse } from 'node:http';
 import { decodeLogin } from '../decode/registry-auth.js';
 import { pullRoute } from './pull.js';
+import { pushRoute } from './push.js';
+import { saveRoute } from './save.js';
 
 function sendStream(response: ServerResponse, messages: readonly object[]): void {
   response.writeHead(200, { ...commonHeaders(), 'Content-Type': 'application/json' });
@@ -59,6 +61,9 @@ export function imageRoutes(router: Router, images: ImageCatalog): void {
     sendJson(response, 200, { ImagesDeleted: pruned.deleted.length > 0 ? pruned.deleted : null, SpaceReclaimed: pruned.reclaimed });
   });
 
+  // docker save of several images: GET /images/get?names=a&names=b
+  router.add('GET', '/images/get', ({ response, query }) => saveRoute(images, response, query.getAll('names')));
+
   router.add('POST', '/images/load', async ({ request, response }) => {
     const lines = await images.load(request);
     sendStream(response, lines.map((line) => ({ stream: `${line}\n` })));
@@ -69,6 +74,10 @@ export function imageRoutes(router: Router, images: ImageCatalog): void {
       const image = images.inspect(nameOf(params));
       sendJson(response, 200, renderImage(image, images.layersOf(image.id), version));
     });
+
+    router.add('POST', `/images/${name}/push`, ({ request, response, params, query }) => pushRoute(images, { request, response, query, name: nameOf(params) }));
+
+    router.add('GET', `/images/${name}/get`, ({ response, params }) => saveRoute(images, response, [nameOf(params)]));
 
     router.add('POST', `/images/${name}/tag`, async ({ response, params, query }) => {
       const repo = query.get('repo');

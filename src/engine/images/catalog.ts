@@ -2,9 +2,9 @@
  * The image operations the API offers (list, inspect, import, load, tag, remove, pull), as the
  * engine's contract. `runtime/images` implements it; front doors reach images only through it.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { DeleteRecord, ImageRecord, ImportRequest } from '../../model/image.js';
-import type { LoginRequest, PullEvent, PullRequest } from '../../model/registry.js';
+import type { LoginRequest, PullEvent, PullRequest, PushEvent, PushRequest } from '../../model/registry.js';
 
 export interface ImageCatalog {
   list(): ImageRecord[];
@@ -22,6 +22,16 @@ export interface ImageCatalog {
    * a status); after it, the API sends them as an error line of the stream.
    */
   pull(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord>;
+  /**
+   * `docker push`: the repository's tag (or every tag of it); failures before the first event
+   * are plain errors, as for pull.
+   */
+  push(request: PushRequest, emit: (event: PushEvent) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * `docker save`: checks every name first (an unknown one throws before anything is written),
+   * then returns a function writing the `docker load`-able tar to `out`.
+   */
+  save(names: readonly string[]): (out: Writable) => Promise<void>;
   /** `docker login`: throws unauthorized (401) for credentials the registry refuses. */
   login(request: LoginRequest): Promise<void>;
   /** `docker image prune`: what was untagged and deleted, and the bytes of the layers freed. */

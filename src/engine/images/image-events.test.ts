@@ -20,6 +20,8 @@ function catalogOf(records: ImageRecord[]): ImageCatalog {
     tag: async (name, repo, tag) => void find(name)?.repoTags.push(`${familiar(repo)}:${tag || 'latest'}`),
     remove: async (name) => [{ Untagged: name }, { Deleted: find(name)?.id ?? '' }],
     pull: async () => assert.fail('not used'),
+    push: async () => assert.fail('not used'),
+    save: () => assert.fail('not used'),
     login: async () => assert.fail('not used'),
     prune: async () => ({ deleted: [], reclaimed: 0 }),
   };

@@ -1,9 +1,10 @@
 /**
- * The image catalog with Docker's image events: pull, import, load, tag, untag and delete. Actor: the image id, with `name` the reference concerned.
+ * The image catalog with Docker's image events: pull, push, save, import, load, tag, untag and delete. Actor: the image id, with `name` the reference concerned.
  */
 import type { Readable } from 'node:stream';
 import type { DeleteRecord, ImageRecord, ImportRequest } from '../../model/image.js';
-import type { PullEvent, PullRequest } from '../../model/registry.js';
+import type { PullEvent, PullRequest, PushEvent, PushRequest } from '../../model/registry.js';
+import type { Writable } from 'node:stream';
 import type { EventSink } from '../events/event-bus.js';
 import type { ImageCatalog } from './catalog.js';
 
@@ -22,6 +23,21 @@ export function withImageEvents(catalog: ImageCatalog, bus: EventSink): ImageCat
       const name = familiar(`docker.io/${path}${reference.tag !== undefined ? `:${reference.tag}` : ''}${reference.digest !== undefined ? `@${reference.digest}` : ''}`);
       bus.emit('image', 'pull', { id: name, attributes: { name } });
       return record;
+    },
+    async push(request: PushRequest, progress: (event: PushEvent) => void, signal: AbortSignal): Promise<void> {
+      await catalog.push(request, progress, signal);
+      // Docker's push event: actor id and name are the reference pushed (`HOST:PORT/repo:tag`).
+      const { reference } = request;
+      const path = reference.domain === 'docker.io' ? reference.path : `${reference.domain}/${reference.path}`;
+      const name = familiar(`docker.io/${path}${reference.tag !== undefined ? `:${reference.tag}` : ''}`);
+      bus.emit('image', 'push', { id: name, attributes: { name } });
+    },
+    save(names: readonly string[]): (out: Writable) => Promise<void> {
+      const write = catalog.save(names);
+      return async (out) => {
+        await write(out);
+        for (const name of names) emit('save', catalog.inspect(name).id, name);
+      };
     },
     async importTar(body: Readable, request: ImportRequest): Promise<ImageRecord> {
       const record = await catalog.importTar(body, request);

@@ -1,5 +1,5 @@
 /**
- * The three skopeo commands a pull and a login need, as argv arrays (spawned through src/exec
+ * The skopeo commands a pull, a push and a login need, as argv arrays (spawned through src/exec
  * with deadlines): `inspect --raw` of a manifest, `copy` of one image by digest into an OCI layout
  * (blobs into a shared blob directory, each one digest-verified by skopeo while it streams), and
  * `login` to check credentials. Every run gets the session's registries.conf, policy, auth file and
@@ -42,6 +42,19 @@ export function copyArgv(session: SkopeoSession, source: SourceOptions, image: s
     '--src-authfile', session.authFile, '--src-cert-dir', source.certDir, ...tlsFlag('--src-tls-verify', source.tlsVerify),
     '--dest-shared-blob-dir', sharedBlobs,
     `docker://${image}`, `oci:${layout}:pulled`,
+  ];
+}
+
+/**
+ * `copy` of the push layout (push-layout.ts) to the registry: --preserve-digests so the manifest
+ * and blobs go exactly as written (an uncompressed layer is not gzipped on the way), --debug
+ * because its log lines are what push-progress.ts reads.
+ */
+export function pushArgv(session: SkopeoSession, dest: SourceOptions, layout: string, image: string, commandTimeoutMs: number): string[] {
+  return [
+    ...globalArgs(session, commandTimeoutMs), '--debug', 'copy', '--retry-times', '0', '--preserve-digests',
+    '--dest-authfile', session.authFile, '--dest-cert-dir', dest.certDir, ...tlsFlag('--dest-tls-verify', dest.tlsVerify),
+    layout, `docker://${image}`,
   ];
 }
 

@@ -29,7 +29,7 @@ import { PortAllocator } from '../ports/allocator.js';
 import { NftPortPublisher } from '../ports/publisher.js';
 import { OciRuntime } from '../runtime/containers/oci-runtime.js';
 import { ImageService, ImageStore } from '../runtime/images/index.js';
-import { Puller } from '../runtime/images/registry/index.js';
+import { Puller, Pusher } from '../runtime/images/registry/index.js';
 import type { Store } from '../store/index.js';
 import { VolumeService } from '../engine/volumes/volume-service.js';
 import { ContainerVolumes, containersUsing } from '../engine/volumes/container-volumes.js';
@@ -125,7 +125,8 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
 /**
  * The registry client (runtime/images/registry): its work directory sits beside the image store
  * (same filesystem, so blobs move by rename and hard link) and is emptied at every start. A blob
- * the store keeps is linked into a pull's shared blob directory so skopeo skips it.
+ * the store keeps is linked into a pull's shared blob directory so skopeo skips it, and into a
+ * push's layout.
  */
 async function wireRegistry(config: DaemonConfig, images: ImageService, imageStore: ImageStore): Promise<void> {
   const puller = new Puller({
@@ -136,7 +137,9 @@ async function wireRegistry(config: DaemonConfig, images: ImageService, imageSto
     currentId: (reference) => imageStore.find(reference)?.id,
   });
   await puller.start();
-  images.useRegistry(puller);
+  // Pushes work beside the pulls (hard links to the store's blobs), in the directory start() empties.
+  const pusher = new Pusher(config.registry, join(config.dataRoot, 'pulls'));
+  images.useRegistry({ pull: (...args) => puller.pull(...args), login: (request) => puller.login(request), push: (job) => pusher.push(job) });
 }
 
 async function wireNetworks(wiring: EngineWiring, index: EngineIndex, bus: EventBus): Promise<Networking> {

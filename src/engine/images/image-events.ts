@@ -24,21 +24,8 @@ export function withImageEvents(catalog: ImageCatalog, bus: EventSink): ImageCat
       bus.emit('image', 'pull', { id: name, attributes: { name } });
       return record;
     },
-    async push(request: PushRequest, progress: (event: PushEvent) => void, signal: AbortSignal): Promise<void> {
-      await catalog.push(request, progress, signal);
-      // Docker's push event: actor id and name are the reference pushed (`HOST:PORT/repo:tag`).
-      const { reference } = request;
-      const path = reference.domain === 'docker.io' ? reference.path : `${reference.domain}/${reference.path}`;
-      const name = familiar(`docker.io/${path}${reference.tag !== undefined ? `:${reference.tag}` : ''}`);
-      bus.emit('image', 'push', { id: name, attributes: { name } });
-    },
-    save(names: readonly string[]): (out: Writable) => Promise<void> {
-      const write = catalog.save(names);
-      return async (out) => {
-        await write(out);
-        for (const name of names) emit('save', catalog.inspect(name).id, name);
-      };
-    },
+    push: (request, progress, signal) => pushWithEvent(catalog, bus, request, progress, signal),
+    save: (names) => saveWithEvent(catalog, emit, names),
     async importTar(body: Readable, request: ImportRequest): Promise<ImageRecord> {
       const record = await catalog.importTar(body, request);
       emit('import', record.id, record.repoTags[0] ?? record.id);
@@ -77,6 +64,31 @@ export function withImageEvents(catalog: ImageCatalog, bus: EventSink): ImageCat
       }
       return records;
     },
+  };
+}
+
+async function pushWithEvent(catalog: ImageCatalog, bus: EventSink, request: PushRequest, progress: (event: PushEvent) => void, signal: AbortSignal): Promise<void> {
+  await catalog.push(request, progress, signal);
+  // Docker's push event: actor id and name are the reference pushed (`HOST:PORT/repo:tag`).
+  const { reference } = request;
+  const path = reference.domain === 'docker.io' ? reference.path : `${reference.domain}/${reference.path}`;
+  const name = familiar(`docker.io/${path}${reference.tag !== undefined ? `:${reference.tag}` : ''}`);
+  bus.emit('image', 'push', { id: name, attributes: { name } });
+}
+
+function saveWithEvent(catalog: ImageCatalog, emit: (action: string, id: string, name: string) => void, names: readonly string[]): (out: Writable) => Promise<void> {
+  const write = catalog.save(names);
+  return async (out) => {
+    const ids = names.map((name) => {
+      try {
+        return catalog.inspect(name).id;
+      } catch {
+        // A repository named without a tag (all its tags saved) has no single image: no event.
+        return undefined;
+      }
+    });
+    await write(out);
+    names.forEach((name, index) => ids[index] !== undefined && emit('save', ids[index]!, name));
   };
 }
 

@@ -164,6 +164,11 @@ export class LayerStore {
     return false;
   }
 
+  /** Moves a file the store itself made (under its tmp/, e.g. an imported tar) into blobs/sha256/. */
+  async adoptBlobFile(path: string, digest: string): Promise<void> {
+    await rename(path, this.blobPath(digest));
+  }
+
   /**
    * Removes every layer, tree, json and blob that neither `inUse` nor a pin names; returns the
    * bytes of the layers freed. Used after rmi/prune (with the images' layers) and at load.

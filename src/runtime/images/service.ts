@@ -6,10 +6,15 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { notFound, unavailable } from '../../errors/index.js';
 import type { DeleteRecord, ImportRequest } from '../../model/image.js';
-import type { LoginRequest, PullEvent, PullRequest } from '../../model/registry.js';
+import type { LoginRequest, PullEvent, PullRequest, PushEvent, PushRequest } from '../../model/registry.js';
+import { planPush } from './image-push.js';
+import type { PushJob, PushedTag } from './registry/push.js';
+import { selectForSave, writeSave } from './save-write.js';
+import { buildBuiltinLayer, keepImportedTar, spoolTar, type KeptTar } from './builtin-blobs.js';
+import { createReadStream } from 'node:fs';
 import { buildBusyboxRootfs } from './busybox.js';
 import { applyChanges } from './changes.js';
 import { emptyContainerConfig, type ImageConfigDocument } from './config.js';
@@ -33,6 +38,7 @@ import { EMPTY_LAYER, ImageStore, type ImageRecord } from './store.js';
 export interface RegistryClient {
   pull(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord>;
   login(request: LoginRequest): Promise<void>;
+  push(job: PushJob): Promise<PushedTag[]>;
 }
 
 /** Returns the id of a container using the image, if any (wired once containers exist). */
@@ -59,9 +65,8 @@ export class ImageService {
     if (await readFile(marker).then(() => true, () => false)) return;
     if (!this.store.find('busybox:latest')) {
       await this.withTree(async (tree) => {
-        const config = await buildBusyboxRootfs(tree);
-        const diffIds = diffIdsOf(JSON.parse(config) as ImageConfigDocument)!;
-        await this.commitTree(tree, diffIds[0]!, config, ['busybox:latest']);
+        const built = await buildBuiltinLayer(tree, buildBusyboxRootfs);
+        await this.commitTree(tree, built.tar, built.config, ['busybox:latest']);
       });
     }
     await writeFile(marker, 'created\n');
@@ -79,11 +84,16 @@ export class ImageService {
     }
   }
 
-  /** Records a one-layer image whose layer was unpacked into `tree` (moved into the store unless present). */
-  private async commitTree(tree: string, diffId: string, configText: string, tags: readonly string[]): Promise<ImageRecord> {
+  /**
+   * Records a one-layer image whose layer was unpacked into `tree` (moved into the store unless
+   * present) from the tar `tar.file` (a file under the store's tmp/, kept as the layer's blob).
+   */
+  private async commitTree(tree: string, tar: KeptTar, configText: string, tags: readonly string[]): Promise<ImageRecord> {
+    const { diffId } = tar;
     const release = this.store.layers.pin([diffId]);
     try {
-      await this.store.layers.adopt(tree, { diffId, size: await diskUsage(tree) });
+      const blob = await keepImportedTar(this.store.layers, tar);
+      await this.store.layers.adopt(tree, { diffId, size: await diskUsage(tree), ...(blob ? { blob } : {}) });
       return await this.serial(async () => {
         const image = await this.store.add(configText, [diffId]);
         for (const tag of tags) await this.store.tag(image.id, tag);
@@ -125,7 +135,8 @@ export class ImageService {
     const target = request.repo ? parseReference(request.tag ? `${request.repo}:${request.tag}` : request.repo) : undefined;
     const config = applyChanges(emptyContainerConfig(), request.changes);
     return this.withTree(async (tree) => {
-      const { diffId } = await unpackLayer(body, tree, { what: 'the imported archive' });
+      const tar = await spoolTar(body, join(tree, '..', 'layer.tar'));
+      const { diffId } = await unpackLayer(createReadStream(tar.file), tree, { what: 'the imported archive', expected: tar.diffId });
       const created = new Date().toISOString();
       const document: ImageConfigDocument = {
         architecture: 'amd64',
@@ -136,7 +147,7 @@ export class ImageService {
         rootfs: { type: 'layers', diff_ids: [diffId] },
         history: [{ created, comment: request.message || 'Imported from -' }],
       };
-      return this.commitTree(tree, diffId, JSON.stringify(document), target ? [formatReference(target)] : []);
+      return this.commitTree(tree, tar, JSON.stringify(document), target ? [formatReference(target)] : []);
     });
   }
 
@@ -222,6 +233,40 @@ export class ImageService {
   pull(request: PullRequest, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord> {
     if (!this.registry) return Promise.reject(unavailable('no-registry-client', 'the registry client is not running'));
     return this.registry.pull(request, emit, signal);
+  }
+
+  /** `docker push` (registry/push.ts): each tag's image with its kept blobs; a pushed tag gains its RepoDigest. */
+  async push(request: PushRequest, emit: (event: PushEvent) => void, signal: AbortSignal): Promise<void> {
+    const registry = this.registry;
+    if (!registry) throw unavailable('no-registry-client', 'the registry client is not running');
+    const plan = await planPush(this.store, request);
+    const release = this.store.layers.pin(plan.diffIds);
+    try {
+      const pushed = await registry.push({ request, tags: plan.tags, emit, signal });
+      await this.serial(async () => {
+        for (const { tag, digest } of pushed) {
+          const image = this.store.find(`${plan.repository}:${tag}`);
+          if (image) await this.store.tag(image.id, `${plan.repository}@${digest}`);
+        }
+      });
+    } finally {
+      release();
+    }
+  }
+
+  /** `docker save`: the names resolve now (404 before anything is sent); the writer streams the tar. */
+  save(names: readonly string[]): (out: Writable) => Promise<void> {
+    const items = selectForSave(this.store, names);
+    return async (out) => {
+      const release = this.store.layers.pin(items.flatMap((item) => diffIdsOf(item.image.config) ?? []));
+      const scratch = await this.store.staging();
+      try {
+        await writeSave(this.store, items, out, scratch);
+      } finally {
+        release();
+        await rm(scratch, { recursive: true, force: true });
+      }
+    };
   }
 
   /** `docker login` (registry/login.ts). */

@@ -123,6 +123,11 @@ export class ImageStore {
     return new Set([...this.stacks.values()].flat());
   }
 
+  /** The image config's exact bytes (their sha256 is the id): what push and save send. */
+  configText(id: string): Promise<string> {
+    return readFile(join(this.root, hexOf(id), 'config.json'), 'utf8');
+  }
+
   /** By tag (`busybox`, `busybox:latest`), digest (`repo@sha256:…`), full id or unique id prefix. */
   find(name: string): ImageRecord | undefined {
     if (looksLikeId(name)) {

@@ -54,7 +54,7 @@ export interface PushRequest {
   auth?: RegistryAuth;
 }
 
-/** One message of a push's stream; the last one of each tag carries `aux` (Docker's PushResult). */
+/** One message of a push's stream; after each tag's digest line, one with only `aux` (Docker's PushResult). */
 export interface PushEvent extends PullEvent {
   aux?: { Tag: string; Digest: string; Size: number };
 }

@@ -43,7 +43,7 @@ const PUSH_STATUSES = new Set(['Preparing', 'Waiting', 'Pushing', 'Pushed', 'Lay
 
 /** A push's message: layer lines as a pull's (progressDetail, bar), the final one with its aux. */
 export function renderPushEvent(event: PushEvent): Record<string, unknown> {
-  if (event.aux) return { status: event.status, progressDetail: {}, aux: event.aux };
+  if (event.aux) return { progressDetail: {}, aux: event.aux };
   if (!PUSH_STATUSES.has(event.status) && !event.status.startsWith('Mounted from ')) return { status: event.status, ...(event.id !== undefined ? { id: event.id } : {}) };
   const moving = event.current !== undefined && event.total !== undefined;
   return {

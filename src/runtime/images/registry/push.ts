@@ -58,7 +58,9 @@ export class Pusher {
       try {
         const manifest = await writePushLayout(layout, image);
         await this.copy(job, tag, image, layout);
-        job.emit({ status: `${tag}: digest: ${manifest.digest} size: ${manifest.size}`, aux: { Tag: tag, Digest: manifest.digest, Size: manifest.size } });
+        // Two messages, as Docker sends them: the CLI prints the status and hands the aux to its callback.
+        job.emit({ status: `${tag}: digest: ${manifest.digest} size: ${manifest.size}` });
+        job.emit({ status: '', aux: { Tag: tag, Digest: manifest.digest, Size: manifest.size } });
         pushed.push({ tag, digest: manifest.digest });
       } finally {
         await rm(layout, { recursive: true, force: true });

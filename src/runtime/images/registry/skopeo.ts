@@ -40,7 +40,8 @@ export function copyArgv(session: SkopeoSession, source: SourceOptions, image: s
   return [
     ...globalArgs(session, commandTimeoutMs), 'copy', '--retry-times', '0',
     '--src-authfile', session.authFile, '--src-cert-dir', source.certDir, ...tlsFlag('--src-tls-verify', source.tlsVerify),
-    '--dest-shared-blob-dir', sharedBlobs,
+    // An uncompressed layer stays as served (skopeo would gzip it into an OCI layout: another digest).
+    '--dest-shared-blob-dir', sharedBlobs, '--dest-oci-accept-uncompressed-layers',
     `docker://${image}`, `oci:${layout}:pulled`,
   ];
 }

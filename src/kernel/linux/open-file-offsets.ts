@@ -23,6 +23,7 @@ export async function openFileOffsets(pid: number, dir: string): Promise<Map<str
     // A descriptor closed since readdir: skipped.
     const target = await readlink(join(`/proc/${pid}/fd`, fd)).catch(() => undefined);
     if (target === undefined || !target.startsWith(prefix)) continue;
+    // Closed between the two reads: no offset, skipped.
     const pos = fdinfoPosition(await readFile(join(`/proc/${pid}/fdinfo`, fd), 'utf8').catch(() => ''));
     if (pos !== undefined) offsets.set(target, Math.max(pos, offsets.get(target) ?? 0));
   }

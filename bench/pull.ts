@@ -137,6 +137,9 @@ entry(async () => {
   await report(startedAt, samples, layers, docker !== undefined, dockerReason);
 });
 
+/** What a profiled pull showed (kept with each run's numbers until the product changes). */
+const PROFILE_NOTE = "Where conet's time goes (one profiled pull of A at debug level, same machine): `skopeo inspect` \u2248 0.05\u20130.1 s, `skopeo copy` of all 5 blobs \u2248 0.5\u20130.6 s, then the layers unpacked one after another \u2248 0.5\u20130.6 s per 25 MB layer (blob read and sha256, Node's gunzip, the tar hashed for its diff_id and piped to the confined bsdtar) \u2248 2.3 s, after the copy has ended; Docker unpacks each layer while the next downloads. Unpacking 3 layers at once was tried and gave \u2248 10 % on this loaded 2-vCPU machine (the Node side of the pipe is one thread), so it was not kept. Next steps: unpack each blob as soon as skopeo has verified it (overlap with the copy), and take gunzip and hashing off the daemon's thread.";
+
 async function report(startedAt: Date, samples: Record<'conet' | 'docker', Samples>, layers: Layers, measuredDocker: boolean, dockerReason: string): Promise<void> {
   const c = { a: stats(samples.conet.a), b: stats(samples.conet.b) };
   const d = { a: stats(samples.docker.a), b: stats(samples.docker.b) };
@@ -157,6 +160,8 @@ async function report(startedAt: Date, samples: Record<'conet' | 'docker', Sampl
     table(['command (ms)', 'conet median', 'conet p90', 'Docker median', 'Docker p90', 'conet ÷ Docker', 'target'], rows),
     '',
     `Registry access log (blob GETs per round): conet ${fetched(samples.conet)}; Docker ${fetched(samples.docker)}. B's ${layers.shared.length} shared layers fetched again: conet ${sharedOk(samples.conet) ? 'never' : '**yes**'}, Docker ${measuredDocker ? (sharedOk(samples.docker) ? 'never' : '**yes**') : 'n/a'}.`,
+    '',
+    PROFILE_NOTE,
     '',
     'Reproduce: `bash bench/run.sh pull` (`BENCH_N=5 BENCH_MB=100`).',
   ].join('\n');

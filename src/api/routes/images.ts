@@ -29,8 +29,8 @@ const nameOf = (params: Record<string, string>): string =>
   [params['n0'], params['n1'], params['n2']].filter((part): part is string => part !== undefined).join('/');
 
 export function imageRoutes(router: Router, images: ImageCatalog): void {
-  router.add('GET', '/images/json', ({ response, version }) => {
-    sendJson(response, 200, images.list().map((image) => renderImageSummary(image, version)));
+  router.add('GET', '/images/json', ({ response, query, version }) => {
+    sendJson(response, 200, images.list(query.get('filters')).map((image) => renderImageSummary(image, version)));
   });
 
 

@@ -7,7 +7,8 @@ import type { DeleteRecord, ImageRecord, ImportRequest } from '../../model/image
 import type { LoginRequest, PullEvent, PullRequest, PushEvent, PushRequest } from '../../model/registry.js';
 
 export interface ImageCatalog {
-  list(): ImageRecord[];
+  /** `docker images`; `rawFilters` is the request's `filters` query (a bad one throws invalid). */
+  list(rawFilters?: string | null): ImageRecord[];
   /** Throws not-found for an unknown name or id. */
   inspect(name: string): ImageRecord;
   /** The image's layer directories, bottom first. */

@@ -11,7 +11,7 @@ import type { ImageCatalog } from './catalog.js';
 export function withImageEvents(catalog: ImageCatalog, bus: EventSink): ImageCatalog {
   const emit = (action: string, id: string, name: string): void => bus.emit('image', action, { id, attributes: { name } });
   return {
-    list: () => catalog.list(),
+    list: (rawFilters) => catalog.list(rawFilters),
     inspect: (name) => catalog.inspect(name),
     layersOf: (imageId) => catalog.layersOf(imageId),
     login: (request) => catalog.login(request),

@@ -23,6 +23,7 @@ import { formatReference, parseReference } from './reference.js';
 import { commitPulled } from './commit-pulled.js';
 import { diffIdsOf } from './image-meta.js';
 import { removeImage } from './image-remove.js';
+import { listSelector } from './image-list-filter.js';
 import { pruneSelector } from './image-prune.js';
 import { loadLayer } from './load-layer.js';
 import { extractConfined } from './extract.js';
@@ -113,8 +114,11 @@ export class ImageService {
     return this.store.layersOf(imageId);
   }
 
-  list(): ImageRecord[] {
-    return this.store.list();
+  /** `docker images`, narrowed by its `filters` query (image-list-filter.ts). */
+  list(rawFilters: string | null = null): ImageRecord[] {
+    if (rawFilters === null) return this.store.list();
+    const select = listSelector(rawFilters, (name) => this.store.get(name));
+    return this.store.list().flatMap((image) => select(image) ?? []);
   }
 
   /** `docker system df`: the images' shared bytes and all layers' bytes, each layer counted once. */

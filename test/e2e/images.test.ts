@@ -148,3 +148,31 @@ test('docker load of a hand-built save archive applies layers in order with whit
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('docker images NAME and --filter narrow the list (reference globs, dangling, label, before/since); bad filters and exec --privileged are 400s', async () => {
+  await withHost(async (host) => {
+    await host.dockerOk(['tag', 'busybox:latest', 'web:1']);
+    await host.dockerOk(['tag', 'busybox:latest', 'web:2']);
+    await host.dockerOk(['tag', 'busybox:latest', 'team/tool:1']);
+    const listed = async (...args: string[]): Promise<string[]> =>
+      (await host.dockerOk(['images', '--format', '{{.Repository}}:{{.Tag}}', ...args])).split('\n').filter(Boolean).sort();
+    assert.deepEqual(await listed('web'), ['web:1', 'web:2']);
+    assert.deepEqual(await listed('web:1'), ['web:1']);
+    assert.deepEqual(await listed('--filter', 'reference=*/tool'), ['team/tool:1']);
+    assert.deepEqual(await listed('--filter', 'reference=w?b:[2-9]'), ['web:2']);
+    assert.deepEqual(await listed('nothing-here'), []);
+    assert.deepEqual(await listed('--filter', 'dangling=true'), []);
+    assert.deepEqual(await listed('--filter', 'label=no.such.label'), []);
+    const bad = await host.docker(['images', '--filter', 'reference=[oops']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /invalid filter 'reference=\[oops'/);
+    const unknown = await host.docker(['images', '--filter', 'colour=red']);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /invalid filter 'colour'/);
+    await host.dockerOk(['run', '-d', '--name', 'idle', 'busybox', 'sleep', '60']);
+    const privileged = await host.docker(['exec', '--privileged', 'idle', 'id']);
+    assert.notEqual(privileged.code, 0);
+    assert.match(privileged.stderr, /does not support Privileged \(--privileged\) on exec/);
+    assert.match(await host.dockerOk(['exec', 'idle', 'id']), /uid=0/);
+  });
+});

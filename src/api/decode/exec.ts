@@ -1,6 +1,7 @@
 /**
  * `POST /containers/{id}/exec` and `POST /exec/{id}/start` bodies -> the exec engine's typed
- * config and start options. As Docker's router, an empty Cmd is refused before any lookup.
+ * config and start options. As Docker's router, an empty Cmd is refused before any lookup;
+ * `Privileged` (docker exec --privileged) is refused with a 400 naming it until it is applied.
  */
 import { invalid } from '../../errors/index.js';
 import type { ExecConfig, ExecStartOptions } from '../../engine/exec/exec-service.js';
@@ -14,6 +15,8 @@ export function decodeExecCreate(body: unknown): ExecConfig {
   if (typeof record['DetachKeys'] === 'string') parseDetachKeys(record['DetachKeys']);
   const cmd = strings(record['Cmd']);
   if (cmd.length === 0) throw invalid('exec-cmd', 'No exec command specified');
+  // Not applied yet, so refused rather than run with the container's own privileges.
+  if (record['Privileged'] === true) throw invalid('unsupported-option', 'conet does not support Privileged (--privileged) on exec yet');
   return {
     cmd,
     env: strings(record['Env']),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,6 +9,11 @@ import { LayerFlights } from './flights.js';
 
 const d = (char: string): string => `sha256:${char.repeat(64)}`;
 const tick = (ms = 40): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits (bounded) for the watcher to have seen something: a loaded machine polls late, not never. */
+async function until(seen: () => boolean): Promise<void> {
+  for (let waited = 0; !seen() && waited < 5_000; waited += 10) await tick(10);
+}
 
 test('progress from the partial blob files, completion from the verified blob', async () => {
   const root = await mkdtemp(join(tmpdir(), 'conet-watch-'));
@@ -21,13 +26,16 @@ test('progress from the partial blob files, completion from the verified blob', 
     const layers = [{ mediaType: 'x', digest: d('1'), size: 100 }, { mediaType: 'x', digest: d('2'), size: 50 }];
     const watch = new BlobWatch({ layoutDir: layout, sharedBlobs: shared, layers, emit: (event) => events.push(event), stallMs: 60_000, onStall: () => assert.fail('no stall'), intervalMs: 10 });
     watch.start();
-    await writeFile(join(layout, 'oci-put-blob1'), Buffer.alloc(30));
-    await tick();
-    await writeFile(join(layout, 'oci-put-blob1'), Buffer.alloc(60));
-    await tick();
+    const seen = (current: number) => (): boolean => events.some((event) => event.current === current);
+    // Appended, as skopeo writes a blob (a rewrite would show the watcher an empty file between).
+    await appendFile(join(layout, 'oci-put-blob1'), Buffer.alloc(30));
+    await until(seen(30));
+    await appendFile(join(layout, 'oci-put-blob1'), Buffer.alloc(30));
+    await until(seen(60));
     await rename(join(layout, 'oci-put-blob1'), join(shared, 'sha256', '1'.repeat(64)));
-    await tick();
+    await until(() => events.some((event) => event.status === 'Download complete'));
     await writeFile(join(shared, 'sha256', '2'.repeat(64)), Buffer.alloc(50));
+    await until(() => events.some((event) => event.id === '222222222222' && event.status === 'Download complete'));
     await watch.stop();
     const first = events.filter((event) => event.id === '111111111111');
     assert.deepEqual(first, [

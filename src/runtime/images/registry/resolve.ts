@@ -5,6 +5,7 @@
  * by digest. Everything the later steps need is fixed here: the image is then copied by this
  * manifest digest, so a tag moved mid-pull can't mix two images.
  */
+import { EngineError } from '../../../errors/index.js';
 import type { PullRequest } from '../../../model/registry.js';
 import { familiarName, familiarString } from '../reference.js';
 import { certDirFor } from './certs.js';
@@ -57,6 +58,12 @@ async function inspect(image: string, resolved: Pick<ResolvedPull, 'session' | '
   }
 }
 
+/** A refused manifest's error names the image pulled, as the registry's own errors do. */
+function namingImage(error: unknown, context: ErrorContext): unknown {
+  if (!(error instanceof EngineError) || error.code !== 'bad-manifest') return error;
+  return new EngineError(error.kind, error.code, `error pulling ${context.familiar}: ${error.message}`, { cause: error });
+}
+
 /** Opens the session and finds the manifest to copy; the caller disposes of `session`. */
 export async function resolvePull(request: PullRequest, options: RegistryOptions, workDir: string, signal: AbortSignal): Promise<ResolvedPull> {
   const { reference } = request;
@@ -75,6 +82,6 @@ export async function resolvePull(request: PullRequest, options: RegistryOptions
     return { request, repository, manifest: found, session, source, context };
   } catch (error) {
     await session.dispose();
-    throw error;
+    throw namingImage(error, context);
   }
 }

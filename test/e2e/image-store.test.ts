@@ -27,6 +27,9 @@ async function load(host: TestHost, dir: string, name: string, archive: Buffer):
   return host.dockerOk(['load', '-i', file]);
 }
 
+/** The kept blobs (the built-in busybox keeps its layer tar, so a fresh store has one). */
+const blobs = async (host: TestHost): Promise<string[]> => (await readdir(join(imagesRoot(host), 'blobs', 'sha256'))).sort();
+
 interface DiskUsageImage { Id: string; Size: number; SharedSize: number; Containers: number }
 
 test('two images on one base: stored once, rmi frees only what nobody uses, system df counts it once, prune', async () => {
@@ -34,6 +37,7 @@ test('two images on one base: stored once, rmi frees only what nobody uses, syst
   try {
     await withHost(async (host) => {
       const before = await layerDirs(host);
+      const blobsBefore = await blobs(host);
       const [base, web, db] = [layerTar('base', 300_000), layerTar('web', 20_000), layerTar('db', 40_000)];
       await load(host, dir, 'web', saveArchiveOf({ tag: 'web:1', layers: [base, web] }));
       const baseDir = join(imagesRoot(host), 'layers', sha256(base));
@@ -59,7 +63,7 @@ test('two images on one base: stored once, rmi frees only what nobody uses, syst
       assert.ok(!(await exists(join(imagesRoot(host), 'layers', sha256(web)))));
       await host.dockerOk(['rmi', 'db:1']);
       assert.deepEqual(await layerDirs(host), before, 'rmi of both frees the base');
-      assert.deepEqual(await readdir(join(imagesRoot(host), 'blobs', 'sha256')), [], 'and their blobs');
+      assert.deepEqual(await blobs(host), blobsBefore, 'and their blobs');
 
       assert.match(await load(host, dir, 'dangling', saveArchiveOf({ tag: '', layers: [layerTar('d', 1000)] })), /Loaded image ID: sha256:/);
       await load(host, dir, 'labelled', saveArchiveOf({ tag: 'labelled:1', layers: [layerTar('l', 1000)], config: { Labels: { tier: 'scratch' } } }));
@@ -81,6 +85,7 @@ test('a daemon killed mid-load: after restart no half image, no orphan layer, bl
   try {
     await withHost(async (host) => {
       const before = await layerDirs(host);
+      const blobsBefore = await blobs(host);
       const file = join(dir, 'big.tar');
       await writeFile(file, saveArchiveOf({ tag: 'big:1', layers: [0, 1, 2, 3, 4, 5].map((index) => layerTar(`l${index}`, 12_000_000)) }));
       const loading = host.docker(['load', '-i', file], { timeoutMs: 60_000 });
@@ -95,7 +100,7 @@ test('a daemon killed mid-load: after restart no half image, no orphan layer, bl
       await host.start();
       assert.deepEqual((await host.dockerOk(['images', '--format', '{{.Repository}}'])).split('\n'), ['busybox']);
       assert.deepEqual(await layerDirs(host), before, 'no orphan layer');
-      assert.deepEqual(await readdir(join(imagesRoot(host), 'blobs', 'sha256')), [], 'no orphan blob');
+      assert.deepEqual(await blobs(host), blobsBefore, 'no orphan blob');
       assert.deepEqual(await readdir(join(imagesRoot(host), 'tmp')), [], 'no staging left');
       const layerdb = (await readdir(join(imagesRoot(host), 'layerdb'))).map((name) => name.replace(/\.json$/, ''));
       assert.deepEqual(layerdb.sort(), before);

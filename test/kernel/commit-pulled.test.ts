@@ -68,6 +68,8 @@ test('commitPulled: gzip, zstd and plain layers, a shared base unpacked once, ta
     await service.start();
     const store = service.store;
     const layersBefore = (await readdir(join(store.root, 'layers'))).length;
+    // The built-in busybox keeps its layer tar as a blob: a fresh store has that one.
+    const freshBlobs = (await readdir(join(store.root, 'blobs', 'sha256'))).sort();
     const base = file('base.txt', 'base\n');
     const events: LayerProgress[] = [];
     const commit = async (name: string, layers: Layer[], tag: string, tamper?: (blob: Buffer) => Buffer, signal = new AbortController().signal) => {
@@ -108,7 +110,7 @@ test('commitPulled: gzip, zstd and plain layers, a shared base unpacked once, ta
     assert.equal(await stat(bottom!).then(() => true), true, 'the base stays for web:2');
     await service.remove('web:2');
     assert.equal((await readdir(join(store.root, 'layers'))).length, layersBefore);
-    assert.deepEqual(await readdir(join(store.root, 'blobs', 'sha256')), []);
+    assert.deepEqual((await readdir(join(store.root, 'blobs', 'sha256'))).sort(), freshBlobs);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -11,8 +11,8 @@ import type { PullEvent, PullRequest } from '../../model/registry.js';
 import { pullReference } from '../../util/image-reference.js';
 import { parsePlatform } from '../../util/platform.js';
 import { decodeRegistryAuth } from '../decode/registry-auth.js';
-import { commonHeaders } from '../http.js';
-import { renderPullEvent, renderStreamError } from '../render/pull-progress.js';
+import { streamProgress } from '../progress-stream.js';
+import { renderPullEvent } from '../render/pull-progress.js';
 
 interface PullContext {
   request: IncomingMessage;
@@ -29,23 +29,5 @@ export function decodePull(query: URLSearchParams, authHeader: string | string[]
 
 export async function pullRoute(images: ImageCatalog, { request, response, query }: PullContext): Promise<void> {
   const pull = decodePull(query, request.headers['x-registry-auth']);
-  const gone = new AbortController();
-  response.once('close', () => {
-    if (!response.writableFinished) gone.abort();
-  });
-  let started = false;
-  const write = (message: Record<string, unknown>): void => {
-    if (!started) {
-      response.writeHead(200, { ...commonHeaders(), 'Content-Type': 'application/json' });
-      started = true;
-    }
-    if (!response.destroyed) response.write(`${JSON.stringify(message)}\r\n`);
-  };
-  try {
-    await images.pull(pull, (event: PullEvent) => write(renderPullEvent(event)), gone.signal);
-  } catch (error) {
-    if (!started) throw error;
-    write(renderStreamError(error instanceof Error ? error.message : String(error)));
-  }
-  response.end();
+  await streamProgress(response, (write, signal) => images.pull(pull, (event: PullEvent) => write(renderPullEvent(event)), signal));
 }

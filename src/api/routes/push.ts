@@ -10,8 +10,8 @@ import type { ImageCatalog } from '../../engine/images/catalog.js';
 import type { PushEvent, PushRequest } from '../../model/registry.js';
 import { parseRegistryReference, pullReference } from '../../util/image-reference.js';
 import { decodeRegistryAuth } from '../decode/registry-auth.js';
-import { commonHeaders } from '../http.js';
-import { renderPushEvent, renderStreamError } from '../render/pull-progress.js';
+import { streamProgress } from '../progress-stream.js';
+import { renderPushEvent } from '../render/pull-progress.js';
 
 interface PushContext {
   request: IncomingMessage;
@@ -32,23 +32,5 @@ export function decodePush(name: string, query: URLSearchParams, authHeader: str
 
 export async function pushRoute(images: ImageCatalog, { request, response, query, name }: PushContext): Promise<void> {
   const push = decodePush(name, query, request.headers['x-registry-auth']);
-  const gone = new AbortController();
-  response.once('close', () => {
-    if (!response.writableFinished) gone.abort();
-  });
-  let started = false;
-  const write = (message: Record<string, unknown>): void => {
-    if (!started) {
-      response.writeHead(200, { ...commonHeaders(), 'Content-Type': 'application/json' });
-      started = true;
-    }
-    if (!response.destroyed) response.write(`${JSON.stringify(message)}\r\n`);
-  };
-  try {
-    await images.push(push, (event: PushEvent) => write(renderPushEvent(event)), gone.signal);
-  } catch (error) {
-    if (!started) throw error;
-    write(renderStreamError(error instanceof Error ? error.message : String(error)));
-  }
-  response.end();
+  await streamProgress(response, (write, signal) => images.push(push, (event: PushEvent) => write(renderPushEvent(event)), signal));
 }

@@ -37,6 +37,7 @@ command -v dnsperf >/dev/null || need+=(dnsperf)  # the embedded resolver's floo
 # namespace, and htpasswd (apache2-utils) makes the bcrypt lines of its basic auth.
 command -v skopeo >/dev/null || need+=(skopeo)
 command -v umoci >/dev/null || need+=(umoci)
+command -v zstd >/dev/null || need+=(zstd)  # unpacks pulled zstd-compressed layers (and saves them as tars)
 [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
 # compose v1 (docker-py 5.0.3) is the client of issue 12's compose acceptance test (test/e2e/compose.test.ts).

@@ -220,6 +220,23 @@ export interface FirewallPort {
   flushConntrack(filter: ConntrackFilter, target?: NetnsTarget): Promise<void>;
 }
 
+/** One element of an address set with a timeout (flags timeout): added, or its timeout reset. */
+export interface TimedSetElement {
+  set: string;
+  address: IpAddressText | string;
+  timeoutSeconds: number;
+}
+
+/**
+ * Timed elements of one table's address sets (FQDN allow-lists): added through a long-lived nft
+ * process, concurrent calls batched into one transaction. Elements are never deleted here: they
+ * time out in the kernel.
+ */
+export interface TimedSetPort {
+  addTimed(elements: readonly TimedSetElement[]): Promise<void>;
+  close(): void;
+}
+
 /**
  * Which conntrack entries to delete; every field given must match. Addresses are one family,
  * checked by the adapter; ports are original-direction destination ports (the published port).

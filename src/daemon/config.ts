@@ -11,6 +11,7 @@ import { BUILTIN_LOG_CONFIG, mergeLogConfig, validateLogConfig } from '../engine
 import type { LogConfig } from '../model/container.js';
 import type { RegistryOptions } from '../runtime/images/registry/index.js';
 import { REGISTRY_FILE_KEYS, registryOptions, type RegistryFlags } from './registry-config.js';
+import { DEFAULT_FQDN_MIN_TTL, fqdnMinTtl } from './fqdn-config.js';
 
 export interface DaemonConfig {
   host: string;
@@ -46,6 +47,8 @@ export interface DaemonConfig {
   logConfig: LogConfig;
   /** registry-mirrors, insecure-registries, registry-timeout, certs-dirs (registry-config.ts). */
   registry: RegistryOptions;
+  /** `fqdn-min-ttl`: seconds an allowed answer's address stays in a policy's FQDN set at least (fqdn-config.ts). */
+  fqdnMinTtlSeconds: number;
 }
 
 /** Where Debian's golang-github-docker-docker-dev puts Docker's default seccomp profile (20.10). */
@@ -81,6 +84,7 @@ export const DEFAULTS: DaemonConfig = {
   seccompProfile: DOCKER_SECCOMP_PROFILE,
   logConfig: BUILTIN_LOG_CONFIG,
   registry: registryOptions({}, {}),
+  fqdnMinTtlSeconds: DEFAULT_FQDN_MIN_TTL,
 };
 
 export interface DaemonFlags extends RegistryFlags {
@@ -95,6 +99,8 @@ export interface DaemonFlags extends RegistryFlags {
   clusterAdvertise?: string;
   /** `KEY=VALUE`: kv.cacertfile, kv.certfile, kv.keyfile, discovery.ttl, prefix. */
   clusterStoreOpts?: string[];
+  /** `--fqdn-min-ttl SECONDS`. */
+  fqdnMinTtl?: string;
 }
 
 /** `bip` is the gateway with prefix (Docker's meaning): 172.17.0.1/16 -> subnet 172.17.0.0/16. */
@@ -131,6 +137,7 @@ export async function loadConfig(flags: DaemonFlags): Promise<DaemonConfig> {
     applyFile(config, file, fileCluster);
   }
   config.registry = registryOptions(file, flags);
+  config.fqdnMinTtlSeconds = fqdnMinTtl(flags.fqdnMinTtl ?? file['fqdn-min-ttl']);
   if (flags.host !== undefined) config.host = flags.host;
   if (flags.dataRoot !== undefined) config.dataRoot = flags.dataRoot;
   if (flags.execRoot !== undefined) config.execRoot = flags.execRoot;
@@ -232,7 +239,7 @@ export function clusterConfig(store: string, advertise: string | undefined, opts
 }
 
 function applyFile(config: DaemonConfig, file: Record<string, unknown>, cluster: FileCluster): void {
-  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6', 'seccomp-profile', 'log-driver', 'log-opts', ...REGISTRY_FILE_KEYS]);
+  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6', 'seccomp-profile', 'log-driver', 'log-opts', 'fqdn-min-ttl', ...REGISTRY_FILE_KEYS]);
   for (const key of Object.keys(file)) if (!known.has(key)) throw invalid('config', `unknown key ${JSON.stringify(key)} in config file`);
   const hosts = file['hosts'];
   if (Array.isArray(hosts) && typeof hosts[0] === 'string') config.host = hosts[0];

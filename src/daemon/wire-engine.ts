@@ -20,7 +20,8 @@ import type { HealthMonitor } from '../engine/health/health-monitor.js';
 import { EndpointService } from '../engine/networks/endpoint-service.js';
 import { indexEndpointSource } from '../engine/networks/endpoint-source.js';
 import { NEEDS_CLUSTER, NetworkService, type EndpointSource } from '../engine/networks/network-service.js';
-import { EmbeddedDns } from '../dns/index.js';
+import { EmbeddedDns, type FqdnPolicySource } from '../dns/index.js';
+import { wireFqdn } from './wire-fqdn.js';
 import type { DriverRegistry } from '../drivers/driver.js';
 import type { FirewallService } from '../firewall/firewall-service.js';
 import { ulaPool, withDefaultIpv6Pool } from '../ipam/index.js';
@@ -53,6 +54,8 @@ export interface EngineWiring {
   confinement: DaemonConfinement;
   /** The first 8 characters of the daemon's id: its sandboxes' names carry them. */
   daemonShortId: string;
+  /** The policy engine's FQDN rules: the resolver fills their sets (wire-fqdn.ts). */
+  fqdnRules?: FqdnPolicySource;
 }
 
 export interface Engine {
@@ -108,6 +111,7 @@ export async function wireEngine(wiring: EngineWiring): Promise<Engine> {
     container: (containerId) => index.containers.find(containerId),
     onError: (error) => wiring.logger.debug('dns', { error: String(error) }),
     namespaceSockets: linux.namespaceSockets,
+    ...(wiring.fqdnRules ? { fqdn: await wireFqdn(config, linux.kernel.links, wiring.fqdnRules, wiring.logger) } : {}),
   });
   const { volumes, containerVolumes } = await wireVolumes(wiring, { index, events, imageStore });
   const containers = wireContainers(wiring, { ...networking, index, events, imageStore, runtime, publisher, dns, interfaceOf, containerVolumes });

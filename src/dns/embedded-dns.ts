@@ -16,6 +16,7 @@ import type { Endpoint, Network } from '../model/network.js';
 import { Admission } from './admission.js';
 import { forwardQuery } from './forwarder.js';
 import { DNS_LIMITS, type DnsLimits } from './limits.js';
+import type { FqdnGate } from './fqdn-gate.js';
 import { answerQuery, type DnsClient } from './resolver.js';
 import { DnsServer } from './server.js';
 import { buildNameTable, hasEmbeddedDns, nameserversOf } from './table-source.js';
@@ -57,6 +58,8 @@ export interface EmbeddedDnsDeps {
   port?: number;
   limits?: DnsLimits;
   forward?: (query: Buffer, servers: readonly string[]) => Promise<Buffer | undefined>;
+  /** FQDN egress allow-lists: fills policies' sets from allowed answers (fqdn-gate.ts). */
+  fqdn?: FqdnGate;
 }
 
 /** Node children opening namespace listeners at once (a burst of starts, or a restart's adoptions). */
@@ -81,6 +84,7 @@ export class EmbeddedDns {
           table: () => buildNameTable(deps.networks(), deps.endpointsOf, deps.container),
           upstreams: (containerId) => this.upstreams(containerId),
           forward: (packet, servers, asker) => this.forward(packet, servers, asker),
+          fqdn: (addresses) => deps.fqdn?.forClient(addresses),
         }),
       deps.onError,
       limits,
@@ -99,6 +103,7 @@ export class EmbeddedDns {
 
   close(): void {
     this.server.close();
+    this.deps.fqdn?.close();
   }
 
   /** See resolverTargetFor. */

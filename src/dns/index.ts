@@ -4,3 +4,6 @@ export * from './forwarder.js';
 export * from './server.js';
 export * from './table-source.js';
 export * from './embedded-dns.js';
+export * from './fqdn-gate.js';
+export * from './fqdn-match.js';
+export * from './host-addresses.js';

@@ -4,7 +4,7 @@
  * everything else goes to the upstream servers, unless the asker is only on internal networks.
  */
 import * as packet from 'dns-packet';
-import { addressOfPtr, askerById, mayForward, resolveName, reverseName, type NameTable } from './name-table.js';
+import { addressOfPtr, askerById, mayForward, resolveName, reverseName, type Asker, type NameTable } from './name-table.js';
 
 /** Docker's resolver answers container names with this TTL. */
 const TTL = 600;
@@ -16,9 +16,19 @@ export interface ResolverDeps {
   upstreams(containerId: string): Promise<string[]>;
   /** Undefined when upstreams fail or the client is over its cap of forwards in flight: SERVFAIL. */
   forward(query: Buffer, servers: readonly string[], client: DnsClient): Promise<Buffer | undefined>;
+  /** FQDN egress rules covering the client (by its addresses on its DNS networks), if any. */
+  fqdn?(addresses: readonly string[]): FqdnClientGate | undefined;
 }
 
 export type Transport = 'udp' | 'tcp';
+
+/** What the resolver asks of FQDN egress rules for one query of a client they cover (fqdn-gate.ts). */
+export interface FqdnClientGate {
+  /** Whether the name gets NXDOMAIN instead of a forward. */
+  refuses(name: string): boolean;
+  /** Adds the answer's allowed addresses to the policies' sets; false when that failed (reported). */
+  admit(name: string, response: Buffer): Promise<boolean>;
+}
 
 /**
  * Who asks: the container whose own sockets (inside its namespace) took the query. The socket,
@@ -53,11 +63,24 @@ export async function answerQuery(query: Buffer, client: DnsClient, transport: T
     const name = address === undefined ? undefined : reverseName(asker, address);
     if (name) return reply(decoded, RCODE.NOERROR, [{ type: 'PTR', name: question.name, ttl: TTL, data: name }]);
   }
+  const fqdn = deps.fqdn?.(addressesOf(asker));
+  if (fqdn?.refuses(question.name)) return reply(decoded, RCODE.NXDOMAIN, []);
   if (!mayForward(asker)) return reply(decoded, RCODE.SERVFAIL, []);
   // Upstreams failing is the client's SERVFAIL below, not an error of ours.
   const forwarded = await deps.forward(query, await deps.upstreams(asker.containerId), client).catch(() => undefined);
   if (!forwarded) return reply(decoded, RCODE.SERVFAIL, []);
+  // The allowed addresses are in the policy's sets before the client has the answer; an answer
+  // whose addresses could not be added would only fail the connection after it: SERVFAIL.
+  if (fqdn && !(await fqdn.admit(question.name, forwarded))) return reply(decoded, RCODE.SERVFAIL, []);
   return limit(forwarded, query, transport);
+}
+
+/** The asker's own addresses on its DNS networks (what policies select it by). */
+function addressesOf(asker: Asker): string[] {
+  return asker.networks
+    .flatMap((network) => network.endpoints.filter((endpoint) => endpoint.containerId === asker.containerId))
+    .flatMap((endpoint) => [endpoint.ipv4, endpoint.ipv6])
+    .filter((address) => address !== '');
 }
 
 function reply(query: packet.DecodedPacket, rcode: number, answers: packet.Answer[]): Buffer {

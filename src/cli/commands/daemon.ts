@@ -26,6 +26,8 @@ Options:
                            a registry that doesn't answer fails the pull after this (default 30s)
       --certs-dir DIR      where HOST:PORT/ca.crt is looked for, repeatable
                            (default /etc/docker/certs.d and /etc/conet/certs.d)
+      --fqdn-min-ttl SECONDS
+                           shortest life of an FQDN policy's allowed address (default 30)
   -h, --help               print this usage
 `;
 
@@ -42,6 +44,7 @@ const OPTIONS = {
   'insecure-registry': { type: 'string', multiple: true },
   'registry-timeout': { type: 'string' },
   'certs-dir': { type: 'string', multiple: true },
+  'fqdn-min-ttl': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,6 +64,7 @@ async function start(args: string[], context: CommandContext): Promise<number> {
     ...(values['insecure-registry'] !== undefined ? { insecureRegistries: values['insecure-registry'] } : {}),
     ...(values['registry-timeout'] !== undefined ? { registryTimeout: values['registry-timeout'] } : {}),
     ...(values['certs-dir'] !== undefined ? { certsDirs: values['certs-dir'] } : {}),
+    ...(values['fqdn-min-ttl'] !== undefined ? { fqdnMinTtl: values['fqdn-min-ttl'] } : {}),
   });
   installSignalHandlers(running);
   return EXIT_OK;

@@ -2,7 +2,7 @@
  * The layering of src/, checked in CI (scripts/check-architecture.sh). Top to bottom:
  *
  *   cli
- *   daemon                                   composition root: wires concrete implementations
+ *   daemon                                   composition root: wires concrete implementations (and starts ui)
  *   api  cni  ui  client                     front doors (ui and cni talk to the engine's API/use cases)
  *   engine                                   use cases
  *   drivers  dns  runtime  policy  ports     mechanisms the engine drives
@@ -36,7 +36,7 @@ const LAYERS = {
   cni: ['engine', ...LEAVES],
   client: [...LEAVES],
   ui: ['client', ...LEAVES],
-  daemon: ['api', 'cni', 'engine', 'drivers', 'dns', 'runtime', 'policy', 'ports', 'kernel', 'cluster', 'ipam', 'firewall', 'store', 'exec', ...LEAVES],
+  daemon: ['api', 'cni', 'ui', 'engine', 'drivers', 'dns', 'runtime', 'policy', 'ports', 'kernel', 'cluster', 'ipam', 'firewall', 'store', 'exec', ...LEAVES],
   cli: ['daemon', 'client', ...LEAVES],
 };
 const EXCEPTIONS = [];

@@ -42,6 +42,8 @@ command -v zstd >/dev/null || need+=(zstd)  # unpacks pulled zstd-compressed lay
 command -v htpasswd >/dev/null || need+=(apache2-utils)
 # compose v1 (docker-py 5.0.3) is the client of issue 12's compose acceptance test (test/e2e/compose.test.ts).
 command -v docker-compose >/dev/null || need+=(docker-compose)
+# chromium is the real browser the topology view's e2e test and benchmark drive (playwright-core).
+command -v chromium >/dev/null || need+=(chromium)
 # shellcheck source=scripts/lib/apt.sh
 . scripts/lib/apt.sh
 apt_install setup "${need[@]}"

@@ -12,6 +12,7 @@ import type { LogConfig } from '../model/container.js';
 import type { RegistryOptions } from '../runtime/images/registry/index.js';
 import { REGISTRY_FILE_KEYS, registryOptions, type RegistryFlags } from './registry-config.js';
 import { DEFAULT_FQDN_MIN_TTL, fqdnMinTtl } from './fqdn-config.js';
+import { parseUiAddress, type UiListen } from '../ui/index.js';
 
 export interface DaemonConfig {
   host: string;
@@ -49,6 +50,8 @@ export interface DaemonConfig {
   registry: RegistryOptions;
   /** `fqdn-min-ttl`: seconds an allowed answer's address stays in a policy's FQDN set at least (fqdn-config.ts). */
   fqdnMinTtlSeconds: number;
+  /** The live topology web view (`--ui ADDR`, docs/ui.md): off when absent. */
+  ui?: UiListen;
 }
 
 /** Where Debian's golang-github-docker-docker-dev puts Docker's default seccomp profile (20.10). */
@@ -101,6 +104,9 @@ export interface DaemonFlags extends RegistryFlags {
   clusterStoreOpts?: string[];
   /** `--fqdn-min-ttl SECONDS`. */
   fqdnMinTtl?: string;
+  /** `HOST:PORT` of the web view; a non-loopback HOST needs `uiAllowRemote`. */
+  ui?: string;
+  uiAllowRemote?: boolean;
 }
 
 /** `bip` is the gateway with prefix (Docker's meaning): 172.17.0.1/16 -> subnet 172.17.0.0/16. */
@@ -147,6 +153,8 @@ export async function loadConfig(flags: DaemonFlags): Promise<DaemonConfig> {
   const clusterOpts = { ...fileCluster.opts, ...parseOpts(flags.clusterStoreOpts ?? []) };
   if (clusterStore !== undefined) config.cluster = clusterConfig(clusterStore, clusterAdvertise, clusterOpts);
   else if (clusterAdvertise !== undefined) throw invalid('config', '--cluster-advertise needs --cluster-store');
+  const ui = flags.ui ?? (typeof file['ui'] === 'string' ? file['ui'] : undefined);
+  if (ui !== undefined) config.ui = parseUiAddress(ui, flags.uiAllowRemote === true || file['ui-allow-remote'] === true);
   if (!config.host.startsWith('unix://')) throw invalid('config', `unsupported host ${config.host}: only unix:// sockets are served`);
   return config;
 }
@@ -239,7 +247,7 @@ export function clusterConfig(store: string, advertise: string | undefined, opts
 }
 
 function applyFile(config: DaemonConfig, file: Record<string, unknown>, cluster: FileCluster): void {
-  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6', 'seccomp-profile', 'log-driver', 'log-opts', 'fqdn-min-ttl', ...REGISTRY_FILE_KEYS]);
+  const known = new Set(['hosts', 'data-root', 'exec-root', 'log-level', 'bridge', 'bip', 'mtu', 'icc', 'ip-masq', 'ip6-masq', 'nft-table', 'default-address-pools', 'cluster-store', 'cluster-advertise', 'cluster-store-opts', 'data-path-port', 'ipv6', 'fixed-cidr-v6', 'seccomp-profile', 'log-driver', 'log-opts', 'fqdn-min-ttl', 'ui', 'ui-allow-remote', ...REGISTRY_FILE_KEYS]);
   for (const key of Object.keys(file)) if (!known.has(key)) throw invalid('config', `unknown key ${JSON.stringify(key)} in config file`);
   const hosts = file['hosts'];
   if (Array.isArray(hosts) && typeof hosts[0] === 'string') config.host = hosts[0];

@@ -16,8 +16,9 @@ import { startClusterMode } from './cluster-mode.js';
 import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
 import { loadConfinement } from './confinement.js';
 import { daemonId } from './daemon-meta.js';
-import { apiServices, serveApi } from './wire-api.js';
+import { apiServices, serveApi, type ApiHandle } from './wire-api.js';
 import { wireDrivers } from './wire-drivers.js';
+import { startUi, type UiHandle } from '../ui/index.js';
 import { wireEngine } from './wire-engine.js';
 import { linuxAdapters } from './wire-kernel.js';
 import { startupDeps } from './wire-startup.js';
@@ -38,6 +39,15 @@ async function prepareRoots(config: DaemonConfig): Promise<{ pidFile: string; lo
   const pidFile = join(config.execRoot, 'conetd.pid');
   await writeFile(pidFile, `${process.pid}\n`);
   return { pidFile, lock };
+}
+
+/** The topology view (`--ui`, docs/ui.md), once the API it reads is up; a failure closes the API again. */
+async function startView(config: DaemonConfig, api: ApiHandle, logger: Logger): Promise<UiHandle | undefined> {
+  if (!config.ui) return undefined;
+  return startUi(config.ui, { dockerSocket: config.host.slice('unix://'.length), logger }).catch(async (error: unknown) => {
+    await api.close();
+    throw error;
+  });
 }
 
 export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
@@ -65,9 +75,10 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     if (failpoints.size > 0) logger.warn('failpoints armed (CONET_FAILPOINTS): this daemon fails on purpose', { failpoints: Object.fromEntries(failpoints) });
     configureFailpoints(failpoints);
     healer.start();
-    return serveApi(config.host, apiServices(engine, { id, config, linux, drivers, confinement: confinement.host, cgroups: await linux.cgroupFeatures(), logger }), logger);
+    const api = await serveApi(config.host, apiServices(engine, { id, config, linux, drivers, confinement: confinement.host, cgroups: await linux.cgroupFeatures(), logger }), logger);
+    return { api, ui: await startView(config, api, logger) };
   };
-  const api = await serve().catch(async (error: unknown) => {
+  const { api, ui } = await serve().catch(async (error: unknown) => {
     healer.close();
     engine.health.close();
     await clusterMode?.stop();
@@ -79,12 +90,15 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
     throw error;
   });
   logger.info('daemon started', { host: config.host, dataRoot: config.dataRoot, execRoot: config.execRoot, pid: process.pid });
+  // As Jupyter does: the URL with its token, to open once (it sets a cookie and drops the token).
+  if (ui) logger.info('topology view: open this URL', { url: ui.url });
   return {
     config,
     async stop() {
       engine.execs.close();
       engine.health.close();
       healer.close();
+      await ui?.close();
       await api.close();
       await clusterMode?.stop();
       engine.dns.close();

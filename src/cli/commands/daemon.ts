@@ -28,6 +28,9 @@ Options:
                            (default /etc/docker/certs.d and /etc/conet/certs.d)
       --fqdn-min-ttl SECONDS
                            shortest life of an FQDN policy's allowed address (default 30)
+      --ui HOST:PORT       serve the live topology web view there (off by default; the daemon
+                           logs its URL with a token); loopback only unless --ui-allow-remote
+      --ui-allow-remote    allow a non-loopback --ui address
   -h, --help               print this usage
 `;
 
@@ -45,6 +48,8 @@ const OPTIONS = {
   'registry-timeout': { type: 'string' },
   'certs-dir': { type: 'string', multiple: true },
   'fqdn-min-ttl': { type: 'string' },
+  ui: { type: 'string' },
+  'ui-allow-remote': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -65,6 +70,8 @@ async function start(args: string[], context: CommandContext): Promise<number> {
     ...(values['registry-timeout'] !== undefined ? { registryTimeout: values['registry-timeout'] } : {}),
     ...(values['certs-dir'] !== undefined ? { certsDirs: values['certs-dir'] } : {}),
     ...(values['fqdn-min-ttl'] !== undefined ? { fqdnMinTtl: values['fqdn-min-ttl'] } : {}),
+    ...(values.ui !== undefined ? { ui: values.ui } : {}),
+    ...(values['ui-allow-remote'] !== undefined ? { uiAllowRemote: values['ui-allow-remote'] } : {}),
   });
   installSignalHandlers(running);
   return EXIT_OK;

@@ -53,6 +53,7 @@ export function dockerApi(socketPath: string): DockerApi {
           try {
             resolve(JSON.parse(body) as unknown);
           } catch {
+            // Not swallowed: the parse failure becomes this rejection, naming the path.
             reject(unavailable('ui-api', `the daemon answered ${path} with something that is not JSON`));
           }
         }, reject);

@@ -41,6 +41,7 @@ import { ulaGlobalId } from './daemon-meta.js';
 import { containerFiles, containerRuntime, containerStreams, imageSource, volumeCopyUp } from './runtime-adapters.js';
 import type { LinuxAdapters } from './wire-kernel.js';
 import type { DaemonConfinement } from '../runtime/containers/confinement.js';
+import { spawnedProcesses } from '../exec/index.js';
 
 export interface EngineWiring {
   config: DaemonConfig;
@@ -162,6 +163,7 @@ async function wireNetworks(wiring: EngineWiring, index: EngineIndex, bus: Event
     ...(cluster ? { cluster } : {}),
     logger: wiring.logger,
     bus,
+    spawned: spawnedProcesses,
   });
   const endpoints = new EndpointService({
     store,

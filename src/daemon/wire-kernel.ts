@@ -1,11 +1,12 @@
 /**
- * The Linux adapters behind the kernel ports, made in one place. The nft session is the one
- * adapter holding a process, hence close().
+ * The Linux adapters behind the kernel ports, made in one place. The nft session and the ip
+ * session (links and the host side of veths share it) hold a process each, hence close().
  */
 import { readCgroupFeatures } from '../kernel/linux/cgroup-features.js';
 import type { CgroupFeatures } from '../model/resources.js';
 import type { Kernel } from '../kernel/ports.js';
 import { LinuxContainerDns } from '../kernel/linux/container-dns.js';
+import { IpSession } from '../kernel/linux/ip-session.js';
 import { LinuxLinks } from '../kernel/linux/links.js';
 import { LinuxMacvlan } from '../kernel/linux/macvlan.js';
 import { LinuxNamespaceSockets } from '../kernel/linux/namespace-sockets.js';
@@ -39,7 +40,8 @@ export interface LinuxAdapters {
 
 export function linuxAdapters(logger: Logger): LinuxAdapters {
   const nftables = new LinuxNftables();
-  const kernel: Kernel = { links: new LinuxLinks(), sandboxes: new LinuxSandboxes(logger), firewall: nftables, sysctl: new LinuxSysctl() };
+  const ip = new IpSession();
+  const kernel: Kernel = { links: new LinuxLinks(ip), sandboxes: new LinuxSandboxes(logger, ip), firewall: nftables, sysctl: new LinuxSysctl() };
   return {
     kernel,
     macvlan: new LinuxMacvlan(logger),
@@ -51,7 +53,10 @@ export function linuxAdapters(logger: Logger): LinuxAdapters {
     forwarding: () => readHostForwarding(kernel.sysctl),
     portRange: () => readPortRange(kernel),
     cgroupFeatures: () => readCgroupFeatures(),
-    close: () => nftables.close(),
+    close: () => {
+      nftables.close();
+      ip.close();
+    },
   };
 }
 

@@ -15,6 +15,8 @@ export interface PipedOptions {
   cwd?: string;
   /** Open descriptors the child inherits as its fds 3, 4, ... */
   fds?: readonly number[];
+  /** The child and its pipes don't keep the event loop alive (a helper session the daemon holds). */
+  unref?: boolean;
 }
 
 export interface PipedProcess {
@@ -49,6 +51,7 @@ export function startPiped(argv: readonly string[], options: PipedOptions = {}):
   });
   // A child that exits while we still write gives EPIPE; its exit code tells the story.
   child.stdin?.on('error', () => undefined);
+  if (options.unref) unrefAll(child);
   return {
     pid: child.pid ?? 0,
     stdin: child.stdin,
@@ -59,4 +62,9 @@ export function startPiped(argv: readonly string[], options: PipedOptions = {}):
       if (!done) child.kill(signal);
     },
   };
+}
+
+function unrefAll(child: ReturnType<typeof spawn>): void {
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
 }

@@ -58,6 +58,18 @@ test('fresh host: exactly the predefined networks, then create and inspect my_br
       const theirs = recordedList.find((item) => item.Name === name);
       assert.deepEqual(shapeOf(ours), shapeOf(theirs), name);
     }
+
+    // Create and rm spawn at most one process each (the nft run; links go through the live ip),
+    // and log their steps as container starts do.
+    await host.dockerOk(['network', 'rm', 'my_bridge']);
+    assert.equal((await host.ipJson<AddrInfo[]>(['link', 'show'])).some((link) => link.ifname === bridge), false);
+    const logged = (await host.log()).split('\n').filter((line) => line.includes('"network created"') || line.includes('"network removed"'));
+    const entries = logged.map((line) => JSON.parse(line) as { msg: string; id: string; spawned: number; steps: Record<string, number> }).filter((entry) => entry.id === id);
+    assert.deepEqual(entries.map((entry) => entry.msg), ['network created', 'network removed']);
+    for (const entry of entries) {
+      assert.ok(entry.spawned <= 1, `${entry.msg} spawned ${entry.spawned} processes`);
+      assert.ok(typeof entry.steps['kernel'] === 'number' && typeof entry.steps['store'] === 'number', JSON.stringify(entry.steps));
+    }
   });
 });
 

@@ -25,6 +25,7 @@ import { NetworkIndex } from '../engine-index.js';
 import { failpoint } from '../../util/failpoint.js';
 import type { EventSink } from '../events/event-bus.js';
 import { networkActor } from '../events/actors.js';
+import { StepClock } from '../containers/step-clock.js';
 
 /** Where containers' attachments come from (the containers issue fills it). */
 export interface EndpointSource {
@@ -49,6 +50,8 @@ export interface NetworkServiceDeps {
   index?: NetworkIndex;
   /** `docker events`: create and destroy (absent: none). */
   bus?: EventSink;
+  /** Processes spawned so far by the daemon: logged beside the step timings (absent: not logged). */
+  spawned?: () => number;
 }
 
 export const NEEDS_CLUSTER = 'the overlay driver needs cluster mode: start conetd with --cluster-store etcd://HOST:PORT --cluster-advertise ADDR';
@@ -104,12 +107,25 @@ export class NetworkService {
   }
 
   async create(request: CreateNetworkRequest): Promise<{ id: string; warning: string }> {
-    const created = await this.queue.run(() => this.createNow(request));
+    const created = await this.queue.run(() => this.timed('network created', (clock) => this.createNow(request, clock)));
     this.deps.bus?.emit('network', 'create', networkActor({ id: created.id, name: validateNetworkName(request.name), driver: this.networks.get(created.id)?.driver ?? request.driver }));
     return created;
   }
 
-  private async createNow(request: CreateNetworkRequest): Promise<{ id: string; warning: string }> {
+  /**
+   * Runs one use case with a step clock, then logs its steps (ms) and the processes it spawned at
+   * info, as container starts are logged: what the benchmarks read.
+   */
+  private async timed<T extends { id: string }>(message: string, work: (clock: StepClock) => Promise<T>): Promise<T> {
+    const clock = new StepClock();
+    const before = this.deps.spawned?.();
+    const result = await work(clock);
+    const spawned = before === undefined ? {} : { spawned: (this.deps.spawned?.() ?? before) - before };
+    this.logger.info(message, { id: result.id, steps: clock.steps, ...spawned });
+    return result;
+  }
+
+  private async createNow(request: CreateNetworkRequest, clock = new StepClock()): Promise<{ id: string; warning: string }> {
     const name = validateNetworkName(request.name);
     const existing = this.all();
     if (existing.some((network) => network.name === name)) {
@@ -155,17 +171,19 @@ export class NetworkService {
       predefined: false,
     };
     driver.validate(network, existing);
+    clock.mark('ipam');
     if (global && this.deps.cluster) {
       await this.createGlobal(this.deps.cluster, driver, network, existing);
       return { id: network.id, warning: '' };
     }
-    await this.createLocal(driver, network);
+    await this.createLocal(driver, network, clock);
     return { id: network.id, warning: '' };
   }
 
   /** Kernel first, then the store; a failure at any step undoes the steps before it. */
-  private async createLocal(driver: NetworkDriver, network: Network): Promise<void> {
+  private async createLocal(driver: NetworkDriver, network: Network, clock: StepClock): Promise<void> {
     await driver.createNetwork(network);
+    clock.mark('kernel');
     const undo = new UndoStack();
     undo.push(`delete network ${network.name} in the driver`, () => driver.deleteNetwork(network));
     try {
@@ -175,6 +193,7 @@ export class NetworkService {
       });
       undo.push(`delete the record of network ${network.name}`, () => this.deps.store.commit([del('network', network.id)]));
       failpoint('network.create.after-store');
+      clock.mark('store');
     } catch (error) {
       await undo.rollback(this.logger, { network: network.id, action: 'create' });
       throw error;
@@ -211,7 +230,10 @@ export class NetworkService {
           `error while removing network: network ${network.name} id ${network.id} has active endpoints`,
         );
       }
-      await this.removeNow(network);
+      await this.timed('network removed', async (clock) => {
+        await this.removeNow(network, clock);
+        return network;
+      });
     });
   }
 
@@ -239,12 +261,12 @@ export class NetworkService {
     });
   }
 
-  private async removeNow(network: Network): Promise<void> {
-    await this.removeFromDriverAndStore(network);
+  private async removeNow(network: Network, clock = new StepClock()): Promise<void> {
+    await this.removeFromDriverAndStore(network, clock);
     this.deps.bus?.emit('network', 'destroy', networkActor(network));
   }
 
-  private async removeFromDriverAndStore(network: Network): Promise<void> {
+  private async removeFromDriverAndStore(network: Network, clock: StepClock): Promise<void> {
     const driver = this.deps.drivers.get(network.driver);
     if (network.scope !== 'local' && this.deps.cluster) {
       await this.deps.cluster.removeNetwork(network, driver?.clusterClaims?.(network) ?? []);
@@ -252,9 +274,11 @@ export class NetworkService {
       return;
     }
     if (driver) await driver.deleteNetwork(network);
+    clock.mark('kernel');
     try {
       failpoint('network.rm.after-kernel');
       await this.deps.store.commit([del('network', network.id)]);
+      clock.mark('store');
     } catch (error) {
       const undo = driver ? [{ name: `make network ${network.name} again in the driver`, run: () => driver.createNetwork(network) }] : [];
       await runUndo(undo, this.logger, { network: network.id, action: 'remove' });

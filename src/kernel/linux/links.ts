@@ -1,6 +1,8 @@
 /**
  * LinkPort over iproute2. Reads use `ip -json`; changes for one object are batched into a single
  * `ip -batch -` so a bridge costs one query plus one spawn, whatever its number of addresses.
+ * Given an IpSession (the daemon's), work in the daemon's own namespace goes through that live
+ * `ip` instead and spawns nothing; another namespace (a target) still gets its own `ip`.
  */
 import { run } from '../../exec/index.js';
 import { system } from '../../errors/index.js';
@@ -9,6 +11,7 @@ import { inNetns } from './netns-argv.js';
 import { parseAddresses, parseLinks, parseRoutes } from './ip-json.js';
 import { isNoSuchDevice } from './ip-errors.js';
 import { batchLine, batchScript, quoted } from './batch-script.js';
+import type { IpSession } from './ip-session.js';
 
 const TIMEOUT_MS = 15_000;
 
@@ -24,15 +27,24 @@ function ipFailure(action: string, error: unknown): Error {
 }
 
 export class LinuxLinks implements LinkPort {
+  constructor(private readonly session?: IpSession) {}
+
   async listLinks(target?: NetnsTarget): Promise<LinkInfo[]> {
+    if (this.session && !target?.netns) return parseLinks((await this.session.run(['link show']))[0] ?? '[]');
     return parseLinks(await ip(['-json', '-details', 'link', 'show'], target));
   }
 
   async listAddresses(target?: NetnsTarget): Promise<AddressInfo[]> {
+    if (this.session && !target?.netns) return parseAddresses((await this.session.run(['addr show']))[0] ?? '[]');
     return parseAddresses(await ip(['-json', 'addr', 'show'], target));
   }
 
   async listRoutes(target?: NetnsTarget): Promise<RouteInfo[]> {
+    if (this.session && !target?.netns) {
+      // A root prefix picks the family (the session has no -4/-6 per line).
+      const [v4 = '[]', v6 = '[]'] = await this.session.run(['route show table all root 0.0.0.0/0', 'route show table all root ::/0']);
+      return [...parseRoutes(v4), ...parseRoutes(v6)];
+    }
     const [v4, v6] = await Promise.all([
       ip(['-json', '-4', 'route', 'show', 'table', 'all'], target),
       ip(['-json', '-6', 'route', 'show', 'table', 'all'], target),
@@ -50,7 +62,7 @@ export class LinuxLinks implements LinkPort {
     // The alias right after the add: a bridge we made carries our marker from its first moment.
     if (!current) commands.unshift(batchLine`link add name ${spec.name} type bridge`, batchLine`link set dev ${spec.name} alias ${quoted(spec.alias)}`);
     try {
-      await ip(['-batch', '-'], target, batchScript(commands));
+      await this.batch(commands, target);
     } catch (error) {
       throw ipFailure(`configure bridge ${spec.name}`, error);
     }
@@ -59,7 +71,8 @@ export class LinuxLinks implements LinkPort {
 
   async deleteLink(name: string, target?: NetnsTarget): Promise<void> {
     try {
-      await ip(['link', 'del', 'dev', name], target);
+      if (this.session && !target?.netns) await this.session.run([batchLine`link del dev ${name}`]);
+      else await ip(['link', 'del', 'dev', name], target);
     } catch (error) {
       if (isNoSuchDevice(error)) return;
       throw ipFailure(`delete link ${name}`, error);
@@ -75,13 +88,19 @@ export class LinuxLinks implements LinkPort {
 
   private async inspectLink(name: string, target?: NetnsTarget): Promise<{ link: LinkInfo; addresses: AddressInfo[] } | undefined> {
     try {
-      const text = await ip(['-json', '-details', 'addr', 'show', 'dev', name], target);
+      const text = this.session && !target?.netns ? (await this.session.run([batchLine`addr show dev ${name}`]))[0] ?? '[]' : await ip(['-json', '-details', 'addr', 'show', 'dev', name], target);
       const link = parseLinks(text)[0];
       return link ? { link, addresses: parseAddresses(text) } : undefined;
     } catch (error) {
       if (isNoSuchDevice(error)) return undefined;
       throw ipFailure(`inspect link ${name}`, error);
     }
+  }
+
+  private async batch(commands: string[], target?: NetnsTarget): Promise<void> {
+    const script = batchScript(commands);
+    if (this.session && !target?.netns) await this.session.run(commands);
+    else await ip(['-batch', '-'], target, script);
   }
 }
 

@@ -4,7 +4,8 @@
  * a bridge is two `ip -batch` runs whatever the number of addresses: one in the host namespace
  * that creates the namespace if needed and the veth with its peer born inside it (moving a
  * device between namespaces afterwards costs ~20 ms), one inside the sandbox for addresses and
- * routes.
+ * routes. Given the daemon's IpSession, the host side goes through that live `ip` (no spawn),
+ * leaving one spawned process per join: `ip -n SANDBOX -batch -`.
  */
 import { run } from '../../exec/index.js';
 import { system } from '../../errors/index.js';
@@ -14,6 +15,7 @@ import type { NetnsTarget, SandboxPort, VethSpec } from '../ports.js';
 import { inNetns } from './netns-argv.js';
 import { isAlreadyExists, isNoSuchDevice } from './ip-errors.js';
 import { batchLine, batchScript } from './batch-script.js';
+import type { IpSession } from './ip-session.js';
 import { isIpv6, type InterfaceName, type IpAddressText, type NetnsName } from '../../util/kernel-values.js';
 
 const NETNS_DIR = '/run/netns';
@@ -25,7 +27,10 @@ function failure(action: string, error: unknown): Error {
 
 export class LinuxSandboxes implements SandboxPort {
   /** Rollback steps that fail are logged here. */
-  constructor(private readonly logger: Logger = createLogger('warn')) {}
+  constructor(
+    private readonly logger: Logger = createLogger('warn'),
+    private readonly session?: IpSession,
+  ) {}
 
   path(name: string): string {
     return `${NETNS_DIR}/${name}`;
@@ -59,7 +64,7 @@ export class LinuxSandboxes implements SandboxPort {
 
   async plugVeth(spec: VethSpec, target?: NetnsTarget): Promise<void> {
     try {
-      await run(inNetns(['ip', '-batch', '-'], target), { input: hostCommands(spec), timeoutMs: TIMEOUT_MS });
+      await this.hostBatch(hostCommands(spec), target);
     } catch (error) {
       // ip -batch stops at the failing line, so the pair exists when enslaving failed (no such
       // bridge). "File exists" means the pair was not made and the name is someone else's. Best
@@ -89,10 +94,16 @@ export class LinuxSandboxes implements SandboxPort {
 
   async unplugVeth(hostName: string, target?: NetnsTarget): Promise<void> {
     try {
-      await run(inNetns(['ip', 'link', 'del', 'dev', hostName], target), { timeoutMs: TIMEOUT_MS });
+      await this.hostBatch(batchScript([batchLine`link del dev ${hostName}`]), target);
     } catch (error) {
       if (!isNoSuchDevice(error)) throw failure(`delete veth ${hostName}`, error);
     }
+  }
+
+  /** One script in the host namespace: through the session when there is one and no other target. */
+  private async hostBatch(script: string, target?: NetnsTarget): Promise<void> {
+    if (this.session && !target?.netns) await this.session.run(script.split('\n').filter((line) => line !== ''));
+    else await run(inNetns(['ip', '-batch', '-'], target), { input: script, timeoutMs: TIMEOUT_MS });
   }
 }
 

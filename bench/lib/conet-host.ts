@@ -8,9 +8,11 @@ import { TestHost, type TestHostOptions } from '../../test/helpers/host.js';
 import { log, sh } from './common.js';
 
 export interface StepEvent {
-  msg: 'container started' | 'container exited' | 'container restarted';
+  msg: 'container started' | 'container exited' | 'container restarted' | 'network created' | 'network removed';
   id: string;
   steps: Record<string, number>;
+  /** 'network created' / 'network removed': processes the daemon spawned for it. */
+  spawned?: number;
   /** 'container restarted': when the daemon saw the exit (epoch ms). */
   exitSeenAt?: number;
 }
@@ -50,7 +52,7 @@ export class ConetBench {
       if (!line.includes('"steps"')) continue;
       try {
         const parsed = JSON.parse(line) as StepEvent;
-        if (['container started', 'container exited', 'container restarted'].includes(parsed.msg) && parsed.steps) events.push(parsed);
+        if (['container started', 'container exited', 'container restarted', 'network created', 'network removed'].includes(parsed.msg) && parsed.steps) events.push(parsed);
       } catch {
         /* not a JSON line */
       }

@@ -15,7 +15,7 @@ test('one long-lived ip: outputs per line, stops at the failing line, classified
   try {
     const ns = await namespaces.create('host');
     session = new IpSession({ netns: ns.path });
-    const [made, shown] = await session.run(['link add name br-ips type bridge', 'link show dev br-ips']);
+    const [made, shown] = await session.run(['link add name br-ips type bridge', 'addr show dev br-ips']);
     assert.equal(made, '');
     assert.equal((JSON.parse(shown ?? '') as Array<{ ifname: string }>)[0]?.ifname, 'br-ips');
     // The second line fails: the third never runs, the error names line 2 and classifies.
@@ -30,8 +30,10 @@ test('one long-lived ip: outputs per line, stops at the failing line, classified
     assert.match(addresses, /10\.80\.0\.1\/24/);
     assert.doesNotMatch(addresses, /10\.80\.1\.1/);
     assert.ok(isNoSuchDevice(await session.run(['link del dev nosuch0']).catch((error: unknown) => error)));
-    // netns add inside the session: later lines still run in the host namespace.
-    await session.run([`netns add ${sandbox}`, `link add name veth-ips mtu 1500 type veth peer name eth0 netns ${sandbox}`, 'link set dev veth-ips master br-ips up', 'link set dev br-ips up']);
+    // A veth whose peer lives in a sandbox made outside: the session enslaves and removes the host end.
+    await run(['ip', 'netns', 'add', sandbox]);
+    await execIn(ns, ['ip', 'link', 'add', 'name', 'veth-ips', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', sandbox]);
+    await session.run(['link set dev veth-ips master br-ips up', 'link set dev br-ips up']);
     assert.match((await execIn(ns, ['ip', '-br', 'link', 'show', 'dev', 'veth-ips'])).stdout, /veth-ips/);
     assert.match((await execIn(sandbox, ['ip', '-br', 'link', 'show', 'dev', 'eth0'])).stdout, /eth0/);
     // Concurrent callers are serialised, each with its own answer.
@@ -41,8 +43,15 @@ test('one long-lived ip: outputs per line, stops at the failing line, classified
     // The adapter sends own-namespace work (no target) through the session: this one's namespace.
     const listed = (await links.listLinks()).map((link) => link.name);
     for (const name of [...names, 'br-ips', 'veth-ips']) assert.ok(listed.includes(name), name);
+    await session.run(['link del dev veth-ips']);
+    assert.doesNotMatch((await execIn(sandbox, ['ip', '-br', 'link'])).stdout, /eth0/, 'the pair is gone with its host end');
     const routes = await links.listRoutes();
     assert.ok(routes.some((route) => route.destination === '10.80.0.0/24' && route.device === 'br-ips'));
+    // After a listing, an address read still shows addresses (a `link show` would have hidden them).
+    const addresses4 = (await links.listAddresses()).filter((address) => address.family === 'inet').map((address) => address.address);
+    assert.ok(addresses4.includes('10.80.0.1'), JSON.stringify(addresses4));
+    const bridge = JSON.parse((await session.run(['addr show dev br-ips']))[0] ?? '[]') as Array<{ addr_info?: Array<{ local: string }> }>;
+    assert.ok(bridge[0]?.addr_info?.some((info) => info.local === '10.80.0.1'));
     // Killed from outside: the next call starts a new ip.
     const pid = session.pid;
     assert.ok(pid !== undefined && pid > 0);

@@ -13,6 +13,9 @@ test('splitOutput: JSON output, error text and whether the line failed', () => {
 test('a line with a line break is refused before anything is sent', () => {
   const session = new IpSession();
   assert.throws(() => session.run(['link show\nlink del dev eth0']), /line break/);
+  assert.throws(() => session.run(['link show']), /addr show/);
+  assert.throws(() => session.run(['link add name v0 type veth peer name eth0 netns c1']), /namespace/);
+  assert.throws(() => session.run(['netns add c1']), /namespace/);
   assert.equal(session.pid, undefined, 'no ip was started');
 });
 

@@ -4,13 +4,21 @@
  * rm, and the host side of a container's veth, go through it, so they spawn nothing of their own.
  *
  * Protocol. `-force` keeps ip reading after a failed line; ip flushes its JSON output after each
- * command. Every line is followed by a sentinel, `link show dev TOKEN` for a device that can't
+ * command. Every line is followed by a sentinel, `addr show dev TOKEN` for a device that can't
  * exist, whose error ("Device "TOKEN" does not exist." then "Command failed -:N") marks the end of
  * the line's output. stderr is merged into stdout (the fixed `sh -c 'exec "$0" "$@" 2>&1'`, no
  * caller text in it), so the order on the one pipe is the order ip wrote in. A "Command failed"
  * before the sentinel's report is the line's own failure. Lines of one call run one at a time and
  * the call stops at the first failing line, as `ip -batch` without -force does; the error says
  * which line failed. Calls are serialised.
+ *
+ * State that outlives a line: `ip link show` sets ip's global address family to AF_PACKET for the
+ * rest of the process, after which every `addr show` prints links without addresses (iproute2
+ * 6.1). So the session refuses `link show`; `addr show` lists links (with -details: kind, alias)
+ * and their addresses in one go, and the sentinel is an `addr show` too. And `netns NAME` in a
+ * line (a veth's peer born in a sandbox) makes ip open the namespace file and never close it:
+ * harmless in an `ip` that exits, but in this one every sandbox would outlive its removal. So
+ * the session refuses lines that name a namespace; those stay with a spawned `ip`.
  */
 import { ExecError, countSpawn, startPiped, type PipedProcess } from '../../exec/index.js';
 import type { NetnsTarget } from '../ports.js';
@@ -58,7 +66,11 @@ export class IpSession {
 
   /** Runs the lines in order; returns each line's JSON output ('' for a change). */
   run(lines: readonly string[]): Promise<string[]> {
-    for (const line of lines) if (/[\n\r\0]/.test(line)) throw new TypeError('ip session: a line holds a line break');
+    for (const line of lines) {
+      if (/[\n\r\0]/.test(line)) throw new TypeError('ip session: a line holds a line break');
+      if (/^\s*link\s+(show|list|lst|ls)\b/.test(line)) throw new TypeError('ip session: link show changes the session for later lines; use addr show');
+      if (/(^|\s)netns(\s|$)/.test(line)) throw new TypeError('ip session: a line naming a namespace would keep it open; spawn ip for it');
+    }
     const result = this.tail.then(() => this.runLines(lines));
     // The tail only orders calls; each caller gets its own call's error from `result`.
     this.tail = result.catch(() => undefined);
@@ -108,7 +120,7 @@ export class IpSession {
         this.fail(new ExecError([...ARGV], 'timeout', { stderr: `ip -batch session did not answer within ${TIMEOUT_MS} ms` }));
       }, TIMEOUT_MS);
       this.pending = { token, resolve, reject, timer };
-      this.child?.stdin?.write(`${line}\nlink show dev ${token}\n`);
+      this.child?.stdin?.write(`${line}\naddr show dev ${token}\n`);
     });
   }
 

@@ -30,7 +30,7 @@ export class LinuxLinks implements LinkPort {
   constructor(private readonly session?: IpSession) {}
 
   async listLinks(target?: NetnsTarget): Promise<LinkInfo[]> {
-    if (this.session && !target?.netns) return parseLinks((await this.session.run(['link show']))[0] ?? '[]');
+    if (this.session && !target?.netns) return parseLinks((await this.session.run(['addr show']))[0] ?? '[]');
     return parseLinks(await ip(['-json', '-details', 'link', 'show'], target));
   }
 

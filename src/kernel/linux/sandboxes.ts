@@ -4,8 +4,9 @@
  * a bridge is two `ip -batch` runs whatever the number of addresses: one in the host namespace
  * that creates the namespace if needed and the veth with its peer born inside it (moving a
  * device between namespaces afterwards costs ~20 ms), one inside the sandbox for addresses and
- * routes. Given the daemon's IpSession, the host side goes through that live `ip` (no spawn),
- * leaving one spawned process per join: `ip -n SANDBOX -batch -`.
+ * routes. Given the daemon's IpSession, removing a host end goes through that live `ip` (no
+ * spawn); making one names the sandbox (`peer ... netns S`), which the session refuses (it would
+ * keep the namespace open), so it stays a spawned `ip -batch`.
  */
 import { run } from '../../exec/index.js';
 import { system } from '../../errors/index.js';
@@ -64,7 +65,7 @@ export class LinuxSandboxes implements SandboxPort {
 
   async plugVeth(spec: VethSpec, target?: NetnsTarget): Promise<void> {
     try {
-      await this.hostBatch(hostCommands(spec), target);
+      await run(inNetns(['ip', '-batch', '-'], target), { input: hostCommands(spec), timeoutMs: TIMEOUT_MS });
     } catch (error) {
       // ip -batch stops at the failing line, so the pair exists when enslaving failed (no such
       // bridge). "File exists" means the pair was not made and the name is someone else's. Best

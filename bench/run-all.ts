@@ -1,7 +1,7 @@
 /**
  * Runs every benchmark, one after the other, each in its own process (each cleans up after
  * itself), then writes BENCHMARKS.md from bench/results/*.json.
- *   node dist/bench/run-all.js [name ...]     names: network-setup network-lifecycle network-teardown run-vs-docker port-scaling memory network-scale overlay-throughput stats run-volumes restart pull
+ *   node dist/bench/run-all.js [name ...]     names: network-setup network-lifecycle network-teardown run-vs-docker port-scaling memory network-scale overlay-throughput stats run-volumes restart pull fqdn-latency
  *   node dist/bench/run-all.js --report-only  rewrite BENCHMARKS.md from the last results
  */
 import { spawnSync } from 'node:child_process';
@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertRoot, log, machineInfo, readResult, REPO } from './lib/common.js';
 
-const ALL = ['network-setup', 'network-lifecycle', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats', 'run-volumes', 'restart', 'pull'];
-const ORDER = ['network-setup', 'network-lifecycle', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats', 'run-volumes', 'restart', 'pull'];
+const ALL = ['network-setup', 'network-lifecycle', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats', 'run-volumes', 'restart', 'pull', 'fqdn-latency'];
+const ORDER = ['network-setup', 'network-lifecycle', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats', 'run-volumes', 'restart', 'pull', 'fqdn-latency'];
 const HERE = join(fileURLToPath(import.meta.url), '..');
 
 async function main(): Promise<void> {

@@ -120,3 +120,13 @@ export interface FqdnRuleSet {
 export interface FqdnRuleSource {
   fqdnRulesFor(clientAddress: string): FqdnRuleSet[];
 }
+
+/** What policy evaluation knows of a container: its labels, networks and addresses. */
+export interface PolicyTarget {
+  containerId: string;
+  labels: Record<string, string>;
+  /** Names and ids of the networks it is attached to. */
+  networks: string[];
+  /** Its addresses without prefix length, IPv4 and IPv6. */
+  addresses: string[];
+}

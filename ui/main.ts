@@ -15,6 +15,8 @@ declare global {
       edges(): Array<{ source: string; target: string; kind: string }>;
       /** Where a container's node is drawn, in page pixels (for a test's click). */
       pagePosition(name: string): { x: number; y: number } | undefined;
+      /** ms the last snapshot took to go into the graph (parse, elements, positions, fit). */
+      timings(): { renderMs: number };
     };
   }
 }
@@ -31,9 +33,11 @@ function main(): void {
   const live = byId('live');
   let topology: Topology = { host: '', networks: [], containers: [], edges: [] };
   let version = 0;
+  let renderMs = 0;
   window.conetView = {
     nodes: () => graph.cy.nodes().map((node) => ({ id: node.id(), kind: String(node.data('kind')), name: String(node.data('name') ?? node.data('label')) })),
     edges: () => graph.cy.edges().map((edge) => ({ source: edge.source().id(), target: edge.target().id(), kind: String(edge.data('kind')) })),
+    timings: () => ({ renderMs }),
     pagePosition: (name) => {
       const node = graph.cy.nodes('[kind = "container"]').filter((item) => item.data('name') === name).nodes().first();
       if (node.empty()) return undefined;
@@ -47,8 +51,10 @@ function main(): void {
   });
   const events = new EventSource('/api/events');
   events.addEventListener('topology', (event) => {
+    const start = performance.now();
     topology = JSON.parse((event as MessageEvent<string>).data) as Topology;
     graph.update(topologyElements(topology));
+    renderMs = performance.now() - start;
     byId('host').textContent = topology.host;
     byId('counts').textContent = `${topology.networks.length} networks · ${topology.containers.length} containers`;
     version += 1;

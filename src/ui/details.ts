@@ -63,12 +63,13 @@ function subnetOf(address: string, prefix: number): string {
   return `${[24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.')}/${prefix}`;
 }
 
-export function containerDetails(inspect: unknown): ContainerDetails {
+/** `internal`: names of --internal networks, which give no default route. */
+export function containerDetails(inspect: unknown, internal: ReadonlySet<string> = new Set()): ContainerDetails {
   const container = asObject(inspect);
   const settings = asObject(container['NetworkSettings']);
   const networks = asObject(settings['Networks']);
   const interfaces = interfacesOf(networks);
-  const withGateway = interfaces.filter((item) => item.gateway !== '');
+  const withGateway = interfaces.filter((item) => item.gateway !== '' && !internal.has(item.network));
   const best = withGateway.reduce<(typeof withGateway)[number] | undefined>((chosen, item) => (!chosen || item.priority > chosen.priority ? item : chosen), undefined);
   const routes: UiRoute[] = [
     ...(best ? [{ destination: 'default', via: best.gateway, device: best.name }] : []),

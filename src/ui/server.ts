@@ -58,7 +58,10 @@ async function route(deps: UiServerDeps, request: IncomingMessage, response: Ser
   if (url.pathname === '/api/topology') return sendJson(response, 200, await deps.live.snapshot());
   if (url.pathname === '/api/events') return streamEvents(deps, request, response);
   const container = CONTAINER.exec(url.pathname)?.[1];
-  if (container !== undefined) return sendJson(response, 200, containerDetails(await deps.api.get(`/containers/${encodeURIComponent(container)}/json`)));
+  if (container !== undefined) {
+    const internal = new Set((await deps.live.snapshot()).networks.filter((network) => network.internal).map((network) => network.name));
+    return sendJson(response, 200, containerDetails(await deps.api.get(`/containers/${encodeURIComponent(container)}/json`), internal));
+  }
   if (url.pathname === '/api/trace') {
     const source = url.searchParams.get('src');
     const destination = url.searchParams.get('dst');

@@ -59,3 +59,9 @@ test('details: interfaces named ethN in order (or by ifname), the default route 
   assert.deepEqual(details.dnsNames, [{ network: 'front', names: ['web'] }, { network: 'back', names: ['web', 'api'] }, { network: 'data', names: [] }]);
   assert.deepEqual(details.ports, [{ container: '80/tcp', host: '0.0.0.0:8080' }]);
 });
+
+test('details: an --internal network gives no default route', () => {
+  const inspect = { NetworkSettings: { Networks: { only: { IPAddress: '10.9.0.2', IPPrefixLen: 24, Gateway: '10.9.0.1' } } } };
+  assert.deepEqual(containerDetails(inspect, new Set(['only'])).routes, [{ destination: '10.9.0.0/24', via: '', device: 'eth0' }]);
+  assert.equal(containerDetails(inspect).routes[0]?.destination, 'default');
+});

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { NftTimedSets } from '../../src/kernel/linux/timed-sets.js';
 import { execIn, NetnsSandbox } from '../helpers/netns.js';
 
-const SETS = 'set fqdn4_p1 { type ipv4_addr; flags timeout; }; set fqdn6_p1 { type ipv6_addr; flags timeout; };';
+const LONG = `fqdn4_${'ab'.repeat(32)}`;
+const SETS = `set fqdn4_p1 { type ipv4_addr; flags timeout; }; set fqdn6_p1 { type ipv6_addr; flags timeout; }; set ${LONG} { type ipv4_addr; flags timeout; };`;
 
 test('timed elements: added with their timeout, batched, refreshed, expired; a missing set fails only its caller', async () => {
   const namespaces = new NetnsSandbox('conet-t-tset');
@@ -23,6 +24,9 @@ test('timed elements: added with their timeout, batched, refreshed, expired; a m
     await Promise.all(calls);
     await assert.rejects(bad, /nft/);
     assert.equal((await list('fqdn4_p1')).match(/10\.2\.0\.\d+ timeout 30s/g)?.length, 20);
+    // A policy's set: fqdn4_ and its 64-hex id.
+    await sets.addTimed([{ set: LONG, address: '10.4.0.1', timeoutSeconds: 30 }]);
+    assert.match(await list(LONG), /10\.4\.0\.1 timeout 30s/);
     // Adding again resets the timeout.
     await sets.addTimed([{ set: 'fqdn4_p1', address: '10.1.0.1', timeoutSeconds: 2 }]);
     assert.match(await list('fqdn4_p1'), /10\.1\.0\.1 timeout 2s/);

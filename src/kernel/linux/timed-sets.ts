@@ -12,7 +12,8 @@ import { invalid } from '../../errors/index.js';
 import type { NetnsTarget, TimedSetElement, TimedSetPort } from '../ports.js';
 import { NftSession } from './nft-session.js';
 
-const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** nft names: up to 255 characters (NFT_NAME_MAXLEN); policy sets are `fqdn4_` + a 64-hex id. */
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,254}$/;
 const MAX_TIMEOUT_SECONDS = 2_000_000;
 
 interface Waiter {

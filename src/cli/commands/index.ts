@@ -4,6 +4,7 @@
  */
 import type { Command } from '../usage.js';
 import { daemonCommand } from './daemon.js';
+import { doctorCommand } from './doctor.js';
 import { networkCommand } from './network.js';
 import { psCommand } from './ps.js';
 
@@ -11,4 +12,5 @@ export const COMMANDS: readonly Command[] = [
   daemonCommand,
   psCommand,
   networkCommand,
+  doctorCommand,
 ];

@@ -1,0 +1,2 @@
+export { readHostFacts, cgroupMode } from './host-facts.js';
+export { readHostNeighbours } from './neighbours.js';

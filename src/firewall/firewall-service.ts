@@ -34,14 +34,15 @@ export class FirewallService {
 
   addNetwork(network: FirewallNetwork, owner = 'bridge'): Promise<void> {
     return this.queue.run(async () => {
-      await this.port.apply(addNetworkScript(this.table, network));
+      // One command per line: through the live nft session, so a network create spawns no nft.
+      await this.port.applyElements(addNetworkScript(this.table, network));
       this.networks.set(network.id, { owner, network });
     });
   }
 
   removeNetwork(network: FirewallNetwork): Promise<void> {
     return this.queue.run(async () => {
-      await this.port.apply(removeNetworkScript(this.table, network));
+      await this.port.applyElements(removeNetworkScript(this.table, network));
       this.networks.delete(network.id);
     });
   }

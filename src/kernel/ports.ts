@@ -210,8 +210,9 @@ export interface OverlayPort {
 export interface FirewallPort {
   apply(script: string, target?: NetnsTarget): Promise<void>;
   /**
-   * Set/map element changes only, one complete command per line, applied as one transaction;
-   * may go through a long-lived nft process (the per-container hot path).
+   * Scripts of one complete command per line (element changes, a network's chains and rules),
+   * applied as one transaction; may go through a long-lived nft process (the hot paths:
+   * containers' ports, network create and rm).
    */
   applyElements(script: string, target?: NetnsTarget): Promise<void>;
   deleteTable(family: string, name: string, target?: NetnsTarget): Promise<void>;

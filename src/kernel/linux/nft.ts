@@ -102,7 +102,7 @@ export class LinuxNftables implements FirewallPort {
   /** One long-lived `nft -i` for element changes in the daemon's own namespace. */
   private session: NftSession | undefined;
 
-  /** Element-only scripts (one command per line), as one transaction through the live session. */
+  /** Scripts of one command per line (elements, a network's chains), as one transaction through the live session. */
   async applyElements(script: string, target?: NetnsTarget): Promise<void> {
     if (target?.netns) return this.apply(script, target);
     this.session ??= new NftSession();

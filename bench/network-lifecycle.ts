@@ -59,8 +59,12 @@ function render(samples: Record<string, Samples>, events: StepEvent[], dockerRea
     const stepText = steps.map((step) => `${step} ${fmt(stats(chosen.map((event) => event.steps[step] ?? NaN).filter(Number.isFinite)).median)}`).join(', ');
     return `${msg}: ${chosen.length} logged, spawned processes max ${Math.max(...spawned)} (median ${fmt(stats(spawned).median)}), step medians (ms) ${stepText}`;
   };
+  const verdicts = [createPass, rmPass, c.run206.length ? cp.max <= PORTS_TARGET_MS : undefined];
+  const overall = verdicts.includes(undefined) ? undefined : verdicts.every(Boolean);
   return [
     '## Issue 16: `docker network create` / `rm` and a 206-port `docker run`: conet vs Docker 20.10',
+    '',
+    `All three targets: ${passFail(overall)}.`,
     '',
     `Targets: create and rm through the CLI ≤ ${TARGET}× Docker's in the same run, at most one spawned process each in the daemon (logged with the steps); a container publishing 206 ports started by \`docker run\` in ≤ ${PORTS_TARGET_MS} ms (worst of ${PORT_RUNS}). Same docker CLI against both daemons, both up at once in their own namespaces, alternating. ${N} create/rm pairs per side. Docker 20.10 starts a userland docker-proxy per published port; conet adds 206 elements to one nft map.`,
     '',

@@ -17,6 +17,7 @@ import { loadConfig, type DaemonConfig, type DaemonFlags } from './config.js';
 import { loadConfinement } from './confinement.js';
 import { daemonId } from './daemon-meta.js';
 import { apiServices, serveApi, type ApiHandle } from './wire-api.js';
+import { cniRoutes, wireCni } from './wire-cni.js';
 import { wireDrivers } from './wire-drivers.js';
 import { startUi, type UiHandle } from '../ui/index.js';
 import { wireEngine } from './wire-engine.js';
@@ -71,11 +72,12 @@ export async function startDaemon(flags: DaemonFlags): Promise<RunningDaemon> {
   // Watches for our nft table being deleted behind our back, once start-up has built it.
   const healer = new FirewallHealer(firewall, linux.firewallWatch, logger);
   const serve = async () => {
+    const cni = await wireCni({ engine, store, linux, firewall, logger });
     await startEngine(startupDeps({ config, engine, store, linux, daemonShortId, logger, ...(clusterMode ? { clusterMode } : {}) }));
     if (failpoints.size > 0) logger.warn('failpoints armed (CONET_FAILPOINTS): this daemon fails on purpose', { failpoints: Object.fromEntries(failpoints) });
     configureFailpoints(failpoints);
     healer.start();
-    const api = await serveApi(config.host, apiServices(engine, { id, config, linux, drivers, confinement: confinement.host, cgroups: await linux.cgroupFeatures(), logger }), logger);
+    const api = await serveApi(config.host, apiServices(engine, { id, config, linux, drivers, confinement: confinement.host, cgroups: await linux.cgroupFeatures(), logger }), logger, (router) => cniRoutes(router, cni.backend));
     return { api, ui: await startView(config, api, logger) };
   };
   const { api, ui } = await serve().catch(async (error: unknown) => {

@@ -50,8 +50,10 @@ export function apiServices(engine: Engine, deps: { id: string; config: DaemonCo
   };
 }
 
-export async function serveApi(host: string, services: ApiServices, logger: Logger): Promise<ApiHandle> {
+/** `extraRoutes`: conet's own routes beside Docker's (the CNI forwarder's). */
+export async function serveApi(host: string, services: ApiServices, logger: Logger, extraRoutes?: (router: Router) => void): Promise<ApiHandle> {
   const router = new Router();
+  extraRoutes?.(router);
   registerRoutes(router, services);
   const server = createApiServer(router, {
     request: (entry) => logger.debug('api', entry),

@@ -2,7 +2,7 @@
  * The state store: typed documents by kind and id, changed by atomic batches. The embedded SQLite
  * store implements it for one host; an etcd store (one Txn per batch) will for clusters.
  */
-export type StoreKind = 'meta' | 'network' | 'endpoint' | 'container' | 'allocation' | 'volume';
+export type StoreKind = 'meta' | 'network' | 'endpoint' | 'container' | 'allocation' | 'volume' | 'cni-attachment';
 
 export type StoreOp =
   | { op: 'put'; kind: StoreKind; id: string; value: unknown }

@@ -9,6 +9,7 @@
  */
 import type { SandboxPort } from '../../kernel/ports.js';
 import type { Container } from '../../model/container.js';
+import { isAttachmentOwner } from '../attachments/attachment.js';
 import type { EndpointService } from '../networks/endpoint-service.js';
 import type { NetworkService } from '../networks/network-service.js';
 import type { ContainerService } from './container-service.js';
@@ -62,7 +63,8 @@ export async function recoverContainers(deps: RecoveryDeps): Promise<RecoveryRep
   }
   for (const network of deps.networks.all()) {
     for (const endpoint of deps.endpoints.endpointsOf(network.id)) {
-      if (alive.has(endpoint.containerId)) continue;
+      // A CNI attachment's namespace is its runtime's: the runtime's DEL or GC removes it, not a restart.
+      if (alive.has(endpoint.containerId) || isAttachmentOwner(endpoint.containerId)) continue;
       report.strayEndpoints += 1;
       await deps.endpoints.disconnect(network.id, endpoint.containerId).catch(logError(deps.logger ?? createLogger('warn'), 'warn', 'disconnecting a stray endpoint', { network: network.name, container: endpoint.containerId }));
     }

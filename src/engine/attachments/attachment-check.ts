@@ -21,6 +21,7 @@ function bare(cidr: string): string {
 
 async function containerSide(deps: CheckDeps, record: Attachment): Promise<string[]> {
   const target = { netns: deps.netnsPath(record.netns) };
+  // A namespace that is gone has no interface: that is what CHECK reports.
   const links = await deps.links.listLinks(target).catch(() => []);
   if (!links.some((link) => link.name === record.ifname)) return [`interface ${record.ifname} is missing in ${record.netns}`];
   const problems: string[] = [];

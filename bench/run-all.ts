@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertRoot, log, machineInfo, readResult, REPO } from './lib/common.js';
 
-const ALL = ['network-setup', 'network-lifecycle', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats', 'run-volumes', 'restart', 'pull', 'fqdn-latency', 'ui-render'];
-const ORDER = ['network-setup', 'network-lifecycle', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats', 'run-volumes', 'restart', 'pull', 'fqdn-latency', 'ui-render'];
+const ALL = ['network-setup', 'network-lifecycle', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats', 'run-volumes', 'restart', 'pull', 'fqdn-latency', 'ui-render', 'cni-plugin'];
+const ORDER = ['network-setup', 'network-lifecycle', 'run-vs-docker', 'port-scaling', 'network-teardown', 'memory', 'network-scale', 'overlay-throughput', 'stats', 'run-volumes', 'restart', 'pull', 'fqdn-latency', 'ui-render', 'cni-plugin'];
 const HERE = join(fileURLToPath(import.meta.url), '..');
 
 async function main(): Promise<void> {

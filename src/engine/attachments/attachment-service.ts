@@ -125,13 +125,17 @@ export class AttachmentService {
 
   private async removeNow(owner: string, networkName: string): Promise<void> {
     const record = this.records.get(owner);
-    await this.deps.ports.unpublish(owner);
     const network = this.deps.networks.all().find((candidate) => candidate.id === record?.networkId || candidate.name === networkName);
-    if (network && this.deps.endpoints.endpointsOf(network.id).some((endpoint) => endpoint.containerId === owner)) {
-      await this.deps.endpoints.disconnect(network.id, owner).catch((error: unknown) => {
-        if (!(isEngineError(error) && error.code === 'endpoint-not-connected')) throw error;
-      });
-    }
+    const plugged = network !== undefined && this.deps.endpoints.endpointsOf(network.id).some((endpoint) => endpoint.containerId === owner);
+    // Ports and veth are independent: one nft change and one link delete, in parallel.
+    await Promise.all([
+      this.deps.ports.unpublish(owner),
+      plugged && network
+        ? this.deps.endpoints.disconnect(network.id, owner).catch((error: unknown) => {
+            if (!(isEngineError(error) && error.code === 'endpoint-not-connected')) throw error;
+          })
+        : undefined,
+    ]);
     if (record) await this.deps.store.commit([del('cni-attachment', owner)]);
     this.records.delete(owner);
   }

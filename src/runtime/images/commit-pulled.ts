@@ -3,17 +3,19 @@
  * (oci-read.ts), becomes an image of the store. Each layer the store lacks is unpacked from its blob
  * (blob-unpack.ts: blob digest and diff_id both checked) through the layer store's single flight,
  * so two pulls needing one layer unpack it once; the blob is kept beside it (layer-store.ts says
- * why). The image, its tag and its RepoDigest are recorded in one serialized step once every layer
+ * why). A layout still being filled (`layout.ready`) is read once its config is there, and each
+ * layer unpacked as soon as its blob is, in whatever order they come, at most UNPACKS at a time. The image, its tag and its RepoDigest are recorded in one serialized step once every layer
  * is in place; until then nothing of it is visible, and everything it made is pinned against a
- * concurrent rmi's sweep.
+ * concurrent rmi's sweep. A commit that fails (or is cancelled) sweeps the layers it made.
  */
 import type { ImageRecord } from '../../model/image.js';
 import type { LayerStore } from './layer-store.js';
 import { unpackBlob } from './blob-unpack.js';
 import type { LayerDescriptor } from './oci-decode.js';
 import type { LayerProgress, PulledLayout } from './oci-layout.js';
-import { blobPathIn, openBlob, readLayout } from './oci-read.js';
+import { blobPathIn, openBlob, readLayout, type VerifiedLayout } from './oci-read.js';
 import type { ImageStore } from './store.js';
+import { unpackInArrivalOrder } from './unpack-queue.js';
 
 export interface CommitDeps {
   store: ImageStore;
@@ -27,6 +29,8 @@ type Progress = (event: LayerProgress) => void;
 
 const shortId = (digest: string): string => digest.slice('sha256:'.length, 'sha256:'.length + 12);
 const PROGRESS_EVERY_MS = 100;
+/** Two unpacks at once keep both CPUs of a small machine busy while skopeo still downloads. */
+const UNPACKS = 2;
 
 /** `Extracting` events for one layer, at most one per PROGRESS_EVERY_MS and always the last. */
 function extractingReporter(layer: LayerDescriptor, progress: Progress): (bytes: number) => void {
@@ -54,16 +58,22 @@ async function pullLayer(layers: LayerStore, dir: string, layer: LayerDescriptor
   progress({ id: shortId(layer.digest), status: 'Pull complete' });
 }
 
+/** Every layer unpacked (layers the store has are only counted), as their blobs arrive. */
+async function unpackAll(deps: CommitDeps, layout: PulledLayout, read: VerifiedLayout, progress: Progress, signal: AbortSignal): Promise<void> {
+  const jobs = read.manifest.layers.map((layer, index) => ({ layer, diffId: read.diffIds[index]! }));
+  const arrived = (job: (typeof jobs)[number]): Promise<void> => layout.ready?.layer(job.layer.digest) ?? Promise.resolve();
+  await unpackInArrivalOrder(jobs, UNPACKS, arrived, (job, stop) => pullLayer(deps.store.layers, layout.dir, job.layer, job.diffId, progress, stop), signal);
+}
+
 export async function commitPulled(deps: CommitDeps, layout: PulledLayout, progress: Progress, signal: AbortSignal): Promise<ImageRecord> {
   signal.throwIfAborted();
-  const { manifest, configText, diffIds } = await readLayout(layout);
+  await layout.ready?.config;
+  const read = await readLayout(layout);
+  const { manifest, configText, diffIds } = read;
   const release = deps.store.layers.pin([...diffIds, ...manifest.layers.map((layer) => layer.digest)]);
   try {
     if (diffIds.length === 0) await deps.ensureEmptyLayer();
-    for (const [index, layer] of manifest.layers.entries()) {
-      signal.throwIfAborted();
-      await pullLayer(deps.store.layers, layout.dir, layer, diffIds[index]!, progress, signal);
-    }
+    await unpackAll(deps, layout, read, progress, signal);
     signal.throwIfAborted();
     return await deps.serial(async () => {
       const image = await deps.store.add(configText, diffIds);
@@ -72,6 +82,11 @@ export async function commitPulled(deps: CommitDeps, layout: PulledLayout, progr
       await deps.store.tag(image.id, `${repository}@${layout.manifestDigest}`);
       return image;
     });
+  } catch (error) {
+    // Layers unpacked while the copy ran are freed again when the pull fails (pinned ones stay).
+    release();
+    await deps.serial(() => deps.store.layers.sweep(deps.store.inUse())).catch(() => undefined);
+    throw error;
   } finally {
     release();
   }

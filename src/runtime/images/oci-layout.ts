@@ -23,6 +23,13 @@ export interface PulledLayout {
   /** `sha256:<hex>` of the image manifest (the platform's one, not the index) in `dir`. */
   manifestDigest: string;
   reference: PulledReference;
+  /**
+   * Set when the layout is still being filled (the registry client copies while the store
+   * unpacks): `config` settles once index.json, the manifest and the config are in `dir`, and
+   * `layer(digest)` once that layer blob is (or will never be: the store's check then finds it
+   * missing). Either rejects with the copy's error when the copy failed.
+   */
+  ready?: { config: Promise<void>; layer: (digest: string) => Promise<void> };
 }
 
 /**

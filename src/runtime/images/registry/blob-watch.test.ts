@@ -23,8 +23,9 @@ test('progress from the partial blob files, completion from the verified blob', 
     await mkdir(layout);
     await mkdir(join(shared, 'sha256'), { recursive: true });
     const events: PullEvent[] = [];
+    const done: string[] = [];
     const layers = [{ mediaType: 'x', digest: d('1'), size: 100 }, { mediaType: 'x', digest: d('2'), size: 50 }];
-    const watch = new BlobWatch({ layoutDir: layout, sharedBlobs: shared, layers, emit: (event) => events.push(event), stallMs: 60_000, onStall: () => assert.fail('no stall'), intervalMs: 10 });
+    const watch = new BlobWatch({ layoutDir: layout, sharedBlobs: shared, layers, emit: (event) => events.push(event), stallMs: 60_000, onStall: () => assert.fail('no stall'), onDone: (digest) => done.push(digest), intervalMs: 10 });
     watch.start();
     const seen = (current: number) => (): boolean => events.some((event) => event.current === current);
     // Appended, as skopeo writes a blob (a rewrite would show the watcher an empty file between).
@@ -37,6 +38,8 @@ test('progress from the partial blob files, completion from the verified blob', 
     await writeFile(join(shared, 'sha256', '2'.repeat(64)), Buffer.alloc(50));
     await until(() => events.some((event) => event.id === '222222222222' && event.status === 'Download complete'));
     await watch.stop();
+    // Handed on (to be unpacked) once each, after its Download complete.
+    assert.deepEqual(done, [d('1'), d('2')]);
     const first = events.filter((event) => event.id === '111111111111');
     assert.deepEqual(first, [
       { status: 'Downloading', id: '111111111111', current: 30, total: 100 },

@@ -5,6 +5,7 @@
  * skopeo has verified its digest (then `Verifying Checksum` and `Download complete`). A temporary
  * file doesn't say which blob it is: skopeo starts copies in manifest order, so each new one is
  * given to the first layer still waiting for one (a display heuristic only; completion is exact).
+ * It looks every 100 ms: a finished blob waits at most that long before its unpack starts.
  * The watcher also notices a stall: no byte written for the registry timeout.
  */
 import { readdir, stat } from 'node:fs/promises';
@@ -22,6 +23,8 @@ export interface WatchOptions {
   /** No byte written for this long: onStall is called once. */
   stallMs: number;
   onStall: () => void;
+  /** A layer's blob is verified in the shared directory (after its `Download complete`). */
+  onDone?: (digest: string) => void;
   intervalMs?: number;
 }
 
@@ -44,7 +47,7 @@ export class BlobWatch {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.options.intervalMs ?? 250);
+    this.timer = setInterval(() => void this.tick(), this.options.intervalMs ?? 100);
   }
 
   /** One last look (blobs finished since the last tick), then no more events. */
@@ -86,6 +89,7 @@ export class BlobWatch {
       state.done = true;
       this.options.emit({ status: 'Verifying Checksum', id });
       this.options.emit({ status: 'Download complete', id });
+      this.options.onDone?.(digest);
       return;
     }
     const current = state.temp !== undefined ? temps.get(state.temp) : undefined;

@@ -3,17 +3,18 @@
  * `Waiting` for one another pull is fetching, `Pulling fs layer` for the rest), then a wait for
  * the other pulls' copies (flights.ts), then `skopeo copy docker://REPO@sha256:MANIFEST` into the
  * layout with the blobs in the shared directory, watched for progress and stalls (blob-watch.ts),
- * killed through the AbortSignal when the clients are gone. Finally the layout is made to hold
- * exactly what the registry served: the manifest's own bytes (skopeo converts a Docker schema 2
- * manifest to OCI on the way into an OCI layout, which would change its digest) and hard links to
- * the verified config and layer blobs.
+ * killed through the AbortSignal when the clients are gone. Each layer blob is handed on as soon
+ * as skopeo has verified it (arrivals.ts), so the store unpacks it while the rest download. The
+ * layout the store reads is not skopeo's (staged-layout.ts): skopeo converts a Docker schema 2
+ * manifest to OCI, which would change its digest, so its own manifest (and converted config)
+ * leave the shared directory when it is done.
  */
-import { createHash } from 'node:crypto';
-import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../../exec/index.js';
 import { system } from '../../../errors/index.js';
 import type { PullEvent } from '../../../model/registry.js';
+import type { BlobArrivals } from './arrivals.js';
 import { BlobWatch, shortId } from './blob-watch.js';
 import type { LayerFlights } from './flights.js';
 import type { Descriptor } from './manifest.js';
@@ -29,11 +30,11 @@ export interface FetchJob {
   layout: string;
   sharedBlobs: string;
   flights: LayerFlights;
+  arrivals: BlobArrivals;
   emit: (event: PullEvent) => void;
   signal: AbortSignal;
 }
 
-const hexOf = (digest: string): string => digest.slice('sha256:'.length);
 const blobPath = (shared: string, digest: string): string => join(shared, 'sha256', digest.slice('sha256:'.length));
 const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
 
@@ -71,7 +72,7 @@ async function copy(job: FetchJob, needed: readonly Descriptor[]): Promise<void>
   const stalled = new AbortController();
   const signal = AbortSignal.any([job.signal, stalled.signal]);
   const release = job.flights.claim(needed.map((layer) => layer.digest));
-  const watch = new BlobWatch({ layoutDir: job.layout, sharedBlobs: job.sharedBlobs, layers: needed, emit: job.emit, stallMs: resolved.source.timeoutMs, onStall: () => stalled.abort() });
+  const watch = new BlobWatch({ layoutDir: job.layout, sharedBlobs: job.sharedBlobs, layers: needed, emit: job.emit, onDone: (digest) => job.arrivals.arrive(digest), stallMs: resolved.source.timeoutMs, onStall: () => stalled.abort() });
   watch.start();
   try {
     const image = `${resolved.repository}@${resolved.manifest.digest}`;
@@ -88,23 +89,18 @@ async function copy(job: FetchJob, needed: readonly Descriptor[]): Promise<void>
 }
 
 /**
- * Converting a schema 2 manifest, skopeo also re-serialises the config (another digest, and so
- * another image id than Docker's): the registry's own config bytes are fetched then, and kept only
- * if their sha256 is the manifest's config digest.
+ * The registry's own config bytes (`inspect --config --raw`), fetched beside the copy: skopeo writes
+ * its config only after every layer (and re-serialises a schema 2 one: another digest, and so
+ * another image id than Docker's), while the store needs the diff_ids to unpack the first layer.
+ * The caller checks the text against the manifest's config digest (staged-layout.ts).
  */
-async function originalConfig(job: FetchJob, target: string): Promise<void> {
-  const { resolved } = job;
-  const { config } = resolved.manifest;
-  let text: string;
+export async function fetchConfig(resolved: ResolvedPull, signal: AbortSignal): Promise<string> {
   try {
     const image = `${resolved.repository}@${resolved.manifest.digest}`;
-    text = (await runSkopeo(configArgv(resolved.session, resolved.source, image), resolved.session, resolved.source.timeoutMs, job.signal)).stdout;
+    return (await runSkopeo(configArgv(resolved.session, resolved.source, image), resolved.session, resolved.source.timeoutMs, signal)).stdout;
   } catch (error) {
     throw pullError(error, resolved.context);
   }
-  const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`;
-  if (digest !== config.digest) throw system('digest-mismatch', `filesystem layer verification failed for digest ${config.digest}`);
-  await writeFile(target, text, { mode: 0o600 });
 }
 
 /** skopeo's converted manifest and, if it differs from the registry's, its re-serialised config. */
@@ -116,28 +112,26 @@ async function dropConverted(shared: string, written: string, config: string): P
   await rm(blobPath(shared, written), { force: true });
 }
 
-/** skopeo's own manifest and config (converted or not) leave the shared directory; the registry's go into the layout. */
-async function finishLayout(job: FetchJob): Promise<void> {
+/** skopeo's own manifest and its converted config (if it converted) leave the shared directory. */
+async function dropSkopeoManifest(job: FetchJob): Promise<void> {
   const { manifest } = job.resolved;
-  const blobs = join(job.layout, 'blobs', 'sha256');
-  await mkdir(blobs, { recursive: true, mode: 0o700 });
-  const index = JSON.parse(await readFile(join(job.layout, 'index.json'), 'utf8')) as { manifests?: Array<{ digest?: unknown }> };
+  // No index.json (skopeo failed before writing it): nothing of its own to drop.
+  const index = JSON.parse(await readFile(join(job.layout, 'index.json'), 'utf8').catch(() => '{}')) as { manifests?: Array<{ digest?: unknown }> };
   const written = index.manifests?.[0]?.digest;
   if (typeof written === 'string' && /^sha256:[0-9a-f]{64}$/.test(written) && written !== manifest.digest) await dropConverted(job.sharedBlobs, written, manifest.config.digest);
-  const configKept = await exists(blobPath(job.sharedBlobs, manifest.config.digest));
-  if (!configKept) await originalConfig(job, join(blobs, hexOf(manifest.config.digest)));
-  for (const blob of configKept ? [manifest.config, ...manifest.layers] : manifest.layers) {
-    await link(blobPath(job.sharedBlobs, blob.digest), join(blobs, blob.digest.slice('sha256:'.length))).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
-  }
-  await writeFile(join(blobs, hexOf(manifest.digest)), manifest.raw);
-  const entry = { mediaType: manifest.mediaType, digest: manifest.digest, size: Buffer.byteLength(manifest.raw) };
-  await writeFile(join(job.layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
 }
 
+/** Copies the image; each layer blob is handed to `arrivals` as soon as skopeo has verified it. */
 export async function fetchImage(job: FetchJob): Promise<void> {
-  const needed = await announceAndWait(job);
-  await copy(job, needed);
-  await finishLayout(job);
+  try {
+    const needed = await announceAndWait(job);
+    const fetching = new Set(needed.map((layer) => layer.digest));
+    for (const layer of job.resolved.manifest.layers) if (!fetching.has(layer.digest)) job.arrivals.arrive(layer.digest);
+    await copy(job, needed);
+  } catch (error) {
+    job.arrivals.fail(error);
+    throw error;
+  }
+  job.arrivals.settle();
+  await dropSkopeoManifest(job);
 }

@@ -1,8 +1,9 @@
 /**
  * `docker pull` end to end: resolve the manifest (resolve.ts; failures there are plain HTTP
  * errors), then stream Docker's progress while skopeo copies the image by digest into a private
- * OCI layout whose blobs live in a shared blob directory (layer single flight: flights.ts), and
- * hand the layout to the store's commitPulled (which unpacks and records it). A layer the store
+ * OCI layout whose blobs live in a shared blob directory (layer single flight: flights.ts), while
+ * the store's commitPulled unpacks each layer from a staged layout as soon as skopeo has verified
+ * its blob (staged-layout.ts, arrivals.ts), then records the image. A layer the store
  * already keeps is linked into the shared directory first, so skopeo skips it (`Already exists`).
  * Cancelled (every client gone) or failed, the pull leaves nothing: skopeo is killed through the
  * AbortSignal, its layout removed, and blobs no other pull needs leave the shared directory.
@@ -12,14 +13,16 @@ import { link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageRecord } from '../../../model/image.js';
 import type { LoginRequest, PullEvent, PullRequest } from '../../../model/registry.js';
-import type { CommitPulled } from '../oci-layout.js';
+import type { CommitPulled, PulledReference } from '../oci-layout.js';
 import { familiarName, familiarString } from '../reference.js';
-import { fetchImage } from './fetch.js';
+import { BlobArrivals } from './arrivals.js';
+import { fetchConfig, fetchImage } from './fetch.js';
 import { LayerFlights } from './flights.js';
 import { JoinedPulls } from './joined.js';
 import { login } from './login.js';
 import type { RegistryOptions } from './options.js';
 import { resolvePull, type ResolvedPull } from './resolve.js';
+import { StagedLayout } from './staged-layout.js';
 
 export interface PullerDeps {
   options: RegistryOptions;
@@ -33,6 +36,10 @@ export interface PullerDeps {
 }
 
 const hexOf = (digest: string): string => digest.slice('sha256:'.length);
+
+function pulledReference(ref: ResolvedPull['request']['reference']): PulledReference {
+  return { repository: familiarName(ref), ...(ref.tag !== undefined ? { tag: ref.tag } : {}), ...(ref.digest !== undefined ? { digest: ref.digest } : {}) };
+}
 
 export class Puller {
   private readonly flights = new LayerFlights();
@@ -84,6 +91,7 @@ export class Puller {
     } finally {
       await resolved.session.dispose();
       await rm(layout, { recursive: true, force: true });
+      await rm(`${layout}.staged`, { recursive: true, force: true });
       for (const digest of release()) await rm(join(this.sharedBlobs, 'sha256', hexOf(digest)), { force: true });
     }
   }
@@ -94,11 +102,34 @@ export class Puller {
     // Docker names the repository by its path: `library/nginx`, also for HOST:PORT/library/nginx.
     emit({ status: `Pulling from ${reference.path}`, id: reference.tag ?? reference.digest! });
     for (const layer of resolved.manifest.layers) await this.linkKept(layer.digest);
-    await fetchImage({ resolved, layout, sharedBlobs: this.sharedBlobs, flights: this.flights, emit, signal });
-    const record = await this.deps.commit({ dir: layout, manifestDigest: resolved.manifest.digest, reference: { repository: familiarName(reference), ...(reference.tag !== undefined ? { tag: reference.tag } : {}), ...(reference.digest !== undefined ? { digest: reference.digest } : {}) } }, (event) => emit({ status: event.status, id: event.id, ...(event.current !== undefined ? { current: event.current, total: event.total ?? 0 } : {}) }), signal);
+    const record = await this.copyWhileCommitting(resolved, layout, emit, signal);
     emit({ status: `Digest: ${resolved.manifest.digest}` });
     const shown = familiarString(reference);
     emit({ status: previous === record.id ? `Status: Image is up to date for ${shown}` : `Status: Downloaded newer image for ${shown}` });
+    return record;
+  }
+
+  /**
+   * skopeo copies into `layout` while the store unpacks from a staged layout (staged-layout.ts)
+   * each blob skopeo has verified (arrivals.ts). Whichever side fails first stops the other, and
+   * its error is the pull's.
+   */
+  private async copyWhileCommitting(resolved: ResolvedPull, layout: string, emit: (event: PullEvent) => void, signal: AbortSignal): Promise<ImageRecord> {
+    const failed = new AbortController();
+    const both = AbortSignal.any([signal, failed.signal]);
+    const stopOther = (error: unknown): never => {
+      failed.abort(error);
+      throw error;
+    };
+    const staged = await StagedLayout.create(`${layout}.staged`, resolved.manifest);
+    const arrivals = new BlobArrivals(resolved.manifest.layers.map((layer) => layer.digest), (digest) => staged.linkBlob(this.sharedBlobs, digest));
+    const config = fetchConfig(resolved, both).then((text) => staged.writeConfig(text)).catch(stopOther);
+    // commitPulled awaits it first; if it fails before that, the failure is still seen here.
+    config.catch(() => undefined);
+    const copied = fetchImage({ resolved, layout, sharedBlobs: this.sharedBlobs, flights: this.flights, arrivals, emit, signal: both }).catch(stopOther);
+    const pulled = { dir: staged.dir, manifestDigest: resolved.manifest.digest, reference: pulledReference(resolved.request.reference), ready: { config, layer: (digest: string) => arrivals.wait(digest) } };
+    const committed = this.deps.commit(pulled, (event) => emit({ status: event.status, id: event.id, ...(event.current !== undefined ? { current: event.current, total: event.total ?? 0 } : {}) }), both).catch(stopOther);
+    const [, record] = await Promise.all([copied, committed, config]);
     return record;
   }
 

@@ -85,6 +85,7 @@ export async function commitPulled(deps: CommitDeps, layout: PulledLayout, progr
   } catch (error) {
     // Layers unpacked while the copy ran are freed again when the pull fails (pinned ones stay).
     release();
+    // A sweep that fails leaves them to the next rmi or daemon start; the pull's own error is the story.
     await deps.serial(() => deps.store.layers.sweep(deps.store.inUse())).catch(() => undefined);
     throw error;
   } finally {
